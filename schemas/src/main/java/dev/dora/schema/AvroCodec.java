@@ -1,0 +1,179 @@
+package dev.dora.schema;
+
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.IncidentEvent;
+import dev.dora.facts.DeploymentFact;
+import dev.dora.facts.IncidentFact;
+import dev.dora.state.CommitNode;
+import dev.dora.state.DayBucket;
+import dev.dora.state.DeployRef;
+import dev.dora.state.EntityRemoval;
+import dev.dora.state.ServiceInfo;
+import dev.dora.state.TeamObservation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
+
+/**
+ * Encodes and decodes every record the pipeline writes to Kafka with Avro single-object encoding:
+ * {@code C3 01}, the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the Avro body.
+ *
+ * <p>No schema registry is needed: the fingerprint names the writer schema, which is either a current
+ * schema or one of the superseded versions shipped under {@code avro/history}. A topic may therefore
+ * carry records of several types; {@link #decode(byte[])} returns whichever type the bytes hold.
+ */
+public final class AvroCodec {
+
+    /** Every generated record type that travels through Kafka. */
+    public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
+            ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class,
+            DeploymentFact.class, IncidentFact.class,
+            CommitNode.class, DayBucket.class, DeployRef.class, EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
+
+    private static final String HISTORY_DIR = "dora-schema-history";
+    private static final AvroCodec INSTANCE = new AvroCodec();
+
+    private final Map<Class<?>, BinaryMessageEncoder<SpecificRecord>> encoders = new HashMap<>();
+    private final Map<Long, BinaryMessageDecoder<SpecificRecord>> decodersByFingerprint = new HashMap<>();
+
+    static {
+        trustGeneratedClasses();
+    }
+
+    private AvroCodec() {
+        final Map<String, List<Schema>> history = loadHistory();
+        for (final Class<? extends SpecificRecord> type : RECORD_TYPES) {
+            final Schema current = SpecificData.get().getSchema(type);
+            encoders.put(type, new BinaryMessageEncoder<>(SpecificData.get(), current));
+            final SchemaStore.Cache store = new SchemaStore.Cache();
+            final List<Schema> versions = new ArrayList<>(history.getOrDefault(current.getFullName(), List.of()));
+            versions.forEach(store::addSchema);
+            final BinaryMessageDecoder<SpecificRecord> decoder =
+                    new BinaryMessageDecoder<>(SpecificData.get(), current, store);
+            versions.add(current);
+            for (final Schema version : versions) {
+                decodersByFingerprint.put(SchemaNormalization.parsingFingerprint64(version), decoder);
+            }
+        }
+    }
+
+    public static AvroCodec get() {
+        return INSTANCE;
+    }
+
+    /**
+     * Avro 1.12.2 refuses to instantiate generated classes whose package is not trusted; trust ours,
+     * whatever the JVM's system properties say.
+     */
+    public static void trustGeneratedClasses() {
+        final ClassSecurityValidator.Builder trusted = ClassSecurityValidator.builder();
+        RECORD_TYPES.forEach(trusted::add);
+        trusted.add(dev.dora.events.DeploymentStatus.class)
+                .add(dev.dora.events.DeploymentStrategy.class)
+                .add(dev.dora.events.IncidentStatus.class)
+                .add(dev.dora.events.Severity.class)
+                .add(dev.dora.facts.FailureRule.class)
+                .add(dev.dora.state.EntityType.class);
+        ClassSecurityValidator.setGlobal(
+                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), trusted.build()));
+    }
+
+    public byte[] encode(final SpecificRecord record) {
+        final BinaryMessageEncoder<SpecificRecord> encoder = encoders.get(record.getClass());
+        if (encoder == null) {
+            throw new IllegalArgumentException("not a pipeline record type: " + record.getClass().getName());
+        }
+        try {
+            final ByteBuffer buffer = encoder.encode(record);
+            final byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public SpecificRecord decode(final byte[] bytes) {
+        if (bytes.length < 10 || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            throw new IllegalArgumentException("not Avro single-object encoding (no C3 01 marker)");
+        }
+        final long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        final BinaryMessageDecoder<SpecificRecord> decoder = decodersByFingerprint.get(fingerprint);
+        if (decoder == null) {
+            throw new IllegalArgumentException(
+                    "unknown writer schema fingerprint " + Long.toHexString(fingerprint)
+                            + ": written by a newer version of the pipeline?");
+        }
+        try {
+            return decoder.decode(bytes);
+        } catch (final IOException e) {
+            throw new IllegalArgumentException("cannot decode record: " + e.getMessage(), e);
+        }
+    }
+
+    /** Superseded schema versions, by full name. */
+    static Map<String, List<Schema>> loadHistory() {
+        final Map<String, List<Schema>> byName = new HashMap<>();
+        final URL dir = AvroCodec.class.getClassLoader().getResource(HISTORY_DIR);
+        if (dir == null) {
+            return byName;
+        }
+        try {
+            final List<Path> files = new ArrayList<>();
+            if ("jar".equals(dir.toURI().getScheme())) {
+                try (FileSystem jar = FileSystems.newFileSystem(dir.toURI(), Map.of());
+                     Stream<Path> paths = Files.list(jar.getPath(HISTORY_DIR))) {
+                    for (final Path path : (Iterable<Path>) paths::iterator) {
+                        if (path.toString().endsWith(".avsc")) {
+                            byName.computeIfAbsent(parseName(Files.readString(path)), k -> new ArrayList<>())
+                                    .add(parse(Files.readString(path)));
+                        }
+                    }
+                }
+                return byName;
+            }
+            try (Stream<Path> paths = Files.list(Path.of(dir.toURI()))) {
+                paths.filter(p -> p.toString().endsWith(".avsc")).sorted().forEach(files::add);
+            }
+            for (final Path file : files) {
+                final String text = Files.readString(file);
+                byName.computeIfAbsent(parseName(text), k -> new ArrayList<>()).add(parse(text));
+            }
+            return byName;
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (final URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A history file is self-contained: it defines every named type it uses. */
+    private static Schema parse(final String text) {
+        return new Schema.Parser().parse(text);
+    }
+
+    private static String parseName(final String text) {
+        return parse(text).getFullName();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.dora.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the pipeline's topics where they are missing and checks the ones that exist. */
+public final class TopicAdmin {
+
+    private TopicAdmin() {
+    }
+
+    /**
+     * Creates every topic of {@link Topics#ALL} that does not exist yet.
+     *
+     * @param replicationFactor {@code -1} for the broker's default
+     * @throws IllegalStateException when an event topic exists with another partition count: the metrics
+     *                               topology joins them by service and needs them co-partitioned
+     */
+    public static void ensureTopics(final Admin admin, final int partitions, final short replicationFactor)
+            throws InterruptedException {
+        try {
+            final Set<String> existing = admin.listTopics().names().get();
+            final List<NewTopic> missing = new ArrayList<>();
+            for (final Topic<String, ?> topic : Topics.ALL) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(new NewTopic(topic.name(), Optional.of(partitions), Optional.of(replicationFactor))
+                            .configs(topic.configs()));
+                }
+            }
+            for (final NewTopic topic : missing) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get();
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            final Set<String> eventTopics = Topics.EVENT_TOPICS.stream().map(Topic::name).collect(Collectors.toSet());
+            final Map<String, TopicDescription> described = admin.describeTopics(eventTopics).allTopicNames().get();
+            final Map<String, Integer> counts = described.values().stream()
+                    .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
+            if (counts.values().stream().anyMatch(n -> n != partitions)) {
+                throw new IllegalStateException("the event topics must all have " + partitions
+                        + " partitions (the configured partition count) but have " + counts
+                        + "; set the partition count to match, or recreate the topics");
+            }
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("cannot create the pipeline's topics: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.dora.schema;
+
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.IncidentEvent;
+import dev.dora.facts.DeploymentFact;
+import dev.dora.facts.IncidentFact;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Every topic the pipeline reads or writes outside Kafka Streams' own internal topics. Names, keys and value
+ * types are public contracts: extend them, never change them.
+ */
+public final class Topics {
+
+    /** Raw events are the record of truth that every metric can be recomputed from: kept forever, never compacted
+     *  (compaction keeps the last-arrived event of a key, which need not be the latest-occurred one). */
+    private static final Map<String, String> KEEP_FOREVER = Map.of(
+            TopicConfig.RETENTION_MS_CONFIG, "-1",
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+
+    private static final Map<String, String> COMPACTED = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+
+    /** Large enough for a whole rejected request body (the ingest limit is 10 MiB). */
+    public static final int DEAD_LETTER_MAX_BYTES = 16 * 1024 * 1024;
+
+    /** Commits, keyed by service: a change's identity is (service, sha). */
+    public static final Topic<String, ChangeEvent> CHANGES = new Topic<>("dora.events.changes",
+            Serdes.String(), AvroSerdes.of(ChangeEvent.class), KEEP_FOREVER);
+
+    /** Deployments, keyed by deployment id. */
+    public static final Topic<String, DeploymentEvent> DEPLOYMENTS = new Topic<>("dora.events.deployments",
+            Serdes.String(), AvroSerdes.of(DeploymentEvent.class), KEEP_FOREVER);
+
+    /** Incidents, keyed by incident id. */
+    public static final Topic<String, IncidentEvent> INCIDENTS = new Topic<>("dora.events.incidents",
+            Serdes.String(), AvroSerdes.of(IncidentEvent.class), KEEP_FOREVER);
+
+    /**
+     * What could not be accepted or processed, with the reason in headers ({@code dora.error.*} from the
+     * ingest edge, {@code __streams.errors.*} from Kafka Streams); the value is the payload as received.
+     */
+    public static final Topic<String, byte[]> DEAD_LETTER = new Topic<>("dora.dead-letter",
+            Serdes.String(), Serdes.ByteArray(), Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, "-1",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(DEAD_LETTER_MAX_BYTES)));
+
+    /** One record per production deployment, keyed by deployment id; tombstoned when it stops being one. */
+    public static final Topic<String, DeploymentFact> DEPLOYMENT_FACTS = new Topic<>("dora.facts.deployments",
+            Serdes.String(), AvroSerdes.of(DeploymentFact.class), COMPACTED);
+
+    /** One record per incident, keyed by incident id; tombstoned when it moves to another service's ledger. */
+    public static final Topic<String, IncidentFact> INCIDENT_FACTS = new Topic<>("dora.facts.incidents",
+            Serdes.String(), AvroSerdes.of(IncidentFact.class), COMPACTED);
+
+    /** The event topics; the metrics topology requires all of them to have the same partition count. */
+    public static final List<Topic<String, ?>> EVENT_TOPICS = List.of(CHANGES, DEPLOYMENTS, INCIDENTS);
+
+    public static final List<Topic<String, ?>> ALL = List.of(
+            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS);
+
+    /** Header names on dead-letter records written by the ingest edge. */
+    public static final String DLQ_REASON_HEADER = "dora.error.reason";
+    public static final String DLQ_ORIGIN_HEADER = "dora.error.origin";
+    public static final String DLQ_INDEX_HEADER = "dora.error.index";
+    public static final String DLQ_RECEIVED_AT_HEADER = "dora.received-at";
+
+    private Topics() {
+    }
+}
