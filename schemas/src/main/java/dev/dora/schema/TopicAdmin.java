@@ -11,11 +11,27 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Creates the pipeline's topics where they are missing and checks the ones that exist. */
 public final class TopicAdmin {
 
     private TopicAdmin() {
+    }
+
+    /** Topics just created may take a moment to be visible to every broker's metadata. */
+    private static Map<String, TopicDescription> describe(final Admin admin, final Set<String> topics)
+            throws InterruptedException, ExecutionException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get();
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /**
@@ -46,7 +62,7 @@ public final class TopicAdmin {
                 }
             }
             final Set<String> eventTopics = Topics.EVENT_TOPICS.stream().map(Topic::name).collect(Collectors.toSet());
-            final Map<String, TopicDescription> described = admin.describeTopics(eventTopics).allTopicNames().get();
+            final Map<String, TopicDescription> described = describe(admin, eventTopics);
             final Map<String, Integer> counts = described.values().stream()
                     .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
             if (counts.values().stream().anyMatch(n -> n != partitions)) {

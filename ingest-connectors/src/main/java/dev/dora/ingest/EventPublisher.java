@@ -1,0 +1,186 @@
+package dev.dora.ingest;
+
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.IncidentEvent;
+import dev.dora.schema.Topic;
+import dev.dora.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes validated events to their topics and rejections to the dead-letter topic, and waits until Kafka
+ * acknowledged every one of them.
+ *
+ * <p>The producer is idempotent with {@code acks=all}, so an acknowledged record survives a broker failure and
+ * the producer's own retries add no duplicates. A caller that gets a {@link PublishException} should resend
+ * everything: some records may already have been written, and the pipeline ignores exact duplicates.
+ *
+ * <p>Keys: a {@link ChangeEvent} is keyed by service (a change's identity is (service, sha)), a
+ * {@link DeploymentEvent} or {@link IncidentEvent} by its id. Dead-letter records have no key; the value is the
+ * payload and the reason travels in the {@code dora.error.*} headers of {@link Topics}.
+ *
+ * <p>Thread-safe: one instance serves every request.
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    /** Added to the producer's own time limits before {@link #publish} gives up waiting. */
+    static final Duration MARGIN = Duration.ofSeconds(5);
+    static final String ORIGIN = "api";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Producer<byte[], byte[]> producer;
+    private final Duration timeout;
+
+    /** An idempotent producer with {@code acks=all}. */
+    public EventPublisher(final String bootstrapServers) {
+        this(bootstrapServers, Map.of());
+    }
+
+    /** @param producerOverrides producer configuration that replaces the defaults, e.g. shorter timeouts */
+    public EventPublisher(final String bootstrapServers, final Map<String, Object> producerOverrides) {
+        final Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "dora-ingest");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        // a whole rejected request body goes to the dead-letter topic in one record
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DEAD_LETTER_MAX_BYTES + 64 * 1024);
+        config.putAll(producerOverrides);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        // a send may block up to max.block.ms before the delivery timeout even starts
+        this.timeout = Duration.ofMillis(millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG)
+                + millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).plus(MARGIN);
+        this.producer = new KafkaProducer<>(config);
+    }
+
+    /**
+     * Sends every accepted event to its topic and every rejection to the dead-letter topic, and returns only once
+     * Kafka acknowledged all of them.
+     *
+     * @throws PublishException when Kafka cannot take them in time; nothing is retried after the first failure
+     */
+    public void publish(final List<SpecificRecord> accepted, final List<Rejection> rejected) {
+        if (accepted.isEmpty() && rejected.isEmpty()) {
+            return;
+        }
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        final List<Future<RecordMetadata>> pending = new ArrayList<>(accepted.size() + rejected.size());
+        try {
+            for (final SpecificRecord event : accepted) {
+                pending.add(send(toRecord(event)));
+            }
+            if (!rejected.isEmpty()) {
+                final String receivedAt = Instant.now().toString();
+                for (final Rejection rejection : rejected) {
+                    pending.add(send(toDeadLetter(rejection, receivedAt)));
+                }
+            }
+            for (final Future<RecordMetadata> future : pending) {
+                final long remaining = deadline - System.nanoTime();
+                future.get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+            }
+        } catch (final ExecutionException e) {
+            throw failure(e.getCause() == null ? e : e.getCause());
+        } catch (final TimeoutException e) {
+            throw failure(new TimeoutException("no acknowledgement within " + timeout.toMillis() + " ms"));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(e);
+        } catch (final RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    private Future<RecordMetadata> send(final ProducerRecord<byte[], byte[]> record) throws ExecutionException {
+        final Future<RecordMetadata> future = producer.send(record);
+        // a record that failed before it was even queued (no metadata within max.block.ms, record too large, ...)
+        // fails every following one the same way: stop instead of waiting max.block.ms per record
+        if (future.isDone()) {
+            try {
+                future.get();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExecutionException(e);
+            }
+        }
+        return future;
+    }
+
+    private static PublishException failure(final Throwable cause) {
+        final String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        LOG.warn("Kafka did not acknowledge published records: {}", message);
+        return new PublishException(message, cause);
+    }
+
+    static ProducerRecord<byte[], byte[]> toRecord(final SpecificRecord event) {
+        if (event instanceof ChangeEvent change) {
+            return record(Topics.CHANGES, change.getService(), change);
+        }
+        if (event instanceof DeploymentEvent deployment) {
+            return record(Topics.DEPLOYMENTS, deployment.getId(), deployment);
+        }
+        if (event instanceof IncidentEvent incident) {
+            return record(Topics.INCIDENTS, incident.getId(), incident);
+        }
+        throw new IllegalArgumentException("not an event type: " + event.getClass().getName());
+    }
+
+    private static <V> ProducerRecord<byte[], byte[]> record(final Topic<String, V> topic, final String key,
+                                                             final V value) {
+        return new ProducerRecord<>(topic.name(),
+                topic.keySerde().serializer().serialize(topic.name(), key),
+                topic.valueSerde().serializer().serialize(topic.name(), value));
+    }
+
+    static ProducerRecord<byte[], byte[]> toDeadLetter(final Rejection rejection, final String receivedAt) {
+        final ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(Topics.DEAD_LETTER.name(), null, rejection.payload());
+        record.headers()
+                .add(new RecordHeader(Topics.DLQ_REASON_HEADER, utf8(rejection.error())))
+                .add(new RecordHeader(Topics.DLQ_ORIGIN_HEADER, utf8(ORIGIN)))
+                .add(new RecordHeader(Topics.DLQ_INDEX_HEADER, utf8(Integer.toString(rejection.index()))))
+                .add(new RecordHeader(Topics.DLQ_RECEIVED_AT_HEADER, utf8(receivedAt)));
+        return record;
+    }
+
+    private static byte[] utf8(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long millis(final Map<String, Object> config, final String name) {
+        return Long.parseLong(config.get(name).toString());
+    }
+
+    /** Waits a bounded time for records still in flight, then closes the producer. */
+    @Override
+    public void close() {
+        producer.close(CLOSE_TIMEOUT);
+    }
+}

@@ -1,0 +1,342 @@
+package dev.dora.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.IncidentEvent;
+import dev.dora.schema.AvroCodec;
+import dev.dora.schema.Topics;
+import dev.dora.schema.TopicAdmin;
+import dev.dora.testkit.TestKafkaCluster;
+import io.javalin.Javalin;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /api/v1/events} against a real broker: what the client is told, and what lands in which topic. */
+class IngestRoutesTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long SMALL_LIMIT = 1024;
+
+    private static TestKafkaCluster cluster;
+    private static EventPublisher publisher;
+    private static Javalin app;
+    private static Javalin smallApp;
+    private static HttpClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestKafkaCluster.start();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            ensureTopics(admin);
+        }
+        publisher = new EventPublisher(cluster.bootstrapServers());
+        app = Javalin.create(config -> IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES))
+                .start(0);
+        smallApp = Javalin.create(config -> IngestRoutes.register(config, publisher, SMALL_LIMIT)).start(0);
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** ensureTopics describes the topics right after creating them, before every broker may know them yet. */
+    private static void ensureTopics(final Admin admin) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                TopicAdmin.ensureTopics(admin, 3, (short) 1);
+                return;
+            } catch (final IllegalStateException e) {
+                if (attempt == 10 || !(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (app != null) {
+            app.stop();
+        }
+        if (smallApp != null) {
+            smallApp.stop();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void acceptsValidEventsAndDeadLettersTheRest() throws Exception {
+        final String run = unique();
+        final String sha = sha(run);
+        final ObjectNode change = CanonicalEventsTest.change();
+        change.put("service", "svc-" + run).put("id", sha).put("sha", sha.toUpperCase());
+        final ObjectNode badDeployment = CanonicalEventsTest.without(CanonicalEventsTest.deployment(), "finishedAt");
+        badDeployment.put("id", "deploy-bad-" + run).put("authorEmail", "someone@example.com");
+        badDeployment.putObject("commit").putObject("author").put("name", "Some One");
+        final ObjectNode deployment = CanonicalEventsTest.deployment();
+        deployment.put("id", "deploy-" + run);
+        final ObjectNode incident = CanonicalEventsTest.incident();
+        incident.put("id", "inc-" + run);
+        final ArrayNode body = MAPPER.createArrayNode()
+                .add(change).add(badDeployment).add(deployment).add(incident).add("not-an-event-" + run);
+
+        final HttpResponse<String> response = post(app, "application/json; charset=utf-8", body.toString());
+
+        assertEquals(202, response.statusCode(), response.body());
+        assertEquals(MAPPER.readTree("""
+                {"accepted": 3, "rejected": [
+                  {"index": 1, "error": "finishedAt: required when status is success"},
+                  {"index": 4, "error": "event: must be a JSON object"}]}"""), MAPPER.readTree(response.body()));
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+
+        final ConsumerRecord<byte[], byte[]> changeRecord =
+                readOne(Topics.CHANGES.name(), r -> key(r).equals("svc-" + run));
+        assertEquals(CanonicalEvents.parse(change), AvroCodec.get().decode(changeRecord.value()));
+        assertEquals(sha, ((ChangeEvent) AvroCodec.get().decode(changeRecord.value())).getSha());
+
+        final ConsumerRecord<byte[], byte[]> deploymentRecord =
+                readOne(Topics.DEPLOYMENTS.name(), r -> key(r).equals("deploy-" + run));
+        assertEquals(CanonicalEvents.parse(deployment),
+                Topics.DEPLOYMENTS.valueSerde().deserializer().deserialize(Topics.DEPLOYMENTS.name(),
+                        deploymentRecord.value()));
+
+        final ConsumerRecord<byte[], byte[]> incidentRecord =
+                readOne(Topics.INCIDENTS.name(), r -> key(r).equals("inc-" + run));
+        assertEquals(CanonicalEvents.parse(incident), (IncidentEvent) AvroCodec.get().decode(incidentRecord.value()));
+
+        final ConsumerRecord<byte[], byte[]> rejected =
+                readOne(Topics.DEAD_LETTER.name(), r -> text(r.value()).contains("deploy-bad-" + run));
+        assertEquals("finishedAt: required when status is success", header(rejected, Topics.DLQ_REASON_HEADER));
+        assertEquals("api", header(rejected, Topics.DLQ_ORIGIN_HEADER));
+        assertEquals("1", header(rejected, Topics.DLQ_INDEX_HEADER));
+        final Instant receivedAt = Instant.parse(header(rejected, Topics.DLQ_RECEIVED_AT_HEADER));
+        assertTrue(Duration.between(receivedAt, Instant.now()).abs().toMinutes() < 5, receivedAt.toString());
+        final JsonNode payload = MAPPER.readTree(rejected.value());
+        assertEquals("deploy-bad-" + run, payload.get("id").asText());
+        assertFalse(payload.has("authorEmail"));
+        assertEquals(MAPPER.createObjectNode(), payload.get("commit"));
+        assertFalse(text(rejected.value()).contains("example.com"));
+
+        final ConsumerRecord<byte[], byte[]> notAnEvent =
+                readOne(Topics.DEAD_LETTER.name(), r -> text(r.value()).contains("not-an-event-" + run));
+        assertEquals("4", header(notAnEvent, Topics.DLQ_INDEX_HEADER));
+        assertEquals("\"not-an-event-" + run + "\"", text(notAnEvent.value()));
+    }
+
+    @Test
+    void acceptsSingleObjectAndEmptyArray() throws Exception {
+        final String run = unique();
+        final ObjectNode deployment = CanonicalEventsTest.deployment();
+        deployment.put("id", "single-" + run);
+        final HttpResponse<String> single = post(app, "application/json", deployment.toString());
+        assertEquals(202, single.statusCode(), single.body());
+        assertEquals(MAPPER.readTree("{\"accepted\": 1, \"rejected\": []}"), MAPPER.readTree(single.body()));
+        readOne(Topics.DEPLOYMENTS.name(), r -> key(r).equals("single-" + run));
+
+        final HttpResponse<String> empty = post(app, "application/json", " [ ] ");
+        assertEquals(202, empty.statusCode(), empty.body());
+        assertEquals(MAPPER.readTree("{\"accepted\": 0, \"rejected\": []}"), MAPPER.readTree(empty.body()));
+    }
+
+    @Test
+    void acceptsNdjsonAndRejectsBrokenLinesOneByOne() throws Exception {
+        final String run = unique();
+        final ObjectNode deployment = CanonicalEventsTest.deployment();
+        deployment.put("id", "nd-" + run);
+        final ObjectNode badIncident = CanonicalEventsTest.incident();
+        badIncident.put("id", "nd-inc-" + run).put("severity", "critical");
+        final String broken = "{\"type\": \"incident\", \"id\": \"nd-broken-" + run + "\"";
+        final String body = deployment + "\r\n\n   \n" + broken + "\n" + badIncident + "\n";
+
+        final HttpResponse<String> response = post(app, "application/x-ndjson", body);
+
+        assertEquals(202, response.statusCode(), response.body());
+        final JsonNode json = MAPPER.readTree(response.body());
+        assertEquals(1, json.get("accepted").asInt());
+        assertEquals(2, json.get("rejected").size());
+        assertEquals(1, json.get("rejected").get(0).get("index").asInt());
+        final String brokenError = json.get("rejected").get(0).get("error").asText();
+        assertTrue(brokenError.startsWith("event: not valid JSON: "), brokenError);
+        assertEquals(2, json.get("rejected").get(1).get("index").asInt());
+        assertEquals("severity: must be one of SEV1, SEV2, SEV3, SEV4, SEV5 (got 'critical')",
+                json.get("rejected").get(1).get("error").asText());
+
+        readOne(Topics.DEPLOYMENTS.name(), r -> key(r).equals("nd-" + run));
+        final ConsumerRecord<byte[], byte[]> brokenRecord =
+                readOne(Topics.DEAD_LETTER.name(), r -> text(r.value()).contains("nd-broken-" + run));
+        assertEquals(broken, text(brokenRecord.value()));
+        assertEquals("1", header(brokenRecord, Topics.DLQ_INDEX_HEADER));
+        assertEquals(brokenError, header(brokenRecord, Topics.DLQ_REASON_HEADER));
+        final ConsumerRecord<byte[], byte[]> badRecord =
+                readOne(Topics.DEAD_LETTER.name(), r -> text(r.value()).contains("nd-inc-" + run));
+        assertEquals("2", header(badRecord, Topics.DLQ_INDEX_HEADER));
+    }
+
+    @Test
+    void refusesABodyThatIsNotJsonAndKeepsItInTheDeadLetterTopic() throws Exception {
+        final String body = "{\"type\": \"change\", oops " + unique();
+
+        final HttpResponse<String> response = post(app, "application/json", body);
+
+        assertEquals(400, response.statusCode(), response.body());
+        final String error = MAPPER.readTree(response.body()).get("error").asText();
+        assertTrue(error.startsWith("body is not valid JSON: "), error);
+        final ConsumerRecord<byte[], byte[]> record =
+                readOne(Topics.DEAD_LETTER.name(), r -> text(r.value()).equals(body));
+        assertEquals("-1", header(record, Topics.DLQ_INDEX_HEADER));
+        assertEquals(error, header(record, Topics.DLQ_REASON_HEADER));
+        assertEquals("api", header(record, Topics.DLQ_ORIGIN_HEADER));
+    }
+
+    @Test
+    void refusesJsonThatIsNeitherArrayNorObject() throws Exception {
+        final HttpResponse<String> response = post(app, "application/json", "42");
+        assertEquals(400, response.statusCode(), response.body());
+        assertTrue(MAPPER.readTree(response.body()).get("error").asText().startsWith("body must be a JSON array"));
+
+        final HttpResponse<String> empty = post(app, "application/json", "");
+        assertEquals(400, empty.statusCode(), empty.body());
+        assertTrue(MAPPER.readTree(empty.body()).get("error").asText().startsWith("body is not valid JSON"));
+    }
+
+    @Test
+    void refusesBodiesOverTheLimitWithOrWithoutContentLength() throws Exception {
+        final byte[] body = ("[" + "\"x\",".repeat(1250) + "\"x\"]").getBytes(StandardCharsets.UTF_8);
+        final String expected = "{\"error\":\"body is " + body.length + " bytes; the limit is 1024 bytes\"}";
+
+        final HttpResponse<String> declared = http.send(request(smallApp, "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, declared.statusCode(), declared.body());
+        assertEquals(MAPPER.readTree(expected), MAPPER.readTree(declared.body()));
+
+        final HttpResponse<String> chunked = http.send(request(smallApp, "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        assertEquals(MAPPER.readTree(expected), MAPPER.readTree(chunked.body()));
+
+        final HttpResponse<String> small = post(smallApp, "application/json", "[]");
+        assertEquals(202, small.statusCode(), small.body());
+    }
+
+    @Test
+    void refusesOtherContentTypes() throws Exception {
+        final String expected = "{\"error\": \"Content-Type must be application/json or application/x-ndjson\"}";
+        final HttpResponse<String> text = post(app, "text/plain", "[]");
+        assertEquals(415, text.statusCode(), text.body());
+        assertEquals(MAPPER.readTree(expected), MAPPER.readTree(text.body()));
+
+        final HttpResponse<String> missing = http.send(request(app, null)
+                .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, missing.statusCode(), missing.body());
+        assertEquals(MAPPER.readTree(expected), MAPPER.readTree(missing.body()));
+    }
+
+    static HttpRequest.Builder request(final Javalin server, final String contentType) {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(
+                URI.create("http://localhost:" + server.port() + IngestRoutes.PATH)).timeout(Duration.ofSeconds(60));
+        return contentType == null ? builder : builder.header("Content-Type", contentType);
+    }
+
+    static HttpResponse<String> post(final Javalin server, final String contentType, final String body)
+            throws Exception {
+        return http.send(request(server, contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Reads the topic from the beginning until a record matches; tests share topics, so each run has unique ids. */
+    private static ConsumerRecord<byte[], byte[]> readOne(final String topic,
+                                                          final Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        final Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            final List<ConsumerRecord<byte[], byte[]>> matches = new ArrayList<>();
+            while (matches.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (match.test(r)) {
+                        matches.add(r);
+                    }
+                });
+            }
+            assertEquals(1, matches.size(), "records in " + topic + " matching the test");
+            return matches.get(0);
+        }
+    }
+
+    private static String key(final ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? "" : text(record.key());
+    }
+
+    private static String header(final ConsumerRecord<byte[], byte[]> record, final String name) {
+        final Header header = record.headers().lastHeader(name);
+        assertTrue(header != null, "header " + name);
+        return text(header.value());
+    }
+
+    private static String text(final byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String unique() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A 40-hex sha derived from a run id. */
+    private static String sha(final String run) {
+        final String hex = run.replaceAll("[^0-9a-f]", "0");
+        return (hex + "0".repeat(40)).substring(0, 40);
+    }
+
+    @Test
+    void keepsDeadLetterPayloadsWithinTheTopicLimit() {
+        final byte[] huge = new byte[Topics.DEAD_LETTER_MAX_BYTES + 10];
+        assertEquals(EventBatch.DEAD_LETTER_PAYLOAD_BYTES, EventBatch.truncate(huge).length);
+        final byte[] small = {1, 2, 3};
+        assertArrayEquals(small, EventBatch.truncate(small));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.dora.launcher;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * Options shared by {@code demo} and {@code serve}. Their names are a public contract (scripts and the README use
+ * them): add options, never rename them.
+ */
+public final class CommonOptions {
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+            description = "HTTP port of the API and of the page at / (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "./data", paramLabel = "DIR",
+            description = "Where everything is kept: Kafka's data (kafka/), the Kafka Streams state (streams/) "
+                    + "and the log (logs/dora.log). Relative to the current directory (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "" + EmbeddedKafka.DEFAULT_PORT, paramLabel = "PORT",
+            description = "Client port of the embedded Kafka broker; its controller uses PORT+1 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    /** The data directory as an absolute path, so that log messages and errors show where it really is. */
+    Path dataDir() {
+        return dataDir.toAbsolutePath().normalize();
+    }
+
+    /** Range checks picocli cannot express; a failure is a usage error (exit code 2). */
+    void validate(final CommandSpec spec) {
+        if (port < 1 || port > 65535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 1 and 65535 (got " + port + ")");
+        }
+        if (kafkaPort < 1 || kafkaPort > 65534) {
+            throw new ParameterException(spec.commandLine(),
+                    "--kafka-port must be between 1 and 65534, its controller uses the next port (got " + kafkaPort + ")");
+        }
+        if (kafkaPort == port || kafkaPort + 1 == port) {
+            throw new ParameterException(spec.commandLine(), "--port " + port
+                    + " clashes with the embedded Kafka broker's ports " + kafkaPort + " and " + (kafkaPort + 1));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.dora.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code dora} command line: {@code dora demo} and {@code dora serve}.
+ *
+ * <p>Exit codes: 0 success, 1 a runtime failure (a one-line message on stderr, the stack trace in the log),
+ * 2 a usage error.
+ */
+@Command(name = "dora",
+        mixinStandardHelpOptions = true,
+        versionProvider = DoraCommand.VersionProvider.class,
+        description = "DORA metrics (deployment frequency, lead time for changes, change failure rate, time to "
+                + "restore) computed continuously from change, deployment and incident events with Kafka Streams.",
+        subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:runtime failure (details in <data-dir>/logs/dora.log)", "2:usage error"})
+public final class DoraCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Entry point of {@code dora.jar}. */
+    public static void main(final String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured picocli command line, shared by {@link #main} and the tests. */
+    public static CommandLine newCommandLine() {
+        final CommandLine commandLine = new CommandLine(new DoraCommand());
+        commandLine.setExecutionExceptionHandler(DoraCommand::handleFailure);
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        // "dora" alone is a usage error: say what to type instead of doing nothing
+        throw new ParameterException(spec.commandLine(), "Missing command: use 'dora demo' or 'dora serve'");
+    }
+
+    /** Runtime failures: a readable message on stderr, the stack trace only in the log file. */
+    private static int handleFailure(final Exception failure, final CommandLine commandLine,
+                                     final CommandLine.ParseResult parseResult) {
+        LoggerFactory.getLogger(DoraCommand.class).error("dora {} failed", commandLine.getCommandName(), failure);
+        final String logDir = System.getProperty(Logging.LOG_DIR_PROPERTY);
+        commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + describe(failure)));
+        if (logDir != null) {
+            commandLine.getErr().println("details: " + logDir + "/dora.log");
+        }
+        commandLine.getErr().flush();
+        return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /** The message of a failure, or of its cause when the failure only wraps it. */
+    static String describe(final Throwable failure) {
+        Throwable current = failure;
+        while (current.getMessage() == null && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current.getMessage() != null ? current.getMessage() : current.getClass().getSimpleName();
+    }
+
+    /** Reads the version Maven wrote into {@code version.properties}. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            final Properties properties = new Properties();
+            try (InputStream in = DoraCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {
+                    "dora " + properties.getProperty("version", "unknown"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}

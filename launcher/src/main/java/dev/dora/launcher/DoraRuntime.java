@@ -1,0 +1,175 @@
+package dev.dora.launcher;
+
+import dev.dora.ingest.EventPublisher;
+import dev.dora.ingest.IngestRoutes;
+import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.api.QueryRoutes;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@code dora demo} and {@code dora serve} run in one JVM: the embedded Kafka broker (unless an existing
+ * cluster is used), the metrics pipeline, the ingest producer and one HTTP server with the ingest and query routes.
+ * {@link #close()} stops them in the reverse order: HTTP first so that no request is cut off half-published, Kafka last
+ * so that the pipeline can commit its work.
+ */
+final class DoraRuntime implements AutoCloseable {
+
+    private final EmbeddedKafka kafka;
+    private final MetricsPipeline pipeline;
+    private final EventPublisher publisher;
+    private final Javalin http;
+    private final int httpPort;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private boolean closed;
+
+    private DoraRuntime(final EmbeddedKafka kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
+                        final Javalin http, final int httpPort) {
+        this.kafka = kafka;
+        this.pipeline = pipeline;
+        this.publisher = publisher;
+        this.http = http;
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * Starts everything; on a failure, what was already started is stopped again before the exception propagates.
+     *
+     * @param bootstrapServers an existing cluster, or {@code null} to start the embedded broker on {@code kafkaPort}
+     * @param configFor        the pipeline's configuration for the bootstrap servers actually used
+     */
+    static DoraRuntime start(final Path dataDir, final int httpPort, final String bootstrapServers, final int kafkaPort,
+                             final Function<String, MetricsConfig> configFor, final PrintWriter out)
+            throws IOException, InterruptedException {
+        // checked before Kafka starts: finding out after ten seconds of start-up is annoying
+        Ports.requireFree(null, httpPort, "HTTP port (--port)", "choose another with --port");
+        Files.createDirectories(dataDir);
+        final List<AutoCloseable> started = new ArrayList<>();
+        try {
+            final EmbeddedKafka kafka;
+            final String bootstrap;
+            if (bootstrapServers == null) {
+                out.printf("Starting the embedded Kafka broker on localhost:%d (data in %s)%n", kafkaPort,
+                        dataDir.resolve("kafka"));
+                out.flush();
+                kafka = EmbeddedKafka.start(dataDir, kafkaPort);
+                started.add(kafka);
+                bootstrap = kafka.bootstrapServers();
+            } else {
+                kafka = null;
+                bootstrap = bootstrapServers;
+                out.printf("Using the Kafka cluster at %s%n", bootstrap);
+                out.flush();
+            }
+            out.println("Starting the metrics pipeline (Kafka Streams)");
+            out.flush();
+            final MetricsPipeline pipeline = MetricsPipeline.start(configFor.apply(bootstrap));
+            started.add(0, pipeline);
+            final EventPublisher publisher = new EventPublisher(bootstrap);
+            started.add(0, publisher);
+            final Javalin http = Javalin.create(config -> {
+                config.startup.showJavalinBanner = false;
+                IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
+                QueryRoutes.register(config, pipeline);
+                config.routes.get("/", ctx -> ctx.html(IndexPage.html()));
+            });
+            started.add(0, http::stop);
+            http.start(httpPort);
+            return new DoraRuntime(kafka, pipeline, publisher, http, httpPort);
+        } catch (final Exception e) {
+            for (final AutoCloseable resource : started) {
+                try {
+                    resource.close();
+                } catch (final Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Where the API answers, e.g. {@code http://localhost:8080}. */
+    String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    MetricsPipeline pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * Waits until {@code GET /api/v1/health} answers 200, i.e. Kafka Streams is RUNNING.
+     *
+     * @throws IllegalStateException when the pipeline failed or did not get there in time
+     */
+    void awaitHealthy(final Duration timeout) throws InterruptedException {
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/health"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (final IOException e) {
+                logger().debug("health check failed, retrying", e);
+            }
+            final KafkaStreams.State state = pipeline.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                throw new IllegalStateException("the metrics pipeline stopped (Kafka Streams state " + state + ")");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the metrics pipeline is not running after " + timeout.toSeconds()
+                        + " s (Kafka Streams state " + state + ")");
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly("HTTP server", http::stop);
+        closeQuietly("event publisher", publisher);
+        closeQuietly("metrics pipeline", pipeline);
+        if (kafka != null) {
+            closeQuietly("embedded Kafka", kafka);
+        }
+    }
+
+    private static void closeQuietly(final String what, final AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (final Exception e) {
+            // keep going: the broker must still be shut down cleanly when the pipeline fails to close
+            logger().warn("cannot stop the {} cleanly", what, e);
+        }
+    }
+
+    private static Logger logger() {
+        return LoggerFactory.getLogger(DoraRuntime.class);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.dora.launcher;
+
+import dev.dora.streams.MetricsConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dora serve}: the pipeline and its HTTP API, without demo data. With {@code --bootstrap-servers} it uses an
+ * existing Kafka cluster; otherwise it starts the embedded broker, and restarting on the same data directory keeps
+ * every event and metric.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = DoraCommand.VersionProvider.class,
+        description = "Run the pipeline and the HTTP API (POST /api/v1/events, GET /api/v1/metrics) until Ctrl-C.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Use this Kafka cluster instead of starting the embedded broker (--kafka-port is then unused).")
+    String bootstrapServers;
+
+    @Option(names = "--partitions", defaultValue = "3", paramLabel = "N",
+            description = "Partitions of the topics the pipeline creates; existing event topics must already have "
+                    + "this many (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--production-environments", defaultValue = "production,prod", split = ",", paramLabel = "ENV",
+            description = "Environments that count as production, compared case-insensitively "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> productionEnvironments;
+
+    @Option(names = "--incident-window", defaultValue = "24h", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long after a production deployment an incident without a named cause is charged to "
+                    + "it, e.g. 12h, 2d (default: ${DEFAULT-VALUE}).")
+    Duration incidentWindow;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        final Path dataDir = common.dataDir();
+        Logging.init(dataDir);
+        final PrintWriter out = spec.commandLine().getOut();
+        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, bootstrapServers, common.kafkaPort,
+                this::metricsConfig, out);
+        Shutdown.closeOnExit(runtime, out);
+        out.println("Waiting for the pipeline to be ready");
+        out.flush();
+        runtime.awaitHealthy(Duration.ofMinutes(5));
+        out.printf("%ndora is serving on %s (log: %s)%n", runtime.baseUrl(), Logging.logFile(dataDir));
+        out.printf("  POST %s/api/v1/events%n  GET  %s/api/v1/metrics%n  GET  %s/api/v1/services%n"
+                + "  GET  %s/api/v1/health%nPress Ctrl-C to stop.%n", runtime.baseUrl(), runtime.baseUrl(),
+                runtime.baseUrl(), runtime.baseUrl());
+        out.flush();
+        Shutdown.awaitSignal();
+        return 0;
+    }
+
+    /** The pipeline configuration these options describe, for the given bootstrap servers. */
+    MetricsConfig metricsConfig(final String bootstrap) {
+        return MetricsConfig.defaults(bootstrap, common.dataDir().resolve("streams"))
+                .withPartitions(partitions)
+                .withProductionEnvironments(productionEnvironmentSet())
+                .withIncidentWindow(incidentWindow);
+    }
+
+    Set<String> productionEnvironmentSet() {
+        final Set<String> environments = new LinkedHashSet<>();
+        for (final String environment : productionEnvironments) {
+            if (!environment.isBlank()) {
+                environments.add(environment.trim());
+            }
+        }
+        return environments;
+    }
+
+    private void validate() {
+        common.validate(spec);
+        if (partitions < 1) {
+            throw new ParameterException(spec.commandLine(), "--partitions must be at least 1 (got " + partitions + ")");
+        }
+        if (productionEnvironmentSet().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--production-environments needs at least one name");
+        }
+        if (bootstrapServers != null && bootstrapServers.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--bootstrap-servers must not be empty");
+        }
+    }
+}

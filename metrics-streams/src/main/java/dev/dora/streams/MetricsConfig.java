@@ -1,0 +1,81 @@
+package dev.dora.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Everything the metrics pipeline needs to know to run: where Kafka is, where state lives, and the definitions
+ * that decide what counts (production environments, the incident attribution window).
+ *
+ * @param bootstrapServers       Kafka bootstrap servers
+ * @param applicationId          Kafka Streams application id (consumer group, prefix of internal topics)
+ * @param stateDir               where the RocksDB state stores live
+ * @param partitions             partition count of the event topics and of every internal topic
+ * @param replicationFactor      replication factor of created topics; -1 for the broker default
+ * @param productionEnvironments environments that count as production, compared case-insensitively
+ * @param incidentWindow         how long after a deployment an incident without a named cause is charged to it
+ * @param streamThreads          Kafka Streams threads
+ */
+public record MetricsConfig(String bootstrapServers, String applicationId, Path stateDir, int partitions,
+                            short replicationFactor, Set<String> productionEnvironments, Duration incidentWindow,
+                            int streamThreads) {
+
+    public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
+    public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
+
+    public MetricsConfig {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1");
+        }
+        if (productionEnvironments.isEmpty()) {
+            throw new IllegalArgumentException("at least one production environment is needed");
+        }
+        if (incidentWindow.isNegative()) {
+            throw new IllegalArgumentException("the incident window cannot be negative");
+        }
+        productionEnvironments = productionEnvironments.stream()
+                .map(e -> e.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    public static MetricsConfig defaults(final String bootstrapServers, final Path stateDir) {
+        return new MetricsConfig(bootstrapServers, "dora-metrics", stateDir, 3, (short) -1,
+                DEFAULT_PRODUCTION_ENVIRONMENTS, DEFAULT_INCIDENT_WINDOW, 1);
+    }
+
+    public MetricsConfig withPartitions(final int value) {
+        return new MetricsConfig(bootstrapServers, applicationId, stateDir, value, replicationFactor,
+                productionEnvironments, incidentWindow, streamThreads);
+    }
+
+    public MetricsConfig withReplicationFactor(final short value) {
+        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, value,
+                productionEnvironments, incidentWindow, streamThreads);
+    }
+
+    public MetricsConfig withProductionEnvironments(final Set<String> value) {
+        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
+                value, incidentWindow, streamThreads);
+    }
+
+    public MetricsConfig withIncidentWindow(final Duration value) {
+        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, value, streamThreads);
+    }
+
+    public MetricsConfig withApplicationId(final String value) {
+        return new MetricsConfig(bootstrapServers, value, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, streamThreads);
+    }
+
+    public MetricsConfig withStreamThreads(final int value) {
+        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, value);
+    }
+
+    public boolean isProduction(final String environment) {
+        return environment != null && productionEnvironments.contains(environment.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.dora.streams;
+
+import dev.dora.schema.AvroCodec;
+import dev.dora.schema.Topic;
+import dev.dora.schema.TopicAdmin;
+import dev.dora.schema.Topics;
+import dev.dora.streams.metrics.MetricsQuery;
+import dev.dora.streams.topology.BoundedMemoryRocksDbConfig;
+import dev.dora.streams.topology.DoraTopology;
+import dev.dora.streams.topology.StoreNames;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import java.time.Duration;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running metrics pipeline: creates the topics it needs, runs the topology on Kafka Streams and answers
+ * queries from its state stores.
+ */
+public final class MetricsPipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsPipeline.class);
+
+    private final MetricsConfig config;
+    private final KafkaStreams streams;
+    private final Admin admin;
+
+    private MetricsPipeline(final MetricsConfig config, final KafkaStreams streams, final Admin admin) {
+        this.config = config;
+        this.streams = streams;
+        this.admin = admin;
+    }
+
+    public static MetricsPipeline start(final MetricsConfig config) throws InterruptedException {
+        AvroCodec.trustGeneratedClasses();
+        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+        try {
+            TopicAdmin.ensureTopics(admin, config.partitions(), config.replicationFactor());
+        } catch (final RuntimeException | InterruptedException e) {
+            admin.close();
+            throw e;
+        }
+        final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Kafka Streams stopped on an unexpected error", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        return new MetricsPipeline(config, streams, admin);
+    }
+
+    public static Properties streamsProperties(final MetricsConfig config) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        props.put("processing.exception.handler.global.enabled", true);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER.name());
+        return props;
+    }
+
+    public MetricsConfig config() {
+        return config;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Reads the metrics from the local state stores; valid while the pipeline is running. */
+    public MetricsQuery query() {
+        return new MetricsQuery(
+                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.DAY_BUCKETS,
+                        QueryableStoreTypes.keyValueStore())),
+                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SERVICES,
+                        QueryableStoreTypes.keyValueStore())));
+    }
+
+    /**
+     * Records written to the pipeline's input and repartition topics that it has not processed yet. Committed
+     * offsets are read before end offsets so that work moving between stages is never missed.
+     */
+    public long pendingRecords() throws InterruptedException {
+        try {
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(config.applicationId()).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS);
+            final List<String> topics = new ArrayList<>();
+            Topics.EVENT_TOPICS.stream().map(Topic::name).forEach(topics::add);
+            topics.add(config.applicationId() + "-" + DoraTopology.LEDGER_REPARTITION + "-repartition");
+            final Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            final Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            for (final var description : admin.describeTopics(topics.stream().filter(existing::contains)
+                    .collect(Collectors.toList())).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                description.partitions().forEach(p -> {
+                    latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest());
+                    earliest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.earliest());
+                });
+            }
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+                    admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
+            long pending = 0;
+            for (final var entry : ends.entrySet()) {
+                final OffsetAndMetadata done = committed.get(entry.getKey());
+                final long from = done != null ? done.offset() : starts.get(entry.getKey()).offset();
+                pending += Math.max(0, entry.getValue().offset() - from);
+            }
+            return pending;
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the pipeline's progress from Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // leave the group so that a restart gets its partitions back at once, not after the session timeout
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        admin.close();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.dora.streams.ledger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Typed access to a service ledger's two stores: {@code ledger-entities} (records) and {@code ledger-indexes}
+ * (relations whose keys carry all the information, scanned by prefix or range).
+ */
+final class LedgerStores {
+
+    static final byte COMMIT = 'C';
+    static final byte DEPLOYMENT = 'D';
+    static final byte INCIDENT = 'I';
+    static final byte DEPLOYMENT_FACT = 'F';
+    static final byte INCIDENT_FACT = 'G';
+
+    /** (service, parent sha, child sha). */
+    static final byte CHILDREN = 'k';
+    /** (service, finishedAt, deployment id) → sha: the production timeline. */
+    static final byte TIMELINE = 't';
+    /** (service, sha, finishedAt, deployment id): production deployments of each sha. */
+    static final byte BY_SHA = 's';
+    /** (service, deployment id, sha): the deployed changes of each production deployment. */
+    static final byte DEPLOYED = 'm';
+    /** (service, openedAt, incident id): production incidents that name no cause. */
+    static final byte UNCAUSED = 'u';
+    /** (service, deployment id, incident id): production incidents naming a cause deployment. */
+    static final byte CAUSE_DEPLOYMENT = 'x';
+    /** (service, sha, incident id): production incidents naming a cause commit. */
+    static final byte CAUSE_SHA = 'y';
+    /** (service, rolled-back deployment id, rollback deployment id), production rollbacks only. */
+    static final byte ROLLBACKS = 'r';
+
+    private static final byte[] PRESENT = new byte[0];
+    private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();
+
+    private final KeyValueStore<Bytes, SpecificRecord> entities;
+    private final KeyValueStore<Bytes, byte[]> indexes;
+
+    LedgerStores(final KeyValueStore<Bytes, SpecificRecord> entities, final KeyValueStore<Bytes, byte[]> indexes) {
+        this.entities = entities;
+        this.indexes = indexes;
+    }
+
+    static Bytes entityKey(final byte tag, final String service, final String id) {
+        return Keys.of(tag).str(service).str(id).build();
+    }
+
+    <T extends SpecificRecord> T entity(final byte tag, final String service, final String id, final Class<T> type) {
+        return type.cast(entities.get(entityKey(tag, service, id)));
+    }
+
+    void putEntity(final byte tag, final String service, final String id, final SpecificRecord value) {
+        if (value == null) {
+            entities.delete(entityKey(tag, service, id));
+        } else {
+            entities.put(entityKey(tag, service, id), value);
+        }
+    }
+
+    void link(final Bytes key) {
+        indexes.put(key, PRESENT);
+    }
+
+    void link(final Bytes key, final byte[] value) {
+        indexes.put(key, value);
+    }
+
+    void unlink(final Bytes key) {
+        indexes.delete(key);
+    }
+
+    byte[] index(final Bytes key) {
+        return indexes.get(key);
+    }
+
+    /** Every index entry whose key starts with {@code prefix}, in key order. */
+    List<KeyValue<Bytes, byte[]>> scan(final Bytes prefix) {
+        final List<KeyValue<Bytes, byte[]>> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = indexes.prefixScan(prefix, PREFIX_SERIALIZER)) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    void scan(final Bytes prefix, final Consumer<Bytes> each) {
+        try (KeyValueIterator<Bytes, byte[]> it = indexes.prefixScan(prefix, PREFIX_SERIALIZER)) {
+            while (it.hasNext()) {
+                each.accept(it.next().key);
+            }
+        }
+    }
+
+    /** The first entry in [from, to], or in reverse order the last one; null when there is none. */
+    KeyValue<Bytes, byte[]> first(final Bytes from, final Bytes to, final boolean reverse) {
+        try (KeyValueIterator<Bytes, byte[]> it = reverse ? indexes.reverseRange(from, to) : indexes.range(from, to)) {
+            return it.hasNext() ? it.next() : null;
+        }
+    }
+
+    /** Like {@link #first} but skipping the entry whose key is {@code except}. */
+    KeyValue<Bytes, byte[]> firstOther(final Bytes from, final Bytes to, final Bytes except, final boolean reverse) {
+        try (KeyValueIterator<Bytes, byte[]> it = reverse ? indexes.reverseRange(from, to) : indexes.range(from, to)) {
+            while (it.hasNext()) {
+                final KeyValue<Bytes, byte[]> entry = it.next();
+                if (!entry.key.equals(except)) {
+                    return entry;
+                }
+            }
+            return null;
+        }
+    }
+
+    List<KeyValue<Bytes, byte[]>> range(final Bytes from, final Bytes to) {
+        final List<KeyValue<Bytes, byte[]>> out = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = indexes.range(from, to)) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+}

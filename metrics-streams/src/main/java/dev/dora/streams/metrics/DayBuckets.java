@@ -1,0 +1,93 @@
+package dev.dora.streams.metrics;
+
+import dev.dora.facts.DeploymentFact;
+import dev.dora.facts.IncidentFact;
+import dev.dora.state.DayBucket;
+import dev.dora.streams.ledger.Keys;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The per-(service, UTC day) aggregates every window query merges. A fact moves a bucket by its contribution;
+ * replacing a fact retracts the old contribution first, so late and corrected events converge exactly.
+ */
+public final class DayBuckets {
+
+    public static final long DAY_MS = 86_400_000L;
+
+    private final KeyValueStore<Bytes, DayBucket> store;
+
+    public DayBuckets(final KeyValueStore<Bytes, DayBucket> store) {
+        this.store = store;
+    }
+
+    public static Bytes key(final String service, final long epochDay) {
+        return Keys.untagged().str(service).num(epochDay).build();
+    }
+
+    public static long epochDay(final Instant instant) {
+        return Math.floorDiv(instant.toEpochMilli(), DAY_MS);
+    }
+
+    public void replace(final String service, final DeploymentFact old, final DeploymentFact now) {
+        if (old != null) {
+            applyDeployment(service, old, -1);
+        }
+        if (now != null) {
+            applyDeployment(service, now, 1);
+        }
+    }
+
+    public void replace(final String service, final IncidentFact old, final IncidentFact now) {
+        if (old != null && old.getProduction()) {
+            applyIncident(service, old, -1);
+        }
+        if (now != null && now.getProduction()) {
+            applyIncident(service, now, 1);
+        }
+    }
+
+    private void applyDeployment(final String service, final DeploymentFact fact, final int sign) {
+        update(service, epochDay(fact.getFinishedAt()), b -> {
+            b.setDeployments(b.getDeployments() + sign);
+            b.setFailedDeployments(b.getFailedDeployments() + (fact.getFailed() ? sign : 0));
+            b.setLeadTimeSamples(b.getLeadTimeSamples() + (long) sign * fact.getLeadTimeSamples());
+            b.setLeadTimeHistogram(Histograms.combine(b.getLeadTimeHistogram(), fact.getLeadTimeHistogram(), sign));
+            return b;
+        });
+    }
+
+    private void applyIncident(final String service, final IncidentFact fact, final int sign) {
+        update(service, epochDay(fact.getOpenedAt()), b -> {
+            b.setIncidentsOpened(b.getIncidentsOpened() + sign);
+            return b;
+        });
+        if (fact.getResolvedAt() != null) {
+            final var sample = Histograms.empty();
+            sample.recordValue(fact.getRestoreSeconds());
+            update(service, epochDay(fact.getResolvedAt()), b -> {
+                b.setIncidentsResolved(b.getIncidentsResolved() + sign);
+                b.setRestoreHistogram(Histograms.combine(b.getRestoreHistogram(), Histograms.encode(sample), sign));
+                return b;
+            });
+        }
+    }
+
+    private void update(final String service, final long day, final UnaryOperator<DayBucket> change) {
+        final Bytes key = key(service, day);
+        final DayBucket current = store.get(key);
+        final DayBucket next = change.apply(current == null ? DayBucket.newBuilder().build() : DayBucket.newBuilder(current).build());
+        if (isEmpty(next)) {
+            store.delete(key);
+        } else {
+            store.put(key, next);
+        }
+    }
+
+    private static boolean isEmpty(final DayBucket b) {
+        return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
+                && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.dora.streams.metrics;
+
+import dev.dora.state.DayBucket;
+import dev.dora.state.ServiceInfo;
+import dev.dora.streams.ledger.ServiceLedger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Answers metric queries for a scope and a window of whole UTC days by merging the day buckets of the scope's
+ * services. This is the one place where the four metrics are assembled from their parts.
+ */
+public final class MetricsQuery {
+
+    private final ReadOnlyKeyValueStore<Bytes, DayBucket> buckets;
+    private final ReadOnlyKeyValueStore<Bytes, ServiceInfo> services;
+
+    public MetricsQuery(final ReadOnlyKeyValueStore<Bytes, DayBucket> buckets,
+                        final ReadOnlyKeyValueStore<Bytes, ServiceInfo> services) {
+        this.buckets = buckets;
+        this.services = services;
+    }
+
+    /** Every known service, by name. */
+    public List<ServiceInfo> services() {
+        final List<ServiceInfo> all = new ArrayList<>();
+        try (KeyValueIterator<Bytes, ServiceInfo> it = services.all()) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        all.sort(Comparator.comparing(ServiceInfo::getService));
+        return all;
+    }
+
+    public Optional<ServiceInfo> service(final String name) {
+        return Optional.ofNullable(services.get(ServiceLedger.serviceKey(name)));
+    }
+
+    /** The services a scope covers: one service, every service whose current team is {@code team}, or all. */
+    public List<String> servicesIn(final String service, final String team) {
+        if (service != null) {
+            return service(service).map(s -> List.of(s.getService())).orElse(List.of());
+        }
+        return services().stream()
+                .filter(s -> team == null || Objects.equals(team, s.getTeam()))
+                .map(ServiceInfo::getService)
+                .toList();
+    }
+
+    /** The metrics of {@code servicesInScope} over the days [fromDay, toDay) (epoch days, UTC). */
+    public WindowMetrics metrics(final List<String> servicesInScope, final long fromDay, final long toDay) {
+        final Histogram leadTimes = Histograms.empty();
+        final Histogram restores = Histograms.empty();
+        long deployments = 0;
+        long failed = 0;
+        long resolved = 0;
+        long openedBeforeEnd = 0;
+        long resolvedBeforeEnd = 0;
+        for (final String service : servicesInScope) {
+            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
+                    DayBuckets.key(service, Long.MIN_VALUE), DayBuckets.key(service, toDay - 1))) {
+                while (it.hasNext()) {
+                    final KeyValue<Bytes, DayBucket> entry = it.next();
+                    final DayBucket bucket = entry.value;
+                    openedBeforeEnd += bucket.getIncidentsOpened();
+                    resolvedBeforeEnd += bucket.getIncidentsResolved();
+                    final long day = (Long) dev.dora.streams.ledger.Keys.parse(entry.key, "sn", false).get(1);
+                    if (day < fromDay) {
+                        continue;
+                    }
+                    deployments += bucket.getDeployments();
+                    failed += bucket.getFailedDeployments();
+                    resolved += bucket.getIncidentsResolved();
+                    leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
+                    restores.add(Histograms.decode(bucket.getRestoreHistogram()));
+                }
+            }
+        }
+        final long days = toDay - fromDay;
+        return new WindowMetrics(
+                deployments, (double) deployments / days,
+                leadTimes.getTotalCount(), Histograms.quantile(leadTimes, 0.5), Histograms.quantile(leadTimes, 0.9),
+                failed, deployments == 0 ? null : (double) failed / deployments,
+                resolved, Histograms.quantile(restores, 0.5), Histograms.quantile(restores, 0.9),
+                openedBeforeEnd - resolvedBeforeEnd);
+    }
+
+    /** The four metrics of one scope and window. Quantiles are null without samples; rate null without deployments. */
+    public record WindowMetrics(long deployments, double perDay,
+                                long leadTimeSamples, Double leadTimeMedianSeconds, Double leadTimeP90Seconds,
+                                long failed, Double changeFailureRate,
+                                long incidents, Double restoreMedianSeconds, Double restoreP90Seconds,
+                                long openIncidents) {
+    }
+}

@@ -1,0 +1,104 @@
+package dev.dora.streams.topology;
+
+import dev.dora.facts.DeploymentFact;
+import dev.dora.facts.IncidentFact;
+import dev.dora.schema.AvroSerdes;
+import dev.dora.schema.Topics;
+import dev.dora.state.DayBucket;
+import dev.dora.state.EntityType;
+import dev.dora.state.ServiceInfo;
+import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.ledger.LedgerProcessor;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The metrics topology, built from configuration alone so tests can build it without a cluster.
+ *
+ * <pre>
+ * dora.events.deployments ─ resolve-deployments ─┐
+ * dora.events.incidents ─── resolve-incidents ───┴─ ledger-entities (repartition, by service) ─┐
+ * dora.events.changes (by service) ──────────────────────────────────────────────────────────────┴─ ledger
+ *     ledger ─ dora.facts.deployments, dora.facts.incidents
+ * </pre>
+ * The ledger keeps each service's entities, the day buckets and the services in state stores that the query
+ * API reads.
+ */
+public final class DoraTopology {
+
+    /** Name of the one repartition topic: {@code <application.id>-ledger-entities-repartition}. */
+    public static final String LEDGER_REPARTITION = "ledger-entities";
+
+    private DoraTopology() {
+    }
+
+    public static Topology build(final MetricsConfig config) {
+        final StreamsBuilder builder = new StreamsBuilder();
+        final Serde<SpecificRecord> anyRecord = AvroSerdes.any();
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.DEPLOYMENT_ENTITIES), Serdes.String(), anyRecord)
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.INCIDENT_ENTITIES), Serdes.String(), anyRecord)
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.LEDGER_ENTITIES), Serdes.Bytes(), anyRecord)
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.LEDGER_INDEXES), Serdes.Bytes(), Serdes.ByteArray())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.DAY_BUCKETS), Serdes.Bytes(), AvroSerdes.of(DayBucket.class))
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.SERVICES), Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class))
+                .withCachingEnabled());
+
+        final KStream<String, SpecificRecord> deployments = builder
+                .stream(Topics.DEPLOYMENTS.name(), Consumed.with(Serdes.String(), anyRecord).withName("deployment-events"))
+                .process(() -> new EntityResolver(StoreNames.DEPLOYMENT_ENTITIES, EntityType.deployment),
+                        Named.as("resolve-deployments"), StoreNames.DEPLOYMENT_ENTITIES);
+        final KStream<String, SpecificRecord> incidents = builder
+                .stream(Topics.INCIDENTS.name(), Consumed.with(Serdes.String(), anyRecord).withName("incident-events"))
+                .process(() -> new EntityResolver(StoreNames.INCIDENT_ENTITIES, EntityType.incident),
+                        Named.as("resolve-incidents"), StoreNames.INCIDENT_ENTITIES);
+        final KStream<String, SpecificRecord> entitiesByService = deployments
+                .merge(incidents, Named.as("resolved-entities"))
+                .repartition(Repartitioned.<String, SpecificRecord>as(LEDGER_REPARTITION)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(anyRecord)
+                        .withNumberOfPartitions(config.partitions()));
+
+        final KStream<String, SpecificRecord> changes = builder
+                .stream(Topics.CHANGES.name(), Consumed.with(Serdes.String(), anyRecord).withName("change-events"));
+
+        final KStream<String, SpecificRecord> facts = changes
+                .merge(entitiesByService, Named.as("ledger-input"))
+                .process(() -> new LedgerProcessor(config), Named.as("ledger"),
+                        StoreNames.LEDGER_ENTITIES, StoreNames.LEDGER_INDEXES, StoreNames.DAY_BUCKETS,
+                        StoreNames.SERVICES);
+
+        facts.split(Named.as("facts-"))
+                .branch((id, fact) -> FactRouting.isDeployment(fact), Branched.withConsumer(s -> s
+                        .mapValues(FactRouting::asDeploymentFact, Named.as("deployment-fact-or-tombstone"))
+                        .to(Topics.DEPLOYMENT_FACTS.name(), Produced.with(Serdes.String(),
+                                AvroSerdes.of(DeploymentFact.class)).withName("deployment-facts-sink")), "deployments"))
+                .branch((id, fact) -> FactRouting.isIncident(fact), Branched.withConsumer(s -> s
+                        .mapValues(FactRouting::asIncidentFact, Named.as("incident-fact-or-tombstone"))
+                        .to(Topics.INCIDENT_FACTS.name(), Produced.with(Serdes.String(),
+                                AvroSerdes.of(IncidentFact.class)).withName("incident-facts-sink")), "incidents"))
+                .noDefaultBranch();
+        return builder.build();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.dora.streams.integration;
+
+import static dev.dora.streams.topology.PipelineDriver.commit;
+import static dev.dora.streams.topology.PipelineDriver.deploy;
+import static dev.dora.streams.topology.PipelineDriver.incidentBuilder;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.IncidentEvent;
+import dev.dora.schema.AvroSerdes;
+import dev.dora.schema.Topics;
+import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.metrics.DayBuckets;
+import dev.dora.streams.metrics.MetricsQuery;
+import dev.dora.testkit.TestKafkaCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The topology on a real broker: exactly-once processing, the repartition hop, progress reporting, restarts. */
+class MetricsPipelineBrokerTest {
+
+    private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
+    private static TestKafkaCluster kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = TestKafkaCluster.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    static void produce(final String bootstrap, final List<? extends SpecificRecord> events) throws Exception {
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), AvroSerdes.any().serializer())) {
+            for (final SpecificRecord event : events) {
+                if (event instanceof ChangeEvent c) {
+                    producer.send(new ProducerRecord<>(Topics.CHANGES.name(), c.getService(), c));
+                } else if (event instanceof DeploymentEvent d) {
+                    producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(), d.getId(), d));
+                } else if (event instanceof IncidentEvent i) {
+                    producer.send(new ProducerRecord<>(Topics.INCIDENTS.name(), i.getId(), i));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    static void awaitIdle(final MetricsPipeline pipeline) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int idle = 0;
+        while (idle < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pipeline did not catch up: state " + pipeline.state()
+                        + ", pending " + pipeline.pendingRecords());
+            }
+            idle = pipeline.isRunning() && pipeline.pendingRecords() == 0 ? idle + 1 : 0;
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void processesEventsReportsProgressAndKeepsStateAcrossRestarts() throws Exception {
+        final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-state");
+        final MetricsConfig config = MetricsConfig.defaults(kafka.bootstrapServers(), state).withReplicationFactor((short) 1);
+        final List<SpecificRecord> events = List.of(
+                commit("shop", "a", T0), commit("shop", "b", T0.plusSeconds(3600), "a"),
+                deploy("d1", "shop", "a", T0.plusSeconds(7200)), deploy("d2", "shop", "b", T0.plusSeconds(10_800)),
+                incidentBuilder("i1", "shop", T0.plusSeconds(11_000), T0.plusSeconds(12_800))
+                        .setCauseDeploymentId("d2").build());
+        final long from = DayBuckets.epochDay(T0);
+        try (MetricsPipeline pipeline = MetricsPipeline.start(config)) {
+            produce(kafka.bootstrapServers(), events);
+            awaitIdle(pipeline);
+            final MetricsQuery query = pipeline.query();
+            final MetricsQuery.WindowMetrics m = query.metrics(query.servicesIn("shop", null), from, from + 1);
+            assertEquals(2, m.deployments());
+            assertEquals(1, m.failed());
+            assertEquals(1, m.leadTimeSamples());
+            assertEquals(7200.0, m.leadTimeMedianSeconds(), 72);
+            assertEquals(1, m.incidents());
+            assertEquals("team-shop", query.service("shop").orElseThrow().getTeam());
+        }
+        try (MetricsPipeline restarted = MetricsPipeline.start(config)) {
+            awaitIdle(restarted);
+            final MetricsQuery query = restarted.query();
+            assertEquals(2, query.metrics(query.servicesIn("shop", null), from, from + 1).deployments(),
+                    "a restart on the same state keeps every metric");
+            produce(kafka.bootstrapServers(), List.of(deploy("d3", "shop", "b", T0.plusSeconds(20_000))));
+            awaitIdle(restarted);
+            assertEquals(3, restarted.query().metrics(List.of("shop"), from, from + 1).deployments());
+            assertTrue(restarted.pendingRecords() >= 0);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.dora.streams.model;
+
+import java.util.List;
+
+/**
+ * What the reference model answers for one scope and window: the four DORA metrics, exact.
+ *
+ * <p>Quantiles are exact nearest-rank values; the streaming topology reports them from an HdrHistogram, so
+ * compare them with {@link #withinOnePercent(Double, Double)}. Counts and rates must match exactly. The
+ * sorted sample lists are there so a failing comparison can show what the quantile was computed from.
+ *
+ * @param deployments           production deployments with finishedAt in the window
+ * @param perDay                deployments / number of days in the window
+ * @param leadTimeSamples       lead-time samples (seconds) of the window's non-baseline deployments
+ * @param leadTimeMedianSeconds nearest-rank median, null without samples
+ * @param leadTimeP90Seconds    nearest-rank p90, null without samples
+ * @param failed                how many of the window's production deployments are failed changes
+ * @param changeFailureRate     failed / deployments, null when there are no deployments
+ * @param incidents             production incidents resolved in the window
+ * @param restoreMedianSeconds  nearest-rank median of time to restore, null without samples
+ * @param restoreP90Seconds     nearest-rank p90 of time to restore, null without samples
+ * @param openIncidents         production incidents opened before the window end and not resolved before it
+ * @param leadTimeSampleValues  every lead-time sample, ascending
+ * @param restoreSampleValues   every time-to-restore sample, ascending
+ */
+public record MetricsAnswer(
+        long deployments,
+        double perDay,
+        long leadTimeSamples,
+        Double leadTimeMedianSeconds,
+        Double leadTimeP90Seconds,
+        long failed,
+        Double changeFailureRate,
+        long incidents,
+        Double restoreMedianSeconds,
+        Double restoreP90Seconds,
+        long openIncidents,
+        List<Long> leadTimeSampleValues,
+        List<Long> restoreSampleValues) {
+
+    public MetricsAnswer {
+        leadTimeSampleValues = List.copyOf(leadTimeSampleValues);
+        restoreSampleValues = List.copyOf(restoreSampleValues);
+    }
+
+    /**
+     * True when a reported quantile is within 1% (relative) of the exact one, the HdrHistogram guarantee
+     * with 2 significant digits; both null also matches (no samples).
+     */
+    public static boolean withinOnePercent(final Double exact, final Double reported) {
+        if (exact == null || reported == null) {
+            return exact == null && reported == null;
+        }
+        return Math.abs(reported - exact) <= 0.01 * Math.abs(exact);
+    }
+}

@@ -1,0 +1,154 @@
+package dev.dora.streams.topology;
+
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.DeploymentStatus;
+import dev.dora.events.IncidentEvent;
+import dev.dora.events.IncidentStatus;
+import dev.dora.facts.DeploymentFact;
+import dev.dora.schema.Topics;
+import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.metrics.DayBuckets;
+import dev.dora.streams.metrics.MetricsQuery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The whole topology on a TopologyTestDriver, with helpers to build events and read answers. */
+public final class PipelineDriver implements AutoCloseable {
+
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, ChangeEvent> changes;
+    private final TestInputTopic<String, DeploymentEvent> deployments;
+    private final TestInputTopic<String, IncidentEvent> incidents;
+    private final TestOutputTopic<String, DeploymentFact> deploymentFacts;
+    private final Map<String, DeploymentFact> latestFacts = new HashMap<>();
+
+    public PipelineDriver() {
+        this(MetricsConfig.defaults("unused:9092", tempDir()));
+    }
+
+    public PipelineDriver(final MetricsConfig config) {
+        final Properties props = MetricsPipeline.streamsProperties(config);
+        driver = new TopologyTestDriver(DoraTopology.build(config), props);
+        changes = driver.createInputTopic(Topics.CHANGES.name(), Serdes.String().serializer(),
+                Topics.CHANGES.valueSerde().serializer());
+        deployments = driver.createInputTopic(Topics.DEPLOYMENTS.name(), Serdes.String().serializer(),
+                Topics.DEPLOYMENTS.valueSerde().serializer());
+        incidents = driver.createInputTopic(Topics.INCIDENTS.name(), Serdes.String().serializer(),
+                Topics.INCIDENTS.valueSerde().serializer());
+        deploymentFacts = driver.createOutputTopic(Topics.DEPLOYMENT_FACTS.name(), Serdes.String().deserializer(),
+                Topics.DEPLOYMENT_FACTS.valueSerde().deserializer());
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-ttd");
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    public PipelineDriver pipe(final SpecificRecord... events) {
+        return pipe(Arrays.asList(events));
+    }
+
+    public PipelineDriver pipe(final List<? extends SpecificRecord> events) {
+        for (final SpecificRecord event : events) {
+            if (event instanceof ChangeEvent change) {
+                changes.pipeInput(change.getService(), change);
+            } else if (event instanceof DeploymentEvent deployment) {
+                deployments.pipeInput(deployment.getId(), deployment);
+            } else if (event instanceof IncidentEvent incident) {
+                incidents.pipeInput(incident.getId(), incident);
+            } else {
+                throw new IllegalArgumentException("not an event: " + event);
+            }
+        }
+        return this;
+    }
+
+    public MetricsQuery query() {
+        return new MetricsQuery(driver.getKeyValueStore(StoreNames.DAY_BUCKETS), driver.getKeyValueStore(StoreNames.SERVICES));
+    }
+
+    public MetricsQuery.WindowMetrics metrics(final String service, final String team, final Instant from, final Instant to) {
+        final MetricsQuery query = query();
+        return query.metrics(query.servicesIn(service, team), DayBuckets.epochDay(from), DayBuckets.epochDay(to));
+    }
+
+    /** The latest value published on dora.facts.deployments for each deployment id (absent after a tombstone). */
+    public Map<String, DeploymentFact> deploymentFacts() {
+        deploymentFacts.readKeyValuesToList().forEach(kv -> {
+            if (kv.value == null) {
+                latestFacts.remove(kv.key);
+            } else {
+                latestFacts.put(kv.key, kv.value);
+            }
+        });
+        return latestFacts;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    // ------------------------------------------------------------------ event builders
+
+    public static String sha(final String name) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8)));
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ChangeEvent commit(final String service, final String name, final Instant committedAt,
+                                     final String... parents) {
+        return ChangeEvent.newBuilder().setId(sha(name)).setService(service).setTeam("team-" + service)
+                .setOccurredAt(committedAt).setSha(sha(name))
+                .setParents(Arrays.stream(parents).map(PipelineDriver::sha).toList())
+                .setCommittedAt(committedAt).build();
+    }
+
+    public static DeploymentEvent deploy(final String id, final String service, final String commitName,
+                                         final Instant finishedAt) {
+        return DeploymentEvent.newBuilder().setId(id).setService(service).setOccurredAt(finishedAt)
+                .setEnvironment("production").setStatus(DeploymentStatus.success).setFinishedAt(finishedAt)
+                .setSha(commitName == null ? null : sha(commitName)).build();
+    }
+
+    public static DeploymentEvent.Builder deployment(final String id, final String service, final String commitName,
+                                                     final Instant finishedAt) {
+        return DeploymentEvent.newBuilder(deploy(id, service, commitName, finishedAt));
+    }
+
+    public static IncidentEvent incident(final String id, final String service, final Instant openedAt,
+                                         final Instant resolvedAt) {
+        return IncidentEvent.newBuilder().setId(id).setService(service)
+                .setOccurredAt(resolvedAt == null ? openedAt : resolvedAt).setEnvironment("production")
+                .setStatus(resolvedAt == null ? IncidentStatus.open : IncidentStatus.resolved)
+                .setOpenedAt(openedAt).setResolvedAt(resolvedAt).build();
+    }
+
+    public static IncidentEvent.Builder incidentBuilder(final String id, final String service, final Instant openedAt,
+                                                        final Instant resolvedAt) {
+        return IncidentEvent.newBuilder(incident(id, service, openedAt, resolvedAt));
+    }
+}
