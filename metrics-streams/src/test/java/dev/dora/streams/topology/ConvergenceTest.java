@@ -1,0 +1,126 @@
+package dev.dora.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dora.facts.DeploymentFact;
+import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
+import dev.dora.streams.model.DeploymentView;
+import dev.dora.streams.model.MetricsAnswer;
+import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.simulation.HistoryGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Generated histories piped through the topology in order, shuffled, duplicated and with a late backfill
+ * must all give the answers of the independent {@link ReferenceModel}, for every scope and several windows.
+ */
+class ConvergenceTest {
+
+    private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
+
+    static List<SpecificRecord> history(final long seed) {
+        return HistoryGenerator.builder().seed(seed).end(END).days(45).build().generate();
+    }
+
+    static List<SpecificRecord> shuffledWithDuplicates(final List<SpecificRecord> events, final long seed) {
+        final Random random = new Random(seed);
+        final List<SpecificRecord> out = new ArrayList<>(events);
+        for (int i = 0; i < events.size() / 10; i++) {
+            out.add(events.get(random.nextInt(events.size())));
+        }
+        Collections.shuffle(out, random);
+        return out;
+    }
+
+    /** Recent events first, then the oldest third arrives months late, newest first. */
+    static List<SpecificRecord> lateBackfill(final List<SpecificRecord> events) {
+        final int third = events.size() / 3;
+        final List<SpecificRecord> out = new ArrayList<>(events.subList(third, events.size()));
+        final List<SpecificRecord> old = new ArrayList<>(events.subList(0, third));
+        Collections.reverse(old);
+        out.addAll(old);
+        return out;
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void everyArrivalOrderConvergesToTheReferenceModel(final long seed) {
+        final List<SpecificRecord> events = history(seed);
+        final ReferenceModel model = ReferenceModel.defaults().load(events);
+        final MetricsAnswer all = model.metrics(null, null, END.minus(Duration.ofDays(60)), END);
+        assertTrue(all.deployments() > 50 && all.failed() > 3 && all.leadTimeSamples() > 100 && all.incidents() > 3,
+                "the generated history exercises every metric: " + all);
+        final List<List<SpecificRecord>> orders = List.of(events, shuffledWithDuplicates(events, seed),
+                lateBackfill(events));
+        for (final List<SpecificRecord> order : orders) {
+            try (PipelineDriver driver = new PipelineDriver().pipe(order)) {
+                assertMatches(model, driver);
+            }
+        }
+    }
+
+    static void assertMatches(final ReferenceModel model, final PipelineDriver driver) {
+        assertEquals(model.teams(), teams(driver), "service teams");
+        final List<Instant[]> windows = List.of(
+                new Instant[] {END.minus(Duration.ofDays(60)), END},
+                new Instant[] {END.minus(Duration.ofDays(30)), END.minus(Duration.ofDays(7))},
+                new Instant[] {END.minus(Duration.ofDays(8)), END.minus(Duration.ofDays(7))},
+                new Instant[] {END.minus(Duration.ofDays(1)), END.plus(Duration.ofDays(1))});
+        final List<String[]> scopes = new ArrayList<>();
+        scopes.add(new String[] {null, null});
+        model.teams().forEach((service, team) -> {
+            scopes.add(new String[] {service, null});
+            scopes.add(new String[] {null, team});
+        });
+        for (final Instant[] window : windows) {
+            for (final String[] scope : scopes) {
+                final MetricsAnswer expected = model.metrics(scope[0], scope[1], window[0], window[1]);
+                final WindowMetrics actual = driver.metrics(scope[0], scope[1], window[0], window[1]);
+                final String where = "service=" + scope[0] + " team=" + scope[1] + " " + window[0] + ".." + window[1];
+                assertEquals(expected.deployments(), actual.deployments(), "deployments " + where);
+                assertEquals(expected.perDay(), actual.perDay(), 1e-12, "perDay " + where);
+                assertEquals(expected.leadTimeSamples(), actual.leadTimeSamples(), "lead-time samples " + where);
+                assertTrue(MetricsAnswer.withinOnePercent(expected.leadTimeMedianSeconds(), actual.leadTimeMedianSeconds()),
+                        "lead-time median " + where + ": " + expected.leadTimeMedianSeconds() + " vs " + actual.leadTimeMedianSeconds());
+                assertTrue(MetricsAnswer.withinOnePercent(expected.leadTimeP90Seconds(), actual.leadTimeP90Seconds()),
+                        "lead-time p90 " + where + ": " + expected.leadTimeP90Seconds() + " vs " + actual.leadTimeP90Seconds());
+                assertEquals(expected.failed(), actual.failed(), "failed " + where);
+                assertEquals(expected.changeFailureRate(), actual.changeFailureRate(), "rate " + where);
+                assertEquals(expected.incidents(), actual.incidents(), "incidents " + where);
+                assertTrue(MetricsAnswer.withinOnePercent(expected.restoreMedianSeconds(), actual.restoreMedianSeconds()),
+                        "restore median " + where);
+                assertTrue(MetricsAnswer.withinOnePercent(expected.restoreP90Seconds(), actual.restoreP90Seconds()),
+                        "restore p90 " + where);
+                assertEquals(expected.openIncidents(), actual.openIncidents(), "open incidents " + where);
+            }
+        }
+        final Map<String, DeploymentFact> facts = driver.deploymentFacts();
+        final Map<String, DeploymentView> deployments = model.deployments();
+        assertEquals(deployments.keySet(), facts.keySet(), "production deployments with a published fact");
+        deployments.forEach((id, view) -> {
+            final DeploymentFact fact = facts.get(id);
+            assertEquals(view.service(), fact.getService(), id);
+            assertEquals(view.baseline(), fact.getBaseline(), "baseline of " + id);
+            assertEquals(view.deployedChanges().size(), fact.getDeployedChanges(), "deployed changes of " + id);
+            assertEquals(view.leadTimeSamples().size(), fact.getLeadTimeSamples(), "lead-time samples of " + id);
+            assertEquals(view.failed(), fact.getFailed(), "failed " + id);
+            assertEquals(view.rule(), fact.getFailureRule() == null ? null : fact.getFailureRule().name(), "rule of " + id);
+        });
+    }
+
+    private static Map<String, String> teams(final PipelineDriver driver) {
+        final Map<String, String> teams = new java.util.HashMap<>();
+        driver.query().services().forEach(s -> teams.put(s.getService(), s.getTeam()));
+        return teams;
+    }
+}
