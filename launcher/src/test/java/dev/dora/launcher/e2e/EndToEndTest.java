@@ -1,0 +1,152 @@
+package dev.dora.launcher.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.streams.model.MetricsAnswer;
+import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.simulation.HistoryGenerator;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events in over HTTP, numbers out of the query API, on a real broker: against hand-computed values, against
+ * the independent reference model, and the same history posted in order and shuffled giving identical answers.
+ */
+class EndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aSmallHistoryGivesTheHandComputedNumbersThroughTheApi() throws Exception {
+        try (RunningStack stack = RunningStack.start()) {
+            final String a = "a".repeat(40);
+            final String b = "b".repeat(40);
+            final String c = "c".repeat(40);
+            final String body = String.join("\n",
+                    "{\"type\":\"change\",\"id\":\"" + a + "\",\"service\":\"shop\",\"team\":\"retail\",\"occurredAt\":\"2026-10-01T00:00:00Z\",\"sha\":\"" + a + "\",\"parents\":[],\"committedAt\":\"2026-10-01T00:00:00Z\"}",
+                    "{\"type\":\"change\",\"id\":\"" + b + "\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T01:00:00Z\",\"sha\":\"" + b + "\",\"parents\":[\"" + a + "\"],\"committedAt\":\"2026-10-01T03:00:00+02:00\"}",
+                    "{\"type\":\"change\",\"id\":\"" + c + "\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T02:00:00Z\",\"sha\":\"" + c + "\",\"parents\":[\"" + b + "\"],\"committedAt\":\"2026-10-01T02:00:00Z\"}",
+                    "{\"type\":\"deployment\",\"id\":\"d1\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T03:00:00Z\",\"environment\":\"production\",\"status\":\"success\",\"finishedAt\":\"2026-10-01T03:00:00Z\",\"sha\":\"" + a + "\"}",
+                    "{\"type\":\"deployment\",\"id\":\"d2\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T10:00:00Z\",\"environment\":\"production\",\"status\":\"success\",\"finishedAt\":\"2026-10-01T10:00:00Z\",\"sha\":\"" + c + "\"}",
+                    "{\"type\":\"deployment\",\"id\":\"s1\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T09:00:00Z\",\"environment\":\"staging\",\"status\":\"success\",\"finishedAt\":\"2026-10-01T09:00:00Z\",\"sha\":\"" + c + "\"}",
+                    "{\"type\":\"incident\",\"id\":\"i1\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T14:00:00Z\",\"environment\":\"production\",\"status\":\"resolved\",\"openedAt\":\"2026-10-01T12:00:00Z\",\"resolvedAt\":\"2026-10-01T14:00:00Z\"}",
+                    "{\"type\":\"incident\",\"id\":\"i2\",\"service\":\"shop\",\"occurredAt\":\"2026-10-02T00:00:00Z\",\"environment\":\"production\",\"status\":\"open\",\"openedAt\":\"2026-10-02T00:00:00Z\"}",
+                    "{\"type\":\"deployment\",\"id\":\"bad\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T10:00:00Z\",\"environment\":\"production\",\"status\":\"success\"}");
+            final HttpResponse<String> posted = stack.post("application/x-ndjson", body);
+            assertEquals(202, posted.statusCode(), posted.body());
+            final JsonNode ack = JSON.readTree(posted.body());
+            assertEquals(8, ack.get("accepted").asInt());
+            assertEquals(8, ack.get("rejected").get(0).get("index").asInt());
+            assertTrue(ack.get("rejected").get(0).get("error").asText().startsWith("finishedAt"));
+
+            stack.awaitCaughtUp();
+            final JsonNode m = stack.metrics("shop", null, "2026-10-01", "2026-10-02");
+            assertEquals("shop", m.at("/scope/service").asText());
+            assertEquals("2026-10-01T00:00:00Z", m.at("/scope/from").asText());
+            assertEquals("2026-10-02T00:00:00Z", m.at("/scope/to").asText());
+            assertEquals(2, m.at("/deploymentFrequency/deployments").asLong());
+            assertEquals(2.0, m.at("/deploymentFrequency/perDay").asDouble());
+            // d1 is the baseline; d2 ships b (committed 01:00Z) and c (02:00Z): 9 h and 8 h
+            assertEquals(2, m.at("/leadTime/samples").asLong());
+            assertEquals(28_800, m.at("/leadTime/medianSeconds").asDouble(), 288);
+            assertEquals(32_400, m.at("/leadTime/p90Seconds").asDouble(), 324);
+            // i1 opened 2 h after d2 without a cause: d2 failed
+            assertEquals(1, m.at("/changeFailureRate/failed").asLong());
+            assertEquals(0.5, m.at("/changeFailureRate/rate").asDouble());
+            assertEquals(1, m.at("/timeToRestore/incidents").asLong());
+            assertEquals(7_200, m.at("/timeToRestore/medianSeconds").asDouble(), 72);
+            assertEquals(0, m.at("/timeToRestore/openIncidents").asLong());
+            assertEquals(1, stack.metrics("shop", null, "2026-10-01", "2026-10-03")
+                    .at("/timeToRestore/openIncidents").asLong());
+            assertEquals(2, stack.metrics(null, "retail", "2026-10-01", "2026-10-02")
+                    .at("/deploymentFrequency/deployments").asLong());
+
+            final JsonNode services = stack.getJson("/api/v1/services");
+            assertEquals("shop", services.at("/services/0/service").asText());
+            assertEquals("retail", services.at("/services/0/team").asText());
+
+            assertEquals(400, stack.get("/api/v1/metrics?from=yesterday").statusCode());
+            assertTrue(stack.get("/api/v1/metrics?from=yesterday").body().contains("from"));
+            assertTrue(stack.get("/api/v1/metrics?to=2026-10-01T12:00:00Z").body().contains("to:"));
+            assertEquals(400, stack.get("/api/v1/metrics?from=2026-10-02&to=2026-10-01").statusCode());
+            assertEquals(400, stack.get("/api/v1/metrics?service=shop&team=retail").statusCode());
+            assertEquals(404, stack.get("/api/v1/metrics?service=nope").statusCode());
+        }
+    }
+
+    @Test
+    void aGeneratedHistoryPostedInOrderOrShuffledGivesTheModelsAnswers() throws Exception {
+        final Instant end = Instant.parse("2026-11-01T00:00:00Z");
+        final List<SpecificRecord> events = HistoryGenerator.builder().seed(11).end(end).days(60).build().generate();
+        final ReferenceModel model = ReferenceModel.defaults().load(events);
+        final List<SpecificRecord> shuffled = new ArrayList<>(events);
+        final Random random = new Random(11);
+        for (int i = 0; i < events.size() / 20; i++) {
+            shuffled.add(events.get(random.nextInt(events.size())));
+        }
+        Collections.shuffle(shuffled, random);
+
+        final List<String> queries = new ArrayList<>();
+        final List<String[]> scopes = new ArrayList<>();
+        scopes.add(new String[] {null, null});
+        model.teams().forEach((service, team) -> {
+            scopes.add(new String[] {service, null});
+            scopes.add(new String[] {null, team});
+        });
+        final String[][] windows = {{"2026-09-01", "2026-11-01"}, {"2026-10-01", "2026-10-08"}, {"2026-10-31", "2026-11-02"}};
+        final List<JsonNode> inOrder = new ArrayList<>();
+        try (RunningStack stack = RunningStack.start()) {
+            stack.postAll(events, 500);
+            stack.awaitCaughtUp();
+            for (final String[] window : windows) {
+                for (final String[] scope : scopes) {
+                    final JsonNode actual = stack.metrics(scope[0], scope[1], window[0], window[1]);
+                    assertMatchesModel(model.metrics(scope[0], scope[1], Instant.parse(window[0] + "T00:00:00Z"),
+                            Instant.parse(window[1] + "T00:00:00Z")), actual, scope[0] + "/" + scope[1] + " " + window[0]);
+                    inOrder.add(actual);
+                    queries.add(scope[0] + "/" + scope[1] + " " + window[0]);
+                }
+            }
+        }
+        try (RunningStack stack = RunningStack.start()) {
+            stack.postAll(shuffled, 333);
+            stack.awaitCaughtUp();
+            int i = 0;
+            for (final String[] window : windows) {
+                for (final String[] scope : scopes) {
+                    assertEquals(inOrder.get(i), stack.metrics(scope[0], scope[1], window[0], window[1]),
+                            "shuffled answer differs for " + queries.get(i));
+                    i++;
+                }
+            }
+        }
+    }
+
+    private static void assertMatchesModel(final MetricsAnswer expected, final JsonNode actual, final String where) {
+        assertEquals(expected.deployments(), actual.at("/deploymentFrequency/deployments").asLong(), where);
+        assertEquals(expected.perDay(), actual.at("/deploymentFrequency/perDay").asDouble(), 1e-12, where);
+        assertEquals(expected.leadTimeSamples(), actual.at("/leadTime/samples").asLong(), where);
+        assertTrue(MetricsAnswer.withinOnePercent(expected.leadTimeMedianSeconds(), number(actual, "/leadTime/medianSeconds")), where);
+        assertTrue(MetricsAnswer.withinOnePercent(expected.leadTimeP90Seconds(), number(actual, "/leadTime/p90Seconds")), where);
+        assertEquals(expected.failed(), actual.at("/changeFailureRate/failed").asLong(), where);
+        assertEquals(expected.changeFailureRate(), number(actual, "/changeFailureRate/rate"), where);
+        assertEquals(expected.incidents(), actual.at("/timeToRestore/incidents").asLong(), where);
+        assertTrue(MetricsAnswer.withinOnePercent(expected.restoreMedianSeconds(), number(actual, "/timeToRestore/medianSeconds")), where);
+        assertTrue(MetricsAnswer.withinOnePercent(expected.restoreP90Seconds(), number(actual, "/timeToRestore/p90Seconds")), where);
+        assertEquals(expected.openIncidents(), actual.at("/timeToRestore/openIncidents").asLong(), where);
+    }
+
+    private static Double number(final JsonNode node, final String pointer) {
+        final JsonNode value = node.at(pointer);
+        return value.isNull() || value.isMissingNode() ? null : value.asDouble();
+    }
+}

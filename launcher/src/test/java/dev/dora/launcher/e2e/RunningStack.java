@@ -1,0 +1,127 @@
+package dev.dora.launcher.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.ingest.CanonicalEvents;
+import dev.dora.ingest.EventPublisher;
+import dev.dora.ingest.IngestRoutes;
+import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.api.QueryRoutes;
+import dev.dora.testkit.TestKafkaCluster;
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+
+/** A real broker, the metrics pipeline, ingest and the query API on one HTTP port, as the launcher runs them. */
+final class RunningStack implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TestKafkaCluster kafka;
+    private final MetricsPipeline pipeline;
+    private final EventPublisher publisher;
+    private final Javalin http;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    private RunningStack(final TestKafkaCluster kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
+                         final Javalin http) {
+        this.kafka = kafka;
+        this.pipeline = pipeline;
+        this.publisher = publisher;
+        this.http = http;
+    }
+
+    static RunningStack start() throws Exception {
+        final TestKafkaCluster kafka = TestKafkaCluster.start();
+        final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-e2e");
+        final MetricsPipeline pipeline = MetricsPipeline.start(
+                MetricsConfig.defaults(kafka.bootstrapServers(), state).withReplicationFactor((short) 1));
+        final EventPublisher publisher = new EventPublisher(kafka.bootstrapServers());
+        final Javalin http = Javalin.create(config -> {
+            IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
+            QueryRoutes.register(config, pipeline);
+        }).start(0);
+        return new RunningStack(kafka, pipeline, publisher, http);
+    }
+
+    URI uri(final String pathAndQuery) {
+        return URI.create("http://localhost:" + http.port() + pathAndQuery);
+    }
+
+    HttpResponse<String> post(final String contentType, final String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri("/api/v1/events")).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Posts the events as NDJSON in batches, as a connector would, and checks each batch was accepted whole. */
+    void postAll(final List<? extends SpecificRecord> events, final int batch) throws Exception {
+        for (int i = 0; i < events.size(); i += batch) {
+            final String body = events.subList(i, Math.min(events.size(), i + batch)).stream()
+                    .map(e -> CanonicalEvents.toJson(e).toString()).collect(Collectors.joining("\n"));
+            final HttpResponse<String> response = post("application/x-ndjson", body);
+            final JsonNode answer = JSON.readTree(response.body());
+            if (response.statusCode() != 202 || answer.get("rejected").size() != 0) {
+                throw new AssertionError("batch at " + i + " not accepted whole: " + response.body());
+            }
+        }
+    }
+
+    HttpResponse<String> get(final String pathAndQuery) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode getJson(final String pathAndQuery) throws Exception {
+        final HttpResponse<String> response = get(pathAndQuery);
+        if (response.statusCode() != 200) {
+            throw new AssertionError(pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    JsonNode metrics(final String service, final String team, final String from, final String to) throws Exception {
+        final StringBuilder query = new StringBuilder("/api/v1/metrics?from=" + from + "&to=" + to);
+        if (service != null) {
+            query.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
+        }
+        if (team != null) {
+            query.append("&team=").append(URLEncoder.encode(team, StandardCharsets.UTF_8));
+        }
+        return getJson(query.toString());
+    }
+
+    /** Waits until the health endpoint reports nothing left to process, twice in a row. */
+    void awaitCaughtUp() throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int idle = 0;
+        String last = "";
+        while (idle < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pipeline did not catch up; last health: " + last);
+            }
+            final HttpResponse<String> health = get("/api/v1/health");
+            last = health.body();
+            final JsonNode body = JSON.readTree(last);
+            idle = health.statusCode() == 200 && body.get("pendingRecords").asLong(-1) == 0 ? idle + 1 : 0;
+            Thread.sleep(250);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.stop();
+        publisher.close();
+        pipeline.close();
+        kafka.close();
+    }
+}
