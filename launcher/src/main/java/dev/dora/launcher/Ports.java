@@ -18,8 +18,9 @@ final class Ports {
      */
     static void requireFree(final String host, final int port, final String what, final String advice) {
         try (ServerSocket socket = new ServerSocket()) {
-            // no SO_REUSEADDR: fail exactly when the real server's bind would
-            socket.setReuseAddress(false);
+            // SO_REUSEADDR as Jetty and Kafka set it: a port held only by connections in TIME_WAIT (e.g. after a
+            // restart) is free for them, and must not be reported as taken
+            socket.setReuseAddress(true);
             socket.bind(host == null ? new InetSocketAddress(port)
                     : new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (final IOException e) {

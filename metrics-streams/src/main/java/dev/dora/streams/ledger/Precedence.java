@@ -1,12 +1,11 @@
 package dev.dora.streams.ledger;
 
-import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.schema.AvroCodec;
-import java.time.Instant;
+import dev.dora.schema.EventFields;
 import java.util.Arrays;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -24,7 +23,7 @@ public final class Precedence {
         if (current == null) {
             return true;
         }
-        final int byTime = occurredAt(candidate).compareTo(occurredAt(current));
+        final int byTime = EventFields.occurredAt(candidate).compareTo(EventFields.occurredAt(current));
         if (byTime != 0) {
             return byTime > 0;
         }
@@ -33,19 +32,6 @@ public final class Precedence {
             return byStatus > 0;
         }
         return Arrays.compareUnsigned(AvroCodec.get().encode(candidate), AvroCodec.get().encode(current)) > 0;
-    }
-
-    private static Instant occurredAt(final SpecificRecord event) {
-        if (event instanceof ChangeEvent change) {
-            return change.getOccurredAt();
-        }
-        if (event instanceof DeploymentEvent deployment) {
-            return deployment.getOccurredAt();
-        }
-        if (event instanceof IncidentEvent incident) {
-            return incident.getOccurredAt();
-        }
-        throw new IllegalArgumentException("not an event: " + event.getSchema().getFullName());
     }
 
     public static boolean terminal(final SpecificRecord event) {

@@ -1,5 +1,6 @@
 package dev.dora.streams.simulation;
 
+import dev.dora.schema.EventFields;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
@@ -180,7 +181,7 @@ public final class HistoryGenerator {
         dropSomeTeams(events, finishing);
         redeliverSome(events, finishing);
         // stable: events of one instant keep their causal order (in_progress before success, open before resolved)
-        events.sort(Comparator.comparing(HistoryGenerator::occurredAt));
+        events.sort(Comparator.comparing(EventFields::occurredAt));
         return events;
     }
 
@@ -599,16 +600,6 @@ public final class HistoryGenerator {
 
     // ---------------------------------------------------------------------------------------------------
     // Time and randomness helpers
-
-    private static Instant occurredAt(final SpecificRecord event) {
-        if (event instanceof ChangeEvent c) {
-            return c.getOccurredAt();
-        }
-        if (event instanceof DeploymentEvent d) {
-            return d.getOccurredAt();
-        }
-        return ((IncidentEvent) event).getOccurredAt();
-    }
 
     private static String sha(final SplittableRandom rng) {
         return String.format("%016x%016x%08x", rng.nextLong(), rng.nextLong(), rng.nextInt());

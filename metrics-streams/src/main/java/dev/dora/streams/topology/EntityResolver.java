@@ -1,7 +1,6 @@
 package dev.dora.streams.topology;
 
-import dev.dora.events.DeploymentEvent;
-import dev.dora.events.IncidentEvent;
+import dev.dora.schema.EventFields;
 import dev.dora.state.EntityRemoval;
 import dev.dora.state.EntityType;
 import dev.dora.state.TeamObservation;
@@ -41,41 +40,25 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
         if (event == null) {
             return;
         }
-        final String id = id(event);
+        final String id = EventFields.id(event);
         if (!id.equals(record.key())) {
             throw new IllegalArgumentException("record keyed by '" + record.key() + "' holds " + type + " '" + id
                     + "': " + type + " events must be keyed by their id");
         }
         final SpecificRecord current = winners.get(id);
         if (!Precedence.wins(event, current)) {
-            final String team = team(event);
+            final String team = EventFields.team(event);
             if (team != null && !event.equals(current)) {
-                context.forward(record.withKey(service(event))
-                        .withValue(new TeamObservation(service(event), team, occurredAt(event))));
+                context.forward(record.withKey(EventFields.service(event))
+                        .withValue(new TeamObservation(EventFields.service(event), team, EventFields.occurredAt(event).toEpochMilli())));
             }
             return;
         }
         winners.put(id, event);
-        if (current != null && !service(current).equals(service(event))) {
-            context.forward(record.withKey(service(current)).withValue(new EntityRemoval(type, id)));
+        if (current != null && !EventFields.service(current).equals(EventFields.service(event))) {
+            context.forward(record.withKey(EventFields.service(current)).withValue(new EntityRemoval(type, id)));
         }
-        context.forward(record.withKey(service(event)));
+        context.forward(record.withKey(EventFields.service(event)));
     }
 
-    private static String id(final SpecificRecord event) {
-        return event instanceof DeploymentEvent d ? d.getId() : ((IncidentEvent) event).getId();
-    }
-
-    private static String service(final SpecificRecord event) {
-        return event instanceof DeploymentEvent d ? d.getService() : ((IncidentEvent) event).getService();
-    }
-
-    private static String team(final SpecificRecord event) {
-        return event instanceof DeploymentEvent d ? d.getTeam() : ((IncidentEvent) event).getTeam();
-    }
-
-    private static long occurredAt(final SpecificRecord event) {
-        return (event instanceof DeploymentEvent d ? d.getOccurredAt() : ((IncidentEvent) event).getOccurredAt())
-                .toEpochMilli();
-    }
 }

@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A deliberately simple batch implementation of {@code spec/semantics.md}, the oracle the streaming topology
+ * A deliberately simple batch implementation of {@code docs/METRICS.md}, the oracle the streaming topology
  * is checked against.
  *
  * <p>It keeps every event it is given and recomputes everything from scratch on the first query after a
