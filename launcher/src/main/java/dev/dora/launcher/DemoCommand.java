@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();
-        runtime.awaitHealthy(Duration.ofMinutes(5));
+        runtime.awaitHealthy(Duration.ofMinutes(5), out);
 
         final DemoData demo = new DemoData(runtime.client(), runtime.baseUrl(), out);
         final Path marker = dataDir.resolve(MARKER);

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class DoraRuntime implements AutoCloseable {
 
+    private static final Duration NOTICE_INTERVAL = Duration.ofSeconds(10);
+
     private final EmbeddedKafka kafka;
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
@@ -121,10 +123,12 @@ final class DoraRuntime implements AutoCloseable {
      *
      * @throws IllegalStateException when the pipeline failed or did not get there in time
      */
-    void awaitHealthy(final Duration timeout) throws InterruptedException {
+    void awaitHealthy(final Duration timeout, final PrintWriter out) throws InterruptedException {
         final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/health"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        final long started = System.nanoTime();
+        final long deadline = started + timeout.toNanos();
+        long nextNotice = started + NOTICE_INTERVAL.toNanos();
         while (true) {
             try {
                 if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -141,6 +145,13 @@ final class DoraRuntime implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the metrics pipeline is not running after " + timeout.toSeconds()
                         + " s (Kafka Streams state " + state + ")");
+            }
+            if (System.nanoTime() > nextNotice) {
+                // after a restart Kafka Streams can wait for its previous instance's session to time out (45 s)
+                out.printf("  still waiting: Kafka Streams is %s (%d s)%n", state,
+                        Duration.ofNanos(System.nanoTime() - started).toSeconds());
+                out.flush();
+                nextNotice += NOTICE_INTERVAL.toNanos();
             }
             Thread.sleep(250);
         }

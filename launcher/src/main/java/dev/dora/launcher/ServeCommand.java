@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();
-        runtime.awaitHealthy(Duration.ofMinutes(5));
+        runtime.awaitHealthy(Duration.ofMinutes(5), out);
         out.printf("%ndora is serving on %s (log: %s)%n", runtime.baseUrl(), Logging.logFile(dataDir));
         out.printf("  POST %s/api/v1/events%n  GET  %s/api/v1/metrics%n  GET  %s/api/v1/services%n"
                 + "  GET  %s/api/v1/health%nPress Ctrl-C to stop.%n", runtime.baseUrl(), runtime.baseUrl(),

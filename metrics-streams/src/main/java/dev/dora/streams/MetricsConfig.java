@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * that decide what counts (production environments, the incident attribution window).
  *
  * @param bootstrapServers       Kafka bootstrap servers
- * @param applicationId          Kafka Streams application id (consumer group, prefix of internal topics)
+ * @param applicationId          prefix of the Kafka Streams application id, see {@link #streamsApplicationId()}
  * @param stateDir               where the RocksDB state stores live
  * @param partitions             partition count of the event topics and of every internal topic
  * @param replicationFactor      replication factor of created topics; -1 for the broker default
@@ -25,6 +25,8 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
 
     public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
+    /** Raised whenever a release derives facts differently from the same events. */
+    public static final int SEMANTICS_VERSION = 1;
 
     public MetricsConfig {
         if (partitions < 1) {
@@ -73,6 +75,24 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
     public MetricsConfig withStreamThreads(final int value) {
         return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
                 productionEnvironments, incidentWindow, value);
+    }
+
+    /**
+     * The Kafka Streams application id actually used: the configured one plus a fingerprint of the definitions
+     * that decide the numbers. Changing the production environments or the incident window (or a release that
+     * changes how facts are derived, see {@link #SEMANTICS_VERSION}) thus starts a new computation from the
+     * retained event topics instead of mixing facts derived under two definitions.
+     */
+    public String streamsApplicationId() {
+        final String definitions = SEMANTICS_VERSION + "|" + new java.util.TreeSet<>(productionEnvironments)
+                + "|" + incidentWindow.toMillis();
+        try {
+            final byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(definitions.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return applicationId + "-" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public boolean isProduction(final String environment) {

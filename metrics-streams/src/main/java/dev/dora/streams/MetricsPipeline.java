@@ -74,7 +74,7 @@ public final class MetricsPipeline implements AutoCloseable {
 
     public static Properties streamsProperties(final MetricsConfig config) {
         final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -119,11 +119,11 @@ public final class MetricsPipeline implements AutoCloseable {
     public long pendingRecords() throws InterruptedException {
         try {
             final Map<TopicPartition, OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(config.applicationId()).partitionsToOffsetAndMetadata()
+                    .listConsumerGroupOffsets(config.streamsApplicationId()).partitionsToOffsetAndMetadata()
                     .get(10, TimeUnit.SECONDS);
             final List<String> topics = new ArrayList<>();
             Topics.EVENT_TOPICS.stream().map(Topic::name).forEach(topics::add);
-            topics.add(config.applicationId() + "-" + DoraTopology.LEDGER_REPARTITION + "-repartition");
+            topics.add(config.streamsApplicationId() + "-" + DoraTopology.LEDGER_REPARTITION + "-repartition");
             final Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             final Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();

@@ -1,0 +1,62 @@
+package dev.dora.streams.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class HistogramsTest {
+
+    private static long nearestRank(final long[] sorted, final double q) {
+        return sorted[(int) Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1];
+    }
+
+    @Test
+    void quantilesAreWithinOnePercentOfTheExactNearestRankValue() {
+        final SplittableRandom random = new SplittableRandom(3);
+        for (int round = 0; round < 50; round++) {
+            final int n = 1 + random.nextInt(2_000);
+            final long[] samples = new long[n];
+            final Histogram histogram = Histograms.empty();
+            for (int i = 0; i < n; i++) {
+                samples[i] = (long) Math.exp(random.nextDouble() * Math.log(200_000_000));
+                histogram.recordValue(samples[i]);
+            }
+            Arrays.sort(samples);
+            for (final double q : new double[] {0.5, 0.9}) {
+                final double exact = nearestRank(samples, q);
+                final double reported = Histograms.quantile(histogram, q);
+                assertTrue(Math.abs(reported - exact) <= 0.01 * exact, q + ": " + reported + " vs " + exact);
+            }
+        }
+    }
+
+    @Test
+    void smallValuesAreExactAndEmptyHasNoQuantile() {
+        final Histogram histogram = Histograms.empty();
+        assertNull(Histograms.quantile(histogram, 0.5));
+        histogram.recordValue(0);
+        histogram.recordValue(7);
+        assertEquals(0.0, Histograms.quantile(histogram, 0.5));
+        assertEquals(7.0, Histograms.quantile(histogram, 0.9));
+    }
+
+    @Test
+    void combiningRetractsExactly() {
+        final Histogram a = Histograms.empty();
+        a.recordValue(3_600);
+        a.recordValue(90_000);
+        final Histogram b = Histograms.empty();
+        b.recordValue(90_000);
+        final ByteBuffer both = Histograms.combine(Histograms.encode(a), Histograms.encode(b), 1);
+        assertEquals(3, Histograms.decode(both).getTotalCount());
+        final ByteBuffer back = Histograms.combine(both, Histograms.encode(b), -1);
+        assertEquals(a, Histograms.decode(back));
+        assertEquals(0, Histograms.decode(Histograms.combine(back, Histograms.encode(a), -1)).getTotalCount());
+    }
+}

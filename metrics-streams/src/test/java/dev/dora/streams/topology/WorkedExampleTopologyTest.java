@@ -1,0 +1,40 @@
+package dev.dora.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dora.facts.DeploymentFact;
+import dev.dora.facts.FailureRule;
+import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
+import dev.dora.streams.model.WorkedExampleFixture;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The worked example of docs/METRICS.md through the streaming topology: the published numbers, within 1%. */
+class WorkedExampleTopologyTest {
+
+    @Test
+    void theTopologyGivesTheDocumentsNumbers() {
+        try (PipelineDriver driver = new PipelineDriver().pipe(WorkedExampleFixture.history())) {
+            final WindowMetrics week = driver.metrics("checkout", null,
+                    Instant.parse("2026-07-06T00:00:00Z"), Instant.parse("2026-07-13T00:00:00Z"));
+            assertEquals(4, week.deployments());
+            assertEquals(4.0 / 7, week.perDay(), 1e-12);
+            assertEquals(6, week.leadTimeSamples());
+            assertEquals(21_600.0, week.leadTimeMedianSeconds(), 216);
+            assertEquals(104_400.0, week.leadTimeP90Seconds(), 1_044);
+            assertEquals(2, week.failed());
+            assertEquals(0.5, week.changeFailureRate());
+            assertEquals(2, week.incidents());
+            assertEquals(2_700.0, week.restoreMedianSeconds(), 27);
+            assertEquals(12_600.0, week.restoreP90Seconds(), 126);
+            assertEquals(1, week.openIncidents());
+            final Map<String, DeploymentFact> facts = driver.deploymentFacts();
+            assertEquals(true, facts.get("D1").getBaseline());
+            assertEquals(FailureRule.cause_sha, facts.get("D2").getFailureRule());
+            assertEquals(5, facts.get("D2").getDeployedChanges());
+            assertEquals(0, facts.get("R1").getDeployedChanges());
+            assertEquals(FailureRule.time_window, facts.get("D3").getFailureRule());
+        }
+    }
+}
