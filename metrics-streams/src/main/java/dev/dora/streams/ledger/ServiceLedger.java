@@ -78,6 +78,8 @@ public final class ServiceLedger {
     private final Set<String> dirtyIncidents = new LinkedHashSet<>();
     /** Entities that left this service during the current record: their facts are now owned elsewhere. */
     private final Set<String> detached = new LinkedHashSet<>();
+    /** Deployments new to this service: publish their state even when it is "no fact", in case they moved here. */
+    private final Set<String> arrived = new LinkedHashSet<>();
 
     public ServiceLedger(final MetricsConfig config, final KeyValueStore<Bytes, SpecificRecord> entities,
                          final KeyValueStore<Bytes, byte[]> indexes, final KeyValueStore<Bytes, DayBucket> buckets,
@@ -188,6 +190,9 @@ public final class ServiceLedger {
         }
         stores.putEntity(DEPLOYMENT, service, id, now);
         dirtyDeployments.add(id);
+        if (old == null) {
+            arrived.add(id);
+        }
 
         final DeployRef oldRef = productionRef(old);
         final DeployRef newRef = productionRef(now);
@@ -485,13 +490,13 @@ public final class ServiceLedger {
             for (final String id : dirtyDeployments) {
                 final DeploymentFact old = stores.entity(DEPLOYMENT_FACT, service, id, DeploymentFact.class);
                 final DeploymentFact now = deploymentFact(id);
-                final boolean owned = !detached.contains(id);
-                if (!Objects.equals(old, now)) {
+                final boolean changed = !Objects.equals(old, now);
+                if (changed) {
                     stores.putEntity(DEPLOYMENT_FACT, service, id, now);
                     buckets.replace(service, old, now);
-                    if (owned) {
-                        sink.deployment(id, now);
-                    }
+                }
+                if (!detached.contains(id) && (changed || arrived.contains(id))) {
+                    sink.deployment(id, now);
                 }
             }
             for (final String id : dirtyIncidents) {
@@ -509,6 +514,7 @@ public final class ServiceLedger {
             dirtyDeployments.clear();
             dirtyIncidents.clear();
             detached.clear();
+            arrived.clear();
             service = null;
         }
     }

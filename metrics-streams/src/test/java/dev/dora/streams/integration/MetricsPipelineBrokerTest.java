@@ -78,6 +78,52 @@ class MetricsPipelineBrokerTest {
     }
 
     @Test
+    void aRecordThatCannotBeProcessedGoesToTheDeadLetterTopicAndProcessingGoesOn() throws Exception {
+        final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-dlq");
+        final MetricsConfig config = MetricsConfig.defaults(kafka.bootstrapServers(), state)
+                .withReplicationFactor((short) 1).withApplicationId("dlq-test");
+        try (MetricsPipeline pipeline = MetricsPipeline.start(config);
+             KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                     new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(), "garbage", "not avro".getBytes())).get();
+            // keyed by the wrong service: the ledger refuses it rather than splitting a service's state
+            raw.send(new ProducerRecord<>(Topics.CHANGES.name(), "elsewhere",
+                    Topics.CHANGES.valueSerde().serializer().serialize("t", commit("dlq-shop", "z", T0)))).get();
+            produce(kafka.bootstrapServers(), List.of(deploy("dlq-d1", "dlq-shop", null, T0.plusSeconds(60))));
+            awaitIdle(pipeline);
+            final MetricsQuery query = pipeline.query();
+            final long day = DayBuckets.epochDay(T0);
+            assertEquals(1, query.metrics(List.of("dlq-shop"), day, day + 1).deployments(),
+                    "the good record after the bad ones was processed");
+            final Map<String, String> reasons = deadLetterReasons();
+            assertTrue(reasons.containsKey("garbage"), reasons.toString());
+            assertTrue(reasons.containsKey("elsewhere"), reasons.toString());
+            assertTrue(reasons.get("elsewhere").contains("keyed by their service"), reasons.get("elsewhere"));
+        }
+    }
+
+    private static Map<String, String> deadLetterReasons() {
+        final Map<String, String> reasons = new java.util.HashMap<>();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(Map.of(
+                             "bootstrap.servers", kafka.bootstrapServers(), "group.id", "dlq-reader",
+                             "auto.offset.reset", "earliest"),
+                             new org.apache.kafka.common.serialization.StringDeserializer(),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEAD_LETTER.name()));
+            final long deadline = System.currentTimeMillis() + 30_000;
+            while (reasons.size() < 2 && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                    final var header = r.headers().lastHeader("__streams.errors.message");
+                    reasons.put(r.key(), header == null ? "" : new String(header.value()));
+                });
+            }
+        }
+        return reasons;
+    }
+
+    @Test
     void processesEventsReportsProgressAndKeepsStateAcrossRestarts() throws Exception {
         final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-state");
         final MetricsConfig config = MetricsConfig.defaults(kafka.bootstrapServers(), state).withReplicationFactor((short) 1);

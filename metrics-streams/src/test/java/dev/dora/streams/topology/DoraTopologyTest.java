@@ -191,6 +191,16 @@ class DoraTopologyTest {
     }
 
     @Test
+    void aDeploymentThatMovesAndStopsBeingProductionIsTombstoned() {
+        try (PipelineDriver driver = new PipelineDriver().pipe(deploy("d1", "shop-repo", null, h(1)))) {
+            assertTrue(driver.deploymentFacts().containsKey("d1"));
+            driver.pipe(deployment("d1", "shop", null, h(1)).setOccurredAt(h(2)).setEnvironment("staging").build());
+            assertFalse(driver.deploymentFacts().containsKey("d1"));
+            assertEquals(0, driver.metrics(null, null, FROM, TO).deployments());
+        }
+    }
+
+    @Test
     void aServicesTeamIsTheTeamOfItsMostRecentEventThatNamesOne() {
         try (PipelineDriver driver = new PipelineDriver().pipe(
                 deployment("d2", "shop", null, h(5)).setTeam("retail").build(),
