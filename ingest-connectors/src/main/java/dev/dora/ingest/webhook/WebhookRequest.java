@@ -1,0 +1,66 @@
+package dev.dora.ingest.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.ingest.InvalidEventException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A webhook request as received: headers (looked up case-insensitively) and the raw body, which signatures are
+ * computed over, so it is never re-serialised.
+ */
+public final class WebhookRequest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String> headers;
+    private final byte[] body;
+    private final Instant receivedAt;
+    private JsonNode json;
+
+    public WebhookRequest(final Map<String, String> headers, final byte[] body, final Instant receivedAt) {
+        final Map<String, String> lower = new TreeMap<>();
+        headers.forEach((name, value) -> lower.put(name.toLowerCase(Locale.ROOT), value));
+        this.headers = Map.copyOf(lower);
+        this.body = body.clone();
+        this.receivedAt = receivedAt;
+    }
+
+    /** The header's value, or null; names are case-insensitive. */
+    public String header(final String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public byte[] body() {
+        return body.clone();
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
+    }
+
+    /** The body parsed as JSON. */
+    public JsonNode json() {
+        if (json == null) {
+            try {
+                json = JSON.readTree(body);
+            } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InvalidEventException("body", "is not valid JSON: " + e.getOriginalMessage());
+            } catch (final IOException e) {
+                throw new InvalidEventException("body", "cannot be read: " + e.getMessage());
+            }
+            if (json == null || json.isMissingNode()) {
+                throw new InvalidEventException("body", "is empty");
+            }
+        }
+        return json;
+    }
+}
