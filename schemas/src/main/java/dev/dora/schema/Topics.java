@@ -57,11 +57,19 @@ public final class Topics {
     public static final Topic<String, IncidentFact> INCIDENT_FACTS = new Topic<>("dora.facts.incidents",
             Serdes.String(), AvroSerdes.of(IncidentFact.class), COMPACTED);
 
+    /**
+     * The service catalog (YAML text as loaded from {@code --catalog}), under the single key
+     * {@link #CATALOG_KEY}: every instance reads the latest one, so they all map events the same way.
+     */
+    public static final Topic<String, String> CATALOG = new Topic<>("dora.catalog",
+            Serdes.String(), Serdes.String(), COMPACTED);
+    public static final String CATALOG_KEY = "catalog";
+
     /** The event topics; the metrics topology requires all of them to have the same partition count. */
     public static final List<Topic<String, ?>> EVENT_TOPICS = List.of(CHANGES, DEPLOYMENTS, INCIDENTS);
 
     public static final List<Topic<String, ?>> ALL = List.of(
-            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS);
+            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS, CATALOG);
 
     /** Header names on dead-letter records written by the ingest edge. */
     public static final String DLQ_REASON_HEADER = "dora.error.reason";
