@@ -1,5 +1,6 @@
 package dev.dora.streams.model;
 
+import dev.dora.schema.EventFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -43,20 +44,20 @@ class HistoryGeneratorTest {
     @Test
     void shapeOfTheDemoPreset() {
         assertTrue(DEMO.size() >= 4_000 && DEMO.size() <= 10_000, "size " + DEMO.size());
-        final Instant first = occurredAt(DEMO.get(0));
-        final Instant last = occurredAt(DEMO.get(DEMO.size() - 1));
+        final Instant first = EventFields.occurredAt(DEMO.get(0));
+        final Instant last = EventFields.occurredAt(DEMO.get(DEMO.size() - 1));
         assertTrue(Duration.between(first, last).toDays() >= 90);
         assertTrue(last.isBefore(END), "nothing at or after the end");
         for (int i = 1; i < DEMO.size(); i++) {
-            assertFalse(occurredAt(DEMO.get(i)).isBefore(occurredAt(DEMO.get(i - 1))), "sorted by occurredAt");
+            assertFalse(EventFields.occurredAt(DEMO.get(i)).isBefore(EventFields.occurredAt(DEMO.get(i - 1))), "sorted by occurredAt");
         }
         final Map<String, String> teams = MODEL.teams();
         assertEquals(6, teams.size());
         assertEquals(3, new HashSet<>(teams.values()).size());
         assertEquals("commerce", teams.get("checkout"));
         assertEquals("finance", teams.get("ledger"));
-        assertTrue(DEMO.stream().anyMatch(e -> team(e) == null), "a few events omit the team");
-        assertTrue(DEMO.stream().filter(e -> team(e) == null).count() < DEMO.size() / 20);
+        assertTrue(DEMO.stream().anyMatch(e -> EventFields.team(e) == null), "a few events omit the team");
+        assertTrue(DEMO.stream().filter(e -> EventFields.team(e) == null).count() < DEMO.size() / 20);
     }
 
     @Test
@@ -123,8 +124,8 @@ class HistoryGeneratorTest {
                 .services(List.of(ServiceProfile.of("api", "platform", PerformanceLevel.HIGH)))
                 .build().generate();
         assertFalse(events.isEmpty());
-        assertTrue(events.stream().allMatch(e -> occurredAt(e).isBefore(END)
-                && !occurredAt(e).isBefore(END.minus(Duration.ofDays(30)))));
+        assertTrue(events.stream().allMatch(e -> EventFields.occurredAt(e).isBefore(END)
+                && !EventFields.occurredAt(e).isBefore(END.minus(Duration.ofDays(30)))));
     }
 
     private static <T> List<T> of(final Class<T> type) {
@@ -135,23 +136,4 @@ class HistoryGeneratorTest {
         return events.stream().map(e -> java.util.HexFormat.of().formatHex(AvroCodec.get().encode(e))).toList();
     }
 
-    private static Instant occurredAt(final SpecificRecord event) {
-        if (event instanceof ChangeEvent c) {
-            return c.getOccurredAt();
-        }
-        if (event instanceof DeploymentEvent d) {
-            return d.getOccurredAt();
-        }
-        return ((IncidentEvent) event).getOccurredAt();
-    }
-
-    private static String team(final SpecificRecord event) {
-        if (event instanceof ChangeEvent c) {
-            return c.getTeam();
-        }
-        if (event instanceof DeploymentEvent d) {
-            return d.getTeam();
-        }
-        return ((IncidentEvent) event).getTeam();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.dora.streams.model;
 
+import dev.dora.schema.EventFields;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
@@ -209,12 +210,12 @@ public final class ReferenceModel {
         final Map<String, TeamObservation> teamObservations = new HashMap<>();
 
         for (final SpecificRecord event : received) {
-            final String service = service(event);
+            final String service = EventFields.service(event);
             d.knownServices.add(service);
             // the team rule looks at every event, winner or not
-            final String team = team(event);
+            final String team = EventFields.team(event);
             if (team != null) {
-                final TeamObservation candidate = new TeamObservation(occurredAt(event), team);
+                final TeamObservation candidate = new TeamObservation(EventFields.occurredAt(event), team);
                 teamObservations.merge(service, candidate, ReferenceModel::laterTeamObservation);
             }
             if (event instanceof ChangeEvent change) {
@@ -375,7 +376,7 @@ public final class ReferenceModel {
     }
 
     static int compareForWinner(final SpecificRecord a, final SpecificRecord b) {
-        final int byTime = occurredAt(a).compareTo(occurredAt(b));
+        final int byTime = EventFields.occurredAt(a).compareTo(EventFields.occurredAt(b));
         if (byTime != 0) {
             return byTime;
         }
@@ -399,33 +400,4 @@ public final class ReferenceModel {
         return false;
     }
 
-    private static Instant occurredAt(final SpecificRecord event) {
-        if (event instanceof ChangeEvent e) {
-            return e.getOccurredAt();
-        }
-        if (event instanceof DeploymentEvent e) {
-            return e.getOccurredAt();
-        }
-        return ((IncidentEvent) event).getOccurredAt();
-    }
-
-    private static String service(final SpecificRecord event) {
-        if (event instanceof ChangeEvent e) {
-            return e.getService();
-        }
-        if (event instanceof DeploymentEvent e) {
-            return e.getService();
-        }
-        return ((IncidentEvent) event).getService();
-    }
-
-    private static String team(final SpecificRecord event) {
-        if (event instanceof ChangeEvent e) {
-            return e.getTeam();
-        }
-        if (event instanceof DeploymentEvent e) {
-            return e.getTeam();
-        }
-        return ((IncidentEvent) event).getTeam();
-    }
 }
