@@ -72,6 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
         runtime.awaitHealthy(Duration.ofMinutes(5), out);
 
         final DemoData demo = new DemoData(runtime.client(), runtime.baseUrl(), out);
+        final long loadStarted = System.nanoTime();
         final Path marker = dataDir.resolve(MARKER);
         if (Files.exists(marker)) {
             out.printf("Reusing the demo data already in %s (loaded %s); use --fresh to load it again%n", dataDir,
@@ -82,6 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
             Files.writeString(marker, Instant.now() + " (" + events.size() + " events)\n", StandardCharsets.UTF_8);
         }
         awaitProcessed(runtime.pipeline(), out);
+        out.printf("Loaded and processed in %.1f s%n", (System.nanoTime() - loadStarted) / 1e9);
 
         final List<MetricsTable.Row> rows = demo.summary();
         out.println();
