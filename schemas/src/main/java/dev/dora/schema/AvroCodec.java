@@ -5,6 +5,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
 import dev.dora.state.DayBucket;
 import dev.dora.state.DeployRef;
@@ -49,7 +50,7 @@ public final class AvroCodec {
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
             ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class,
             DeploymentFact.class, IncidentFact.class,
-            CommitNode.class, DayBucket.class, DeployRef.class, EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
+            CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class, EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
 
     private static final String HISTORY_DIR = "dora-schema-history";
     private static final AvroCodec INSTANCE = new AvroCodec();

@@ -19,6 +19,34 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
+    /**
+     * Creates {@code topic} if it does not exist and checks that it has {@code partitions} partitions, as a
+     * topic co-partitioned with the event topics must.
+     */
+    public static void ensureTopic(final Admin admin, final Topic<?, ?> topic, final int partitions,
+                                   final short replicationFactor) throws InterruptedException {
+        try {
+            if (!admin.listTopics().names().get().contains(topic.name())) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic.name(), Optional.of(partitions),
+                            Optional.of(replicationFactor)).configs(topic.configs()))).all().get();
+                } catch (final ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            final int actual = describe(admin, Set.of(topic.name())).get(topic.name()).partitions().size();
+            if (actual != partitions) {
+                throw new IllegalStateException("topic " + topic.name() + " has " + actual + " partitions where "
+                        + partitions + " (the configured partition count) are needed");
+            }
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
     /** Topics just created may take a moment to be visible to every broker's metadata. */
     private static Map<String, TopicDescription> describe(final Admin admin, final Set<String> topics)
             throws InterruptedException, ExecutionException {

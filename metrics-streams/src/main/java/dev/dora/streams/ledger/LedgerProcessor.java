@@ -5,6 +5,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.EntityRemoval;
 import dev.dora.state.EntityType;
@@ -49,6 +50,11 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
             }
 
             @Override
+            public void claim(final CauseClaim claim) {
+                context.forward(new Record<>(claim.getDeploymentId(), claim, context.currentSystemTimeMs()));
+            }
+
+            @Override
             public void incident(final String incidentId, final IncidentFact fact) {
                 context.forward(new Record<>(incidentId, fact != null ? fact
                         : new EntityRemoval(EntityType.incident, incidentId), context.currentSystemTimeMs()));
@@ -78,6 +84,8 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
             } else if (removal.getType() == EntityType.incident) {
                 ledger.removeIncident(service, removal.getId());
             }
+        } else if (value instanceof CauseClaim claim) {
+            ledger.applyClaim(service, claim);
         } else if (value instanceof TeamObservation observation) {
             ledger.observe(observation.getService(), observation.getTeam(),
                     Instant.ofEpochMilli(observation.getOccurredAt()));

@@ -32,7 +32,7 @@ final class LedgerStores {
     static final byte DEPLOYED = 'm';
     /** (service, openedAt, incident id): production incidents that name no cause. */
     static final byte UNCAUSED = 'u';
-    /** (service, deployment id, incident id): production incidents naming a cause deployment. */
+    /** (service, deployment id, incident id, incident service): production incidents, of any service, naming a cause deployment. */
     static final byte CAUSE_DEPLOYMENT = 'x';
     /** (service, sha, incident id): production incidents naming a cause commit. */
     static final byte CAUSE_SHA = 'y';

@@ -22,6 +22,7 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
 import dev.dora.facts.IncidentFact;
+import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
 import dev.dora.state.DayBucket;
 import dev.dora.state.DeployRef;
@@ -60,11 +61,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class ServiceLedger {
 
-    /** Receives facts that changed; a null fact retracts the previous one. */
+    /** Receives facts that changed (a null fact retracts the previous one) and cause claims to route. */
     public interface FactSink {
         void deployment(String deploymentId, DeploymentFact fact);
 
         void incident(String incidentId, IncidentFact fact);
+
+        /** A claim for the ledger of the named deployment's service, wherever that is. */
+        void claim(CauseClaim claim);
     }
 
     private final MetricsConfig config;
@@ -80,6 +84,7 @@ public final class ServiceLedger {
     private final Set<String> detached = new LinkedHashSet<>();
     /** Deployments new to this service: publish their state even when it is "no fact", in case they moved here. */
     private final Set<String> arrived = new LinkedHashSet<>();
+    private final List<CauseClaim> claims = new ArrayList<>();
 
     public ServiceLedger(final MetricsConfig config, final KeyValueStore<Bytes, SpecificRecord> entities,
                          final KeyValueStore<Bytes, byte[]> indexes, final KeyValueStore<Bytes, DayBucket> buckets,
@@ -181,6 +186,16 @@ public final class ServiceLedger {
         begin(owner);
         detached.add(id);
         replaceDeployment(id, null);
+        // the resolver hands the deployment's cause claims to its new service
+        stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build(), stores::unlink);
+    }
+
+    /** An incident, of this or another service, names (or stops naming) one of this service's deployments. */
+    public void applyClaim(final String owner, final CauseClaim claim) {
+        begin(owner);
+        setLink(Keys.of(CAUSE_DEPLOYMENT).str(service).str(claim.getDeploymentId()).str(claim.getIncidentId())
+                .str(claim.getIncidentService()).build(), claim.getPresent());
+        dirtyDeployments.add(claim.getDeploymentId());
     }
 
     private void replaceDeployment(final String id, final DeploymentEvent now) {
@@ -325,6 +340,21 @@ public final class ServiceLedger {
         dirtyIncidents.add(id);
         indexIncident(old, false);
         indexIncident(now, true);
+        final String oldCause = claimedDeployment(old);
+        final String newCause = claimedDeployment(now);
+        if (!Objects.equals(oldCause, newCause)) {
+            if (oldCause != null) {
+                claims.add(new CauseClaim(oldCause, id, service, false));
+            }
+            if (newCause != null) {
+                claims.add(new CauseClaim(newCause, id, service, true));
+            }
+        }
+    }
+
+    private String claimedDeployment(final IncidentEvent incident) {
+        return incident == null || !config.isProduction(incident.getEnvironment()) ? null
+                : incident.getCauseDeploymentId();
     }
 
     private void indexIncident(final IncidentEvent incident, final boolean present) {
@@ -334,10 +364,6 @@ public final class ServiceLedger {
         final String id = incident.getId();
         final String causeDeployment = incident.getCauseDeploymentId();
         final String causeSha = incident.getCauseSha();
-        if (causeDeployment != null) {
-            setLink(Keys.of(CAUSE_DEPLOYMENT).str(service).str(causeDeployment).str(id).build(), present);
-            dirtyDeployments.add(causeDeployment);
-        }
         if (causeSha != null) {
             setLink(Keys.of(CAUSE_SHA).str(service).str(causeSha).str(id).build(), present);
             final CommitNode node = commit(causeSha);
@@ -487,6 +513,7 @@ public final class ServiceLedger {
             return;
         }
         try {
+            claims.forEach(sink::claim);
             for (final String id : dirtyDeployments) {
                 final DeploymentFact old = stores.entity(DEPLOYMENT_FACT, service, id, DeploymentFact.class);
                 final DeploymentFact now = deploymentFact(id);
@@ -515,6 +542,7 @@ public final class ServiceLedger {
             dirtyIncidents.clear();
             detached.clear();
             arrived.clear();
+            claims.clear();
             service = null;
         }
     }
@@ -540,9 +568,10 @@ public final class ServiceLedger {
             }
         });
 
-        final List<String> byDeployment = new ArrayList<>();
+        final Set<String> byDeploymentIds = new TreeSet<>();
         stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build(),
-                key -> byDeployment.add((String) Keys.parse(key, "sss", true).get(2)));
+                key -> byDeploymentIds.add((String) Keys.parse(key, "ssss", true).get(2)));
+        final List<String> byDeployment = new ArrayList<>(byDeploymentIds);
 
         final Set<String> bySha = new TreeSet<>();
         stores.scan(Keys.of(CAUSE_SHA).str(service).build(), key -> {

@@ -4,11 +4,13 @@ import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.schema.AvroSerdes;
 import dev.dora.schema.Topics;
+import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.EntityType;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.MetricsConfig;
 import dev.dora.streams.ledger.LedgerProcessor;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,10 +28,10 @@ import org.apache.kafka.streams.state.Stores;
  * The metrics topology, built from configuration alone so tests can build it without a cluster.
  *
  * <pre>
- * dora.events.deployments ─ resolve-deployments ─┐
+ * dora.events.deployments, cause-claims ─ resolve-deployments ─┐
  * dora.events.incidents ─── resolve-incidents ───┴─ ledger-entities (repartition, by service) ─┐
  * dora.events.changes (by service) ──────────────────────────────────────────────────────────────┴─ ledger
- *     ledger ─ dora.facts.deployments, dora.facts.incidents
+ *     ledger ─ dora.facts.deployments, dora.facts.incidents, cause-claims (by deployment id)
  * </pre>
  * The ledger keeps each service's entities, the day buckets and the services in state stores that the query
  * API reads.
@@ -50,6 +52,9 @@ public final class DoraTopology {
                 Stores.persistentKeyValueStore(StoreNames.DEPLOYMENT_ENTITIES), Serdes.String(), anyRecord)
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(StoreNames.DEPLOYMENT_CLAIMS), Serdes.Bytes(), anyRecord)
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(StoreNames.INCIDENT_ENTITIES), Serdes.String(), anyRecord)
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -65,13 +70,16 @@ public final class DoraTopology {
                 Stores.persistentKeyValueStore(StoreNames.SERVICES), Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class))
                 .withCachingEnabled());
 
+        final String claimsTopic = causeClaimsTopic(config);
         final KStream<String, SpecificRecord> deployments = builder
-                .stream(Topics.DEPLOYMENTS.name(), Consumed.with(Serdes.String(), anyRecord).withName("deployment-events"))
-                .process(() -> new EntityResolver(StoreNames.DEPLOYMENT_ENTITIES, EntityType.deployment),
-                        Named.as("resolve-deployments"), StoreNames.DEPLOYMENT_ENTITIES);
+                .stream(List.of(Topics.DEPLOYMENTS.name(), claimsTopic),
+                        Consumed.with(Serdes.String(), anyRecord).withName("deployment-events-and-claims"))
+                .process(() -> new EntityResolver(StoreNames.DEPLOYMENT_ENTITIES, StoreNames.DEPLOYMENT_CLAIMS,
+                                EntityType.deployment),
+                        Named.as("resolve-deployments"), StoreNames.DEPLOYMENT_ENTITIES, StoreNames.DEPLOYMENT_CLAIMS);
         final KStream<String, SpecificRecord> incidents = builder
                 .stream(Topics.INCIDENTS.name(), Consumed.with(Serdes.String(), anyRecord).withName("incident-events"))
-                .process(() -> new EntityResolver(StoreNames.INCIDENT_ENTITIES, EntityType.incident),
+                .process(() -> new EntityResolver(StoreNames.INCIDENT_ENTITIES, null, EntityType.incident),
                         Named.as("resolve-incidents"), StoreNames.INCIDENT_ENTITIES);
         final KStream<String, SpecificRecord> entitiesByService = deployments
                 .merge(incidents, Named.as("resolved-entities"))
@@ -98,7 +106,19 @@ public final class DoraTopology {
                         .mapValues(FactRouting::asIncidentFact, Named.as("incident-fact-or-tombstone"))
                         .to(Topics.INCIDENT_FACTS.name(), Produced.with(Serdes.String(),
                                 AvroSerdes.of(IncidentFact.class)).withName("incident-facts-sink")), "incidents"))
+                .branch((id, fact) -> fact instanceof CauseClaim, Branched.withConsumer(s -> s
+                        .to(claimsTopic, Produced.with(Serdes.String(), anyRecord).withName("cause-claims-sink")),
+                        "cause-claims"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /**
+     * The topic carrying {@link CauseClaim}s from incidents' ledgers to the deployments' resolver, keyed by
+     * deployment id. It closes a loop, which Kafka Streams' repartition topics cannot, so the pipeline creates
+     * it itself, with the event topics' partition count, and keeps it: claims are few.
+     */
+    public static String causeClaimsTopic(final MetricsConfig config) {
+        return config.streamsApplicationId() + "-cause-claims";
     }
 }

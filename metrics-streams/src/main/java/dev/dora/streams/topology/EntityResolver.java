@@ -1,30 +1,43 @@
 package dev.dora.streams.topology;
 
 import dev.dora.schema.EventFields;
+import dev.dora.state.CauseClaim;
 import dev.dora.state.EntityRemoval;
 import dev.dora.state.EntityType;
 import dev.dora.state.TeamObservation;
+import dev.dora.streams.ledger.Keys;
 import dev.dora.streams.ledger.Precedence;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.BytesSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keeps the winning event of each deployment or incident, keyed by its global id, and re-keys winners by
  * service for the ledgers. When the winner names another service than the previous one, the old service's
  * ledger is told to let go. Events that lose still say which team their service belongs to.
+ *
+ * <p>Deployments also receive the {@link CauseClaim}s of incidents naming them, from any service: the resolver
+ * is the one place that knows a deployment's current service, so it keeps the claims and hands them to that
+ * service's ledger, again whenever the deployment moves.
  */
 public final class EntityResolver implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     private final String storeName;
+    private final String claimsStoreName;
     private final EntityType type;
     private KeyValueStore<String, SpecificRecord> winners;
+    private KeyValueStore<Bytes, SpecificRecord> claims;
     private ProcessorContext<String, SpecificRecord> context;
 
-    public EntityResolver(final String storeName, final EntityType type) {
+    /** @param claimsStoreName the store of cause claims, for deployments; null for incidents */
+    public EntityResolver(final String storeName, final String claimsStoreName, final EntityType type) {
         this.storeName = storeName;
+        this.claimsStoreName = claimsStoreName;
         this.type = type;
     }
 
@@ -32,12 +45,19 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.winners = context.getStateStore(storeName);
+        if (claimsStoreName != null) {
+            this.claims = context.getStateStore(claimsStoreName);
+        }
     }
 
     @Override
     public void process(final Record<String, SpecificRecord> record) {
         final SpecificRecord event = record.value();
         if (event == null) {
+            return;
+        }
+        if (event instanceof CauseClaim claim && claims != null) {
+            claim(record, claim);
             return;
         }
         final String id = EventFields.id(event);
@@ -55,10 +75,31 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
             return;
         }
         winners.put(id, event);
-        if (current != null && !EventFields.service(current).equals(EventFields.service(event))) {
+        final boolean moved = current != null && !EventFields.service(current).equals(EventFields.service(event));
+        if (moved) {
             context.forward(record.withKey(EventFields.service(current)).withValue(new EntityRemoval(type, id)));
         }
         context.forward(record.withKey(EventFields.service(event)));
+        if ((current == null || moved) && claims != null) {
+            try (KeyValueIterator<Bytes, SpecificRecord> held = claims.prefixScan(
+                    Keys.untagged().str(id).build(), new BytesSerializer())) {
+                held.forEachRemaining(kv -> context.forward(record.withKey(EventFields.service(event)).withValue(kv.value)));
+            }
+        }
+    }
+
+    private void claim(final Record<String, SpecificRecord> record, final CauseClaim claim) {
+        final Bytes key = Keys.untagged().str(claim.getDeploymentId()).str(claim.getIncidentId())
+                .str(claim.getIncidentService()).build();
+        if (claim.getPresent()) {
+            claims.put(key, claim);
+        } else {
+            claims.delete(key);
+        }
+        final SpecificRecord deployment = winners.get(claim.getDeploymentId());
+        if (deployment != null) {
+            context.forward(record.withKey(EventFields.service(deployment)));
+        }
     }
 
 }

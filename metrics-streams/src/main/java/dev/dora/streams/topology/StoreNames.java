@@ -5,6 +5,8 @@ public final class StoreNames {
 
     /** Winning event of each deployment, by deployment id. */
     public static final String DEPLOYMENT_ENTITIES = "deployment-entities";
+    /** Incidents naming each deployment as their cause, by deployment id, incident id and incident service. */
+    public static final String DEPLOYMENT_CLAIMS = "deployment-cause-claims";
     /** Winning event of each incident, by incident id. */
     public static final String INCIDENT_ENTITIES = "incident-entities";
     /** Commits, deployments, incidents and their last facts, by service. */

@@ -249,6 +249,8 @@ public final class ReferenceModel {
             }
         }
 
+        final List<IncidentEvent> allProductionIncidents = productionIncidentsByService.values().stream()
+                .flatMap(List::stream).toList();
         for (final String service : d.knownServices) {
             final List<DeploymentEvent> ordered = new ArrayList<>(productionByService.getOrDefault(service, List.of()));
             ordered.sort(DEPLOYMENT_ORDER);
@@ -282,7 +284,7 @@ public final class ReferenceModel {
                     }
                     Collections.sort(samples);
                 }
-                final String rule = failureRule(deployment, fresh, ordered, incidents);
+                final String rule = failureRule(deployment, fresh, ordered, incidents, allProductionIncidents);
                 d.views.put(deployment.getId(), new DeploymentView(deployment.getId(), service,
                         deployment.getFinishedAt(), deployment.getSha(), baseline, fresh, samples, rule != null, rule));
             }
@@ -290,10 +292,14 @@ public final class ReferenceModel {
         return d;
     }
 
-    /** The first rule of semantics §6 that holds for deployment D, or null. */
+    /**
+     * The first rule of semantics §6 that holds for deployment D, or null. A cause deployment id names a
+     * deployment whatever service the incident belongs to; the other rules look at D's own service.
+     */
     private String failureRule(final DeploymentEvent d, final Set<String> deployedChanges,
-                               final List<DeploymentEvent> orderedProduction, final List<IncidentEvent> incidents) {
-        for (final IncidentEvent incident : incidents) {
+                               final List<DeploymentEvent> orderedProduction, final List<IncidentEvent> incidents,
+                               final List<IncidentEvent> allProductionIncidents) {
+        for (final IncidentEvent incident : allProductionIncidents) {
             if (d.getId().equals(incident.getCauseDeploymentId())) {
                 return CAUSE_DEPLOYMENT_ID;
             }

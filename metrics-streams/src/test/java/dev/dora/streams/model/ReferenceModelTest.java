@@ -295,13 +295,20 @@ class ReferenceModelTest {
         }
 
         @Test
-        void crossServiceAndNonProductionCausesAreNotFollowed() {
-            final IncidentEvent otherService = incident("payments", "i1", hours(11), hours(12), "d2", "c2");
+        void aCauseShaOfAnotherServiceAndNonProductionCausesAreNotFollowed() {
+            final IncidentEvent otherService = incident("payments", "i1", hours(11), hours(12), null, "c2");
             final IncidentEvent staging = IncidentEvent.newBuilder(incident(S, "i2", hours(11), hours(12), "d2", null))
                     .setEnvironment("staging").build();
             final ReferenceModel model = with(otherService, staging);
             assertEquals(0, failed(model));
             assertEquals(0, week(model).incidents()); // neither is a production incident of checkout
+        }
+
+        @Test
+        void aCauseDeploymentIdNamesTheDeploymentWhateverTheIncidentsService() {
+            final ReferenceModel model = with(incident("payments", "i1", hours(11), hours(12), "d2", null));
+            assertEquals(ReferenceModel.CAUSE_DEPLOYMENT_ID, rule(model, "d2"));
+            assertEquals(0, week(model).incidents(), "the incident is payments', not checkout's");
         }
 
         @Test

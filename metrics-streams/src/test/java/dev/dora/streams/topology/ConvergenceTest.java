@@ -3,6 +3,10 @@ package dev.dora.streams.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.DeploymentStatus;
+import dev.dora.events.IncidentEvent;
+import dev.dora.events.IncidentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
 import dev.dora.streams.model.DeploymentView;
@@ -28,8 +32,22 @@ class ConvergenceTest {
 
     private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
 
+    /** A generated history plus a few incidents naming another service's deployment as their cause. */
     static List<SpecificRecord> history(final long seed) {
-        return HistoryGenerator.builder().seed(seed).end(END).days(45).build().generate();
+        final List<SpecificRecord> events = new ArrayList<>(
+                HistoryGenerator.builder().seed(seed).end(END).days(45).build().generate());
+        final List<DeploymentEvent> production = events.stream()
+                .filter(e -> e instanceof DeploymentEvent d && d.getStatus() == DeploymentStatus.success
+                        && d.getEnvironment().startsWith("prod"))
+                .map(DeploymentEvent.class::cast).toList();
+        for (int i = 0; i < 3; i++) {
+            final DeploymentEvent cause = production.get((int) ((seed * 7 + i * 31) % production.size()));
+            events.add(IncidentEvent.newBuilder().setId("cross-" + i).setService("edge-proxy").setTeam("platform")
+                    .setOccurredAt(cause.getFinishedAt().plusSeconds(600)).setEnvironment("production")
+                    .setStatus(IncidentStatus.resolved).setOpenedAt(cause.getFinishedAt().plusSeconds(60))
+                    .setResolvedAt(cause.getFinishedAt().plusSeconds(600)).setCauseDeploymentId(cause.getId()).build());
+        }
+        return events;
     }
 
     static List<SpecificRecord> shuffledWithDuplicates(final List<SpecificRecord> events, final long seed) {

@@ -248,6 +248,41 @@ class DoraTopologyTest {
         }
 
         @Test
+        void byCauseDeploymentIdFromAnotherServicesIncident() {
+            try (PipelineDriver driver = driverWith(
+                    incidentBuilder("i1", "cart", h(30), h(31)).setCauseDeploymentId("d2").build())) {
+                assertEquals(FailureRule.cause_deployment_id, d2(driver).getFailureRule());
+                assertEquals(1, shop(driver).failed());
+                assertEquals(1, driver.metrics("cart", null, FROM, TO).incidents(), "the incident stays cart's");
+            }
+        }
+
+        @Test
+        void aClaimArrivingBeforeItsDeploymentAndFollowingItsMoves() {
+            try (PipelineDriver driver = new PipelineDriver()) {
+                driver.pipe(incidentBuilder("i1", "cart", h(30), null).setCauseDeploymentId("d9").build());
+                driver.pipe(deploy("d9", "shop-repo", null, h(20)));
+                assertEquals(1, driver.metrics("shop-repo", null, FROM, TO).failed());
+                driver.pipe(deployment("d9", "shop", null, h(20)).setOccurredAt(h(21)).build());
+                assertEquals(0, driver.metrics("shop-repo", null, FROM, TO).failed());
+                assertEquals(1, shop(driver).failed());
+                driver.pipe(incidentBuilder("i1", "cart", h(30), null).setOccurredAt(h(40))
+                        .setCauseDeploymentId(null).build());
+                assertEquals(0, shop(driver).failed(), "the incident no longer names it");
+            }
+        }
+
+        @Test
+        void anIncidentMovingServiceKeepsItsClaim() {
+            try (PipelineDriver driver = driverWith(
+                    incidentBuilder("i1", "cart", h(30), null).setCauseDeploymentId("d2").build(),
+                    incidentBuilder("i1", "checkout", h(30), null).setOccurredAt(h(31)).setCauseDeploymentId("d2").build())) {
+                assertEquals(List.of("i1"), d2(driver).getCauseDeploymentIncidents());
+                assertEquals(1, shop(driver).failed());
+            }
+        }
+
+        @Test
         void byCauseShaAmongTheDeployedChanges() {
             try (PipelineDriver driver = driverWith(
                     incidentBuilder("i1", "shop", h(100), null).setCauseSha(sha("b")).build())) {
@@ -287,7 +322,7 @@ class DoraTopologyTest {
         }
 
         @Test
-        void anIncidentBeforeAnyDeploymentOrWithAnotherServiceIsNotAttributed() {
+        void anIncidentBeforeAnyDeploymentOrOfAnotherServiceWithoutCauseIsNotAttributed() {
             try (PipelineDriver driver = driverWith(incident("i0", "shop", h(2), null),
                     incident("i1", "cart", h(11), null), incidentBuilder("i2", "shop", h(11), null)
                             .setEnvironment("staging").build())) {
