@@ -87,6 +87,16 @@ public final class EventPublisher implements AutoCloseable {
      * @throws PublishException when Kafka cannot take them in time; nothing is retried after the first failure
      */
     public void publish(final List<SpecificRecord> accepted, final List<Rejection> rejected) {
+        publish(accepted, rejected, ORIGIN);
+    }
+
+    /**
+     * As {@link #publish(List, List)}, with the dead-letter records' {@link Topics#DLQ_ORIGIN_HEADER} set to
+     * {@code origin} (e.g. {@code webhook:github}) instead of {@code api}.
+     *
+     * @throws PublishException when Kafka cannot take them in time; nothing is retried after the first failure
+     */
+    public void publish(final List<SpecificRecord> accepted, final List<Rejection> rejected, final String origin) {
         if (accepted.isEmpty() && rejected.isEmpty()) {
             return;
         }
@@ -99,7 +109,7 @@ public final class EventPublisher implements AutoCloseable {
             if (!rejected.isEmpty()) {
                 final String receivedAt = Instant.now().toString();
                 for (final Rejection rejection : rejected) {
-                    pending.add(send(toDeadLetter(rejection, receivedAt)));
+                    pending.add(send(toDeadLetter(rejection, receivedAt, origin)));
                 }
             }
             for (final Future<RecordMetadata> future : pending) {
@@ -159,12 +169,13 @@ public final class EventPublisher implements AutoCloseable {
                 topic.valueSerde().serializer().serialize(topic.name(), value));
     }
 
-    static ProducerRecord<byte[], byte[]> toDeadLetter(final Rejection rejection, final String receivedAt) {
+    static ProducerRecord<byte[], byte[]> toDeadLetter(final Rejection rejection, final String receivedAt,
+                                                       final String origin) {
         final ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(Topics.DEAD_LETTER.name(), null, rejection.payload());
         record.headers()
                 .add(new RecordHeader(Topics.DLQ_REASON_HEADER, utf8(rejection.error())))
-                .add(new RecordHeader(Topics.DLQ_ORIGIN_HEADER, utf8(ORIGIN)))
+                .add(new RecordHeader(Topics.DLQ_ORIGIN_HEADER, utf8(origin)))
                 .add(new RecordHeader(Topics.DLQ_INDEX_HEADER, utf8(Integer.toString(rejection.index()))))
                 .add(new RecordHeader(Topics.DLQ_RECEIVED_AT_HEADER, utf8(receivedAt)));
         return record;

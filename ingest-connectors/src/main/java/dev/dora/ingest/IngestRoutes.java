@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
@@ -40,8 +38,6 @@ public final class IngestRoutes {
     static final String NDJSON = "application/x-ndjson";
     static final int RETRY_AFTER_SECONDS = 5;
 
-    /** How much of an oversized body is read and thrown away so that the client gets to see the 413. */
-    private static final long DRAIN_BYTES = 64L * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
 
     private IngestRoutes() {
@@ -96,43 +92,17 @@ public final class IngestRoutes {
             }
         }
 
-        /** The body, or {@code null} when a 413 was already answered. */
+        /** The body, or {@code null} when a 413 (or 400) was already answered. */
         private byte[] readBody(final Context ctx) {
-            final long declared = ctx.req().getContentLengthLong();
             try {
-                final InputStream in = ctx.req().getInputStream();
-                if (declared > maxBodyBytes) {
-                    if (declared - maxBodyBytes <= DRAIN_BYTES) {
-                        drain(in, DRAIN_BYTES + maxBodyBytes);
-                    }
-                    tooLarge(ctx, declared, true);
-                    return null;
-                }
-                final ByteArrayOutputStream out =
-                        new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, maxBodyBytes));
-                final byte[] buffer = new byte[8192];
-                long total = 0;
-                int n;
-                while ((n = in.read(buffer)) != -1) {
-                    total += n;
-                    if (total > maxBodyBytes) {
-                        final long rest = drain(in, DRAIN_BYTES);
-                        final boolean exact = rest < DRAIN_BYTES;
-                        tooLarge(ctx, total + rest, exact);
-                        return null;
-                    }
-                    out.write(buffer, 0, n);
-                }
-                return out.toByteArray();
+                return BoundedBody.read(ctx.req(), maxBodyBytes);
+            } catch (final BoundedBody.TooLargeException e) {
+                error(ctx, 413, e.getMessage());
+                return null;
             } catch (final IOException e) {
                 error(ctx, 400, "cannot read the body: " + e.getMessage());
                 return null;
             }
-        }
-
-        private void tooLarge(final Context ctx, final long size, final boolean exact) {
-            error(ctx, 413, "body is " + (exact ? "" : "more than ") + size + " bytes; the limit is "
-                    + maxBodyBytes + " bytes");
         }
 
         /** The events of a JSON body, or {@code null} when a 400 (or 503) was already answered. */
@@ -198,16 +168,6 @@ public final class IngestRoutes {
         }
         final int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static long drain(final InputStream in, final long limit) throws IOException {
-        final byte[] buffer = new byte[8192];
-        long total = 0;
-        int n;
-        while (total < limit && (n = in.read(buffer)) != -1) {
-            total += n;
-        }
-        return total;
     }
 
     private static void error(final Context ctx, final int status, final String message) {

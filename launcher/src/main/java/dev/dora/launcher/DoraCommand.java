@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.launcher.importer.ImportCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -11,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code dora} command line: {@code dora demo} and {@code dora serve}.
+ * The {@code dora} command line: {@code dora demo}, {@code dora serve} and {@code dora import git|events}.
  *
  * <p>Exit codes: 0 success, 1 a runtime failure (a one-line message on stderr, the stack trace in the log),
  * 2 a usage error.
@@ -21,7 +22,7 @@ import picocli.CommandLine.Spec;
         versionProvider = DoraCommand.VersionProvider.class,
         description = "DORA metrics (deployment frequency, lead time for changes, change failure rate, time to "
                 + "restore) computed continuously from change, deployment and incident events with Kafka Streams.",
-        subcommands = {DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, ServeCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (details in <data-dir>/logs/dora.log)", "2:usage error"})
 public final class DoraCommand implements Runnable {
@@ -44,7 +45,7 @@ public final class DoraCommand implements Runnable {
     @Override
     public void run() {
         // "dora" alone is a usage error: say what to type instead of doing nothing
-        throw new ParameterException(spec.commandLine(), "Missing command: use 'dora demo' or 'dora serve'");
+        throw new ParameterException(spec.commandLine(), "Missing command: use 'dora demo', 'dora serve' or 'dora import'");
     }
 
     /** Runtime failures: a readable message on stderr, the stack trace only in the log file. */
@@ -70,7 +71,7 @@ public final class DoraCommand implements Runnable {
     }
 
     /** Reads the version Maven wrote into {@code version.properties}. */
-    static final class VersionProvider implements CommandLine.IVersionProvider {
+    public static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
             final Properties properties = new Properties();

@@ -7,16 +7,16 @@ import java.nio.file.Path;
  * itself, which happens when the first logger is created; so this must run before that, and the command classes
  * create their loggers lazily for this reason.
  */
-final class Logging {
+public final class Logging {
 
     /** The system property {@code log4j2.xml} reads the log directory from. */
-    static final String LOG_DIR_PROPERTY = "dora.log.dir";
+    public static final String LOG_DIR_PROPERTY = "dora.log.dir";
 
     private Logging() {
     }
 
     /** Sends the log to {@code dataDir/logs/dora.log}; call before anything logs. */
-    static void init(final Path dataDir) {
+    public static void init(final Path dataDir) {
         System.setProperty(LOG_DIR_PROPERTY, logDir(dataDir).toString());
     }
 
@@ -24,7 +24,7 @@ final class Logging {
         return dataDir.toAbsolutePath().normalize().resolve("logs");
     }
 
-    static Path logFile(final Path dataDir) {
+    public static Path logFile(final Path dataDir) {
         return logDir(dataDir).resolve("dora.log");
     }
 }

@@ -1,0 +1,655 @@
+package dev.dora.ingest.cdevents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dora.ingest.CanonicalEvents;
+import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.webhook.Mapping;
+import dev.dora.ingest.webhook.WebhookRequest;
+import dev.dora.ingest.webhook.WebhookSource;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * CDEvents (spec 0.4 and 0.5, event versions 0.1.x to 0.3.x) delivered as CloudEvents over HTTP, in binary or
+ * structured mode, at {@code POST /webhooks/cdevents}, authenticated by {@code Authorization: Bearer <token>}.
+ *
+ * <table>
+ *   <caption>Mapping</caption>
+ *   <tr><th>CDEvent</th><th>canonical event</th></tr>
+ *   <tr><td>{@code change.merged}</td><td>change (sha from {@code customData.sha}); ignored without a sha</td></tr>
+ *   <tr><td>{@code service.deployed}, {@code service.upgraded}</td><td>successful deployment</td></tr>
+ *   <tr><td>{@code service.rolledback}</td><td>successful deployment with {@code rollbackOf}</td></tr>
+ *   <tr><td>{@code incident.detected}, {@code incident.reported}</td><td>open incident</td></tr>
+ *   <tr><td>{@code incident.resolved}</td><td>resolved incident</td></tr>
+ * </table>
+ *
+ * <p>What the CDEvents spec has no field for (commit sha, parents, team, deployment id, rollback target, when a
+ * resolved incident was opened) is read from {@code customData}; every key is optional and documented in
+ * {@code docs/connectors/cdevents.md}. Every timestamp of a canonical event is the CDEvent's
+ * {@code context.timestamp}, never the time of receipt. Other types are ignored, naming the type.
+ */
+public final class CDEventsSource implements WebhookSource {
+
+    /** The path segment: {@code POST /webhooks/cdevents}. */
+    public static final String NAME = "cdevents";
+    /** The environment variable holding the bearer token. */
+    public static final String SECRET_VARIABLE = "DORA_CDEVENTS_TOKEN";
+    /** The canonical events' {@code source}. */
+    public static final String SOURCE = "cdevents";
+
+    /** Accepted event versions: 0.1.x, 0.2.x and 0.3.x (CDEvents spec 0.3 to 0.5). */
+    static final int MIN_MINOR = 1;
+    static final int MAX_MINOR = 3;
+
+    private static final Pattern TYPE = Pattern.compile(
+            "dev\\.cdevents\\.([A-Za-z]+)\\.([A-Za-z]+)\\.(\\d+)\\.(\\d+)\\.(\\d+)(?:-[0-9A-Za-z.-]+)?");
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
+    private static final String BEARER = "bearer ";
+    private static final Set<String> MAPPED = Set.of("change.merged", "service.deployed", "service.upgraded",
+            "service.rolledback", "incident.detected", "incident.reported", "incident.resolved");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String secretVariable() {
+        return SECRET_VARIABLE;
+    }
+
+    /** Accepts {@code Authorization: Bearer <token>} where the token equals the secret, compared in constant time. */
+    @Override
+    public Optional<String> verify(final WebhookRequest request, final byte[] secret) {
+        if (secret == null || secret.length == 0) {
+            return Optional.of(SECRET_VARIABLE + " is not configured");
+        }
+        final String authorization = request.header("authorization");
+        if (authorization == null || authorization.isBlank()) {
+            return Optional.of("missing Authorization header (expected 'Bearer <token>')");
+        }
+        final String value = authorization.trim();
+        if (!value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.of("the Authorization header must use the Bearer scheme");
+        }
+        final String token = value.substring(BEARER.length()).trim();
+        if (token.isEmpty()) {
+            return Optional.of("empty bearer token");
+        }
+        // the presented token first: the comparison's duration depends on its length, not on the secret's
+        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), secret)
+                ? Optional.empty()
+                : Optional.of("wrong bearer token");
+    }
+
+    /** {@code <source>|<id>} of the CloudEvent, which CDEvents keep equal to {@code context.source|context.id}. */
+    @Override
+    public String deliveryId(final WebhookRequest request) {
+        try {
+            final CloudEventEnvelope envelope = CloudEventEnvelope.of(request);
+            String source = envelope.source();
+            String id = envelope.id();
+            final JsonNode context = envelope.data().path("context");
+            if (source == null && context.path("source").isTextual()) {
+                source = context.path("source").textValue();
+            }
+            if (id == null && context.path("id").isTextual()) {
+                id = context.path("id").textValue();
+            }
+            return source == null || id == null || source.isBlank() || id.isBlank() ? null : source + "|" + id;
+        } catch (final InvalidEventException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public Mapping map(final WebhookRequest request, final ServiceCatalog catalog) {
+        final CloudEventEnvelope envelope = CloudEventEnvelope.of(request);
+        final String prefix = envelope.dataPath();
+        final JsonNode data = envelope.data();
+        if (!data.isObject()) {
+            throw new InvalidEventException(prefix.isEmpty() ? "body" : "data", "must be a JSON object (a CDEvent"
+                    + " with context and subject)");
+        }
+        final JsonNode context = data.get("context");
+        if (context == null || !context.isObject()) {
+            throw new InvalidEventException(prefix + "context", "required: an object with id, source, type and"
+                    + " timestamp");
+        }
+        final Reader in = new Reader(prefix);
+        final String type = type(envelope, context, in);
+        final Matcher matcher = TYPE.matcher(type);
+        if (!matcher.matches()) {
+            return Mapping.ignored("event type " + type + " is not a CDEvent this connector maps");
+        }
+        final String kind = matcher.group(1).toLowerCase(Locale.ROOT) + "." + matcher.group(2).toLowerCase(Locale.ROOT);
+        if (!MAPPED.contains(kind)) {
+            return Mapping.ignored("CDEvent type " + type + " is not mapped (mapped: change.merged,"
+                    + " service.deployed/upgraded/rolledback, incident.detected/reported/resolved)");
+        }
+        final int major = Integer.parseInt(matcher.group(3));
+        final int minor = Integer.parseInt(matcher.group(4));
+        if (major != 0 || minor < MIN_MINOR || minor > MAX_MINOR) {
+            return Mapping.ignored("CDEvent type " + type + ": version " + major + "." + minor + "."
+                    + matcher.group(5) + " is not supported (0." + MIN_MINOR + ".x to 0." + MAX_MINOR + ".x)");
+        }
+        final CDEvent event = new CDEvent(
+                type,
+                required(in.text(context, "context.id"), envelope.id(), in.path("context.id")),
+                in.instant(context, "context.timestamp", envelope.time()),
+                in.object(data, "subject", true),
+                customData(data, in),
+                in);
+        final Mapped mapped;
+        switch (kind) {
+            case "change.merged":
+                mapped = change(event, catalog);
+                break;
+            case "service.deployed":
+            case "service.upgraded":
+                mapped = deployment(event, catalog, false);
+                break;
+            case "service.rolledback":
+                mapped = deployment(event, catalog, true);
+                break;
+            case "incident.resolved":
+                mapped = incident(event, catalog, true);
+                break;
+            default:
+                mapped = incident(event, catalog, false);
+                break;
+        }
+        if (mapped.ignored != null) {
+            return Mapping.ignored(mapped.ignored);
+        }
+        return Mapping.of(List.of(mapped.event), mapped.unmapped == null ? List.of() : List.of(mapped.unmapped));
+    }
+
+    /** {@code context.type}, which must agree with the CloudEvent's {@code type} when both are present. */
+    private static String type(final CloudEventEnvelope envelope, final JsonNode context, final Reader in) {
+        final String contextType = in.text(context, "context.type");
+        if (contextType != null && envelope.type() != null && !contextType.equals(envelope.type())) {
+            throw new InvalidEventException(in.path("context.type"), "'" + contextType + "' differs from the"
+                    + " CloudEvent type '" + envelope.type() + "'; they must be equal");
+        }
+        return required(contextType, envelope.type(), in.path("context.type"));
+    }
+
+    private static String required(final String value, final String fallback, final String path) {
+        if (value != null) {
+            return value;
+        }
+        if (fallback != null) {
+            return fallback;
+        }
+        throw new InvalidEventException(path, "required");
+    }
+
+    /** {@code customData} as an object: JSON, or a string holding a JSON object; anything else has no keys. */
+    private static JsonNode customData(final JsonNode data, final Reader in) {
+        final JsonNode custom = data.get("customData");
+        if (custom == null || custom.isNull()) {
+            return NODES.objectNode();
+        }
+        if (custom.isObject()) {
+            return custom;
+        }
+        if (custom.isTextual() && custom.textValue().trim().startsWith("{")) {
+            try {
+                final JsonNode parsed = JSON.readTree(custom.textValue());
+                if (parsed != null && parsed.isObject()) {
+                    return parsed;
+                }
+            } catch (final IOException e) {
+                throw new InvalidEventException(in.path("customData"), "is a string that is not a JSON object: "
+                        + e.getMessage());
+            }
+        }
+        return NODES.objectNode();
+    }
+
+    private static Mapped change(final CDEvent event, final ServiceCatalog catalog) {
+        final Reader in = event.in;
+        String sha = in.sha(event.custom, "customData.sha");
+        if (sha == null) {
+            final String subjectId = in.text(event.subject, "subject.id");
+            if (subjectId != null && SHA.matcher(subjectId).matches()) {
+                sha = subjectId.toLowerCase(Locale.ROOT);
+            }
+        }
+        if (sha == null) {
+            return Mapped.ignored(event.type + " carries no commit sha (set customData.sha): no change to record");
+        }
+        final List<String> parents = in.shas(event.custom, "customData.parents");
+        final JsonNode content = in.object(event.subject, "subject.content", false);
+        final JsonNode repository = content == null ? null : in.object(content, "subject.content.repository", false);
+        final String repositoryId = repository == null ? null : in.text(repository, "subject.content.repository.id");
+        final String explicit = in.text(event.custom, "customData.service");
+        if (explicit == null && repositoryId == null) {
+            throw new InvalidEventException(in.path("subject.content.repository.id"), "required to name the service"
+                    + " (or set customData.service)");
+        }
+        final Optional<ServiceCatalog.Entry> byRepository = repositoryId == null ? Optional.empty()
+                : repositoryKeys(repositoryId).stream().map(catalog::forRepository)
+                        .flatMap(Optional::stream).findFirst();
+        final Optional<ServiceCatalog.Entry> entry = byRepository.isPresent() ? byRepository
+                : byApplication(catalog, List.of(), explicit);
+        final String fallback = explicit != null ? explicit : lastSegment(repositoryPath(repositoryId));
+        final ObjectNode json = common("change", sha, event, catalog, entry, fallback);
+        json.put("sha", sha);
+        final ArrayNode parentArray = json.putArray("parents");
+        parents.forEach(parentArray::add);
+        json.put("committedAt", event.timestamp.toString());
+        putIfPresent(json, "repo", repositoryId);
+        putIfPresent(json, "branch", in.text(event.custom, "customData.branch"));
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, in, Map.of(
+                "id", "customData.sha", "sha", "customData.sha", "parents", "customData.parents",
+                "committedAt", "context.timestamp", "repo", "subject.content.repository.id",
+                "branch", "customData.branch"));
+    }
+
+    private static Mapped deployment(final CDEvent event, final ServiceCatalog catalog, final boolean rollback) {
+        final Reader in = event.in;
+        final JsonNode content = in.object(event.subject, "subject.content", true);
+        final String environment = environment(content, in);
+        final String subjectId = in.text(event.subject, "subject.id");
+        final String artifactId = in.text(content, "subject.content.artifactId");
+        final String explicit = in.text(event.custom, "customData.service");
+        final List<String> names = new ArrayList<>(subjectNames(subjectId));
+        names.addAll(purlNames(artifactId));
+        final String fallback = explicit != null ? explicit
+                : subjectId != null ? lastSegment(subjectId)
+                : purlName(artifactId);
+        if (fallback == null) {
+            throw new InvalidEventException(in.path("subject.id"), "required to name the service (or set"
+                    + " customData.service)");
+        }
+        final Optional<ServiceCatalog.Entry> entry = byApplication(catalog, names, explicit);
+        final String deploymentId = required(in.text(event.custom, "customData.deploymentId"), event.id, in.path("context.id"));
+        final ObjectNode json = common("deployment", deploymentId, event, catalog, entry, fallback);
+        json.put("environment", environment);
+        json.put("status", "success");
+        json.put("finishedAt", event.timestamp.toString());
+        putIfPresent(json, "sha", in.sha(event.custom, "customData.sha"));
+        if (rollback) {
+            putIfPresent(json, "rollbackOf", in.text(event.custom, "customData.rollbackOf"));
+        }
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, in, Map.of(
+                "id", in.has(event.custom, "customData.deploymentId") ? "customData.deploymentId" : "context.id",
+                "environment", "subject.content.environment.id", "finishedAt", "context.timestamp",
+                "sha", "customData.sha", "rollbackOf", "customData.rollbackOf"));
+    }
+
+    private static Mapped incident(final CDEvent event, final ServiceCatalog catalog, final boolean resolved) {
+        final Reader in = event.in;
+        final JsonNode content = in.object(event.subject, "subject.content", true);
+        final String environment = environment(content, in);
+        final String incidentId = required(in.text(event.subject, "subject.id"), null, in.path("subject.id"));
+        final JsonNode service = in.object(content, "subject.content.service", false);
+        final String serviceId = service == null ? null : in.text(service, "subject.content.service.id");
+        final String artifactId = in.text(content, "subject.content.artifactId");
+        final String explicit = in.text(event.custom, "customData.service");
+        final List<String> names = new ArrayList<>(subjectNames(serviceId));
+        names.addAll(purlNames(artifactId));
+        final String fallback = explicit != null ? explicit
+                : serviceId != null ? lastSegment(serviceId)
+                : purlName(artifactId);
+        if (fallback == null) {
+            throw new InvalidEventException(in.path("subject.content.service.id"), "required to name the service"
+                    + " (or set customData.service, or subject.content.artifactId)");
+        }
+        final Optional<ServiceCatalog.Entry> entry = byApplication(catalog, names, explicit);
+        final Instant openedAt;
+        if (resolved) {
+            final Instant given = in.instant(event.custom, "customData.openedAt", null, false);
+            if (given != null && given.isAfter(event.timestamp)) {
+                throw new InvalidEventException(in.path("customData.openedAt"), "must not be after the resolution"
+                        + " time context.timestamp (got " + given + " where context.timestamp is " + event.timestamp
+                        + ")");
+            }
+            openedAt = given == null ? event.timestamp : given;
+        } else {
+            openedAt = event.timestamp;
+        }
+        final ObjectNode json = common("incident", incidentId, event, catalog, entry, fallback);
+        json.put("environment", environment);
+        json.put("status", resolved ? "resolved" : "open");
+        json.put("openedAt", openedAt.toString());
+        if (resolved) {
+            json.put("resolvedAt", event.timestamp.toString());
+        }
+        putIfPresent(json, "severity", in.text(event.custom, "customData.severity"));
+        putIfPresent(json, "causeDeploymentId", in.text(event.custom, "customData.causeDeploymentId"));
+        putIfPresent(json, "causeSha", in.sha(event.custom, "customData.causeSha"));
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, in, Map.of(
+                "id", "subject.id", "environment", "subject.content.environment.id",
+                "openedAt", resolved && in.has(event.custom, "customData.openedAt")
+                        ? "customData.openedAt" : "context.timestamp",
+                "resolvedAt", "context.timestamp", "severity", "customData.severity",
+                "causeDeploymentId", "customData.causeDeploymentId", "causeSha", "customData.causeSha"));
+    }
+
+    /** The fields every canonical event has; the catalog's team wins over {@code customData.team}. */
+    private static ObjectNode common(final String type, final String id, final CDEvent event,
+                                     final ServiceCatalog catalog, final Optional<ServiceCatalog.Entry> entry,
+                                     final String fallback) {
+        final ObjectNode json = NODES.objectNode();
+        json.put("type", type);
+        json.put("id", id);
+        json.put("service", entry.map(ServiceCatalog.Entry::name).orElse(fallback));
+        final String team = entry.map(ServiceCatalog.Entry::team)
+                .orElseGet(() -> event.in.text(event.custom, "customData.team"));
+        putIfPresent(json, "team", team);
+        json.put("source", SOURCE);
+        json.put("occurredAt", event.timestamp.toString());
+        return json;
+    }
+
+    private static String environment(final JsonNode content, final Reader in) {
+        final JsonNode environment = in.object(content, "subject.content.environment", true);
+        return required(in.text(environment, "subject.content.environment.id"), null,
+                in.path("subject.content.environment.id"));
+    }
+
+    /**
+     * The catalog entry of the first of the names (taken from the CDEvent's own fields) that is a catalog
+     * application; else that of {@code customData.service} (an application or a catalog service's own name). Like
+     * the other connectors, the catalog's mapping of the spec's fields wins over what the sender names.
+     */
+    private static Optional<ServiceCatalog.Entry> byApplication(final ServiceCatalog catalog, final List<String> names,
+                                                                final String explicit) {
+        for (final String name : names) {
+            final Optional<ServiceCatalog.Entry> entry = catalog.forApplication(name);
+            if (entry.isPresent()) {
+                return entry;
+            }
+        }
+        if (explicit == null) {
+            return Optional.empty();
+        }
+        return catalog.forApplication(explicit).or(() -> catalog.service(explicit));
+    }
+
+    /** A subject id as given, then its last {@code /} segment ({@code service/shop} → {@code shop}). */
+    private static List<String> subjectNames(final String id) {
+        if (id == null) {
+            return List.of();
+        }
+        final Set<String> names = new LinkedHashSet<>();
+        names.add(id);
+        names.add(lastSegment(id));
+        return List.copyOf(names);
+    }
+
+    /**
+     * An artifact id as given, then, for a package URL, without its version ({@code pkg:oci/shop}) and its bare
+     * name ({@code shop}).
+     */
+    private static List<String> purlNames(final String artifactId) {
+        if (artifactId == null) {
+            return List.of();
+        }
+        final Set<String> names = new LinkedHashSet<>();
+        names.add(artifactId);
+        final String unversioned = purlWithoutVersion(artifactId);
+        if (unversioned != null) {
+            names.add(unversioned);
+            names.add(purlName(artifactId));
+        }
+        return List.copyOf(names);
+    }
+
+    /** {@code pkg:type/namespace/name} of a package URL, without version, qualifiers and subpath; else null. */
+    static String purlWithoutVersion(final String purl) {
+        if (purl == null || !purl.startsWith("pkg:")) {
+            return null;
+        }
+        String rest = purl;
+        final int hash = rest.indexOf('#');
+        if (hash >= 0) {
+            rest = rest.substring(0, hash);
+        }
+        final int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        final int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            rest = rest.substring(0, at);
+        }
+        while (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        return rest.indexOf('/') > 0 ? rest : null;
+    }
+
+    /** The name of a package URL ({@code pkg:oci/shop@sha256%3A…} → {@code shop}), percent-decoded; else null. */
+    static String purlName(final String purl) {
+        final String unversioned = purlWithoutVersion(purl);
+        if (unversioned == null) {
+            return null;
+        }
+        final String name = URLDecoder.decode(lastSegment(unversioned), StandardCharsets.UTF_8);
+        return name.isBlank() ? null : name;
+    }
+
+    /** A repository id as given, then as a path if it is a URL ({@code https://host/acme/shop.git} → acme/shop). */
+    private static List<String> repositoryKeys(final String repositoryId) {
+        final Set<String> keys = new LinkedHashSet<>();
+        keys.add(repositoryId);
+        keys.add(repositoryPath(repositoryId));
+        return List.copyOf(keys);
+    }
+
+    private static String repositoryPath(final String repositoryId) {
+        String path = repositoryId;
+        if (repositoryId.contains("://")) {
+            try {
+                final String uriPath = URI.create(repositoryId).getPath();
+                if (uriPath != null && !uriPath.isBlank()) {
+                    path = uriPath;
+                }
+            } catch (final IllegalArgumentException e) {
+                // not a URI after all: keep it as given
+            }
+        }
+        while (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.endsWith(".git")) {
+            path = path.substring(0, path.length() - ".git".length());
+        }
+        return path.isBlank() ? repositoryId : path;
+    }
+
+    static String lastSegment(final String name) {
+        String trimmed = name.trim();
+        while (trimmed.endsWith("/") && trimmed.length() > 1) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        final String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        return last.isBlank() ? trimmed : last;
+    }
+
+    private static void putIfPresent(final ObjectNode json, final String field, final String value) {
+        if (value != null) {
+            json.put(field, value);
+        }
+    }
+
+    /** A CDEvent's parts, with its context checked. */
+    private record CDEvent(String type, String id, Instant timestamp, JsonNode subject, JsonNode custom, Reader in) {
+    }
+
+    /** A canonical event, validated, or why there is none. */
+    private record Mapped(SpecificRecord event, String unmapped, String ignored) {
+
+        static Mapped ignored(final String reason) {
+            return new Mapped(null, null, reason);
+        }
+
+        /** Validates the canonical JSON; a rejection names the CDEvent field the value came from. */
+        static Mapped of(final ObjectNode json, final String unmapped, final Reader in,
+                         final Map<String, String> sources) {
+            try {
+                return new Mapped(CanonicalEvents.parse(json), unmapped, null);
+            } catch (final InvalidEventException e) {
+                final String problem = e.getMessage().substring(Math.min(e.getMessage().length(),
+                        e.field().length() + 2));
+                final String source = "occurredAt".equals(e.field()) ? "context.timestamp" : sources.get(e.field());
+                if (source != null) {
+                    throw new InvalidEventException(in.path(source), problem);
+                }
+                if (Set.of("service", "team").contains(e.field())) {
+                    throw new InvalidEventException(in.path("customData." + e.field()), problem);
+                }
+                throw new InvalidEventException(in.path("context"), e.getMessage());
+            }
+        }
+    }
+
+    /** Typed access to CDEvent fields; errors name the field's JSON path in the request body. */
+    private static final class Reader {
+
+        private final String prefix;
+
+        Reader(final String prefix) {
+            this.prefix = prefix;
+        }
+
+        String path(final String path) {
+            return prefix + path;
+        }
+
+        private static String leaf(final String path) {
+            return path.substring(path.lastIndexOf('.') + 1);
+        }
+
+        boolean has(final JsonNode parent, final String path) {
+            final JsonNode node = parent == null ? null : parent.get(leaf(path));
+            return node != null && !node.isNull();
+        }
+
+        JsonNode object(final JsonNode parent, final String path, final boolean required) {
+            final JsonNode node = parent == null ? null : parent.get(leaf(path));
+            if (node == null || node.isNull()) {
+                if (required) {
+                    throw new InvalidEventException(path(path), "required");
+                }
+                return null;
+            }
+            if (!node.isObject()) {
+                throw new InvalidEventException(path(path), "must be an object (got " + echo(node) + ")");
+            }
+            return node;
+        }
+
+        /** A string field, trimmed; null when absent or blank. */
+        String text(final JsonNode parent, final String path) {
+            final JsonNode node = parent == null ? null : parent.get(leaf(path));
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isTextual()) {
+                throw new InvalidEventException(path(path), "must be a string (got " + echo(node) + ")");
+            }
+            final String value = node.textValue().trim();
+            return value.isEmpty() ? null : value;
+        }
+
+        String sha(final JsonNode parent, final String path) {
+            final String value = text(parent, path);
+            if (value == null) {
+                return null;
+            }
+            if (!SHA.matcher(value).matches()) {
+                throw new InvalidEventException(path(path), "must be a full commit sha of 40 hexadecimal digits"
+                        + " (got " + echo(parent.get(leaf(path))) + ")");
+            }
+            return value.toLowerCase(Locale.ROOT);
+        }
+
+        List<String> shas(final JsonNode parent, final String path) {
+            final JsonNode node = parent.get(leaf(path));
+            if (node == null || node.isNull()) {
+                return List.of();
+            }
+            if (!node.isArray()) {
+                throw new InvalidEventException(path(path), "must be an array of 40-hexadecimal-digit shas (got "
+                        + echo(node) + ")");
+            }
+            final List<String> shas = new ArrayList<>(node.size());
+            for (int i = 0; i < node.size(); i++) {
+                final JsonNode element = node.get(i);
+                if (!element.isTextual() || !SHA.matcher(element.textValue().trim()).matches()) {
+                    throw new InvalidEventException(path(path) + "[" + i + "]", "must be 40 hexadecimal digits (got "
+                            + echo(element) + ")");
+                }
+                shas.add(element.textValue().trim().toLowerCase(Locale.ROOT));
+            }
+            return shas;
+        }
+
+        /** A required timestamp, falling back to the CloudEvent attribute (e.g. {@code time}). */
+        Instant instant(final JsonNode parent, final String path, final String fallback) {
+            return instant(parent, path, fallback, true);
+        }
+
+        Instant instant(final JsonNode parent, final String path, final String fallback, final boolean required) {
+            String value = text(parent, path);
+            String where = path(path);
+            if (value == null && fallback != null) {
+                value = fallback;
+                where = prefix.isEmpty() ? "ce-time" : "time";
+            }
+            if (value == null) {
+                if (required) {
+                    throw new InvalidEventException(path(path), "required; an RFC 3339 timestamp such as"
+                            + " 2026-10-01T12:00:00Z");
+                }
+                return null;
+            }
+            try {
+                return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (final DateTimeParseException e) {
+                throw new InvalidEventException(where, "must be an RFC 3339 timestamp with an offset, such as"
+                        + " 2026-10-01T12:00:00Z (got '" + shorten(value) + "')");
+            }
+        }
+
+        private static String echo(final JsonNode node) {
+            return node.isTextual() ? "'" + shorten(node.textValue()) + "'" : shorten(node.toString());
+        }
+
+        private static String shorten(final String value) {
+            return value.length() > 100 ? value.substring(0, 100) + "…" : value;
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.dora.ingest.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dora.ingest.BoundedBody;
+import dev.dora.ingest.CanonicalEvents;
+import dev.dora.ingest.EventPublisher;
+import dev.dora.ingest.IngestRoutes;
+import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.PublishException;
+import dev.dora.ingest.Rejection;
+import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.schema.Topics;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/{source}}: providers' webhooks (GitHub, GitLab, PagerDuty, CDEvents…) turned into
+ * canonical events.
+ *
+ * <p>In order: an unknown source is {@code 404}; a source without a secret is refused with {@code 401} unless
+ * unsigned webhooks are explicitly allowed ({@code --insecure-webhooks}); a body over 10 MiB is {@code 413}; a
+ * request the source does not verify is {@code 401} and produces nothing; a redelivery of an already acknowledged
+ * delivery id is {@code 202 {"duplicate": true, "deliveryId": …}} and produces nothing; a payload the source
+ * cannot map is {@code 400 {"error": "<field>: <problem>"}} and is kept in the dead-letter topic (origin
+ * {@code webhook:<source>}); an irrelevant event is {@code 202 {"ignored": "<why>"}}; otherwise the events are
+ * validated again, produced, and answered {@code 202 {"accepted": N, "unmappedServices": […]}} once Kafka
+ * acknowledged them, or {@code 503} with {@code Retry-After} when it did not.
+ *
+ * <p>Mappings derive every field from the payload, never from the time of receipt, so the same occurrence delivered
+ * twice under different delivery ids (a repository hook and an organisation hook) yields identical events, which
+ * the pipeline ignores. Dead-lettered payloads that parse as JSON are scrubbed of author and e-mail fields first.
+ */
+public final class WebhookRoutes {
+
+    public static final String PATH = "/webhooks/{source}";
+    /** Acknowledged delivery ids remembered for recognising redeliveries, over all sources. */
+    public static final int DEFAULT_REMEMBERED_DELIVERIES = 100_000;
+
+    static final long MAX_BODY_BYTES = IngestRoutes.DEFAULT_MAX_BODY_BYTES;
+    static final int DEAD_LETTER_PAYLOAD_BYTES = Topics.DEAD_LETTER_MAX_BYTES - 64 * 1024;
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String JSON = "application/json";
+
+    private WebhookRoutes() {
+    }
+
+    /** Adds {@code POST /webhooks/{source}}; its counters are not readable (see the overload with {@link WebhookStats}). */
+    public static void register(final JavalinConfig config, final EventPublisher publisher,
+                                final List<WebhookSource> sources, final WebhookSecrets secrets,
+                                final Supplier<ServiceCatalog> catalog, final boolean insecure) {
+        register(config, publisher, sources, secrets, catalog, insecure, new WebhookStats());
+    }
+
+    /**
+     * Adds {@code POST /webhooks/{source}} for the given sources.
+     *
+     * @param catalog  read for every request, so a reloaded catalog applies at once
+     * @param insecure accept unsigned webhooks from sources without a secret (local demos only)
+     * @param stats    receives the per-source counters
+     */
+    public static void register(final JavalinConfig config, final EventPublisher publisher,
+                                final List<WebhookSource> sources, final WebhookSecrets secrets,
+                                final Supplier<ServiceCatalog> catalog, final boolean insecure,
+                                final WebhookStats stats) {
+        final Map<String, WebhookSource> byName = new LinkedHashMap<>();
+        for (final WebhookSource source : sources) {
+            if (byName.put(source.name(), source) != null) {
+                throw new IllegalArgumentException("two webhook sources are named " + source.name());
+            }
+        }
+        // this route reads the body itself with its own limit; never let Javalin's limit be the smaller one
+        config.http.maxRequestSize = Math.max(config.http.maxRequestSize, MAX_BODY_BYTES);
+        final Handler handler = new Handler(publisher, Map.copyOf(byName), secrets, catalog, insecure, stats,
+                new DeliveryLog(DEFAULT_REMEMBERED_DELIVERIES));
+        config.routes.post(PATH, handler::handle);
+    }
+
+    /** Delivery ids already acknowledged, least recently seen first out. */
+    static final class DeliveryLog {
+
+        private final Map<String, Boolean> seen;
+
+        DeliveryLog(final int capacity) {
+            this.seen = new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, Boolean> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized boolean contains(final String source, final String deliveryId) {
+            return seen.get(key(source, deliveryId)) != null;
+        }
+
+        synchronized void add(final String source, final String deliveryId) {
+            seen.put(key(source, deliveryId), Boolean.TRUE);
+        }
+
+        synchronized int size() {
+            return seen.size();
+        }
+
+        private static String key(final String source, final String deliveryId) {
+            return source + '\n' + deliveryId;
+        }
+    }
+
+    private static final class Handler {
+
+        private final EventPublisher publisher;
+        private final Map<String, WebhookSource> sources;
+        private final WebhookSecrets secrets;
+        private final Supplier<ServiceCatalog> catalog;
+        private final boolean insecure;
+        private final WebhookStats stats;
+        private final DeliveryLog deliveries;
+        private final Set<String> warnedUnsigned = ConcurrentHashMap.newKeySet();
+
+        Handler(final EventPublisher publisher, final Map<String, WebhookSource> sources,
+                final WebhookSecrets secrets, final Supplier<ServiceCatalog> catalog, final boolean insecure,
+                final WebhookStats stats, final DeliveryLog deliveries) {
+            this.publisher = publisher;
+            this.sources = sources;
+            this.secrets = secrets;
+            this.catalog = catalog;
+            this.insecure = insecure;
+            this.stats = stats;
+            this.deliveries = deliveries;
+        }
+
+        void handle(final Context ctx) {
+            final String name = ctx.pathParam("source");
+            final WebhookSource source = sources.get(name);
+            if (source == null) {
+                error(ctx, 404, "no webhook source " + quote(name) + "; known: "
+                        + String.join(", ", sources.keySet().stream().sorted().toList()));
+                return;
+            }
+            try {
+                handle(ctx, source);
+            } catch (final RuntimeException e) {
+                LOG.error("POST /webhooks/{} failed", name, e);
+                error(ctx, 500, "internal error: " + e);
+            }
+        }
+
+        private void handle(final Context ctx, final WebhookSource source) {
+            final String name = source.name();
+            final Optional<byte[]> secret = secrets.secret(name);
+            if (secret.isEmpty() && !insecure) {
+                stats.unauthorized(name);
+                error(ctx, 401, "webhooks from " + name + " are refused: no secret is configured (set "
+                        + source.secretVariable() + "); --insecure-webhooks accepts unsigned webhooks for local demos");
+                return;
+            }
+            final byte[] body;
+            try {
+                body = BoundedBody.read(ctx.req(), MAX_BODY_BYTES);
+            } catch (final BoundedBody.TooLargeException e) {
+                error(ctx, 413, e.getMessage());
+                return;
+            } catch (final IOException e) {
+                error(ctx, 400, "cannot read the body: " + e.getMessage());
+                return;
+            }
+            final WebhookRequest request = new WebhookRequest(ctx.headerMap(), body, Instant.now());
+            if (secret.isPresent()) {
+                final Optional<String> problem = source.verify(request, secret.get());
+                if (problem.isPresent()) {
+                    stats.unauthorized(name);
+                    LOG.info("Refused a webhook from {}: {}", name, problem.get());
+                    error(ctx, 401, problem.get());
+                    return;
+                }
+            } else if (warnedUnsigned.add(name)) {
+                LOG.warn("Accepting unsigned webhooks from {} because of --insecure-webhooks and no {}: anyone who "
+                        + "can reach this port can send events", name, source.secretVariable());
+            }
+            final String deliveryId = source.deliveryId(request);
+            if (deliveryId != null && deliveries.contains(name, deliveryId)) {
+                stats.duplicate(name);
+                respond(ctx, 202, MAPPER.createObjectNode().put("duplicate", true).put("deliveryId", deliveryId));
+                return;
+            }
+            final Mapping mapping;
+            final List<SpecificRecord> events;
+            try {
+                mapping = source.map(request, catalog.get());
+                events = revalidate(mapping.events());
+            } catch (final InvalidEventException e) {
+                refuse(ctx, source, body, e.getMessage());
+                return;
+            }
+            if (mapping.ignored() != null) {
+                stats.ignored(name);
+                respond(ctx, 202, MAPPER.createObjectNode().put("ignored", mapping.ignored()));
+                return;
+            }
+            if (!publish(ctx, events, List.of(), name)) {
+                return;
+            }
+            if (deliveryId != null) {
+                deliveries.add(name, deliveryId);
+            }
+            final List<String> unmapped = List.copyOf(new LinkedHashSet<>(mapping.unmappedServices()));
+            stats.accepted(name, events.size());
+            stats.unmapped(name, unmapped.size());
+            final ObjectNode response = MAPPER.createObjectNode().put("accepted", events.size());
+            unmapped.forEach(response.putArray("unmappedServices")::add);
+            respond(ctx, 202, response);
+        }
+
+        /** The events as the ingest API would accept them, or the first rule one of them breaks. */
+        private static List<SpecificRecord> revalidate(final List<SpecificRecord> events) {
+            final List<SpecificRecord> valid = new ArrayList<>(events.size());
+            for (final SpecificRecord event : events) {
+                valid.add(CanonicalEvents.parse(CanonicalEvents.toJson(event)));
+            }
+            return valid;
+        }
+
+        /** Keeps a payload that cannot be mapped in the dead-letter topic, then answers 400. */
+        private void refuse(final Context ctx, final WebhookSource source, final byte[] body, final String reason) {
+            stats.rejected(source.name());
+            LOG.info("Refused a webhook from {}: {}", source.name(), reason);
+            if (publish(ctx, List.of(), List.of(new Rejection(-1, reason, deadLetterPayload(body))), source.name())) {
+                error(ctx, 400, reason);
+            }
+        }
+
+        /** Whether Kafka acknowledged everything; if not, a 503 was answered. */
+        private boolean publish(final Context ctx, final List<SpecificRecord> events, final List<Rejection> rejected,
+                                final String source) {
+            try {
+                publisher.publish(events, rejected, "webhook:" + source);
+                return true;
+            } catch (final PublishException e) {
+                ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+                error(ctx, 503, "Kafka did not acknowledge the events: " + e.getMessage()
+                        + "; nothing was lost by retrying: redeliver the webhook");
+                return false;
+            }
+        }
+    }
+
+    /**
+     * What the dead-letter topic keeps of a refused body: without author and e-mail fields when it is JSON (as for
+     * {@code POST /api/v1/events}), else as received; truncated to the topic's size limit either way.
+     */
+    static byte[] deadLetterPayload(final byte[] body) {
+        byte[] payload = body;
+        try {
+            final JsonNode tree = body.length == 0 ? null : MAPPER.readTree(body);
+            if (tree != null && !tree.isMissingNode()) {
+                payload = MAPPER.writeValueAsBytes(CanonicalEvents.scrub(tree));
+            }
+        } catch (final IOException e) {
+            // not JSON: nothing to scrub, keep the bytes as received
+        }
+        return payload.length <= DEAD_LETTER_PAYLOAD_BYTES ? payload : Arrays.copyOf(payload, DEAD_LETTER_PAYLOAD_BYTES);
+    }
+
+    private static void error(final Context ctx, final int status, final String message) {
+        respond(ctx, status, MAPPER.createObjectNode().put("error", message));
+    }
+
+    private static void respond(final Context ctx, final int status, final JsonNode body) {
+        try {
+            ctx.status(status).contentType(JSON).result(MAPPER.writeValueAsBytes(body));
+        } catch (final JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An untrusted name as echoed in messages: quoted, shortened, without control characters. */
+    private static String quote(final String value) {
+        final String shortened = value.length() > 100 ? value.substring(0, 100) + "…" : value;
+        return "'" + shortened.chars().filter(c -> c >= 0x20 && c != 0x7F)
+                .mapToObj(c -> String.valueOf((char) c)).collect(Collectors.joining()) + "'";
+    }
+}

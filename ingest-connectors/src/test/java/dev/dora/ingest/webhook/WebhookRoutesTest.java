@@ -1,0 +1,379 @@
+package dev.dora.ingest.webhook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dora.events.ChangeEvent;
+import dev.dora.ingest.EventPublisher;
+import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.github.GitHubSource;
+import dev.dora.schema.AvroCodec;
+import dev.dora.schema.TopicAdmin;
+import dev.dora.schema.Topics;
+import dev.dora.testkit.TestKafkaCluster;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /webhooks/{source}} on a real broker: authenticity, redeliveries, what is produced where. */
+class WebhookRoutesTest {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String SECRET = "webhook-secret-for-tests";
+    private static final List<String> PUSHED = List.of("a1".repeat(20), "b2".repeat(20), "c3".repeat(20));
+
+    private static final AtomicReference<ServiceCatalog> CATALOG = new AtomicReference<>(ServiceCatalog.empty());
+    private static final WebhookStats STATS = new WebhookStats();
+
+    private static TestKafkaCluster cluster;
+    private static EventPublisher publisher;
+    private static EventPublisher unreachable;
+    private static final List<Javalin> APPS = new ArrayList<>();
+    private static Javalin app;
+    private static Javalin insecureApp;
+    private static Javalin unconfiguredApp;
+    private static Javalin unavailableApp;
+    private static HttpClient http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestKafkaCluster.start();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            ensureTopics(admin);
+        }
+        publisher = new EventPublisher(cluster.bootstrapServers());
+        final int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        unreachable = new EventPublisher("localhost:" + deadPort, Map.of(
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000));
+        final List<WebhookSource> sources = List.of(new GitHubSource());
+        final WebhookSecrets secrets = WebhookSecrets.of(Map.of(), Map.of("DORA_GITHUB_SECRET", SECRET), sources);
+        app = start(config -> WebhookRoutes.register(config, publisher, sources, secrets, CATALOG::get, false, STATS));
+        insecureApp = start(config -> WebhookRoutes.register(config, publisher, sources, WebhookSecrets.none(),
+                CATALOG::get, true));
+        unconfiguredApp = start(config -> WebhookRoutes.register(config, publisher, sources,
+                WebhookSecrets.of(Map.of(), Map.of(), sources), CATALOG::get, false));
+        unavailableApp = start(config -> WebhookRoutes.register(config, unreachable, sources, secrets,
+                CATALOG::get, false));
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static Javalin start(final java.util.function.Consumer<io.javalin.config.JavalinConfig> routes) {
+        final Javalin server = Javalin.create(routes).start(0);
+        APPS.add(server);
+        return server;
+    }
+
+    /** ensureTopics describes the topics right after creating them, before every broker may know them yet. */
+    private static void ensureTopics(final Admin admin) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                TopicAdmin.ensureTopics(admin, 3, (short) 1);
+                return;
+            } catch (final IllegalStateException e) {
+                if (attempt == 10 || !(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        APPS.forEach(Javalin::stop);
+        for (final AutoCloseable closeable : new AutoCloseable[] {publisher, unreachable, cluster}) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+    }
+
+    @Test
+    void acceptsASignedPushAndProducesOneChangePerCommitKeyedByService() throws Exception {
+        final String service = useNewService();
+
+        final HttpResponse<String> response = post(app, "push", fixture("push.main-three-commits.json"),
+                UUID.randomUUID().toString(), Signing.VALID);
+
+        assertEquals(202, response.statusCode(), response.body());
+        assertEquals(MAPPER.readTree("{\"accepted\": 3, \"unmappedServices\": []}"), MAPPER.readTree(response.body()));
+        final List<ConsumerRecord<byte[], byte[]>> records = read(Topics.CHANGES.name(), r -> key(r).equals(service), 3);
+        assertEquals(PUSHED, records.stream().map(r -> ((ChangeEvent) AvroCodec.get().decode(r.value())).getSha())
+                .sorted().toList());
+        assertTrue(STATS.counts("github").accepted() >= 3);
+    }
+
+    @Test
+    void reportsServicesWithoutACatalogEntry() throws Exception {
+        CATALOG.set(ServiceCatalog.empty());
+        final HttpResponse<String> response = post(app, "issues", fixture("issues.opened-incident.json"),
+                UUID.randomUUID().toString(), Signing.VALID);
+        assertEquals(202, response.statusCode(), response.body());
+        assertEquals(MAPPER.readTree("{\"accepted\": 1, \"unmappedServices\": [\"shop\"]}"),
+                MAPPER.readTree(response.body()));
+        assertTrue(STATS.counts("github").unmapped() >= 1);
+    }
+
+    @Test
+    void refusesAWrongOrMissingSignatureAndProducesNothing() throws Exception {
+        final String service = useNewService();
+        final long before = STATS.counts("github").unauthorized();
+
+        final HttpResponse<String> wrong = post(app, "push", fixture("push.main-three-commits.json"),
+                UUID.randomUUID().toString(), Signing.WRONG);
+        assertEquals(401, wrong.statusCode(), wrong.body());
+        final String error = MAPPER.readTree(wrong.body()).get("error").asText();
+        assertTrue(error.startsWith("X-Hub-Signature-256 does not match the body"), error);
+        assertFalse(wrong.body().contains(SECRET));
+
+        final HttpResponse<String> missing = post(app, "push", fixture("push.main-three-commits.json"),
+                UUID.randomUUID().toString(), Signing.NONE);
+        assertEquals(401, missing.statusCode(), missing.body());
+        assertTrue(missing.body().contains("missing X-Hub-Signature-256 header"), missing.body());
+
+        assertEquals(before + 2, STATS.counts("github").unauthorized());
+        read(Topics.CHANGES.name(), r -> key(r).equals(service), 0);
+    }
+
+    @Test
+    void refusesASourceWithoutSecretUnlessInsecure() throws Exception {
+        final String service = useNewService();
+        final HttpResponse<String> refused = post(unconfiguredApp, "push", fixture("push.main-three-commits.json"),
+                UUID.randomUUID().toString(), Signing.VALID);
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertEquals(MAPPER.readTree("""
+                {"error": "webhooks from github are refused: no secret is configured (set DORA_GITHUB_SECRET); \
+                --insecure-webhooks accepts unsigned webhooks for local demos"}"""), MAPPER.readTree(refused.body()));
+
+        final HttpResponse<String> accepted = post(insecureApp, "push", fixture("push.main-three-commits.json"),
+                UUID.randomUUID().toString(), Signing.NONE);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        read(Topics.CHANGES.name(), r -> key(r).equals(service), 3);
+    }
+
+    @Test
+    void answers404ForAnUnknownSource() throws Exception {
+        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + app.port() + "/webhooks/jenkins"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, response.statusCode(), response.body());
+        assertEquals(MAPPER.readTree("{\"error\": \"no webhook source 'jenkins'; known: github\"}"),
+                MAPPER.readTree(response.body()));
+    }
+
+    @Test
+    void answersARedeliveryAsDuplicateAndProducesOnce() throws Exception {
+        final String service = useNewService();
+        final String delivery = UUID.randomUUID().toString();
+        final long before = STATS.counts("github").duplicates();
+
+        final HttpResponse<String> first = post(app, "push", fixture("push.main-three-commits.json"), delivery,
+                Signing.VALID);
+        assertEquals(202, first.statusCode(), first.body());
+        final HttpResponse<String> second = post(app, "push", fixture("push.main-three-commits.json"), delivery,
+                Signing.VALID);
+        assertEquals(202, second.statusCode(), second.body());
+        assertEquals(MAPPER.createObjectNode().put("duplicate", true).put("deliveryId", delivery),
+                MAPPER.readTree(second.body()));
+
+        assertEquals(before + 1, STATS.counts("github").duplicates());
+        read(Topics.CHANGES.name(), r -> key(r).equals(service), 3);
+    }
+
+    @Test
+    void recordsADeliveryOnlyOnceKafkaAcknowledgedIt() throws Exception {
+        final String service = useNewService();
+        final String delivery = UUID.randomUUID().toString();
+
+        final HttpResponse<String> unavailable = post(unavailableApp, "push", fixture("push.main-three-commits.json"),
+                delivery, Signing.VALID);
+        assertEquals(503, unavailable.statusCode(), unavailable.body());
+        assertEquals("5", unavailable.headers().firstValue("Retry-After").orElse(null));
+
+        // the same delivery id on the healthy route is a first delivery
+        final HttpResponse<String> redelivered = post(app, "push", fixture("push.main-three-commits.json"), delivery,
+                Signing.VALID);
+        assertEquals(202, redelivered.statusCode(), redelivered.body());
+        assertEquals(3, MAPPER.readTree(redelivered.body()).get("accepted").asInt());
+        read(Topics.CHANGES.name(), r -> key(r).equals(service), 3);
+    }
+
+    @Test
+    void answersIgnoredEventsWith202() throws Exception {
+        final long before = STATS.counts("github").ignored();
+        final HttpResponse<String> ping = post(app, "ping", fixture("ping.json"), UUID.randomUUID().toString(),
+                Signing.VALID);
+        assertEquals(202, ping.statusCode(), ping.body());
+        assertEquals(MAPPER.readTree("{\"ignored\": \"ping\"}"), MAPPER.readTree(ping.body()));
+        final HttpResponse<String> branch = post(app, "push", fixture("push.feature-branch.json"),
+                UUID.randomUUID().toString(), Signing.VALID);
+        assertEquals(202, branch.statusCode(), branch.body());
+        assertEquals("push to branch feature/rounding, tracking main",
+                MAPPER.readTree(branch.body()).get("ignored").asText());
+        assertEquals(before + 2, STATS.counts("github").ignored());
+    }
+
+    @Test
+    void refusesMalformedJsonAndKeepsTheRawBodyInTheDeadLetterTopic() throws Exception {
+        final String body = "{\"ref\": \"refs/heads/main\", oops " + UUID.randomUUID();
+        final long before = STATS.counts("github").rejected();
+
+        final HttpResponse<String> response = post(app, "push", body.getBytes(StandardCharsets.UTF_8),
+                UUID.randomUUID().toString(), Signing.VALID);
+
+        assertEquals(400, response.statusCode(), response.body());
+        final String error = MAPPER.readTree(response.body()).get("error").asText();
+        assertTrue(error.startsWith("body: is not valid JSON"), error);
+        final ConsumerRecord<byte[], byte[]> record =
+                read(Topics.DEAD_LETTER.name(), r -> text(r.value()).equals(body), 1).get(0);
+        assertEquals("webhook:github", header(record, Topics.DLQ_ORIGIN_HEADER));
+        assertEquals(error, header(record, Topics.DLQ_REASON_HEADER));
+        final Instant receivedAt = Instant.parse(header(record, Topics.DLQ_RECEIVED_AT_HEADER));
+        assertTrue(Duration.between(receivedAt, Instant.now()).abs().toMinutes() < 5, receivedAt.toString());
+        assertEquals(before + 1, STATS.counts("github").rejected());
+    }
+
+    @Test
+    void refusesAPayloadMissingARequiredFieldAndDeadLettersItWithoutPersonalData() throws Exception {
+        final String marker = UUID.randomUUID().toString();
+        final ObjectNode payload = (ObjectNode) MAPPER.readTree(fixture("push.main-three-commits.json"));
+        ((ObjectNode) payload.get("commits").get(1)).remove("timestamp");
+        payload.put("compare", marker);
+
+        final HttpResponse<String> response = post(app, "push", MAPPER.writeValueAsBytes(payload),
+                UUID.randomUUID().toString(), Signing.VALID);
+
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("commits[1].timestamp: is required", MAPPER.readTree(response.body()).get("error").asText());
+        final ConsumerRecord<byte[], byte[]> record =
+                read(Topics.DEAD_LETTER.name(), r -> text(r.value()).contains(marker), 1).get(0);
+        assertEquals("commits[1].timestamp: is required", header(record, Topics.DLQ_REASON_HEADER));
+        final JsonNode kept = MAPPER.readTree(record.value());
+        assertEquals(PUSHED.get(0), kept.get("commits").get(0).get("id").asText());
+        assertFalse(text(record.value()).contains("dev.one@example.com"), text(record.value()));
+    }
+
+    private enum Signing { VALID, WRONG, NONE }
+
+    /** Maps acme/shop to a service of its own, so that this test's records are told apart by key. */
+    private static String useNewService() {
+        final String service = "shop-" + UUID.randomUUID().toString().substring(0, 8);
+        CATALOG.set(new ServiceCatalog(List.of(new ServiceCatalog.Entry(service, "retail", List.of("acme/shop"),
+                List.of(), List.of())), List.of()));
+        return service;
+    }
+
+    private static HttpResponse<String> post(final Javalin server, final String event, final byte[] body,
+                                             final String delivery, final Signing signing) throws Exception {
+        final Map<String, String> headers = new HashMap<>();
+        headers.put("X-GitHub-Event", event);
+        headers.put("X-GitHub-Delivery", delivery);
+        headers.put("X-GitHub-Hook-ID", "480000001");
+        headers.put("User-Agent", "GitHub-Hookshot/test");
+        if (signing != Signing.NONE) {
+            final byte[] key = (signing == Signing.VALID ? SECRET : "another secret").getBytes(StandardCharsets.UTF_8);
+            headers.put("X-Hub-Signature-256", "sha256=" + Signatures.hmacSha256Hex(key, body));
+        }
+        final HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + server.port() + "/webhooks/github"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] fixture(final String name) throws IOException {
+        try (InputStream in = WebhookRoutesTest.class.getResourceAsStream("/webhooks/github/" + name)) {
+            if (in == null) {
+                throw new IOException("no fixture " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Reads the topic from the beginning and returns the matching records once {@code expected} were seen, or after
+     * a quiet period that shows no more arrive; fails when their number differs.
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> read(final String topic,
+                                                             final Predicate<ConsumerRecord<byte[], byte[]>> match,
+                                                             final int expected) {
+        final Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            final List<ConsumerRecord<byte[], byte[]>> matches = new ArrayList<>();
+            // every acknowledged record is below the end offsets taken now: reading up to them sees all of them
+            while (System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                    if (match.test(r)) {
+                        matches.add(r);
+                    }
+                });
+            }
+            assertEquals(expected, matches.size(), "records in " + topic + " matching the test");
+            return matches;
+        }
+    }
+
+    private static String key(final ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? "" : text(record.key());
+    }
+
+    private static String header(final ConsumerRecord<byte[], byte[]> record, final String name) {
+        final Header header = record.headers().lastHeader(name);
+        assertTrue(header != null, "header " + name);
+        return text(header.value());
+    }
+
+    private static String text(final byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.dora.launcher.importer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dora import events FILE} into a real running stack: the valid events land, invalid lines are named by line
+ * number in the summary and kept in the dead-letter topic, over HTTP and straight to Kafka, and a second import
+ * changes nothing.
+ */
+class ImportEventsTest {
+
+    private static final String A = "a".repeat(40);
+    private static final String B = "b".repeat(40);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void goodEventsLandAndTheSummaryNamesTheBadLines() throws Exception {
+        final Path file = dir.resolve("history.ndjson");
+        Files.writeString(file, String.join("\n",
+                change(A, "2026-10-01T00:00:00Z", ""),
+                change(B, "2026-10-01T02:00:00Z", "\"" + A + "\""),
+                "",
+                deployment("d1", "2026-10-01T03:00:00Z", A),
+                // line 5: a deployment without finishedAt
+                "{\"type\":\"deployment\",\"id\":\"bad\",\"service\":\"shop\",\"occurredAt\":\"2026-10-01T10:00:00Z\","
+                        + "\"environment\":\"production\",\"status\":\"success\",\"author\":\"Alice\"}",
+                deployment("d2", "2026-10-01T10:00:00Z", B),
+                // line 7: not JSON at all
+                "{this is not json",
+                "") + "\n", StandardCharsets.UTF_8);
+        try (ImportStack stack = ImportStack.start()) {
+            final ImportCli.Run run = ImportCli.run("import", "events", file.toString(), "--url", stack.baseUrl());
+            assertEquals(0, run.code(), run.toString());
+            assertTrue(run.out().contains("4 events accepted, 2 invalid"), run.out());
+            assertTrue(run.out().contains("invalid, kept in the dead-letter topic: line 5, line 7"), run.out());
+            assertTrue(run.err().contains("line 5: finishedAt: required when status is success"), run.err());
+            assertTrue(run.err().contains("line 7: event: not valid JSON"), run.err());
+
+            stack.awaitCaughtUp(Duration.ofMinutes(2));
+            final JsonNode first = stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02");
+            assertEquals(2, first.at("/deploymentFrequency/deployments").asLong(), first.toString());
+            assertEquals(1, first.at("/leadTime/samples").asLong(), "d2 ships b, committed 8 h before");
+            assertEquals(28_800, first.at("/leadTime/medianSeconds").asDouble(), 288);
+
+            final ImportCli.Run viaKafka = ImportCli.run("import", "events", file.toString(),
+                    "--bootstrap-servers", stack.bootstrapServers(), "--batch-size", "2");
+            assertEquals(0, viaKafka.code(), viaKafka.toString());
+            assertTrue(viaKafka.out().contains("4 events accepted, 2 invalid"), viaKafka.out());
+            assertTrue(viaKafka.out().contains("line 5, line 7"), viaKafka.out());
+            stack.awaitCaughtUp(Duration.ofMinutes(2));
+            assertEquals(first, stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02"),
+                    "importing the same file again changes nothing");
+
+            final List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetters(stack.bootstrapServers(), 4);
+            final List<String> reasons = new ArrayList<>();
+            for (final ConsumerRecord<byte[], byte[]> record : deadLetters) {
+                reasons.add(new String(record.headers().lastHeader(Topics.DLQ_REASON_HEADER).value(),
+                        StandardCharsets.UTF_8));
+                final String payload = new String(record.value(), StandardCharsets.UTF_8);
+                assertFalse(payload.contains("Alice"), "author fields are scrubbed: " + payload);
+            }
+            assertEquals(2, reasons.stream().filter(r -> r.startsWith("finishedAt")).count(), reasons.toString());
+            assertEquals(2, reasons.stream().filter(r -> r.contains("not valid JSON")).count(), reasons.toString());
+        }
+    }
+
+    @Test
+    void kafkaWithoutDorasTopicsIsAClearOneLineError() throws Exception {
+        final Path file = dir.resolve("one.ndjson");
+        Files.writeString(file, change(A, "2026-10-01T00:00:00Z", "") + "\n", StandardCharsets.UTF_8);
+        try (dev.dora.testkit.TestKafkaCluster kafka = dev.dora.testkit.TestKafkaCluster.start()) {
+            final ImportCli.Run run = ImportCli.run("import", "events", file.toString(),
+                    "--bootstrap-servers", kafka.bootstrapServers());
+            assertEquals(1, run.code(), run.toString());
+            assertTrue(run.err().contains("has no topic dora.events.changes"), run.err());
+            assertTrue(run.err().contains("dora serve --bootstrap-servers"), run.err());
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(final String bootstrap, final int expected) {
+        final Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "import-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(Topics.DEAD_LETTER.name()));
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    private static String change(final String sha, final String at, final String parents) {
+        return "{\"type\":\"change\",\"id\":\"" + sha + "\",\"service\":\"shop\",\"team\":\"retail\",\"occurredAt\":\""
+                + at + "\",\"sha\":\"" + sha + "\",\"parents\":[" + parents + "],\"committedAt\":\"" + at + "\"}";
+    }
+
+    private static String deployment(final String id, final String at, final String sha) {
+        return "{\"type\":\"deployment\",\"id\":\"" + id + "\",\"service\":\"shop\",\"occurredAt\":\"" + at
+                + "\",\"environment\":\"production\",\"status\":\"success\",\"finishedAt\":\"" + at
+                + "\",\"sha\":\"" + sha + "\"}";
+    }
+}
