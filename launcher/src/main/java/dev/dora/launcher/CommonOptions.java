@@ -25,6 +25,32 @@ public final class CommonOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
+    @Option(names = "--catalog", paramLabel = "FILE",
+            description = "Service catalog (YAML): repositories, PagerDuty services and CD applications mapped to "
+                    + "services and teams, and the production environments; reloaded when the file changes. "
+                    + "Default: the file named by DORA_CATALOG, if any.")
+    Path catalog;
+
+    @Option(names = "--webhook-secrets", paramLabel = "FILE",
+            description = "Properties file with the webhook secrets (github=…, gitlab=…, pagerduty=…, cdevents=…). "
+                    + "Without it the secrets come from DORA_GITHUB_SECRET, DORA_GITLAB_TOKEN, DORA_PAGERDUTY_SECRET "
+                    + "and DORA_CDEVENTS_TOKEN.")
+    Path webhookSecrets;
+
+    @Option(names = "--insecure-webhooks",
+            description = "Accept unsigned webhooks from sources whose secret is not configured. For local demos only.")
+    boolean insecureWebhooks;
+
+    /** What the webhook endpoints need: the catalog file, the configured secrets, and whether unsigned is fine. */
+    WebhookSettings webhookSettings() {
+        Path file = catalog;
+        if (file == null && System.getenv("DORA_CATALOG") != null && !System.getenv("DORA_CATALOG").isBlank()) {
+            file = Path.of(System.getenv("DORA_CATALOG"));
+        }
+        return WebhookSettings.load(file == null ? null : file.toAbsolutePath().normalize(), webhookSecrets,
+                insecureWebhooks);
+    }
+
     /** The data directory as an absolute path, so that log messages and errors show where it really is. */
     Path dataDir() {
         return dataDir.toAbsolutePath().normalize();

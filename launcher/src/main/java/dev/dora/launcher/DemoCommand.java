@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Logging.init(dataDir);
         final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, null, common.kafkaPort,
-                bootstrap -> MetricsConfig.defaults(bootstrap, dataDir.resolve("streams")), out);
+                bootstrap -> MetricsConfig.defaults(bootstrap, dataDir.resolve("streams")), common.webhookSettings(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();

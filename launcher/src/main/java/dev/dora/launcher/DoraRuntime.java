@@ -2,6 +2,15 @@ package dev.dora.launcher;
 
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
+import dev.dora.ingest.catalog.CatalogSync;
+import dev.dora.ingest.cdevents.CDEventsSource;
+import dev.dora.ingest.github.GitHubSource;
+import dev.dora.ingest.gitlab.GitLabSource;
+import dev.dora.ingest.pagerduty.PagerDutySource;
+import dev.dora.ingest.webhook.WebhookRoutes;
+import dev.dora.ingest.webhook.WebhookSecrets;
+import dev.dora.ingest.webhook.WebhookSource;
+import dev.dora.ingest.webhook.WebhookStats;
 import dev.dora.streams.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.api.QueryRoutes;
@@ -35,16 +44,18 @@ final class DoraRuntime implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
+    private final CatalogSync catalog;
     private final Javalin http;
     private final int httpPort;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private boolean closed;
 
     private DoraRuntime(final EmbeddedKafka kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                        final Javalin http, final int httpPort) {
+                        final CatalogSync catalog, final Javalin http, final int httpPort) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
+        this.catalog = catalog;
         this.http = http;
         this.httpPort = httpPort;
     }
@@ -57,6 +68,13 @@ final class DoraRuntime implements AutoCloseable {
      */
     static DoraRuntime start(final Path dataDir, final int httpPort, final String bootstrapServers, final int kafkaPort,
                              final Function<String, MetricsConfig> configFor, final PrintWriter out)
+            throws IOException, InterruptedException {
+        return start(dataDir, httpPort, bootstrapServers, kafkaPort, configFor, WebhookSettings.none(), out);
+    }
+
+    static DoraRuntime start(final Path dataDir, final int httpPort, final String bootstrapServers, final int kafkaPort,
+                             final Function<String, MetricsConfig> configFor, final WebhookSettings webhooks,
+                             final PrintWriter out)
             throws IOException, InterruptedException {
         // checked before Kafka starts: finding out after ten seconds of start-up is annoying
         Ports.requireFree(null, httpPort, "HTTP port (--port)", "choose another with --port");
@@ -84,15 +102,23 @@ final class DoraRuntime implements AutoCloseable {
             started.add(0, pipeline);
             final EventPublisher publisher = new EventPublisher(bootstrap);
             started.add(0, publisher);
+            final CatalogSync catalog = CatalogSync.start(bootstrap, webhooks.catalog());
+            started.add(0, catalog);
+            final List<WebhookSource> sources = List.of(
+                    new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
+            final WebhookSecrets secrets = WebhookSecrets.of(webhooks.configuredSecrets(), System.getenv(), sources);
+            final WebhookStats stats = new WebhookStats();
             final Javalin http = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
+                WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
+                        stats);
                 QueryRoutes.register(config, pipeline);
                 config.routes.get("/", ctx -> ctx.html(IndexPage.html()));
             });
             started.add(0, http::stop);
             http.start(httpPort);
-            return new DoraRuntime(kafka, pipeline, publisher, http, httpPort);
+            return new DoraRuntime(kafka, pipeline, publisher, catalog, http, httpPort);
         } catch (final Exception e) {
             for (final AutoCloseable resource : started) {
                 try {
@@ -165,6 +191,7 @@ final class DoraRuntime implements AutoCloseable {
         closed = true;
         closeQuietly("HTTP server", http::stop);
         closeQuietly("event publisher", publisher);
+        closeQuietly("catalog sync", catalog);
         closeQuietly("metrics pipeline", pipeline);
         if (kafka != null) {
             closeQuietly("embedded Kafka", kafka);

@@ -58,7 +58,7 @@ public final class ServeCommand implements Callable<Integer> {
         Logging.init(dataDir);
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, bootstrapServers, common.kafkaPort,
-                this::metricsConfig, out);
+                this::metricsConfig, common.webhookSettings(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();

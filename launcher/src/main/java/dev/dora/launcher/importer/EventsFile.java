@@ -105,8 +105,6 @@ final class EventsFile {
             json = READER.readTree(line);
         } catch (final JsonProcessingException e) {
             return ImportItem.invalid(label, line, "event: not valid JSON: " + e.getOriginalMessage());
-        } catch (final IOException e) {
-            throw new UncheckedIOException(e);
         }
         try {
             final SpecificRecord event = CanonicalEvents.parse(json);

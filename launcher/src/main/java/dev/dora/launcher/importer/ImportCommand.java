@@ -5,7 +5,6 @@ import dev.dora.launcher.Logging;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Iterator;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -68,10 +67,5 @@ public final class ImportCommand implements Runnable {
     /** {@code 1.2 s} or {@code 45 ms}. */
     static String seconds(final double seconds) {
         return seconds < 1 ? Math.round(seconds * 1000) + " ms" : String.format("%.1f s", seconds);
-    }
-
-    /** Exit code of a finished import. */
-    static int exitCode() {
-        return CommandLine.ExitCode.OK;
     }
 }

@@ -62,6 +62,6 @@ public final class ImportEventsCommand implements Callable<Integer> {
                 summary.rate(), summary.refused().isEmpty() ? ""
                         : "; invalid, kept in the dead-letter topic: " + summary.refusedList());
         out.flush();
-        return ImportCommand.exitCode();
+        return 0;
     }
 }

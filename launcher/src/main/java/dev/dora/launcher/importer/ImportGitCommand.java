@@ -80,7 +80,7 @@ public final class ImportGitCommand implements Callable<Integer> {
                 summary.refused().size(), ImportCommand.seconds(summary.seconds()), summary.rate(),
                 summary.refused().isEmpty() ? "" : "; refused: " + summary.refusedList());
         out.flush();
-        return ImportCommand.exitCode();
+        return 0;
     }
 
     private void validate() {

@@ -5,6 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
+import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.catalog.ServiceCatalogYaml;
+import dev.dora.ingest.cdevents.CDEventsSource;
+import dev.dora.ingest.github.GitHubSource;
+import dev.dora.ingest.gitlab.GitLabSource;
+import dev.dora.ingest.pagerduty.PagerDutySource;
+import dev.dora.ingest.webhook.WebhookRoutes;
+import dev.dora.ingest.webhook.WebhookSecrets;
+import dev.dora.ingest.webhook.WebhookSource;
 import dev.dora.streams.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.api.QueryRoutes;
@@ -20,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -43,14 +53,24 @@ final class RunningStack implements AutoCloseable {
     }
 
     static RunningStack start() throws Exception {
+        return start(null, Map.of());
+    }
+
+    /** With the webhook endpoints of every source, the given catalog (YAML, or null) and configured secrets. */
+    static RunningStack start(final String catalogYaml, final Map<String, String> secrets) throws Exception {
         final TestKafkaCluster kafka = TestKafkaCluster.start();
         final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-e2e");
         final MetricsPipeline pipeline = MetricsPipeline.start(
                 MetricsConfig.defaults(kafka.bootstrapServers(), state).withReplicationFactor((short) 1));
         final EventPublisher publisher = new EventPublisher(kafka.bootstrapServers());
+        final ServiceCatalog catalog = catalogYaml == null ? ServiceCatalog.empty() : ServiceCatalogYaml.parse(catalogYaml);
+        final List<WebhookSource> sources = List.of(
+                new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
         final Javalin http = Javalin.create(config -> {
             IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
             QueryRoutes.register(config, pipeline);
+            WebhookRoutes.register(config, publisher, sources, WebhookSecrets.of(secrets, Map.of(), sources),
+                    () -> catalog, false);
         }).start(0);
         return new RunningStack(kafka, pipeline, publisher, http);
     }
@@ -75,6 +95,14 @@ final class RunningStack implements AutoCloseable {
                 throw new AssertionError("batch at " + i + " not accepted whole: " + response.body());
             }
         }
+    }
+
+    HttpResponse<String> webhook(final String source, final Map<String, String> headers, final String body)
+            throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri("/webhooks/" + source))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(final String pathAndQuery) throws Exception {

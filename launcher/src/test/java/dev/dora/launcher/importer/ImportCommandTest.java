@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,7 +101,7 @@ class ImportCommandTest {
         assertTrue(notARepo.err().startsWith("error: " + dir + " is not a git repository"), notARepo.err());
 
         try (TestRepo repo = TestRepo.init(dir.resolve("r"), false)) {
-            repo.branch("master", repo.commit(Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC));
+            repo.branch("master", repo.commit(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
         }
         final ImportCli.Run noBranch = ImportCli.run("import", "git", "--repo", dir.resolve("r").toString(),
                 "--service", "s");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dora.schema.Topics;
+import dev.dora.testkit.TestKafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class ImportEventsTest {
     void kafkaWithoutDorasTopicsIsAClearOneLineError() throws Exception {
         final Path file = dir.resolve("one.ndjson");
         Files.writeString(file, change(A, "2026-10-01T00:00:00Z", "") + "\n", StandardCharsets.UTF_8);
-        try (dev.dora.testkit.TestKafkaCluster kafka = dev.dora.testkit.TestKafkaCluster.start()) {
+        try (TestKafkaCluster kafka = TestKafkaCluster.start()) {
             final ImportCli.Run run = ImportCli.run("import", "events", file.toString(),
                     "--bootstrap-servers", kafka.bootstrapServers());
             assertEquals(1, run.code(), run.toString());
