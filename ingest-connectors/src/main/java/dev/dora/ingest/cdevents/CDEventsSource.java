@@ -331,7 +331,13 @@ public final class CDEventsSource implements WebhookSource {
                         + " time context.timestamp (got " + given + " where context.timestamp is " + event.timestamp
                         + ")");
             }
-            openedAt = given == null ? event.timestamp : given;
+            if (given == null) {
+                // the latest event of an incident wins, so a resolution claiming to open at its own time would
+                // overwrite the real opening and report a time to restore of zero
+                throw new InvalidEventException(in.path("customData.openedAt"), "required on incident.resolved:"
+                        + " when the incident was opened (CDEvents has no field for it)");
+            }
+            openedAt = given;
         } else {
             openedAt = event.timestamp;
         }

@@ -197,8 +197,11 @@ public final class GitHubSource implements WebhookSource {
         final String sha = pullRequest.sha("merge_commit_sha");
         final String baseSha = base.sha("sha");
         final Owner owner = Owner.of(catalog, repository, null);
-        final ChangeEvent change = change(owner, repository.text("full_name"), branch, sha,
-                baseSha.equals(sha) ? null : baseSha, pullRequest.instant("merged_at"));
+        final Instant mergedAt = pullRequest.instant("merged_at");
+        // The push of the same commit knows its real place in the history (the pull request only knows the
+        // base): occurring a millisecond earlier, this event loses to it whatever their arrival order.
+        final ChangeEvent change = ChangeEvent.newBuilder(change(owner, repository.text("full_name"), branch, sha,
+                baseSha.equals(sha) ? null : baseSha, mergedAt)).setOccurredAt(mergedAt.minusMillis(1)).build();
         return Mapping.of(List.of(change), owner.unmapped());
     }
 

@@ -262,11 +262,11 @@ class CDEventsSourceTest {
     }
 
     @Test
-    void incidentResolvedWithoutOpenedAtIsOpenedWhenResolved() {
+    void incidentResolvedWithoutOpenedAtIsRefusedRatherThanRestoredInZeroSeconds() {
         final ObjectNode data = load("binary/incident-resolved.json");
         data.remove("customData");
-        final IncidentEvent incident = single(map(binary(data)), IncidentEvent.class);
-        assertEquals(incident.getResolvedAt(), incident.getOpenedAt());
+        final InvalidEventException e = assertThrows(InvalidEventException.class, () -> map(binary(data)));
+        assertTrue(e.getMessage().startsWith("customData.openedAt"), e.getMessage());
     }
 
     @Test
