@@ -10,6 +10,7 @@ import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.webhook.Mapping;
 import dev.dora.ingest.webhook.WebhookRequest;
+import dev.dora.ingest.webhook.PayloadNode;
 import dev.dora.ingest.webhook.WebhookSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

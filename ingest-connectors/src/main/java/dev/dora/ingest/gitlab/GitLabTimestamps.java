@@ -1,6 +1,7 @@
 package dev.dora.ingest.gitlab;
 
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.webhook.PayloadNode;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -8,6 +8,8 @@ import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.webhook.Mapping;
 import dev.dora.ingest.webhook.WebhookRequest;
+import dev.dora.ingest.webhook.PayloadNode;
+import dev.dora.ingest.webhook.Signatures;
 import dev.dora.ingest.webhook.WebhookSource;
 import java.security.MessageDigest;
 import java.time.DateTimeException;
@@ -63,7 +65,7 @@ public final class PagerDutySource implements WebhookSource {
         if (header == null || header.isBlank()) {
             return Optional.of("missing " + SIGNATURE_HEADER + " header");
         }
-        final byte[] expected = HmacSha256.of(secret, request.body());
+        final byte[] expected = Signatures.hmacSha256(secret, request.body());
         boolean anyV1 = false;
         boolean matches = false;
         for (final String part : header.split(",")) {
@@ -72,7 +74,7 @@ public final class PagerDutySource implements WebhookSource {
                 continue;
             }
             anyV1 = true;
-            final byte[] candidate = HmacSha256.decodeHex(value.substring(SIGNATURE_PREFIX.length()));
+            final byte[] candidate = Signatures.decodeHex(value.substring(SIGNATURE_PREFIX.length())).orElse(null);
             // No early exit: every candidate is compared, in constant time.
             matches |= candidate != null && MessageDigest.isEqual(candidate, expected);
         }

@@ -104,7 +104,7 @@ final class KafkaEventSink implements EventSink {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                publisher.publish(accepted, rejected);
+                publisher.publish(accepted, rejected, "import");
                 sent += batch.size();
                 return refused;
             } catch (final PublishException e) {

@@ -1,4 +1,4 @@
-package dev.dora.ingest.gitlab;
+package dev.dora.ingest.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dora.ingest.InvalidEventException;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * offending field as a JSON path, e.g. {@code object_attributes.created_at} or {@code commits[2].id}. JSON
  * {@code null} counts as absent.
  */
-final class PayloadNode {
+public final class PayloadNode {
 
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
     private static final int MAX_ECHO_CHARS = 100;
@@ -26,7 +26,7 @@ final class PayloadNode {
     }
 
     /** The body as a whole, which must be a JSON object. */
-    static PayloadNode root(final JsonNode json) {
+    public static PayloadNode root(final JsonNode json) {
         if (json == null || !json.isObject()) {
             throw new InvalidEventException("body", "must be a JSON object");
         }
@@ -34,7 +34,7 @@ final class PayloadNode {
     }
 
     /** The JSON path of a field of this object. */
-    String path(final String name) {
+    public String path(final String name) {
         return path.isEmpty() ? name : path + "." + name;
     }
 
@@ -43,7 +43,7 @@ final class PayloadNode {
         return value == null || value.isNull() ? null : value;
     }
 
-    PayloadNode object(final String name) {
+    public PayloadNode object(final String name) {
         final PayloadNode value = optionalObject(name);
         if (value == null) {
             throw new InvalidEventException(path(name), "required (an object)");
@@ -51,7 +51,7 @@ final class PayloadNode {
         return value;
     }
 
-    PayloadNode optionalObject(final String name) {
+    public PayloadNode optionalObject(final String name) {
         final JsonNode value = get(name);
         if (value == null) {
             return null;
@@ -63,7 +63,7 @@ final class PayloadNode {
     }
 
     /** The elements of a required array of objects, each named {@code name[i]}. */
-    List<PayloadNode> objects(final String name) {
+    public List<PayloadNode> objects(final String name) {
         final JsonNode value = get(name);
         if (value == null) {
             throw new InvalidEventException(path(name), "required (an array)");
@@ -82,7 +82,7 @@ final class PayloadNode {
         return elements;
     }
 
-    String text(final String name) {
+    public String text(final String name) {
         final String value = optionalText(name);
         if (value == null) {
             throw new InvalidEventException(path(name), "required");
@@ -91,7 +91,7 @@ final class PayloadNode {
     }
 
     /** A non-blank string, or null when absent. */
-    String optionalText(final String name) {
+    public String optionalText(final String name) {
         final JsonNode value = get(name);
         if (value == null) {
             return null;
@@ -106,7 +106,7 @@ final class PayloadNode {
     }
 
     /** An identifier sent as a JSON integer or string, as a string. */
-    String id(final String name) {
+    public String id(final String name) {
         final JsonNode value = get(name);
         if (value == null) {
             throw new InvalidEventException(path(name), "required");
@@ -122,13 +122,13 @@ final class PayloadNode {
     }
 
     /** An identifier sent as a JSON integer or string, as a string; null when absent or of another type. */
-    String optionalTextOrId(final String name) {
+    public String optionalTextOrId(final String name) {
         final JsonNode value = get(name);
         return value != null && (value.isIntegralNumber() || value.isTextual()) ? value.asText() : null;
     }
 
     /** A 40-hexadecimal-digit commit sha in lower case. */
-    String sha(final String name) {
+    public String sha(final String name) {
         final String value = optionalSha(name);
         if (value == null) {
             throw new InvalidEventException(path(name), "required");
@@ -136,7 +136,7 @@ final class PayloadNode {
         return value;
     }
 
-    String optionalSha(final String name) {
+    public String optionalSha(final String name) {
         final JsonNode value = get(name);
         if (value == null) {
             return null;
@@ -152,7 +152,7 @@ final class PayloadNode {
     }
 
     /** A value as it appears in an error message: quoted, shortened, control characters escaped. */
-    static String echo(final String value) {
+    public static String echo(final String value) {
         final String shortened = shorten(value);
         final StringBuilder text = new StringBuilder(shortened.length() + 2).append('\'');
         for (int i = 0; i < shortened.length(); i++) {
