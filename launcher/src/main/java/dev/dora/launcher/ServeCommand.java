@@ -80,7 +80,20 @@ public final class ServeCommand implements Callable<Integer> {
                 .withIncidentWindow(incidentWindow);
     }
 
+    /**
+     * The production environments: {@code --production-environments} when given, else the catalog's
+     * {@code production:} list when it has one, else the default. A change restarts the computation from the
+     * retained events (see MetricsConfig#streamsApplicationId), so it is read once, at start-up.
+     */
     Set<String> productionEnvironmentSet() {
+        final boolean explicit = spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--production-environments");
+        if (!explicit) {
+            final Set<String> fromCatalog = common.webhookSettings().catalogProduction();
+            if (!fromCatalog.isEmpty()) {
+                return fromCatalog;
+            }
+        }
         final Set<String> environments = new LinkedHashSet<>();
         for (final String environment : productionEnvironments) {
             if (!environment.isBlank()) {

@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.ingest.catalog.ServiceCatalogYaml;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * How the webhook endpoints are set up: the service catalog file, the secrets configured in a file (the
@@ -32,6 +34,18 @@ record WebhookSettings(Optional<Path> catalog, Map<String, String> configuredSec
             properties.stringPropertyNames().forEach(name -> secrets.put(name.trim(), properties.getProperty(name).trim()));
         }
         return new WebhookSettings(Optional.ofNullable(catalog), Map.copyOf(secrets), insecure);
+    }
+
+    /** The production environments named by the catalog file, empty when it names none or there is no file. */
+    Set<String> catalogProduction() {
+        if (catalog.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            return ServiceCatalogYaml.parse(Files.readString(catalog.get())).production();
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot read --catalog " + catalog.get() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

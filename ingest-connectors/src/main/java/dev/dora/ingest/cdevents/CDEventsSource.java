@@ -47,7 +47,7 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>What the CDEvents spec has no field for (commit sha, parents, team, deployment id, rollback target, when a
  * resolved incident was opened) is read from {@code customData}; every key is optional and documented in
- * {@code docs/connectors/cdevents.md}. Every timestamp of a canonical event is the CDEvent's
+ * {@code docs/CONNECTORS.md (CDEvents)}. Every timestamp of a canonical event is the CDEvent's
  * {@code context.timestamp}, never the time of receipt. Other types are ignored, naming the type.
  */
 public final class CDEventsSource implements WebhookSource {

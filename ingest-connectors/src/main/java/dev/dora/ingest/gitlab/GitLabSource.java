@@ -31,7 +31,7 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Authenticity: the {@code X-Gitlab-Token} header must equal the configured secret ({@code DORA_GITLAB_TOKEN}),
  * compared in constant time. Redeliveries carry the same {@code Idempotency-Key} (GitLab 17.4+). The mapping of
- * each hook, and why, is documented in {@code docs/connectors/gitlab.md}; in short:
+ * each hook, and why, is documented in {@code docs/CONNECTORS.md (GitLab)}; in short:
  * <ul>
  *   <li>{@code Push Hook} to the project's default branch: one change per commit, chained from {@code before};</li>
  *   <li>{@code Merge Request Hook} with action {@code merge}: one change for the merge (or squash) commit;</li>

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * ({@code DORA_PAGERDUTY_SECRET}), as PagerDuty sends one per active secret while a secret is rotated.
  * Redeliveries carry the same {@code X-Webhook-Id} (else the body's {@code event.id}). Every event of an incident
  * takes {@code event.occurred_at} as its {@code occurredAt}, so a redelivery maps to an identical event and the
- * latest PagerDuty event wins. The mapping is documented in {@code docs/connectors/pagerduty.md}.
+ * latest PagerDuty event wins. The mapping is documented in {@code docs/CONNECTORS.md (PagerDuty)}.
  */
 public final class PagerDutySource implements WebhookSource {
 
