@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Logging.init(dataDir);
         final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, null, common.kafkaPort,
-                bootstrap -> MetricsConfig.defaults(bootstrap, dataDir.resolve("streams")), common.webhookSettings(), out);
+                bootstrap -> demoConfig(bootstrap, dataDir), common.webhookSettings(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();
@@ -95,6 +95,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         Shutdown.awaitSignal();
         return 0;
+    }
+
+    /** The default definitions, except the production environments a catalog names. */
+    private MetricsConfig demoConfig(final String bootstrap, final Path dataDir) {
+        final MetricsConfig defaults = MetricsConfig.defaults(bootstrap, dataDir.resolve("streams"));
+        final java.util.Set<String> fromCatalog = common.webhookSettings().catalogProduction();
+        return fromCatalog.isEmpty() ? defaults : defaults.withProductionEnvironments(fromCatalog);
     }
 
     /**
