@@ -8,6 +8,7 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.webhook.CauseLines;
 import dev.dora.ingest.webhook.Mapping;
 import dev.dora.ingest.webhook.Signatures;
 import dev.dora.ingest.webhook.WebhookRequest;
@@ -62,10 +63,6 @@ public final class GitHubSource implements WebhookSource {
     static final String ZERO_SHA = "0".repeat(40);
 
     private static final String SIGNATURE_PREFIX = "sha256=";
-    private static final Pattern ROOT_CAUSE =
-            Pattern.compile("(?i)\\broot cause:[ \\t]*([0-9a-f]{40})(?![0-9a-z])");
-    private static final Pattern CAUSED_BY =
-            Pattern.compile("(?i)\\bcaused by:[ \\t]*([a-z0-9][a-z0-9._:/#-]*[a-z0-9])");
     private static final Pattern SEVERITY_LABEL = Pattern.compile("(?i)sev[-_ ]?([1-5])");
     private static final Set<String> INCIDENT_ACTIONS = Set.of("opened", "labeled", "reopened", "closed", "edited");
 
@@ -308,8 +305,8 @@ public final class GitHubSource implements WebhookSource {
                 .setOpenedAt(issue.instant("created_at"))
                 .setResolvedAt(closed ? issue.instant("closed_at") : null)
                 .setSeverity(severity(labels))
-                .setCauseDeploymentId(firstGroup(CAUSED_BY, body))
-                .setCauseSha(lower(firstGroup(ROOT_CAUSE, body)))
+                .setCauseDeploymentId(CauseLines.causeDeploymentId(body))
+                .setCauseSha(CauseLines.causeSha(body))
                 .build();
         return Mapping.of(List.of(event), owner.unmapped());
     }
@@ -324,17 +321,7 @@ public final class GitHubSource implements WebhookSource {
         return null;
     }
 
-    private static String firstGroup(final Pattern pattern, final String text) {
-        if (text == null) {
-            return null;
-        }
-        final Matcher matcher = pattern.matcher(text);
-        return matcher.find() ? matcher.group(1) : null;
-    }
 
-    private static String lower(final String text) {
-        return text == null ? null : text.toLowerCase(Locale.ROOT);
-    }
 
     /** Whose event it is: from the catalog, else the deployer's payload, else the repository name (unmapped). */
     private record Owner(String service, String team, boolean mapped) {

@@ -8,6 +8,7 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.webhook.CauseLines;
 import dev.dora.ingest.webhook.Mapping;
 import dev.dora.ingest.webhook.WebhookRequest;
 import dev.dora.ingest.webhook.PayloadNode;
@@ -62,10 +63,6 @@ public final class GitLabSource implements WebhookSource {
             "Confidential Issue Hook", Set.of("issue", "work_item"));
     private static final Pattern COMMIT_URL = Pattern.compile("/commit/([0-9a-fA-F]{40})/?(?:[?#].*)?$");
     /** The same conventions as the GitHub connector's issue bodies. */
-    private static final Pattern ROOT_CAUSE =
-            Pattern.compile("(?i)\\broot cause:[ \\t]*([0-9a-f]{40})(?![0-9a-z])");
-    private static final Pattern CAUSED_BY =
-            Pattern.compile("(?i)\\bcaused by:[ \\t]*([a-z0-9][a-z0-9._:/#-]*[a-z0-9])");
 
     @Override
     public String name() {
@@ -377,8 +374,8 @@ public final class GitLabSource implements WebhookSource {
                 .setOpenedAt(openedAt)
                 .setResolvedAt(resolvedAt)
                 .setSeverity(severity(attributes.optionalText("severity")))
-                .setCauseSha(causeSha(description))
-                .setCauseDeploymentId(firstMatch(CAUSED_BY, description))
+                .setCauseSha(CauseLines.causeSha(description))
+                .setCauseDeploymentId(CauseLines.causeDeploymentId(description))
                 .build()));
     }
 
@@ -401,18 +398,7 @@ public final class GitLabSource implements WebhookSource {
         }
     }
 
-    private static String causeSha(final String description) {
-        final String sha = firstMatch(ROOT_CAUSE, description);
-        return sha == null ? null : sha.toLowerCase(Locale.ROOT);
-    }
 
-    private static String firstMatch(final Pattern pattern, final String text) {
-        if (text == null) {
-            return null;
-        }
-        final Matcher matcher = pattern.matcher(text);
-        return matcher.find() ? matcher.group(1) : null;
-    }
 
     private static Instant time(final PayloadNode node, final String name) {
         return GitLabTimestamps.parse(node.path(name), node.text(name));
