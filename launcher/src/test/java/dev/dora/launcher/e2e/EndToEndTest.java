@@ -107,6 +107,7 @@ class EndToEndTest {
         try (RunningStack stack = RunningStack.start()) {
             stack.postAll(events, 500);
             stack.awaitCaughtUp();
+            assertSeriesAddUpAndMatchTheModel(stack, model);
             for (final String[] window : windows) {
                 for (final String[] scope : scopes) {
                     final JsonNode actual = stack.metrics(scope[0], scope[1], window[0], window[1]);
@@ -128,6 +129,44 @@ class EndToEndTest {
                     i++;
                 }
             }
+        }
+    }
+
+    /** Each bucket of a series is the model's answer for its period, and the buckets add up to the range's counts. */
+    private static void assertSeriesAddUpAndMatchTheModel(final RunningStack stack, final ReferenceModel model)
+            throws Exception {
+        final String team = model.teams().values().stream().filter(java.util.Objects::nonNull).findFirst().orElseThrow();
+        for (final String granularity : List.of("day", "week", "month")) {
+            final JsonNode series = stack.getJson("/api/v1/metrics/series?team=" + team
+                    + "&from=2026-09-03&to=2026-11-01&granularity=" + granularity);
+            final JsonNode range = stack.metrics(null, team, "2026-09-03", "2026-11-01");
+            long deployments = 0;
+            long failed = 0;
+            long samples = 0;
+            long incidents = 0;
+            String expectedStart = "2026-09-03";
+            for (final JsonNode bucket : series.get("buckets")) {
+                assertEquals(expectedStart, bucket.get("start").asText(), "buckets tile the window");
+                expectedStart = bucket.get("end").asText();
+                assertMatchesModel(model.metrics(null, team, Instant.parse(bucket.get("start").asText() + "T00:00:00Z"),
+                        Instant.parse(bucket.get("end").asText() + "T00:00:00Z")), bucket, granularity + " " + bucket.get("start"));
+                deployments += bucket.at("/deploymentFrequency/deployments").asLong();
+                failed += bucket.at("/changeFailureRate/failed").asLong();
+                samples += bucket.at("/leadTime/samples").asLong();
+                incidents += bucket.at("/timeToRestore/incidents").asLong();
+            }
+            assertEquals("2026-11-01", expectedStart);
+            assertEquals(range.at("/deploymentFrequency/deployments").asLong(), deployments, granularity);
+            assertEquals(range.at("/changeFailureRate/failed").asLong(), failed, granularity);
+            assertEquals(range.at("/leadTime/samples").asLong(), samples, granularity);
+            assertEquals(range.at("/timeToRestore/incidents").asLong(), incidents, granularity);
+        }
+        final JsonNode weeks = stack.getJson("/api/v1/metrics/series?team=" + team
+                + "&from=2026-09-03&to=2026-10-01&granularity=week").get("buckets");
+        assertEquals(5, weeks.size(), "a Thursday start gives a clipped first week and four more");
+        for (int i = 1; i < weeks.size(); i++) {
+            assertEquals(java.time.DayOfWeek.MONDAY,
+                    java.time.LocalDate.parse(weeks.get(i).get("start").asText()).getDayOfWeek());
         }
     }
 

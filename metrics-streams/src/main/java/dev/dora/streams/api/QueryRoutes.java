@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.metrics.DayBuckets;
+import dev.dora.streams.metrics.Granularity;
 import dev.dora.streams.metrics.MetricsQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
@@ -23,6 +25,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 public final class QueryRoutes {
 
     public static final int DEFAULT_WINDOW_DAYS = 90;
+    public static final int MAX_SERIES_BUCKETS = 1_000;
+    private static final int MAX_WINDOW_DAYS = 3_660;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MetricsPipeline pipeline;
@@ -40,61 +44,115 @@ public final class QueryRoutes {
     static void register(final JavalinConfig config, final MetricsPipeline pipeline, final Clock clock) {
         final QueryRoutes routes = new QueryRoutes(pipeline, clock);
         config.routes.get("/api/v1/metrics", routes::metrics);
+        config.routes.get("/api/v1/metrics/series", routes::series);
         config.routes.get("/api/v1/services", routes::services);
         config.routes.get("/api/v1/health", routes::health);
     }
 
     private void metrics(final Context ctx) {
+        final Request request = request(ctx, false);
+        if (request == null) {
+            return;
+        }
+        final MetricsQuery.WindowMetrics m = request.query.metrics(request.services,
+                request.window.fromDay(), request.window.toDay());
+        final ObjectNode body = JSON.createObjectNode();
+        scope(body, request);
+        writeMetrics(body, m);
+        send(ctx, 200, body);
+    }
+
+    private void series(final Context ctx) {
+        final Request request = request(ctx, true);
+        if (request == null) {
+            return;
+        }
+        final List<Granularity.Period> periods = request.granularity.periods(
+                request.window.fromDate(), request.window.toDate());
+        if (periods.size() > MAX_SERIES_BUCKETS) {
+            error(ctx, 400, "granularity: " + request.granularity + " over this window gives " + periods.size()
+                    + " buckets, more than " + MAX_SERIES_BUCKETS + "; choose a coarser granularity or a shorter window");
+            return;
+        }
+        final ObjectNode body = JSON.createObjectNode();
+        scope(body, request);
+        body.put("granularity", request.granularity.toString());
+        final ArrayNode buckets = body.putArray("buckets");
+        for (final Granularity.Period period : periods) {
+            final ObjectNode bucket = buckets.addObject();
+            bucket.put("start", period.start().toString());
+            bucket.put("end", period.end().toString());
+            writeMetrics(bucket, request.query.metrics(request.services,
+                    period.start().toEpochDay(), period.end().toEpochDay()));
+        }
+        send(ctx, 200, body);
+    }
+
+    /** The parsed scope and window of a metrics request, or null when an error was already answered. */
+    private Request request(final Context ctx, final boolean series) {
         final String service = blankToNull(ctx.queryParam("service"));
         final String team = blankToNull(ctx.queryParam("team"));
         if (service != null && team != null) {
             error(ctx, 400, "service, team: give one of them, or neither for every service");
-            return;
+            return null;
         }
         final Window window;
+        final Granularity granularity;
         try {
-            window = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), LocalDate.now(clock));
+            window = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("window"),
+                    LocalDate.now(clock));
+            granularity = series ? Granularity.parse(Objects.requireNonNullElse(ctx.queryParam("granularity"), "week"))
+                    : null;
         } catch (final IllegalArgumentException e) {
             error(ctx, 400, e.getMessage());
-            return;
+            return null;
         }
         final MetricsQuery query = query(ctx);
         if (query == null) {
-            return;
+            return null;
         }
-        final List<String> scope = query.servicesIn(service, team);
-        if (service != null && scope.isEmpty()) {
+        final List<String> services = query.servicesIn(service, team);
+        if (service != null && services.isEmpty()) {
             error(ctx, 404, "service: no events have named service '" + service + "'");
-            return;
+            return null;
         }
-        if (team != null && scope.isEmpty()) {
+        if (team != null && services.isEmpty()) {
             error(ctx, 404, "team: no service currently belongs to team '" + team + "'");
-            return;
+            return null;
         }
-        final MetricsQuery.WindowMetrics m = query.metrics(scope, window.fromDay(), window.toDay());
-        final ObjectNode body = JSON.createObjectNode();
+        return new Request(service, team, window, granularity, query, services);
+    }
+
+    private record Request(String service, String team, Window window, Granularity granularity, MetricsQuery query,
+                           List<String> services) {
+    }
+
+    private static void scope(final ObjectNode body, final Request request) {
         final ObjectNode scopeNode = body.putObject("scope");
-        scopeNode.put("service", service);
-        scopeNode.put("team", team);
-        scopeNode.put("from", window.from().toString());
-        scopeNode.put("to", window.to().toString());
-        body.putObject("deploymentFrequency")
+        scopeNode.put("service", request.service);
+        scopeNode.put("team", request.team);
+        scopeNode.put("from", request.window.from().toString());
+        scopeNode.put("to", request.window.to().toString());
+    }
+
+    /** The four metric blocks; their field names are the public contract of every metrics answer. */
+    private static void writeMetrics(final ObjectNode target, final MetricsQuery.WindowMetrics m) {
+        target.putObject("deploymentFrequency")
                 .put("deployments", m.deployments())
                 .put("perDay", m.perDay());
-        body.putObject("leadTime")
+        target.putObject("leadTime")
                 .put("samples", m.leadTimeSamples())
                 .put("medianSeconds", m.leadTimeMedianSeconds())
                 .put("p90Seconds", m.leadTimeP90Seconds());
-        body.putObject("changeFailureRate")
+        target.putObject("changeFailureRate")
                 .put("deployments", m.deployments())
                 .put("failed", m.failed())
                 .put("rate", m.changeFailureRate());
-        body.putObject("timeToRestore")
+        target.putObject("timeToRestore")
                 .put("incidents", m.incidents())
                 .put("medianSeconds", m.restoreMedianSeconds())
                 .put("p90Seconds", m.restoreP90Seconds())
                 .put("openIncidents", m.openIncidents());
-        send(ctx, 200, body);
     }
 
     private void services(final Context ctx) {
@@ -151,23 +209,56 @@ public final class QueryRoutes {
     }
 
     /** A window of whole UTC days, [from, to). */
-    record Window(Instant from, Instant to) {
+    record Window(LocalDate fromDate, LocalDate toDate) {
+
+        Instant from() {
+            return fromDate.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+
+        Instant to() {
+            return toDate.atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
 
         long fromDay() {
-            return DayBuckets.epochDay(from);
+            return fromDate.toEpochDay();
         }
 
         long toDay() {
-            return DayBuckets.epochDay(to);
+            return toDate.toEpochDay();
         }
 
-        static Window parse(final String from, final String to, final LocalDate today) {
-            final LocalDate end = to == null || to.isBlank() ? today.plusDays(1) : day("to", to);
-            final LocalDate start = from == null || from.isBlank() ? end.minusDays(DEFAULT_WINDOW_DAYS) : day("from", from);
+        /**
+         * From {@code from} and {@code to}, or a rolling {@code window} ({@code 7d}, {@code 30d}, {@code 90d}, any
+         * number of days) ending at {@code to}; {@code to} defaults to the start of tomorrow and the window to
+         * {@value #DEFAULT_WINDOW_DAYS} days.
+         */
+        static Window parse(final String from, final String to, final String window, final LocalDate today) {
+            final LocalDate end = blank(to) ? today.plusDays(1) : day("to", to);
+            if (!blank(window) && !blank(from)) {
+                throw new IllegalArgumentException("window: give either window or from, not both");
+            }
+            final LocalDate start = !blank(from) ? day("from", from)
+                    : end.minusDays(blank(window) ? DEFAULT_WINDOW_DAYS : days(window));
             if (!start.isBefore(end)) {
                 throw new IllegalArgumentException("from: must be before to (got from=" + start + ", to=" + end + ")");
             }
-            return new Window(start.atStartOfDay(ZoneOffset.UTC).toInstant(), end.atStartOfDay(ZoneOffset.UTC).toInstant());
+            return new Window(start, end);
+        }
+
+        private static boolean blank(final String value) {
+            return value == null || value.isBlank();
+        }
+
+        private static long days(final String window) {
+            final String value = window.trim();
+            if (value.matches("[1-9][0-9]{0,3}d")) {
+                final long days = Long.parseLong(value.substring(0, value.length() - 1));
+                if (days <= MAX_WINDOW_DAYS) {
+                    return days;
+                }
+            }
+            throw new IllegalArgumentException("window: must be a number of days like 7d, 30d or 90d, at most "
+                    + MAX_WINDOW_DAYS + "d (got '" + window + "')");
         }
 
         private static LocalDate day(final String name, final String value) {
