@@ -4,6 +4,7 @@ import dev.dora.schema.AvroCodec;
 import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
+import dev.dora.streams.ledger.LedgerReader;
 import dev.dora.streams.metrics.MetricsQuery;
 import dev.dora.streams.topology.BoundedMemoryRocksDbConfig;
 import dev.dora.streams.topology.DoraTopology;
@@ -112,6 +113,23 @@ public final class MetricsPipeline implements AutoCloseable {
                         QueryableStoreTypes.keyValueStore())),
                 streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SERVICES,
                         QueryableStoreTypes.keyValueStore())));
+    }
+
+    /** Reads the ledgers' facts and delivered changes from the local state stores. */
+    public LedgerReader ledger() {
+        return new LedgerReader(
+                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.LEDGER_ENTITIES,
+                        QueryableStoreTypes.keyValueStore())),
+                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.LEDGER_INDEXES,
+                        QueryableStoreTypes.keyValueStore())));
+    }
+
+    /** The service a deployment currently belongs to, if the pipeline knows the deployment. */
+    public java.util.Optional<String> deploymentService(final String id) {
+        final org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, org.apache.avro.specific.SpecificRecord> store =
+                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.DEPLOYMENT_ENTITIES,
+                        QueryableStoreTypes.keyValueStore()));
+        return java.util.Optional.ofNullable(store.get(id)).map(dev.dora.schema.EventFields::service);
     }
 
     /**

@@ -70,6 +70,11 @@ class EndToEndTest {
             assertEquals(2, stack.metrics(null, "retail", "2026-10-01", "2026-10-02")
                     .at("/deploymentFrequency/deployments").asLong());
 
+            final JsonNode d2 = stack.getJson("/api/v1/deployments/d2");
+            assertEquals("time_window", d2.at("/failure/rule").asText());
+            assertEquals("i1", d2.at("/failure/incidentId").asText());
+            assertEquals(2, d2.get("changes").size());
+            assertTrue(stack.getJson("/api/v1/deployments/d1").get("baseline").asBoolean());
             final JsonNode services = stack.getJson("/api/v1/services");
             assertEquals("shop", services.at("/services/0/service").asText());
             assertEquals("retail", services.at("/services/0/team").asText());
@@ -108,6 +113,7 @@ class EndToEndTest {
             stack.postAll(events, 500);
             stack.awaitCaughtUp();
             assertSeriesAddUpAndMatchTheModel(stack, model);
+            assertDrillDownMatchesTheModel(stack, model);
             for (final String[] window : windows) {
                 for (final String[] scope : scopes) {
                     final JsonNode actual = stack.metrics(scope[0], scope[1], window[0], window[1]);
@@ -130,6 +136,42 @@ class EndToEndTest {
                 }
             }
         }
+    }
+
+    /** Paging through every service's deployments finds the model's production deployments, each with its rule. */
+    private static void assertDrillDownMatchesTheModel(final RunningStack stack, final ReferenceModel model)
+            throws Exception {
+        final java.util.Map<String, JsonNode> listed = new java.util.HashMap<>();
+        String cursor = "";
+        int pages = 0;
+        do {
+            final JsonNode page = stack.getJson("/api/v1/deployments?from=2000-01-01&to=2100-01-01&limit=37" + cursor);
+            assertTrue(page.get("deployments").size() <= 37);
+            page.get("deployments").forEach(d -> listed.put(d.get("id").asText(), d));
+            cursor = page.get("next").isNull() ? null : "&cursor=" + page.get("next").asText();
+            pages++;
+        } while (cursor != null && pages < 1_000);
+        assertEquals(model.deployments().keySet(), listed.keySet(), "every production deployment, each once");
+        model.deployments().forEach((id, view) -> {
+            final JsonNode d = listed.get(id);
+            assertEquals(view.failed(), d.get("failed").asBoolean(), id);
+            assertEquals(view.baseline(), d.get("baseline").asBoolean(), id);
+            assertEquals(view.deployedChanges().size(), d.get("deployedChanges").asInt(), id);
+            if (view.failed()) {
+                assertEquals(view.rule(), d.at("/failure/rule").asText(), "rule of " + id);
+                assertTrue(d.at("/failure/incidentId").isTextual() || d.at("/failure/rollbackDeploymentId").isTextual(),
+                        "the failure names its evidence: " + d);
+            }
+            if (!view.baseline()) {
+                assertEquals(view.leadTimeSamples().size(), java.util.stream.StreamSupport
+                        .stream(d.get("changes").spliterator(), false)
+                        .filter(c -> !c.get("leadTimeSeconds").isNull()).count(), "lead times of " + id);
+            }
+        });
+        final String failedId = model.deployments().values().stream().filter(v -> v.failed()).findFirst().orElseThrow().id();
+        assertEquals(failedId, stack.getJson("/api/v1/deployments/" + failedId).get("id").asText());
+        assertEquals(404, stack.get("/api/v1/deployments/no-such-deployment").statusCode());
+        assertEquals(400, stack.get("/api/v1/deployments?limit=1001").statusCode());
     }
 
     /** Each bucket of a series is the model's answer for its period, and the buckets add up to the range's counts. */

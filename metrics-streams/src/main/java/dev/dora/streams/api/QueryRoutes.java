@@ -45,6 +45,9 @@ public final class QueryRoutes {
         final QueryRoutes routes = new QueryRoutes(pipeline, clock);
         config.routes.get("/api/v1/metrics", routes::metrics);
         config.routes.get("/api/v1/metrics/series", routes::series);
+        final DeploymentRoutes deployments = new DeploymentRoutes(pipeline, clock);
+        config.routes.get("/api/v1/deployments", deployments::list);
+        config.routes.get("/api/v1/deployments/{id}", deployments::one);
         config.routes.get("/api/v1/services", routes::services);
         config.routes.get("/api/v1/health", routes::health);
     }
@@ -200,11 +203,11 @@ public final class QueryRoutes {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static void error(final Context ctx, final int status, final String message) {
+    static void error(final Context ctx, final int status, final String message) {
         send(ctx, status, JSON.createObjectNode().put("error", message));
     }
 
-    private static void send(final Context ctx, final int status, final ObjectNode body) {
+    static void send(final Context ctx, final int status, final ObjectNode body) {
         ctx.status(status).contentType("application/json").result(body.toString());
     }
 
