@@ -1,6 +1,7 @@
 package dev.dora.streams;
 
 import dev.dora.schema.AvroCodec;
+import dev.dora.schema.EventFields;
 import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +35,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,11 +129,19 @@ public final class MetricsPipeline implements AutoCloseable {
     }
 
     /** The service a deployment currently belongs to, if the pipeline knows the deployment. */
-    public java.util.Optional<String> deploymentService(final String id) {
-        final org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, org.apache.avro.specific.SpecificRecord> store =
-                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.DEPLOYMENT_ENTITIES,
-                        QueryableStoreTypes.keyValueStore()));
-        return java.util.Optional.ofNullable(store.get(id)).map(dev.dora.schema.EventFields::service);
+    public Optional<String> deploymentService(final String id) {
+        return ownerOf(StoreNames.DEPLOYMENT_ENTITIES, id);
+    }
+
+    /** The service an incident currently belongs to, if the pipeline knows the incident. */
+    public Optional<String> incidentService(final String id) {
+        return ownerOf(StoreNames.INCIDENT_ENTITIES, id);
+    }
+
+    private Optional<String> ownerOf(final String store, final String id) {
+        final ReadOnlyKeyValueStore<String, SpecificRecord> winners =
+                streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()));
+        return Optional.ofNullable(winners.get(id)).map(EventFields::service);
     }
 
     /**

@@ -75,6 +75,12 @@ class EndToEndTest {
             assertEquals("i1", d2.at("/failure/incidentId").asText());
             assertEquals(2, d2.get("changes").size());
             assertTrue(stack.getJson("/api/v1/deployments/d1").get("baseline").asBoolean());
+            final JsonNode i1 = stack.getJson("/api/v1/incidents/i1");
+            assertEquals("d2", i1.at("/attribution/deploymentId").asText());
+            assertEquals("time_window", i1.at("/attribution/rule").asText());
+            assertEquals(7200, i1.get("restoreSeconds").asLong());
+            assertEquals(2, stack.getJson("/api/v1/incidents?service=shop&from=2026-10-01&to=2026-10-03")
+                    .get("incidents").size());
             final JsonNode services = stack.getJson("/api/v1/services");
             assertEquals("shop", services.at("/services/0/service").asText());
             assertEquals("retail", services.at("/services/0/team").asText());
@@ -168,6 +174,19 @@ class EndToEndTest {
                         .filter(c -> !c.get("leadTimeSeconds").isNull()).count(), "lead times of " + id);
             }
         });
+        final JsonNode incidents = stack.getJson("/api/v1/incidents?from=2000-01-01&to=2100-01-01&limit=1000");
+        int charged = 0;
+        for (final JsonNode incident : incidents.get("incidents")) {
+            final JsonNode attribution = incident.get("attribution");
+            if (!attribution.get("deploymentId").isNull()) {
+                charged++;
+                assertTrue(model.deployments().get(attribution.get("deploymentId").asText()).failed(),
+                        "an incident is only charged to a failed change: " + incident);
+            } else {
+                assertTrue(attribution.get("reason").isTextual(), "an uncharged incident says why: " + incident);
+            }
+        }
+        assertTrue(charged > 0, "some incidents were charged");
         final String failedId = model.deployments().values().stream().filter(v -> v.failed()).findFirst().orElseThrow().id();
         assertEquals(failedId, stack.getJson("/api/v1/deployments/" + failedId).get("id").asText());
         assertEquals(404, stack.get("/api/v1/deployments/no-such-deployment").statusCode());

@@ -174,7 +174,7 @@ final class DeploymentRoutes {
         };
     }
 
-    private static int limit(final String value) {
+    static int limit(final String value) {
         if (value == null || value.isBlank()) {
             return DEFAULT_LIMIT;
         }

@@ -48,6 +48,9 @@ public final class QueryRoutes {
         final DeploymentRoutes deployments = new DeploymentRoutes(pipeline, clock);
         config.routes.get("/api/v1/deployments", deployments::list);
         config.routes.get("/api/v1/deployments/{id}", deployments::one);
+        final IncidentRoutes incidents = new IncidentRoutes(pipeline, clock);
+        config.routes.get("/api/v1/incidents", incidents::list);
+        config.routes.get("/api/v1/incidents/{id}", incidents::one);
         config.routes.get("/api/v1/services", routes::services);
         config.routes.get("/api/v1/health", routes::health);
     }

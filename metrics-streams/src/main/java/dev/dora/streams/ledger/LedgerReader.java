@@ -65,6 +65,46 @@ public final class LedgerReader {
         return changes;
     }
 
+    /** Every incident of {@code service} opened in [fromMs, toMs), by (openedAt, id). */
+    public List<IncidentFact> incidents(final String service, final long fromMs, final long toMs) {
+        final List<IncidentFact> found = new ArrayList<>();
+        try (KeyValueIterator<Bytes, SpecificRecord> it = entities.prefixScan(
+                Keys.of(INCIDENT_FACT).str(service).build(), new BytesSerializer())) {
+            while (it.hasNext()) {
+                final IncidentFact fact = (IncidentFact) it.next().value;
+                final long opened = fact.getOpenedAt().toEpochMilli();
+                if (opened >= fromMs && opened < toMs) {
+                    found.add(fact);
+                }
+            }
+        }
+        found.sort(java.util.Comparator.comparing(IncidentFact::getOpenedAt).thenComparing(IncidentFact::getIncidentId));
+        return found;
+    }
+
+    /** The production deployment that first delivered {@code sha} in {@code service}, if any. */
+    public Optional<DeployRef> firstDeployment(final String service, final String sha) {
+        final CommitNode commit = (CommitNode) entities.get(LedgerStores.entityKey(COMMIT, service, sha));
+        return commit == null ? Optional.empty() : Optional.ofNullable(commit.getFirstDeployment());
+    }
+
+    public boolean knowsCommit(final String service, final String sha) {
+        return entities.get(LedgerStores.entityKey(COMMIT, service, sha)) != null;
+    }
+
+    /** The last production deployment of {@code service} that finished at or before {@code atMs}. */
+    public Optional<DeployRef> latestProductionAtOrBefore(final String service, final long atMs) {
+        final Bytes prefix = Keys.of(TIMELINE).str(service).build();
+        final Bytes upper = Keys.after(Keys.of(TIMELINE).str(service).num(atMs).build());
+        try (KeyValueIterator<Bytes, byte[]> it = indexes.reverseRange(prefix, upper)) {
+            if (!it.hasNext()) {
+                return Optional.empty();
+            }
+            final List<Object> parts = Keys.parse(it.next().key, "sns", true);
+            return Optional.of(new DeployRef((Long) parts.get(1), (String) parts.get(2)));
+        }
+    }
+
     /**
      * Production deployments of {@code service} that finished in [fromMs, toMs), in (finishedAt, id) order,
      * starting after {@code after} (exclusive; null for the first page), at most {@code limit} of them.
