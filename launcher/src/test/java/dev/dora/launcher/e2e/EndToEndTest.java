@@ -65,6 +65,13 @@ class EndToEndTest {
             assertEquals(1, m.at("/timeToRestore/incidents").asLong());
             assertEquals(7_200, m.at("/timeToRestore/medianSeconds").asDouble(), 72);
             assertEquals(0, m.at("/timeToRestore/openIncidents").asLong());
+            assertEquals("dora-2024", m.at("/tiers/benchmark").asText());
+            assertEquals("elite", m.at("/tiers/leadTime").asText(), "a lead time of 8 h is under a day");
+            assertEquals("low", m.at("/tiers/changeFailureRate").asText(), "half of the deployments failed");
+            assertEquals("low", m.at("/tiers/overall").asText(), "overall is the worst tier");
+            assertEquals("dora-2019", stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02"
+                    + "&benchmark=dora-2019").at("/tiers/benchmark").asText());
+            assertTrue(stack.get("/api/v1/metrics?benchmark=dora-2025").body().startsWith("{\"error\":\"benchmark:"));
             assertEquals(1, stack.metrics("shop", null, "2026-10-01", "2026-10-03")
                     .at("/timeToRestore/openIncidents").asLong());
             assertEquals(2, stack.metrics(null, "retail", "2026-10-01", "2026-10-02")

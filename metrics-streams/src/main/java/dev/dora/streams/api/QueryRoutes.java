@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.benchmarks.Benchmark;
+import dev.dora.streams.benchmarks.BenchmarkCatalog;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.metrics.Granularity;
 import dev.dora.streams.metrics.MetricsQuery;
@@ -28,6 +30,7 @@ public final class QueryRoutes {
     public static final int MAX_SERIES_BUCKETS = 1_000;
     private static final int MAX_WINDOW_DAYS = 3_660;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final BenchmarkCatalog BENCHMARKS = BenchmarkCatalog.standard();
 
     private final MetricsPipeline pipeline;
     private final Clock clock;
@@ -60,11 +63,29 @@ public final class QueryRoutes {
         if (request == null) {
             return;
         }
-        final MetricsQuery.WindowMetrics m = request.query.metrics(request.services,
-                request.window.fromDay(), request.window.toDay());
+        final Benchmark benchmark;
+        try {
+            final String name = ctx.queryParam("benchmark");
+            benchmark = BENCHMARKS.get(name == null || name.isBlank() ? BENCHMARKS.newest() : name.trim());
+        } catch (final IllegalArgumentException e) {
+            error(ctx, 400, "benchmark: " + e.getMessage());
+            return;
+        }
+        final long fromDay = request.window.fromDay();
+        final long toDay = request.window.toDay();
+        final MetricsQuery.WindowMetrics m = request.query.metrics(request.services, fromDay, toDay);
         final ObjectNode body = JSON.createObjectNode();
         scope(body, request);
         writeMetrics(body, m);
+        final Benchmark.Tiers tiers = benchmark.classify(Benchmark.Inputs.from(m,
+                request.query.deployDaysPerWeekMedian(request.services, fromDay, toDay), toDay - fromDay));
+        body.putObject("tiers")
+                .put("deploymentFrequency", tiers.deploymentFrequency())
+                .put("leadTime", tiers.leadTime())
+                .put("changeFailureRate", tiers.changeFailureRate())
+                .put("timeToRestore", tiers.timeToRestore())
+                .put("overall", tiers.overall())
+                .put("benchmark", tiers.benchmark());
         send(ctx, 200, body);
     }
 

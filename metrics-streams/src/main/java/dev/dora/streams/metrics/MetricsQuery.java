@@ -92,6 +92,34 @@ public final class MetricsQuery {
                 openedBeforeEnd - resolvedBeforeEnd);
     }
 
+    /**
+     * The median, over the ISO weeks of [fromDay, toDay) (the first and last clipped), of the number of days on
+     * which at least one service in scope deployed to production: how habitually a scope deploys, which a burst
+     * of deployments on one day does not inflate.
+     */
+    public double deployDaysPerWeekMedian(final List<String> servicesInScope, final long fromDay, final long toDay) {
+        final java.util.Set<Long> deployDays = new java.util.HashSet<>();
+        for (final String service : servicesInScope) {
+            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
+                    DayBuckets.key(service, fromDay), DayBuckets.key(service, toDay - 1))) {
+                while (it.hasNext()) {
+                    final KeyValue<Bytes, DayBucket> entry = it.next();
+                    if (entry.value.getDeployments() > 0) {
+                        deployDays.add((Long) dev.dora.streams.ledger.Keys.parse(entry.key, "sn", false).get(1));
+                    }
+                }
+            }
+        }
+        final List<Long> perWeek = new ArrayList<>();
+        for (final Granularity.Period week : Granularity.WEEK.periods(java.time.LocalDate.ofEpochDay(fromDay),
+                java.time.LocalDate.ofEpochDay(toDay))) {
+            perWeek.add(deployDays.stream()
+                    .filter(d -> d >= week.start().toEpochDay() && d < week.end().toEpochDay()).count());
+        }
+        perWeek.sort(null);
+        return perWeek.isEmpty() ? 0 : perWeek.get((int) Math.ceil(0.5 * perWeek.size()) - 1);
+    }
+
     /** The four metrics of one scope and window. Quantiles are null without samples; rate null without deployments. */
     public record WindowMetrics(long deployments, double perDay,
                                 long leadTimeSamples, Double leadTimeMedianSeconds, Double leadTimeP90Seconds,

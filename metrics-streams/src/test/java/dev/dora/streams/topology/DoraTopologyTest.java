@@ -214,6 +214,22 @@ class DoraTopologyTest {
     }
 
     @Test
+    void deployDaysPerWeekIsTheMedianOverTheWindowsWeeks() {
+        final Instant monday = Instant.parse("2026-10-05T00:00:00Z");
+        final List<SpecificRecord> events = new ArrayList<>();
+        final int[] daysOfWeeks = {0, 1, 2, 3, 4, 7, 14, 16, 18};   // five days, one day, three days
+        for (final int day : daysOfWeeks) {
+            events.add(deploy("d" + day, "shop", null, monday.plus(Duration.ofDays(day)).plusSeconds(3600)));
+            events.add(deploy("e" + day, "shop", null, monday.plus(Duration.ofDays(day)).plusSeconds(7200)));
+        }
+        try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
+            final long from = dev.dora.streams.metrics.DayBuckets.epochDay(monday);
+            assertEquals(3.0, driver.query().deployDaysPerWeekMedian(List.of("shop"), from, from + 21),
+                    "weeks with 5, 1 and 3 deploy days; two deployments a day count once");
+        }
+    }
+
+    @Test
     void windowsIncludeFromAndExcludeTo() {
         final Instant day = Instant.parse("2026-10-05T00:00:00Z");
         try (PipelineDriver driver = new PipelineDriver().pipe(
