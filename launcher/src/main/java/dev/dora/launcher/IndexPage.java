@@ -19,9 +19,17 @@ final class IndexPage {
             <li><a href="/api/v1/metrics">GET /api/v1/metrics</a>: all services, last 90 days;
             narrow with <code>?service=S</code> or <code>?team=T</code>, choose the window with
             <code>?from=2026-07-01&amp;to=2026-10-01</code></li>
+            <li><a href="/api/v1/metrics/series?granularity=week">GET /api/v1/metrics/series</a>: the same per day,
+            week or month (<code>?granularity=day|week|month</code>)</li>
+            <li><a href="/api/v1/deployments">GET /api/v1/deployments</a>: production deployments with their commits,
+            lead times and, for failed changes, the rule and the incident; <code>/api/v1/deployments/{id}</code></li>
+            <li><a href="/api/v1/incidents">GET /api/v1/incidents</a>: incidents with their time to restore and the
+            deployment each is charged to, or why none; <code>/api/v1/incidents/{id}</code></li>
             <li><a href="/api/v1/health">GET /api/v1/health</a>: pipeline state and records not processed yet</li>
             <li><code>POST /api/v1/events</code>: send events (a JSON array, or NDJSON with
             <code>Content-Type: application/x-ndjson</code>)</li>
+            <li><code>POST /webhooks/github</code>, <code>/webhooks/gitlab</code>, <code>/webhooks/pagerduty</code>,
+            <code>/webhooks/cdevents</code>: webhooks from your tools (see docs/CONNECTORS.md)</li>
             </ul>
             </body>
             </html>
