@@ -32,6 +32,8 @@ public final class DoraCommand implements Runnable {
 
     /** Entry point of {@code dora.jar}. */
     public static void main(final String[] args) {
+        // before any generated record is built or copied, whichever command runs
+        dev.dora.schema.AvroCodec.trustGeneratedClasses();
         System.exit(newCommandLine().execute(args));
     }
 
