@@ -8,14 +8,12 @@ import dev.dora.facts.FailureRule;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.ledger.LedgerReader;
-import dev.dora.streams.metrics.MetricsQuery;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.LocalDate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
@@ -30,44 +28,32 @@ final class DeploymentRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MetricsPipeline pipeline;
-    private final Clock clock;
+    private final Function<Context, QueryRoutes.Request> scope;
 
-    DeploymentRoutes(final MetricsPipeline pipeline, final Clock clock) {
+    /** @param scope parses a request's scope and window, answering errors itself (then null) */
+    DeploymentRoutes(final MetricsPipeline pipeline, final Function<Context, QueryRoutes.Request> scope) {
         this.pipeline = pipeline;
-        this.clock = clock;
+        this.scope = scope;
     }
 
     void list(final Context ctx) {
-        final String service = blankToNull(ctx.queryParam("service"));
-        final String team = blankToNull(ctx.queryParam("team"));
-        final QueryRoutes.Window window;
         final int limit;
         final Cursor after;
         try {
-            if (service != null && team != null) {
-                throw new IllegalArgumentException("service, team: give one of them, or neither for every service");
-            }
-            window = QueryRoutes.Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("window"),
-                    LocalDate.now(clock));
             limit = limit(ctx.queryParam("limit"));
             after = Cursor.parse(ctx.queryParam("cursor"));
         } catch (final IllegalArgumentException e) {
             QueryRoutes.error(ctx, 400, e.getMessage());
             return;
         }
-        if (!ready(ctx)) {
+        final QueryRoutes.Request request = scope.apply(ctx);
+        if (request == null) {
             return;
         }
+        final QueryRoutes.Window window = request.window();
         try {
-            final MetricsQuery query = pipeline.query();
             final LedgerReader ledger = pipeline.ledger();
-            final List<String> services = query.servicesIn(service, team);
-            if ((service != null || team != null) && services.isEmpty()) {
-                QueryRoutes.error(ctx, 404, service != null
-                        ? "service: no events have named service '" + service + "'"
-                        : "team: no service currently belongs to team '" + team + "'");
-                return;
-            }
+            final List<String> services = request.services();
             // one more than a page tells whether another page follows
             final List<Cursor> found = new java.util.ArrayList<>();
             for (final String name : services) {
@@ -189,9 +175,6 @@ final class DeploymentRoutes {
         throw new IllegalArgumentException("limit: must be a whole number from 1 to " + MAX_LIMIT + " (got '" + value + "')");
     }
 
-    private static String blankToNull(final String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
 
     /** Where the previous page ended: opaque to clients, who pass {@code next} back as {@code cursor}. */
     private record Cursor(String service, DeployRef ref) {

@@ -8,14 +8,12 @@ import dev.dora.facts.IncidentFact;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.ledger.LedgerReader;
-import dev.dora.streams.metrics.MetricsQuery;
 import io.javalin.http.Context;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
@@ -27,45 +25,32 @@ final class IncidentRoutes {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final MetricsPipeline pipeline;
-    private final Clock clock;
+    private final Function<Context, QueryRoutes.Request> scope;
 
-    IncidentRoutes(final MetricsPipeline pipeline, final Clock clock) {
+    /** @param scope parses a request's scope and window, answering errors itself (then null) */
+    IncidentRoutes(final MetricsPipeline pipeline, final Function<Context, QueryRoutes.Request> scope) {
         this.pipeline = pipeline;
-        this.clock = clock;
+        this.scope = scope;
     }
 
     void list(final Context ctx) {
-        final String service = blank(ctx.queryParam("service"));
-        final String team = blank(ctx.queryParam("team"));
-        final QueryRoutes.Window window;
         final int limit;
         final int offset;
         try {
-            if (service != null && team != null) {
-                throw new IllegalArgumentException("service, team: give one of them, or neither for every service");
-            }
-            window = QueryRoutes.Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("window"),
-                    LocalDate.now(clock));
             limit = DeploymentRoutes.limit(ctx.queryParam("limit"));
             offset = offset(ctx.queryParam("cursor"));
         } catch (final IllegalArgumentException e) {
             QueryRoutes.error(ctx, 400, e.getMessage());
             return;
         }
-        if (!pipeline.isRunning()) {
-            QueryRoutes.error(ctx, 503, "the pipeline is " + pipeline.state() + "; retry shortly");
+        final QueryRoutes.Request request = scope.apply(ctx);
+        if (request == null) {
             return;
         }
+        final QueryRoutes.Window window = request.window();
         try {
-            final MetricsQuery query = pipeline.query();
             final LedgerReader ledger = pipeline.ledger();
-            final List<String> services = query.servicesIn(service, team);
-            if ((service != null || team != null) && services.isEmpty()) {
-                QueryRoutes.error(ctx, 404, service != null
-                        ? "service: no events have named service '" + service + "'"
-                        : "team: no service currently belongs to team '" + team + "'");
-                return;
-            }
+            final List<String> services = request.services();
             final List<IncidentFact> all = new ArrayList<>();
             for (final String name : services) {
                 all.addAll(ledger.incidents(name, window.from().toEpochMilli(), window.to().toEpochMilli()));
@@ -188,7 +173,4 @@ final class IncidentRoutes {
         throw new IllegalArgumentException("cursor: not a cursor this API returned as next (got '" + cursor + "')");
     }
 
-    private static String blank(final String value) {
-        return value == null || value.isBlank() ? null : value;
-    }
 }

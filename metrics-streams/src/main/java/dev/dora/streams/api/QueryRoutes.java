@@ -48,10 +48,10 @@ public final class QueryRoutes {
         final QueryRoutes routes = new QueryRoutes(pipeline, clock);
         config.routes.get("/api/v1/metrics", routes::metrics);
         config.routes.get("/api/v1/metrics/series", routes::series);
-        final DeploymentRoutes deployments = new DeploymentRoutes(pipeline, clock);
+        final DeploymentRoutes deployments = new DeploymentRoutes(pipeline, ctx -> routes.request(ctx, false));
         config.routes.get("/api/v1/deployments", deployments::list);
         config.routes.get("/api/v1/deployments/{id}", deployments::one);
-        final IncidentRoutes incidents = new IncidentRoutes(pipeline, clock);
+        final IncidentRoutes incidents = new IncidentRoutes(pipeline, ctx -> routes.request(ctx, false));
         config.routes.get("/api/v1/incidents", incidents::list);
         config.routes.get("/api/v1/incidents/{id}", incidents::one);
         config.routes.get("/api/v1/services", routes::services);
@@ -115,8 +115,8 @@ public final class QueryRoutes {
         send(ctx, 200, body);
     }
 
-    /** The parsed scope and window of a metrics request, or null when an error was already answered. */
-    private Request request(final Context ctx, final boolean series) {
+    /** The parsed scope and window of a request, or null when an error (400, 404, 503) was already answered. */
+    Request request(final Context ctx, final boolean series) {
         final String service = blankToNull(ctx.queryParam("service"));
         final String team = blankToNull(ctx.queryParam("team"));
         if (service != null && team != null) {
@@ -150,8 +150,9 @@ public final class QueryRoutes {
         return new Request(service, team, window, granularity, query, services);
     }
 
-    private record Request(String service, String team, Window window, Granularity granularity, MetricsQuery query,
-                           List<String> services) {
+    /** A request's scope (the services it covers) and window, and the query that resolved them. */
+    record Request(String service, String team, Window window, Granularity granularity, MetricsQuery query,
+                   List<String> services) {
     }
 
     private static void scope(final ObjectNode body, final Request request) {
