@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
 /** A real broker, the metrics pipeline, ingest and the query API on one HTTP port, as the launcher runs them. */
-final class RunningStack implements AutoCloseable {
+public final class RunningStack implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,12 +52,12 @@ final class RunningStack implements AutoCloseable {
         this.http = http;
     }
 
-    static RunningStack start() throws Exception {
+    public static RunningStack start() throws Exception {
         return start(null, Map.of());
     }
 
     /** With the webhook endpoints of every source, the given catalog (YAML, or null) and configured secrets. */
-    static RunningStack start(final String catalogYaml, final Map<String, String> secrets) throws Exception {
+    public static RunningStack start(final String catalogYaml, final Map<String, String> secrets) throws Exception {
         final TestKafkaCluster kafka = TestKafkaCluster.start();
         final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-e2e");
         final MetricsPipeline pipeline = MetricsPipeline.start(
@@ -75,17 +75,17 @@ final class RunningStack implements AutoCloseable {
         return new RunningStack(kafka, pipeline, publisher, http);
     }
 
-    URI uri(final String pathAndQuery) {
+    public URI uri(final String pathAndQuery) {
         return URI.create("http://localhost:" + http.port() + pathAndQuery);
     }
 
-    HttpResponse<String> post(final String contentType, final String body) throws Exception {
+    public HttpResponse<String> post(final String contentType, final String body) throws Exception {
         return client.send(HttpRequest.newBuilder(uri("/api/v1/events")).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Posts the events as NDJSON in batches, as a connector would, and checks each batch was accepted whole. */
-    void postAll(final List<? extends SpecificRecord> events, final int batch) throws Exception {
+    public void postAll(final List<? extends SpecificRecord> events, final int batch) throws Exception {
         for (int i = 0; i < events.size(); i += batch) {
             final String body = events.subList(i, Math.min(events.size(), i + batch)).stream()
                     .map(e -> CanonicalEvents.toJson(e).toString()).collect(Collectors.joining("\n"));
@@ -97,7 +97,7 @@ final class RunningStack implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> webhook(final String source, final Map<String, String> headers, final String body)
+    public HttpResponse<String> webhook(final String source, final Map<String, String> headers, final String body)
             throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(uri("/webhooks/" + source))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
@@ -105,11 +105,11 @@ final class RunningStack implements AutoCloseable {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> get(final String pathAndQuery) throws Exception {
+    public HttpResponse<String> get(final String pathAndQuery) throws Exception {
         return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    JsonNode getJson(final String pathAndQuery) throws Exception {
+    public JsonNode getJson(final String pathAndQuery) throws Exception {
         final HttpResponse<String> response = get(pathAndQuery);
         if (response.statusCode() != 200) {
             throw new AssertionError(pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
@@ -117,7 +117,7 @@ final class RunningStack implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
-    JsonNode metrics(final String service, final String team, final String from, final String to) throws Exception {
+    public JsonNode metrics(final String service, final String team, final String from, final String to) throws Exception {
         final StringBuilder query = new StringBuilder("/api/v1/metrics?from=" + from + "&to=" + to);
         if (service != null) {
             query.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
@@ -128,9 +128,25 @@ final class RunningStack implements AutoCloseable {
         return getJson(query.toString());
     }
 
+    public String baseUrl() {
+        return "http://localhost:" + http.port();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public HttpResponse<String> post(final String ndjson) throws Exception {
+        return post("application/x-ndjson", ndjson);
+    }
+
+    public void awaitCaughtUp() throws Exception {
+        awaitCaughtUp(Duration.ofSeconds(120));
+    }
+
     /** Waits until the health endpoint reports nothing left to process, twice in a row. */
-    void awaitCaughtUp() throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    public void awaitCaughtUp(final Duration timeout) throws Exception {
+        final long deadline = System.nanoTime() + timeout.toNanos();
         int idle = 0;
         String last = "";
         while (idle < 2) {

@@ -3,6 +3,7 @@ package dev.dora.launcher.importer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.launcher.e2e.RunningStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,7 @@ class ImportBenchTest {
         System.out.printf("bench: generated %,d commits in %.1f s%n", commits,
                 (System.nanoTime() - generating) / 1e9);
 
-        try (ImportStack stack = ImportStack.start()) {
+        try (RunningStack stack = RunningStack.start()) {
             final long started = System.nanoTime();
             final ImportCli.Run http = ImportCli.run("import", "git", "--repo", repoDir.toString(), "--service",
                     "big", "--url", stack.baseUrl());

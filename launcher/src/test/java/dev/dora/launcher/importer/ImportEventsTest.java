@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ class ImportEventsTest {
                 // line 7: not JSON at all
                 "{this is not json",
                 "") + "\n", StandardCharsets.UTF_8);
-        try (ImportStack stack = ImportStack.start()) {
+        try (RunningStack stack = RunningStack.start()) {
             final ImportCli.Run run = ImportCli.run("import", "events", file.toString(), "--url", stack.baseUrl());
             assertEquals(0, run.code(), run.toString());
             assertTrue(run.out().contains("4 events accepted, 2 invalid"), run.out());

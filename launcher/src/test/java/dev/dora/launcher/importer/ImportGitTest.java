@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.events.ChangeEvent;
+import dev.dora.launcher.e2e.RunningStack;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +110,7 @@ class ImportGitTest {
 
     @Test
     void leadTimesOfADeploymentOfTheHeadAreTheHandComputedOnesAndAReimportChangesNothing() throws Exception {
-        try (ImportStack stack = ImportStack.start()) {
+        try (RunningStack stack = RunningStack.start()) {
             final ImportCli.Run imported = ImportCli.run("import", "git", "--repo", dir.resolve("shop").toString(),
                     "--service", "shop", "--team", "retail", "--url", stack.baseUrl(), "--batch-size", "4");
             assertEquals(0, imported.code(), imported.toString());
