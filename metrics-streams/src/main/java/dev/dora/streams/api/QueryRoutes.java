@@ -181,6 +181,10 @@ public final class QueryRoutes {
                 .put("medianSeconds", m.restoreMedianSeconds())
                 .put("p90Seconds", m.restoreP90Seconds())
                 .put("openIncidents", m.openIncidents());
+        target.putObject("failedDeploymentRecoveryTime")
+                .put("samples", m.recoverySamples())
+                .put("medianSeconds", m.recoveryMedianSeconds())
+                .put("p90Seconds", m.recoveryP90Seconds());
     }
 
     private void services(final Context ctx) {

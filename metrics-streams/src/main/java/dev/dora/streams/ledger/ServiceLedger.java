@@ -193,8 +193,14 @@ public final class ServiceLedger {
     /** An incident, of this or another service, names (or stops naming) one of this service's deployments. */
     public void applyClaim(final String owner, final CauseClaim claim) {
         begin(owner);
-        setLink(Keys.of(CAUSE_DEPLOYMENT).str(service).str(claim.getDeploymentId()).str(claim.getIncidentId())
-                .str(claim.getIncidentService()).build(), claim.getPresent());
+        final Bytes key = Keys.of(CAUSE_DEPLOYMENT).str(service).str(claim.getDeploymentId())
+                .str(claim.getIncidentId()).str(claim.getIncidentService()).build();
+        if (claim.getPresent()) {
+            stores.link(key, claim.getResolvedAt() == null ? new byte[0]
+                    : java.nio.ByteBuffer.allocate(Long.BYTES).putLong(claim.getResolvedAt()).array());
+        } else {
+            stores.unlink(key);
+        }
         dirtyDeployments.add(claim.getDeploymentId());
     }
 
@@ -342,14 +348,18 @@ public final class ServiceLedger {
         indexIncident(now, true);
         final String oldCause = claimedDeployment(old);
         final String newCause = claimedDeployment(now);
-        if (!Objects.equals(oldCause, newCause)) {
-            if (oldCause != null) {
-                claims.add(new CauseClaim(oldCause, id, service, false));
-            }
-            if (newCause != null) {
-                claims.add(new CauseClaim(newCause, id, service, true));
-            }
+        if (!Objects.equals(oldCause, newCause) && oldCause != null) {
+            claims.add(new CauseClaim(oldCause, id, service, false, null));
         }
+        if (newCause != null && (!newCause.equals(oldCause) || !Objects.equals(resolvedAt(old), resolvedAt(now)))) {
+            claims.add(new CauseClaim(newCause, id, service, true, resolvedAt(now)));
+        }
+    }
+
+    /** When the incident was resolved, in epoch milliseconds, or null while it is open. */
+    private static Long resolvedAt(final IncidentEvent incident) {
+        return incident == null || incident.getStatus() != IncidentStatus.resolved || incident.getResolvedAt() == null
+                ? null : incident.getResolvedAt().toEpochMilli();
     }
 
     private String claimedDeployment(final IncidentEvent incident) {
@@ -569,8 +579,16 @@ public final class ServiceLedger {
         });
 
         final Set<String> byDeploymentIds = new TreeSet<>();
-        stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build(),
-                key -> byDeploymentIds.add((String) Keys.parse(key, "ssss", true).get(2)));
+        // the resolution of every charged incident, null for one still open
+        final java.util.Map<String, Long> resolutions = new java.util.HashMap<>();
+        for (final KeyValue<Bytes, byte[]> entry : stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build())) {
+            final List<Object> parts = Keys.parse(entry.key, "ssss", true);
+            final String incidentId = (String) parts.get(2);
+            byDeploymentIds.add(incidentId);
+            final Long resolved = entry.value == null || entry.value.length == 0 ? null
+                    : java.nio.ByteBuffer.wrap(entry.value).getLong();
+            resolutions.merge(parts.get(3) + "\u0000" + incidentId, resolved == null ? Long.MAX_VALUE : resolved, Math::max);
+        }
         final List<String> byDeployment = new ArrayList<>(byDeploymentIds);
 
         final Set<String> bySha = new TreeSet<>();
@@ -605,6 +623,22 @@ public final class ServiceLedger {
             }
         });
 
+        for (final String incidentId : bySha) {
+            resolutions.merge(service + "\u0000" + incidentId, localResolution(incidentId), Math::max);
+        }
+        for (final String incidentId : inWindow) {
+            resolutions.merge(service + "\u0000" + incidentId, localResolution(incidentId), Math::max);
+        }
+        final Long recoveredAt;
+        if (!resolutions.isEmpty()) {
+            final long lastResolution = java.util.Collections.max(resolutions.values());
+            recoveredAt = lastResolution == Long.MAX_VALUE ? null : lastResolution;
+        } else if (!rollbacks.isEmpty()) {
+            recoveredAt = next == null ? null : next.getFinishedAt();
+        } else {
+            recoveredAt = null;
+        }
+        final Long recoverySeconds = recoveredAt == null || recoveredAt < finished ? null : (recoveredAt - finished) / 1000;
         final FailureRule rule = !byDeployment.isEmpty() ? FailureRule.cause_deployment_id
                 : !bySha.isEmpty() ? FailureRule.cause_sha
                 : !inWindow.isEmpty() ? FailureRule.time_window
@@ -628,7 +662,14 @@ public final class ServiceLedger {
                 .setRolledBackBy(rollbacks)
                 .setRollbackOf(deployment.getRollbackOf())
                 .setStrategy(deployment.getStrategy())
+                .setRecoverySeconds(rule == null ? null : recoverySeconds)
                 .build();
+    }
+
+    /** When a local incident was resolved, or Long.MAX_VALUE while it is open. */
+    private long localResolution(final String incidentId) {
+        final Long resolved = resolvedAt(stores.entity(INCIDENT, service, incidentId, IncidentEvent.class));
+        return resolved == null ? Long.MAX_VALUE : resolved;
     }
 
     private IncidentFact incidentFact(final String id) {

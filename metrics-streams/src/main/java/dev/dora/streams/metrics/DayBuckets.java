@@ -55,6 +55,12 @@ public final class DayBuckets {
             b.setFailedDeployments(b.getFailedDeployments() + (fact.getFailed() ? sign : 0));
             b.setLeadTimeSamples(b.getLeadTimeSamples() + (long) sign * fact.getLeadTimeSamples());
             b.setLeadTimeHistogram(Histograms.combine(b.getLeadTimeHistogram(), fact.getLeadTimeHistogram(), sign));
+            if (fact.getRecoverySeconds() != null) {
+                final var sample = Histograms.empty();
+                sample.recordValue(fact.getRecoverySeconds());
+                b.setRecoverySamples(b.getRecoverySamples() + sign);
+                b.setRecoveryHistogram(Histograms.combine(b.getRecoveryHistogram(), Histograms.encode(sample), sign));
+            }
             return b;
         });
     }
@@ -88,6 +94,7 @@ public final class DayBuckets {
 
     private static boolean isEmpty(final DayBucket b) {
         return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
+                && b.getRecoverySamples() == 0
                 && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0;
     }
 }

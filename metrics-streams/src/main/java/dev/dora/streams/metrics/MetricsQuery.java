@@ -58,6 +58,7 @@ public final class MetricsQuery {
     public WindowMetrics metrics(final List<String> servicesInScope, final long fromDay, final long toDay) {
         final Histogram leadTimes = Histograms.empty();
         final Histogram restores = Histograms.empty();
+        final Histogram recoveries = Histograms.empty();
         long deployments = 0;
         long failed = 0;
         long resolved = 0;
@@ -80,6 +81,7 @@ public final class MetricsQuery {
                     resolved += bucket.getIncidentsResolved();
                     leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
                     restores.add(Histograms.decode(bucket.getRestoreHistogram()));
+                    recoveries.add(Histograms.decode(bucket.getRecoveryHistogram()));
                 }
             }
         }
@@ -89,7 +91,8 @@ public final class MetricsQuery {
                 leadTimes.getTotalCount(), Histograms.quantile(leadTimes, 0.5), Histograms.quantile(leadTimes, 0.9),
                 failed, deployments == 0 ? null : (double) failed / deployments,
                 resolved, Histograms.quantile(restores, 0.5), Histograms.quantile(restores, 0.9),
-                openedBeforeEnd - resolvedBeforeEnd);
+                openedBeforeEnd - resolvedBeforeEnd,
+                recoveries.getTotalCount(), Histograms.quantile(recoveries, 0.5), Histograms.quantile(recoveries, 0.9));
     }
 
     /**
@@ -125,6 +128,7 @@ public final class MetricsQuery {
                                 long leadTimeSamples, Double leadTimeMedianSeconds, Double leadTimeP90Seconds,
                                 long failed, Double changeFailureRate,
                                 long incidents, Double restoreMedianSeconds, Double restoreP90Seconds,
-                                long openIncidents) {
+                                long openIncidents,
+                                long recoverySamples, Double recoveryMedianSeconds, Double recoveryP90Seconds) {
     }
 }

@@ -27,7 +27,8 @@ public record DeploymentView(
         Set<String> deployedChanges,
         List<Long> leadTimeSamples,
         boolean failed,
-        String rule) {
+        String rule,
+        Long recoverySeconds) {
 
     public DeploymentView {
         deployedChanges = Set.copyOf(deployedChanges);

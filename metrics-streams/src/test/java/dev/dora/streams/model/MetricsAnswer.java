@@ -22,6 +22,9 @@ import java.util.List;
  * @param openIncidents         production incidents opened before the window end and not resolved before it
  * @param leadTimeSampleValues  every lead-time sample, ascending
  * @param restoreSampleValues   every time-to-restore sample, ascending
+ * @param recoverySamples       failed deployments of the window that have recovered
+ * @param recoveryMedianSeconds nearest-rank median of their failed deployment recovery time
+ * @param recoveryP90Seconds    nearest-rank p90 of it
  */
 public record MetricsAnswer(
         long deployments,
@@ -36,7 +39,10 @@ public record MetricsAnswer(
         Double restoreP90Seconds,
         long openIncidents,
         List<Long> leadTimeSampleValues,
-        List<Long> restoreSampleValues) {
+        List<Long> restoreSampleValues,
+        long recoverySamples,
+        Double recoveryMedianSeconds,
+        Double recoveryP90Seconds) {
 
     public MetricsAnswer {
         leadTimeSampleValues = List.copyOf(leadTimeSampleValues);

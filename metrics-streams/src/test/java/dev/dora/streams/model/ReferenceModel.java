@@ -102,6 +102,7 @@ public final class ReferenceModel {
         long deployments = 0;
         long failed = 0;
         final List<Long> leadTimes = new ArrayList<>();
+        final List<Long> recoveries = new ArrayList<>();
         for (final DeploymentView view : d.views.values()) {
             if (scope.contains(view.service()) && inWindow(view.finishedAt(), from, to)) {
                 deployments++;
@@ -109,8 +110,12 @@ public final class ReferenceModel {
                     failed++;
                 }
                 leadTimes.addAll(view.leadTimeSamples());
+                if (view.recoverySeconds() != null) {
+                    recoveries.add(view.recoverySeconds());
+                }
             }
         }
+        Collections.sort(recoveries);
 
         final List<Long> restores = new ArrayList<>();
         long open = 0;
@@ -144,7 +149,10 @@ public final class ReferenceModel {
                 nearestRank(restores, 9, 10),
                 open,
                 leadTimes,
-                restores);
+                restores,
+                recoveries.size(),
+                nearestRank(recoveries, 1, 2),
+                nearestRank(recoveries, 9, 10));
     }
 
     /** Every known service and its current team (null when no event of the service names one). */
@@ -285,8 +293,10 @@ public final class ReferenceModel {
                     Collections.sort(samples);
                 }
                 final String rule = failureRule(deployment, fresh, ordered, incidents, allProductionIncidents);
+                final Long recovery = rule == null ? null
+                        : recoverySeconds(deployment, fresh, ordered, incidents, allProductionIncidents);
                 d.views.put(deployment.getId(), new DeploymentView(deployment.getId(), service,
-                        deployment.getFinishedAt(), deployment.getSha(), baseline, fresh, samples, rule != null, rule));
+                        deployment.getFinishedAt(), deployment.getSha(), baseline, fresh, samples, rule != null, rule, recovery));
             }
         }
         return d;
@@ -326,6 +336,54 @@ public final class ReferenceModel {
             }
         }
         return null;
+    }
+
+    /**
+     * Failed deployment recovery time of a failed change D: to the resolution of the last production incident
+     * charged to it by any of the rules a-c (null while one is open), or, when none is but D was rolled back, to
+     * the next production deployment of its service; whole seconds, null when negative or not recovered.
+     */
+    private Long recoverySeconds(final DeploymentEvent d, final Set<String> deployedChanges,
+                                 final List<DeploymentEvent> orderedProduction, final List<IncidentEvent> incidents,
+                                 final List<IncidentEvent> allProductionIncidents) {
+        final List<IncidentEvent> charged = new ArrayList<>();
+        for (final IncidentEvent incident : allProductionIncidents) {
+            if (d.getId().equals(incident.getCauseDeploymentId())) {
+                charged.add(incident);
+            }
+        }
+        for (final IncidentEvent incident : incidents) {
+            if (incident.getCauseSha() != null && deployedChanges.contains(incident.getCauseSha())) {
+                charged.add(incident);
+            }
+            if (incident.getCauseDeploymentId() == null && incident.getCauseSha() == null) {
+                final Instant opened = incident.getOpenedAt();
+                if (!opened.isBefore(d.getFinishedAt()) && !opened.isAfter(d.getFinishedAt().plus(incidentWindow))
+                        && d == lastFinishedAtOrBefore(orderedProduction, opened)) {
+                    charged.add(incident);
+                }
+            }
+        }
+        Instant recovered = null;
+        if (!charged.isEmpty()) {
+            for (final IncidentEvent incident : charged) {
+                if (incident.getStatus() != IncidentStatus.resolved || incident.getResolvedAt() == null) {
+                    return null;
+                }
+                if (recovered == null || incident.getResolvedAt().isAfter(recovered)) {
+                    recovered = incident.getResolvedAt();
+                }
+            }
+        } else {
+            final int at = orderedProduction.indexOf(d);
+            if (at + 1 < orderedProduction.size()) {
+                recovered = orderedProduction.get(at + 1).getFinishedAt();
+            }
+        }
+        if (recovered == null || recovered.isBefore(d.getFinishedAt())) {
+            return null;
+        }
+        return (recovered.toEpochMilli() - d.getFinishedAt().toEpochMilli()) / 1000;
     }
 
     private static DeploymentEvent lastFinishedAtOrBefore(final List<DeploymentEvent> ordered, final Instant t) {

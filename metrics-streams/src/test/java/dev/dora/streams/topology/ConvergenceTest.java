@@ -76,7 +76,8 @@ class ConvergenceTest {
         final List<SpecificRecord> events = history(seed);
         final ReferenceModel model = ReferenceModel.defaults().load(events);
         final MetricsAnswer all = model.metrics(null, null, END.minus(Duration.ofDays(60)), END);
-        assertTrue(all.deployments() > 50 && all.failed() > 3 && all.leadTimeSamples() > 100 && all.incidents() > 3,
+        assertTrue(all.deployments() > 50 && all.failed() > 3 && all.leadTimeSamples() > 100 && all.incidents() > 3
+                        && all.recoverySamples() > 3,
                 "the generated history exercises every metric: " + all);
         final List<List<SpecificRecord>> orders = List.of(events, shuffledWithDuplicates(events, seed),
                 lateBackfill(events));
@@ -120,6 +121,11 @@ class ConvergenceTest {
                 assertTrue(MetricsAnswer.withinOnePercent(expected.restoreP90Seconds(), actual.restoreP90Seconds()),
                         "restore p90 " + where);
                 assertEquals(expected.openIncidents(), actual.openIncidents(), "open incidents " + where);
+                assertEquals(expected.recoverySamples(), actual.recoverySamples(), "recovery samples " + where);
+                assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryMedianSeconds(), actual.recoveryMedianSeconds()),
+                        "recovery median " + where);
+                assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryP90Seconds(), actual.recoveryP90Seconds()),
+                        "recovery p90 " + where);
             }
         }
         final Map<String, DeploymentFact> facts = driver.deploymentFacts();
@@ -133,6 +139,7 @@ class ConvergenceTest {
             assertEquals(view.leadTimeSamples().size(), fact.getLeadTimeSamples(), "lead-time samples of " + id);
             assertEquals(view.failed(), fact.getFailed(), "failed " + id);
             assertEquals(view.rule(), fact.getFailureRule() == null ? null : fact.getFailureRule().name(), "rule of " + id);
+            assertEquals(view.recoverySeconds(), fact.getRecoverySeconds(), "recovery of " + id);
         });
     }
 

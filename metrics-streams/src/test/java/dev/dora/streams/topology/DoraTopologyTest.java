@@ -299,6 +299,28 @@ class DoraTopologyTest {
         }
 
         @Test
+        void recoveryRunsToTheLastChargedIncidentsResolution() {
+            try (PipelineDriver driver = driverWith(
+                    incident("i1", "shop", h(11), h(13)),
+                    incidentBuilder("i2", "cart", h(12), null).setCauseDeploymentId("d2").build())) {
+                assertNull(d2(driver).getRecoverySeconds(), "i2 is still open");
+                driver.pipe(incidentBuilder("i2", "cart", h(12), h(16)).setCauseDeploymentId("d2").build());
+                assertEquals(6 * 3600L, d2(driver).getRecoverySeconds(), "d2 finished at 10:00, i2 resolved at 16:00");
+                final WindowMetrics m = shop(driver);
+                assertEquals(1, m.recoverySamples());
+                assertEquals(21_600.0, m.recoveryMedianSeconds(), 216);
+            }
+        }
+
+        @Test
+        void aRolledBackChangeRecoversWithTheNextDeployment() {
+            try (PipelineDriver driver = driverWith(deployment("d3", "shop", "b", h(10.5)).setRollbackOf("d2").build())) {
+                assertEquals(1800L, d2(driver).getRecoverySeconds());
+                assertNull(driver.deploymentFacts().get("d3").getRecoverySeconds(), "only failed changes recover");
+            }
+        }
+
+        @Test
         void byCauseShaAmongTheDeployedChanges() {
             try (PipelineDriver driver = driverWith(
                     incidentBuilder("i1", "shop", h(100), null).setCauseSha(sha("b")).build())) {
