@@ -77,8 +77,14 @@ public final class QueryRoutes {
         final ObjectNode body = JSON.createObjectNode();
         scope(body, request);
         writeMetrics(body, m);
-        final Benchmark.Tiers tiers = benchmark.classify(Benchmark.Inputs.from(m,
-                request.query.deployDaysPerWeekMedian(request.services, fromDay, toDay), toDay - fromDay));
+        final double deployDays = request.query.deployDaysPerWeekMedian(request.services, fromDay, toDay);
+        // reports from 2023 on measure recovery from failed deployments, earlier ones restoring service after incidents
+        final boolean byFailedDeployments = benchmark.recoveryMetric().toLowerCase(java.util.Locale.ROOT)
+                .contains("failed deployment");
+        final Benchmark.Inputs inputs = new Benchmark.Inputs(m.perDay(), deployDays, m.leadTimeMedianSeconds(),
+                m.changeFailureRate(), byFailedDeployments ? m.recoveryMedianSeconds() : m.restoreMedianSeconds(),
+                toDay - fromDay);
+        final Benchmark.Tiers tiers = benchmark.classify(inputs);
         body.putObject("tiers")
                 .put("deploymentFrequency", tiers.deploymentFrequency())
                 .put("leadTime", tiers.leadTime())
