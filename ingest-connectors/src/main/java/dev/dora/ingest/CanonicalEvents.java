@@ -207,6 +207,7 @@ public final class CanonicalEvents {
             throw new InvalidEventException("rollbackOf", "must differ from id");
         }
         final DeploymentStrategy strategy = fields.optionalEnum("strategy", DeploymentStrategy.class);
+        final boolean hotfix = fields.optionalBoolean("hotfix");
         return DeploymentEvent.newBuilder()
                 .setId(common.id)
                 .setService(common.service)
@@ -220,6 +221,7 @@ public final class CanonicalEvents {
                 .setStartedAt(startedAt)
                 .setRollbackOf(rollbackOf)
                 .setStrategy(strategy)
+                .setHotfix(hotfix)
                 .build();
     }
 
@@ -271,6 +273,9 @@ public final class CanonicalEvents {
     }
 
     private static JsonNode toNode(final Object value) {
+        if (value instanceof Boolean flag) {
+            return NODES.booleanNode(flag);
+        }
         if (value instanceof Instant) {
             return NODES.textNode(value.toString());
         }
@@ -346,6 +351,17 @@ public final class CanonicalEvents {
                 throw new InvalidEventException(name, "required");
             }
             return value;
+        }
+
+        boolean optionalBoolean(final String name) {
+            final JsonNode node = get(name);
+            if (node == null) {
+                return false;
+            }
+            if (!node.isBoolean()) {
+                throw new InvalidEventException(name, "must be true or false (got " + echo(node) + ")");
+            }
+            return node.booleanValue();
         }
 
         String optionalString(final String name, final int maxChars) {

@@ -147,6 +147,7 @@ final class DeploymentRoutes {
         fact.getTimeWindowIncidents().forEach(evidence.putArray("timeWindowIncidents")::add);
         fact.getRolledBackBy().forEach(evidence.putArray("rolledBackBy")::add);
         node.put("recoverySeconds", fact.getRecoverySeconds());
+        node.put("rework", fact.getRework());
         node.put("rollbackOf", fact.getRollbackOf());
         node.put("strategy", fact.getStrategy() == null ? null : fact.getStrategy().name());
         return node;

@@ -191,6 +191,10 @@ public final class QueryRoutes {
                 .put("samples", m.recoverySamples())
                 .put("medianSeconds", m.recoveryMedianSeconds())
                 .put("p90Seconds", m.recoveryP90Seconds());
+        target.putObject("reworkRate")
+                .put("deployments", m.deployments())
+                .put("rework", m.reworkDeployments())
+                .put("rate", m.reworkRate());
     }
 
     private void services(final Context ctx) {

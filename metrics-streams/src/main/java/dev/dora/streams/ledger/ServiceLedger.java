@@ -663,6 +663,7 @@ public final class ServiceLedger {
                 .setRollbackOf(deployment.getRollbackOf())
                 .setStrategy(deployment.getStrategy())
                 .setRecoverySeconds(rule == null ? null : recoverySeconds)
+                .setRework(deployment.getRollbackOf() != null || deployment.getHotfix())
                 .build();
     }
 

@@ -53,6 +53,7 @@ public final class DayBuckets {
         update(service, epochDay(fact.getFinishedAt()), b -> {
             b.setDeployments(b.getDeployments() + sign);
             b.setFailedDeployments(b.getFailedDeployments() + (fact.getFailed() ? sign : 0));
+            b.setReworkDeployments(b.getReworkDeployments() + (fact.getRework() ? sign : 0));
             b.setLeadTimeSamples(b.getLeadTimeSamples() + (long) sign * fact.getLeadTimeSamples());
             b.setLeadTimeHistogram(Histograms.combine(b.getLeadTimeHistogram(), fact.getLeadTimeHistogram(), sign));
             if (fact.getRecoverySeconds() != null) {

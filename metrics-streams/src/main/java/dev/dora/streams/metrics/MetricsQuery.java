@@ -61,6 +61,7 @@ public final class MetricsQuery {
         final Histogram recoveries = Histograms.empty();
         long deployments = 0;
         long failed = 0;
+        long rework = 0;
         long resolved = 0;
         long openedBeforeEnd = 0;
         long resolvedBeforeEnd = 0;
@@ -78,6 +79,7 @@ public final class MetricsQuery {
                     }
                     deployments += bucket.getDeployments();
                     failed += bucket.getFailedDeployments();
+                    rework += bucket.getReworkDeployments();
                     resolved += bucket.getIncidentsResolved();
                     leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
                     restores.add(Histograms.decode(bucket.getRestoreHistogram()));
@@ -92,7 +94,8 @@ public final class MetricsQuery {
                 failed, deployments == 0 ? null : (double) failed / deployments,
                 resolved, Histograms.quantile(restores, 0.5), Histograms.quantile(restores, 0.9),
                 openedBeforeEnd - resolvedBeforeEnd,
-                recoveries.getTotalCount(), Histograms.quantile(recoveries, 0.5), Histograms.quantile(recoveries, 0.9));
+                recoveries.getTotalCount(), Histograms.quantile(recoveries, 0.5), Histograms.quantile(recoveries, 0.9),
+                rework, deployments == 0 ? null : (double) rework / deployments);
     }
 
     /**
@@ -129,6 +132,7 @@ public final class MetricsQuery {
                                 long failed, Double changeFailureRate,
                                 long incidents, Double restoreMedianSeconds, Double restoreP90Seconds,
                                 long openIncidents,
-                                long recoverySamples, Double recoveryMedianSeconds, Double recoveryP90Seconds) {
+                                long recoverySamples, Double recoveryMedianSeconds, Double recoveryP90Seconds,
+                                long reworkDeployments, Double reworkRate) {
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
  * @param recoverySamples       failed deployments of the window that have recovered
  * @param recoveryMedianSeconds nearest-rank median of their failed deployment recovery time
  * @param recoveryP90Seconds    nearest-rank p90 of it
+ * @param reworkDeployments     production deployments of the window that are rollbacks or hotfixes
  */
 public record MetricsAnswer(
         long deployments,
@@ -42,7 +43,8 @@ public record MetricsAnswer(
         List<Long> restoreSampleValues,
         long recoverySamples,
         Double recoveryMedianSeconds,
-        Double recoveryP90Seconds) {
+        Double recoveryP90Seconds,
+        long reworkDeployments) {
 
     public MetricsAnswer {
         leadTimeSampleValues = List.copyOf(leadTimeSampleValues);

@@ -103,6 +103,7 @@ public final class ReferenceModel {
         long failed = 0;
         final List<Long> leadTimes = new ArrayList<>();
         final List<Long> recoveries = new ArrayList<>();
+        long rework = 0;
         for (final DeploymentView view : d.views.values()) {
             if (scope.contains(view.service()) && inWindow(view.finishedAt(), from, to)) {
                 deployments++;
@@ -112,6 +113,10 @@ public final class ReferenceModel {
                 leadTimes.addAll(view.leadTimeSamples());
                 if (view.recoverySeconds() != null) {
                     recoveries.add(view.recoverySeconds());
+                }
+                final DeploymentEvent deployment = d.deployments.get(view.id());
+                if (deployment.getRollbackOf() != null || deployment.getHotfix()) {
+                    rework++;
                 }
             }
         }
@@ -152,7 +157,8 @@ public final class ReferenceModel {
                 restores,
                 recoveries.size(),
                 nearestRank(recoveries, 1, 2),
-                nearestRank(recoveries, 9, 10));
+                nearestRank(recoveries, 9, 10),
+                rework);
     }
 
     /** Every known service and its current team (null when no event of the service names one). */
@@ -209,12 +215,13 @@ public final class ReferenceModel {
         final Map<String, String> teams = new HashMap<>();
         final Map<String, IncidentEvent> incidents = new HashMap<>();
         final Map<String, DeploymentView> views = new LinkedHashMap<>();
+        final Map<String, DeploymentEvent> deployments = new HashMap<>();
     }
 
     private Derived derive() {
         final Derived d = new Derived();
         final Map<ChangeKey, ChangeEvent> changes = new HashMap<>();
-        final Map<String, DeploymentEvent> deployments = new HashMap<>();
+        final Map<String, DeploymentEvent> deployments = d.deployments;
         final Map<String, TeamObservation> teamObservations = new HashMap<>();
 
         for (final SpecificRecord event : received) {

@@ -77,7 +77,7 @@ class ConvergenceTest {
         final ReferenceModel model = ReferenceModel.defaults().load(events);
         final MetricsAnswer all = model.metrics(null, null, END.minus(Duration.ofDays(60)), END);
         assertTrue(all.deployments() > 50 && all.failed() > 3 && all.leadTimeSamples() > 100 && all.incidents() > 3
-                        && all.recoverySamples() > 3,
+                        && all.recoverySamples() > 3 && all.reworkDeployments() > 0,
                 "the generated history exercises every metric: " + all);
         final List<List<SpecificRecord>> orders = List.of(events, shuffledWithDuplicates(events, seed),
                 lateBackfill(events));
@@ -122,6 +122,7 @@ class ConvergenceTest {
                         "restore p90 " + where);
                 assertEquals(expected.openIncidents(), actual.openIncidents(), "open incidents " + where);
                 assertEquals(expected.recoverySamples(), actual.recoverySamples(), "recovery samples " + where);
+                assertEquals(expected.reworkDeployments(), actual.reworkDeployments(), "rework " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryMedianSeconds(), actual.recoveryMedianSeconds()),
                         "recovery median " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryP90Seconds(), actual.recoveryP90Seconds()),

@@ -230,6 +230,20 @@ class DoraTopologyTest {
     }
 
     @Test
+    void rollbacksAndHotfixesAreRework() {
+        try (PipelineDriver driver = new PipelineDriver().pipe(linear()).pipe(
+                deployment("d3", "shop", "a", h(11)).setRollbackOf("d2").build(),
+                deployment("d4", "shop", "c", h(12)).setHotfix(true).build())) {
+            final WindowMetrics m = shop(driver);
+            assertEquals(4, m.deployments());
+            assertEquals(2, m.reworkDeployments());
+            assertEquals(0.5, m.reworkRate());
+            assertTrue(driver.deploymentFacts().get("d4").getRework());
+            assertFalse(driver.deploymentFacts().get("d2").getRework());
+        }
+    }
+
+    @Test
     void windowsIncludeFromAndExcludeTo() {
         final Instant day = Instant.parse("2026-10-05T00:00:00Z");
         try (PipelineDriver driver = new PipelineDriver().pipe(
