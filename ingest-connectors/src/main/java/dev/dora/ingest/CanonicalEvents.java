@@ -237,6 +237,11 @@ public final class CanonicalEvents {
         if (status == IncidentStatus.open && resolvedAt != null) {
             throw new InvalidEventException("resolvedAt", "must be absent when status is open");
         }
+        final Instant detectedAt = fields.optionalInstant("detectedAt");
+        if (detectedAt != null && detectedAt.isBefore(openedAt)) {
+            throw new InvalidEventException("detectedAt", "must not be before openedAt (got " + detectedAt
+                    + " where openedAt is " + openedAt + ")");
+        }
         if (resolvedAt != null && resolvedAt.isBefore(openedAt)) {
             throw new InvalidEventException("resolvedAt", "must not be before openedAt (got " + resolvedAt
                     + " where openedAt is " + openedAt + ")");
@@ -254,6 +259,7 @@ public final class CanonicalEvents {
                 .setStatus(status)
                 .setOpenedAt(openedAt)
                 .setResolvedAt(resolvedAt)
+                .setDetectedAt(detectedAt)
                 .setSeverity(severity)
                 .setCauseDeploymentId(causeDeploymentId)
                 .setCauseSha(causeSha)

@@ -195,6 +195,12 @@ public final class QueryRoutes {
                 .put("deployments", m.deployments())
                 .put("rework", m.reworkDeployments())
                 .put("rate", m.reworkRate());
+        final ObjectNode incidents = target.putObject("incidents");
+        incidents.put("opened", m.incidentsOpened());
+        final ObjectNode bySeverity = incidents.putObject("bySeverity");
+        new java.util.TreeMap<>(m.incidentsBySeverity()).forEach(bySeverity::put);
+        incidents.put("detectSamples", m.detectSamples());
+        incidents.put("meanTimeToDetectSeconds", m.meanTimeToDetectSeconds());
     }
 
     private void services(final Context ctx) {

@@ -692,6 +692,8 @@ public final class ServiceLedger {
                 .setSeverity(incident.getSeverity())
                 .setCauseDeploymentId(incident.getCauseDeploymentId())
                 .setCauseSha(incident.getCauseSha())
+                .setDetectSeconds(incident.getDetectedAt() == null ? null
+                        : (incident.getDetectedAt().toEpochMilli() - incident.getOpenedAt().toEpochMilli()) / 1000)
                 .build();
     }
 }

@@ -16,6 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DayBuckets {
 
     public static final long DAY_MS = 86_400_000L;
+    /** The severity key of incidents that name none. */
+    public static final String UNSPECIFIED = "unspecified";
 
     private final KeyValueStore<Bytes, DayBucket> store;
 
@@ -69,6 +71,15 @@ public final class DayBuckets {
     private void applyIncident(final String service, final IncidentFact fact, final int sign) {
         update(service, epochDay(fact.getOpenedAt()), b -> {
             b.setIncidentsOpened(b.getIncidentsOpened() + sign);
+            if (fact.getDetectSeconds() != null) {
+                b.setDetectSamples(b.getDetectSamples() + sign);
+                b.setDetectSecondsSum(b.getDetectSecondsSum() + sign * fact.getDetectSeconds());
+            }
+            final String severity = fact.getSeverity() == null ? UNSPECIFIED : fact.getSeverity().name();
+            final java.util.Map<String, Long> bySeverity = new java.util.TreeMap<>(b.getIncidentsBySeverity());
+            bySeverity.merge(severity, (long) sign, Long::sum);
+            bySeverity.values().removeIf(count -> count == 0);
+            b.setIncidentsBySeverity(bySeverity);
             return b;
         });
         if (fact.getResolvedAt() != null) {
@@ -95,7 +106,7 @@ public final class DayBuckets {
 
     private static boolean isEmpty(final DayBucket b) {
         return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
-                && b.getRecoverySamples() == 0
+                && b.getRecoverySamples() == 0 && b.getDetectSamples() == 0 && b.getIncidentsBySeverity().isEmpty()
                 && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0;
     }
 }

@@ -63,6 +63,10 @@ public final class MetricsQuery {
         long failed = 0;
         long rework = 0;
         long resolved = 0;
+        long opened = 0;
+        long detectSamples = 0;
+        long detectSum = 0;
+        final java.util.Map<String, Long> bySeverity = new java.util.TreeMap<>();
         long openedBeforeEnd = 0;
         long resolvedBeforeEnd = 0;
         for (final String service : servicesInScope) {
@@ -80,6 +84,10 @@ public final class MetricsQuery {
                     deployments += bucket.getDeployments();
                     failed += bucket.getFailedDeployments();
                     rework += bucket.getReworkDeployments();
+                    opened += bucket.getIncidentsOpened();
+                    detectSamples += bucket.getDetectSamples();
+                    detectSum += bucket.getDetectSecondsSum();
+                    bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
                     resolved += bucket.getIncidentsResolved();
                     leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
                     restores.add(Histograms.decode(bucket.getRestoreHistogram()));
@@ -95,7 +103,9 @@ public final class MetricsQuery {
                 resolved, Histograms.quantile(restores, 0.5), Histograms.quantile(restores, 0.9),
                 openedBeforeEnd - resolvedBeforeEnd,
                 recoveries.getTotalCount(), Histograms.quantile(recoveries, 0.5), Histograms.quantile(recoveries, 0.9),
-                rework, deployments == 0 ? null : (double) rework / deployments);
+                rework, deployments == 0 ? null : (double) rework / deployments,
+                opened, java.util.Map.copyOf(bySeverity), detectSamples,
+                detectSamples == 0 ? null : (double) detectSum / detectSamples);
     }
 
     /**
@@ -133,6 +143,8 @@ public final class MetricsQuery {
                                 long incidents, Double restoreMedianSeconds, Double restoreP90Seconds,
                                 long openIncidents,
                                 long recoverySamples, Double recoveryMedianSeconds, Double recoveryP90Seconds,
-                                long reworkDeployments, Double reworkRate) {
+                                long reworkDeployments, Double reworkRate,
+                                long incidentsOpened, java.util.Map<String, Long> incidentsBySeverity,
+                                long detectSamples, Double meanTimeToDetectSeconds) {
     }
 }

@@ -26,6 +26,10 @@ import java.util.List;
  * @param recoveryMedianSeconds nearest-rank median of their failed deployment recovery time
  * @param recoveryP90Seconds    nearest-rank p90 of it
  * @param reworkDeployments     production deployments of the window that are rollbacks or hotfixes
+ * @param incidentsOpened       production incidents opened in the window
+ * @param incidentsBySeverity   those by severity ("unspecified" for none)
+ * @param detectSamples         those with a detection time
+ * @param meanTimeToDetectSeconds the mean of their whole-second detection delays, null without any
  */
 public record MetricsAnswer(
         long deployments,
@@ -44,7 +48,11 @@ public record MetricsAnswer(
         long recoverySamples,
         Double recoveryMedianSeconds,
         Double recoveryP90Seconds,
-        long reworkDeployments) {
+        long reworkDeployments,
+        long incidentsOpened,
+        java.util.Map<String, Long> incidentsBySeverity,
+        long detectSamples,
+        Double meanTimeToDetectSeconds) {
 
     public MetricsAnswer {
         leadTimeSampleValues = List.copyOf(leadTimeSampleValues);

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
@@ -124,6 +125,10 @@ public final class ReferenceModel {
 
         final List<Long> restores = new ArrayList<>();
         long open = 0;
+        long opened = 0;
+        long detectSamples = 0;
+        long detectSum = 0;
+        final Map<String, Long> bySeverity = new TreeMap<>();
         for (final IncidentEvent incident : d.incidents.values()) {
             if (!scope.contains(incident.getService()) || !isProduction(incident.getEnvironment())) {
                 continue;
@@ -135,6 +140,14 @@ public final class ReferenceModel {
             }
             if (incident.getOpenedAt().isBefore(to) && (!resolved || !incident.getResolvedAt().isBefore(to))) {
                 open++;
+            }
+            if (inWindow(incident.getOpenedAt(), from, to)) {
+                opened++;
+                bySeverity.merge(incident.getSeverity() == null ? "unspecified" : incident.getSeverity().name(), 1L, Long::sum);
+                if (incident.getDetectedAt() != null) {
+                    detectSamples++;
+                    detectSum += (incident.getDetectedAt().toEpochMilli() - incident.getOpenedAt().toEpochMilli()) / 1000;
+                }
             }
         }
 
@@ -158,7 +171,11 @@ public final class ReferenceModel {
                 recoveries.size(),
                 nearestRank(recoveries, 1, 2),
                 nearestRank(recoveries, 9, 10),
-                rework);
+                rework,
+                opened,
+                Map.copyOf(bySeverity),
+                detectSamples,
+                detectSamples == 0 ? null : (double) detectSum / detectSamples);
     }
 
     /** Every known service and its current team (null when no event of the service names one). */

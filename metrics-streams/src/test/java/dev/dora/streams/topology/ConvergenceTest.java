@@ -45,7 +45,8 @@ class ConvergenceTest {
             events.add(IncidentEvent.newBuilder().setId("cross-" + i).setService("edge-proxy").setTeam("platform")
                     .setOccurredAt(cause.getFinishedAt().plusSeconds(600)).setEnvironment("production")
                     .setStatus(IncidentStatus.resolved).setOpenedAt(cause.getFinishedAt().plusSeconds(60))
-                    .setResolvedAt(cause.getFinishedAt().plusSeconds(600)).setCauseDeploymentId(cause.getId()).build());
+                    .setResolvedAt(cause.getFinishedAt().plusSeconds(600)).setCauseDeploymentId(cause.getId())
+                    .setDetectedAt(cause.getFinishedAt().plusSeconds(60 + 90L * i)).build());
         }
         return events;
     }
@@ -123,6 +124,10 @@ class ConvergenceTest {
                 assertEquals(expected.openIncidents(), actual.openIncidents(), "open incidents " + where);
                 assertEquals(expected.recoverySamples(), actual.recoverySamples(), "recovery samples " + where);
                 assertEquals(expected.reworkDeployments(), actual.reworkDeployments(), "rework " + where);
+                assertEquals(expected.incidentsOpened(), actual.incidentsOpened(), "incidents opened " + where);
+                assertEquals(expected.incidentsBySeverity(), actual.incidentsBySeverity(), "by severity " + where);
+                assertEquals(expected.detectSamples(), actual.detectSamples(), "detect samples " + where);
+                assertEquals(expected.meanTimeToDetectSeconds(), actual.meanTimeToDetectSeconds(), "MTTD " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryMedianSeconds(), actual.recoveryMedianSeconds()),
                         "recovery median " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryP90Seconds(), actual.recoveryP90Seconds()),
