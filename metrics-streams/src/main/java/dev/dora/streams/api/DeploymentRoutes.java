@@ -148,6 +148,7 @@ final class DeploymentRoutes {
         fact.getRolledBackBy().forEach(evidence.putArray("rolledBackBy")::add);
         node.put("recoverySeconds", fact.getRecoverySeconds());
         node.put("rework", fact.getRework());
+        node.put("shaUnknown", fact.getShaUnknown());
         node.put("rollbackOf", fact.getRollbackOf());
         node.put("strategy", fact.getStrategy() == null ? null : fact.getStrategy().name());
         return node;

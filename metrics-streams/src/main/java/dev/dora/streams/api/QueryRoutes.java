@@ -201,6 +201,10 @@ public final class QueryRoutes {
         new java.util.TreeMap<>(m.incidentsBySeverity()).forEach(bySeverity::put);
         incidents.put("detectSamples", m.detectSamples());
         incidents.put("meanTimeToDetectSeconds", m.meanTimeToDetectSeconds());
+        target.putObject("dataQuality")
+                .put("baselineDeployments", m.baselineDeployments())
+                .put("deploymentsWithUnknownSha", m.unknownShaDeployments())
+                .put("changesNeverDeployed", m.undeployedChanges());
     }
 
     private void services(final Context ctx) {

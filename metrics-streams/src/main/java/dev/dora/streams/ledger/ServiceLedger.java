@@ -150,11 +150,18 @@ public final class ServiceLedger {
             }
         }
         if (node == null) {
+            buckets.addUndeployedChange(service, event.getCommittedAt(), 1);
+            stores.scan(Keys.of(BY_SHA).str(service).str(sha).build(),
+                    key -> dirtyDeployments.add((String) Keys.parse(key, "ssns", true).get(3)));
             final DeployRef computed = computeLabel(sha);
             if (computed != null) {
                 lower(sha, computed);
             }
             return;
+        }
+        if (label == null && !node.getChange().getCommittedAt().equals(event.getCommittedAt())) {
+            buckets.addUndeployedChange(service, node.getChange().getCommittedAt(), -1);
+            buckets.addUndeployedChange(service, event.getCommittedAt(), 1);
         }
         if (label != null) {
             if (!node.getChange().getCommittedAt().equals(event.getCommittedAt())) {
@@ -497,6 +504,9 @@ public final class ServiceLedger {
 
     private void relabel(final String sha, final CommitNode node, final DeployRef label) {
         final DeployRef old = node.getFirstDeployment();
+        if ((old == null) != (label == null)) {
+            buckets.addUndeployedChange(service, node.getChange().getCommittedAt(), label == null ? 1 : -1);
+        }
         if (old != null) {
             stores.unlink(Keys.of(DEPLOYED).str(service).str(old.getDeploymentId()).str(sha).build());
             dirtyDeployments.add(old.getDeploymentId());
@@ -664,6 +674,7 @@ public final class ServiceLedger {
                 .setStrategy(deployment.getStrategy())
                 .setRecoverySeconds(rule == null ? null : recoverySeconds)
                 .setRework(deployment.getRollbackOf() != null || deployment.getHotfix())
+                .setShaUnknown(deployment.getSha() == null || commit(deployment.getSha()) == null)
                 .build();
     }
 

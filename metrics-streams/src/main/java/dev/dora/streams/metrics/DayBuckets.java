@@ -56,6 +56,8 @@ public final class DayBuckets {
             b.setDeployments(b.getDeployments() + sign);
             b.setFailedDeployments(b.getFailedDeployments() + (fact.getFailed() ? sign : 0));
             b.setReworkDeployments(b.getReworkDeployments() + (fact.getRework() ? sign : 0));
+            b.setBaselineDeployments(b.getBaselineDeployments() + (fact.getBaseline() ? sign : 0));
+            b.setUnknownShaDeployments(b.getUnknownShaDeployments() + (fact.getShaUnknown() ? sign : 0));
             b.setLeadTimeSamples(b.getLeadTimeSamples() + (long) sign * fact.getLeadTimeSamples());
             b.setLeadTimeHistogram(Histograms.combine(b.getLeadTimeHistogram(), fact.getLeadTimeHistogram(), sign));
             if (fact.getRecoverySeconds() != null) {
@@ -64,6 +66,14 @@ public final class DayBuckets {
                 b.setRecoverySamples(b.getRecoverySamples() + sign);
                 b.setRecoveryHistogram(Histograms.combine(b.getRecoveryHistogram(), Histograms.encode(sample), sign));
             }
+            return b;
+        });
+    }
+
+    /** A commit of {@code service} committed at {@code committedAt} becomes (1) or stops being (-1) undelivered. */
+    public void addUndeployedChange(final String service, final Instant committedAt, final int delta) {
+        update(service, epochDay(committedAt), b -> {
+            b.setUndeployedChanges(b.getUndeployedChanges() + delta);
             return b;
         });
     }
@@ -107,6 +117,7 @@ public final class DayBuckets {
     private static boolean isEmpty(final DayBucket b) {
         return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
                 && b.getRecoverySamples() == 0 && b.getDetectSamples() == 0 && b.getIncidentsBySeverity().isEmpty()
+                && b.getUndeployedChanges() == 0
                 && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0;
     }
 }

@@ -67,6 +67,9 @@ public final class MetricsQuery {
         long detectSamples = 0;
         long detectSum = 0;
         final java.util.Map<String, Long> bySeverity = new java.util.TreeMap<>();
+        long baselines = 0;
+        long unknownSha = 0;
+        long undeployed = 0;
         long openedBeforeEnd = 0;
         long resolvedBeforeEnd = 0;
         for (final String service : servicesInScope) {
@@ -87,6 +90,9 @@ public final class MetricsQuery {
                     opened += bucket.getIncidentsOpened();
                     detectSamples += bucket.getDetectSamples();
                     detectSum += bucket.getDetectSecondsSum();
+                    baselines += bucket.getBaselineDeployments();
+                    unknownSha += bucket.getUnknownShaDeployments();
+                    undeployed += bucket.getUndeployedChanges();
                     bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
                     resolved += bucket.getIncidentsResolved();
                     leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
@@ -105,7 +111,8 @@ public final class MetricsQuery {
                 recoveries.getTotalCount(), Histograms.quantile(recoveries, 0.5), Histograms.quantile(recoveries, 0.9),
                 rework, deployments == 0 ? null : (double) rework / deployments,
                 opened, java.util.Map.copyOf(bySeverity), detectSamples,
-                detectSamples == 0 ? null : (double) detectSum / detectSamples);
+                detectSamples == 0 ? null : (double) detectSum / detectSamples,
+                baselines, unknownSha, undeployed);
     }
 
     /**
@@ -145,6 +152,7 @@ public final class MetricsQuery {
                                 long recoverySamples, Double recoveryMedianSeconds, Double recoveryP90Seconds,
                                 long reworkDeployments, Double reworkRate,
                                 long incidentsOpened, java.util.Map<String, Long> incidentsBySeverity,
-                                long detectSamples, Double meanTimeToDetectSeconds) {
+                                long detectSamples, Double meanTimeToDetectSeconds,
+                                long baselineDeployments, long unknownShaDeployments, long undeployedChanges) {
     }
 }

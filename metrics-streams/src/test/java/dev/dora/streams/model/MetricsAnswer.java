@@ -30,6 +30,9 @@ import java.util.List;
  * @param incidentsBySeverity   those by severity ("unspecified" for none)
  * @param detectSamples         those with a detection time
  * @param meanTimeToDetectSeconds the mean of their whole-second detection delays, null without any
+ * @param baselineDeployments   baseline deployments among the window's production deployments
+ * @param unknownShaDeployments the window's production deployments whose sha is missing or not a known commit
+ * @param undeployedChanges     known commits committed in the window that no production deployment delivered
  */
 public record MetricsAnswer(
         long deployments,
@@ -52,7 +55,10 @@ public record MetricsAnswer(
         long incidentsOpened,
         java.util.Map<String, Long> incidentsBySeverity,
         long detectSamples,
-        Double meanTimeToDetectSeconds) {
+        Double meanTimeToDetectSeconds,
+        long baselineDeployments,
+        long unknownShaDeployments,
+        long undeployedChanges) {
 
     public MetricsAnswer {
         leadTimeSampleValues = List.copyOf(leadTimeSampleValues);

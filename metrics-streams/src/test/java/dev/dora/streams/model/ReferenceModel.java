@@ -105,6 +105,8 @@ public final class ReferenceModel {
         final List<Long> leadTimes = new ArrayList<>();
         final List<Long> recoveries = new ArrayList<>();
         long rework = 0;
+        long baselines = 0;
+        long unknownSha = 0;
         for (final DeploymentView view : d.views.values()) {
             if (scope.contains(view.service()) && inWindow(view.finishedAt(), from, to)) {
                 deployments++;
@@ -118,6 +120,12 @@ public final class ReferenceModel {
                 final DeploymentEvent deployment = d.deployments.get(view.id());
                 if (deployment.getRollbackOf() != null || deployment.getHotfix()) {
                     rework++;
+                }
+                if (view.baseline()) {
+                    baselines++;
+                }
+                if (view.sha() == null || !d.commits.containsKey(new ChangeKey(view.service(), view.sha()))) {
+                    unknownSha++;
                 }
             }
         }
@@ -175,7 +183,13 @@ public final class ReferenceModel {
                 opened,
                 Map.copyOf(bySeverity),
                 detectSamples,
-                detectSamples == 0 ? null : (double) detectSum / detectSamples);
+                detectSamples == 0 ? null : (double) detectSum / detectSamples,
+                baselines,
+                unknownSha,
+                d.commits.entrySet().stream()
+                        .filter(e -> scope.contains(e.getKey().service()) && !d.delivered.contains(e.getKey())
+                                && inWindow(e.getValue().getCommittedAt(), from, to))
+                        .count());
     }
 
     /** Every known service and its current team (null when no event of the service names one). */
@@ -233,11 +247,13 @@ public final class ReferenceModel {
         final Map<String, IncidentEvent> incidents = new HashMap<>();
         final Map<String, DeploymentView> views = new LinkedHashMap<>();
         final Map<String, DeploymentEvent> deployments = new HashMap<>();
+        final Map<ChangeKey, ChangeEvent> commits = new HashMap<>();
+        final Set<ChangeKey> delivered = new HashSet<>();
     }
 
     private Derived derive() {
         final Derived d = new Derived();
-        final Map<ChangeKey, ChangeEvent> changes = new HashMap<>();
+        final Map<ChangeKey, ChangeEvent> changes = d.commits;
         final Map<String, DeploymentEvent> deployments = d.deployments;
         final Map<String, TeamObservation> teamObservations = new HashMap<>();
 
@@ -298,6 +314,7 @@ public final class ReferenceModel {
                 final Set<String> fresh = new HashSet<>(ancestry);
                 fresh.removeAll(deployedBefore);
                 deployedChanges.put(deployment.getId(), fresh);
+                fresh.forEach(sha -> d.delivered.add(new ChangeKey(service, sha)));
                 deployedBefore.addAll(ancestry);
             }
 

@@ -128,6 +128,9 @@ class ConvergenceTest {
                 assertEquals(expected.incidentsBySeverity(), actual.incidentsBySeverity(), "by severity " + where);
                 assertEquals(expected.detectSamples(), actual.detectSamples(), "detect samples " + where);
                 assertEquals(expected.meanTimeToDetectSeconds(), actual.meanTimeToDetectSeconds(), "MTTD " + where);
+                assertEquals(expected.baselineDeployments(), actual.baselineDeployments(), "baselines " + where);
+                assertEquals(expected.unknownShaDeployments(), actual.unknownShaDeployments(), "unknown sha " + where);
+                assertEquals(expected.undeployedChanges(), actual.undeployedChanges(), "undeployed " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryMedianSeconds(), actual.recoveryMedianSeconds()),
                         "recovery median " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryP90Seconds(), actual.recoveryP90Seconds()),
