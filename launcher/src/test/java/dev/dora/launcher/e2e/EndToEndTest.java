@@ -65,6 +65,10 @@ class EndToEndTest {
             assertEquals(1, m.at("/timeToRestore/incidents").asLong());
             assertEquals(7_200, m.at("/timeToRestore/medianSeconds").asDouble(), 72);
             assertEquals(0, m.at("/timeToRestore/openIncidents").asLong());
+            assertEquals(1, m.at("/dataQuality/baselineDeployments").asLong());
+            assertEquals(0, m.at("/dataQuality/changesNeverDeployed").asLong());
+            assertEquals(2, m.at("/incidents/opened").asLong() + stack.metrics("shop", null, "2026-10-02", "2026-10-03")
+                    .at("/incidents/opened").asLong(), "i1 opened on the 1st, i2 on the 2nd");
             assertEquals("dora-2024", m.at("/tiers/benchmark").asText());
             assertEquals("elite", m.at("/tiers/leadTime").asText(), "a lead time of 8 h is under a day");
             assertEquals("low", m.at("/tiers/changeFailureRate").asText(), "half of the deployments failed");

@@ -131,8 +131,11 @@ class DoraTopologyTest {
                     deploy("d0", "shop", null, h(6)));
             assertEquals(3, shop(driver).deployments());
             assertEquals(0, shop(driver).leadTimeSamples());
+            assertEquals(2, shop(driver).unknownShaDeployments(), "d2's sha is not known yet, d0 has none");
+            assertEquals(1, shop(driver).baselineDeployments());
             driver.pipe(commit("shop", "c", h(3), "b"));
             assertEquals(1, shop(driver).leadTimeSamples(), "c is known, its parent b is not: the walk ends at c");
+            assertEquals(1, shop(driver).unknownShaDeployments());
             driver.pipe(commit("shop", "b", h(2), "a"));
             assertEquals(2, shop(driver).leadTimeSamples());
         }
