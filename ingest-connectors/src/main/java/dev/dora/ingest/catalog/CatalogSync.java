@@ -240,7 +240,7 @@ public final class CatalogSync implements AutoCloseable {
         } catch (final RuntimeException e) {
             LOG.error("the catalog follower stopped; the catalog will no longer be updated", e);
         } finally {
-            consumer.close(CLOSE_TIMEOUT);
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
         }
     }
 
@@ -307,7 +307,7 @@ public final class CatalogSync implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (follower.getState() == Thread.State.NEW) {
-            consumer.close(CLOSE_TIMEOUT);
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
         }
         if (producer != null) {
             producer.close(CLOSE_TIMEOUT);

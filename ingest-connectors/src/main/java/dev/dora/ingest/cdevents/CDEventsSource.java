@@ -9,13 +9,13 @@ import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.webhook.Mapping;
+import dev.dora.ingest.webhook.Signatures;
 import dev.dora.ingest.webhook.WebhookRequest;
 import dev.dora.ingest.webhook.WebhookSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -100,8 +100,7 @@ public final class CDEventsSource implements WebhookSource {
         if (token.isEmpty()) {
             return Optional.of("empty bearer token");
         }
-        // the presented token first: the comparison's duration depends on its length, not on the secret's
-        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), secret)
+        return Signatures.tokenMatches(secret, token)
                 ? Optional.empty()
                 : Optional.of("wrong bearer token");
     }

@@ -10,11 +10,10 @@ import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.webhook.CauseLines;
 import dev.dora.ingest.webhook.Mapping;
+import dev.dora.ingest.webhook.Signatures;
 import dev.dora.ingest.webhook.WebhookRequest;
 import dev.dora.ingest.webhook.PayloadNode;
 import dev.dora.ingest.webhook.WebhookSource;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -83,8 +82,7 @@ public final class GitLabSource implements WebhookSource {
         if (token == null || token.isEmpty()) {
             return Optional.of("missing " + TOKEN_HEADER + " header");
         }
-        // isEqual runs in time linear in its first argument's length: the sender's token, not the secret.
-        if (!MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), secret)) {
+        if (!Signatures.tokenMatches(secret, token)) {
             return Optional.of(TOKEN_HEADER + " does not match");
         }
         return Optional.empty();

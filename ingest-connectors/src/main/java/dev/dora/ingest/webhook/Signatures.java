@@ -65,7 +65,8 @@ public final class Signatures {
      * @return whether they are equal; false for a null token
      */
     public static boolean tokenMatches(final byte[] secret, final String token) {
-        return token != null && MessageDigest.isEqual(secret, token.getBytes(StandardCharsets.UTF_8));
+        // isEqual's time depends on its first argument's length: the sender's token, never the secret
+        return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), secret);
     }
 
     /** Hexadecimal text (either case, even length) as bytes; empty when it is not. */
