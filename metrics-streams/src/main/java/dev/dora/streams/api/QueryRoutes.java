@@ -201,6 +201,7 @@ public final class QueryRoutes {
         new java.util.TreeMap<>(m.incidentsBySeverity()).forEach(bySeverity::put);
         incidents.put("detectSamples", m.detectSamples());
         incidents.put("meanTimeToDetectSeconds", m.meanTimeToDetectSeconds());
+        incidents.put("meanTimeBetweenFailuresSeconds", m.meanTimeBetweenFailuresSeconds());
         target.putObject("dataQuality")
                 .put("baselineDeployments", m.baselineDeployments())
                 .put("deploymentsWithUnknownSha", m.unknownShaDeployments())

@@ -38,6 +38,8 @@ final class LedgerStores {
     static final byte CAUSE_SHA = 'y';
     /** (service, rolled-back deployment id, rollback deployment id), production rollbacks only. */
     static final byte ROLLBACKS = 'r';
+    /** (service, openedAt, incident id): every production incident, in the order failures are counted between. */
+    static final byte PRODUCTION_INCIDENTS = 'o';
 
     private static final byte[] PRESENT = new byte[0];
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();

@@ -10,6 +10,7 @@ import static dev.dora.streams.ledger.LedgerStores.DEPLOYMENT;
 import static dev.dora.streams.ledger.LedgerStores.DEPLOYMENT_FACT;
 import static dev.dora.streams.ledger.LedgerStores.INCIDENT;
 import static dev.dora.streams.ledger.LedgerStores.INCIDENT_FACT;
+import static dev.dora.streams.ledger.LedgerStores.PRODUCTION_INCIDENTS;
 import static dev.dora.streams.ledger.LedgerStores.ROLLBACKS;
 import static dev.dora.streams.ledger.LedgerStores.TIMELINE;
 import static dev.dora.streams.ledger.LedgerStores.UNCAUSED;
@@ -379,6 +380,14 @@ public final class ServiceLedger {
             return;
         }
         final String id = incident.getId();
+        final Bytes position = incidentPosition(incident);
+        setLink(position, present);
+        // the next incident's time since the previous failure changes with this one's arrival or departure
+        final KeyValue<Bytes, byte[]> next = stores.first(Keys.after(position),
+                Keys.after(Keys.of(PRODUCTION_INCIDENTS).str(service).build()), false);
+        if (next != null) {
+            dirtyIncidents.add((String) Keys.parse(next.key, "sns", true).get(2));
+        }
         final String causeDeployment = incident.getCauseDeploymentId();
         final String causeSha = incident.getCauseSha();
         if (causeSha != null) {
@@ -393,6 +402,23 @@ public final class ServiceLedger {
             setLink(Keys.of(UNCAUSED).str(service).num(opened).str(id).build(), present);
             markDeployment(latestAtOrBefore(opened));
         }
+    }
+
+    private Bytes incidentPosition(final IncidentEvent incident) {
+        return Keys.of(PRODUCTION_INCIDENTS).str(service).num(incident.getOpenedAt().toEpochMilli())
+                .str(incident.getId()).build();
+    }
+
+    /** Seconds since the previous production incident of the service opened, or null for the first one. */
+    private Long sincePreviousFailure(final IncidentEvent incident) {
+        final Bytes self = incidentPosition(incident);
+        final KeyValue<Bytes, byte[]> previous = stores.firstOther(Keys.of(PRODUCTION_INCIDENTS).str(service).build(),
+                self, self, true);
+        if (previous == null) {
+            return null;
+        }
+        final long previousOpenedAt = (Long) Keys.parse(previous.key, "sns", true).get(1);
+        return (incident.getOpenedAt().toEpochMilli() - previousOpenedAt) / 1000;
     }
 
     private void setLink(final Bytes key, final boolean present) {
@@ -703,6 +729,8 @@ public final class ServiceLedger {
                 .setSeverity(incident.getSeverity())
                 .setCauseDeploymentId(incident.getCauseDeploymentId())
                 .setCauseSha(incident.getCauseSha())
+                .setSincePreviousSeconds(config.isProduction(incident.getEnvironment())
+                        ? sincePreviousFailure(incident) : null)
                 .setDetectSeconds(incident.getDetectedAt() == null ? null
                         : (incident.getDetectedAt().toEpochMilli() - incident.getOpenedAt().toEpochMilli()) / 1000)
                 .build();

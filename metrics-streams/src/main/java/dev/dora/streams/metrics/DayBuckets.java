@@ -81,6 +81,10 @@ public final class DayBuckets {
     private void applyIncident(final String service, final IncidentFact fact, final int sign) {
         update(service, epochDay(fact.getOpenedAt()), b -> {
             b.setIncidentsOpened(b.getIncidentsOpened() + sign);
+            if (fact.getSincePreviousSeconds() != null) {
+                b.setFailureGapSamples(b.getFailureGapSamples() + sign);
+                b.setFailureGapSecondsSum(b.getFailureGapSecondsSum() + sign * fact.getSincePreviousSeconds());
+            }
             if (fact.getDetectSeconds() != null) {
                 b.setDetectSamples(b.getDetectSamples() + sign);
                 b.setDetectSecondsSum(b.getDetectSecondsSum() + sign * fact.getDetectSeconds());
@@ -117,7 +121,7 @@ public final class DayBuckets {
     private static boolean isEmpty(final DayBucket b) {
         return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
                 && b.getRecoverySamples() == 0 && b.getDetectSamples() == 0 && b.getIncidentsBySeverity().isEmpty()
-                && b.getUndeployedChanges() == 0
+                && b.getUndeployedChanges() == 0 && b.getFailureGapSamples() == 0
                 && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0;
     }
 }

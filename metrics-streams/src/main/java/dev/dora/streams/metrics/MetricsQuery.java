@@ -70,6 +70,8 @@ public final class MetricsQuery {
         long baselines = 0;
         long unknownSha = 0;
         long undeployed = 0;
+        long gapSamples = 0;
+        long gapSum = 0;
         long openedBeforeEnd = 0;
         long resolvedBeforeEnd = 0;
         for (final String service : servicesInScope) {
@@ -93,6 +95,8 @@ public final class MetricsQuery {
                     baselines += bucket.getBaselineDeployments();
                     unknownSha += bucket.getUnknownShaDeployments();
                     undeployed += bucket.getUndeployedChanges();
+                    gapSamples += bucket.getFailureGapSamples();
+                    gapSum += bucket.getFailureGapSecondsSum();
                     bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
                     resolved += bucket.getIncidentsResolved();
                     leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
@@ -112,7 +116,8 @@ public final class MetricsQuery {
                 rework, deployments == 0 ? null : (double) rework / deployments,
                 opened, java.util.Map.copyOf(bySeverity), detectSamples,
                 detectSamples == 0 ? null : (double) detectSum / detectSamples,
-                baselines, unknownSha, undeployed);
+                baselines, unknownSha, undeployed,
+                gapSamples, gapSamples == 0 ? null : (double) gapSum / gapSamples);
     }
 
     /**
@@ -153,6 +158,7 @@ public final class MetricsQuery {
                                 long reworkDeployments, Double reworkRate,
                                 long incidentsOpened, java.util.Map<String, Long> incidentsBySeverity,
                                 long detectSamples, Double meanTimeToDetectSeconds,
-                                long baselineDeployments, long unknownShaDeployments, long undeployedChanges) {
+                                long baselineDeployments, long unknownShaDeployments, long undeployedChanges,
+                                long failureGapSamples, Double meanTimeBetweenFailuresSeconds) {
     }
 }

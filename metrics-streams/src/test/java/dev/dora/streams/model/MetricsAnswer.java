@@ -33,6 +33,8 @@ import java.util.List;
  * @param baselineDeployments   baseline deployments among the window's production deployments
  * @param unknownShaDeployments the window's production deployments whose sha is missing or not a known commit
  * @param undeployedChanges     known commits committed in the window that no production deployment delivered
+ * @param meanTimeBetweenFailuresSeconds mean, over the production incidents opened in the window, of the whole
+ *                              seconds since their service's previous production incident opened
  */
 public record MetricsAnswer(
         long deployments,
@@ -58,7 +60,8 @@ public record MetricsAnswer(
         Double meanTimeToDetectSeconds,
         long baselineDeployments,
         long unknownShaDeployments,
-        long undeployedChanges) {
+        long undeployedChanges,
+        Double meanTimeBetweenFailuresSeconds) {
 
     public MetricsAnswer {
         leadTimeSampleValues = List.copyOf(leadTimeSampleValues);

@@ -189,7 +189,31 @@ public final class ReferenceModel {
                 d.commits.entrySet().stream()
                         .filter(e -> scope.contains(e.getKey().service()) && !d.delivered.contains(e.getKey())
                                 && inWindow(e.getValue().getCommittedAt(), from, to))
-                        .count());
+                        .count(),
+                meanTimeBetweenFailures(d, scope, from, to));
+    }
+
+    /** Per service, the gaps between consecutive production incidents (by openedAt, then id) ending in the window. */
+    private Double meanTimeBetweenFailures(final Derived d, final Set<String> scope, final Instant from, final Instant to) {
+        final Map<String, List<IncidentEvent>> byService = new HashMap<>();
+        for (final IncidentEvent incident : d.incidents.values()) {
+            if (scope.contains(incident.getService()) && isProduction(incident.getEnvironment())) {
+                byService.computeIfAbsent(incident.getService(), s -> new ArrayList<>()).add(incident);
+            }
+        }
+        long samples = 0;
+        long sum = 0;
+        for (final List<IncidentEvent> incidents : byService.values()) {
+            incidents.sort(Comparator.comparing(IncidentEvent::getOpenedAt).thenComparing(IncidentEvent::getId));
+            for (int i = 1; i < incidents.size(); i++) {
+                if (inWindow(incidents.get(i).getOpenedAt(), from, to)) {
+                    samples++;
+                    sum += (incidents.get(i).getOpenedAt().toEpochMilli()
+                            - incidents.get(i - 1).getOpenedAt().toEpochMilli()) / 1000;
+                }
+            }
+        }
+        return samples == 0 ? null : (double) sum / samples;
     }
 
     /** Every known service and its current team (null when no event of the service names one). */

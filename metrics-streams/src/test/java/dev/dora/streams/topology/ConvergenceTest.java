@@ -131,6 +131,8 @@ class ConvergenceTest {
                 assertEquals(expected.baselineDeployments(), actual.baselineDeployments(), "baselines " + where);
                 assertEquals(expected.unknownShaDeployments(), actual.unknownShaDeployments(), "unknown sha " + where);
                 assertEquals(expected.undeployedChanges(), actual.undeployedChanges(), "undeployed " + where);
+                assertEquals(expected.meanTimeBetweenFailuresSeconds(), actual.meanTimeBetweenFailuresSeconds(),
+                        "MTBF " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryMedianSeconds(), actual.recoveryMedianSeconds()),
                         "recovery median " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryP90Seconds(), actual.recoveryP90Seconds()),

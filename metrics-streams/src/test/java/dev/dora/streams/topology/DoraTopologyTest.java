@@ -247,6 +247,18 @@ class DoraTopologyTest {
     }
 
     @Test
+    void meanTimeBetweenFailuresFollowsLateIncidents() {
+        try (PipelineDriver driver = new PipelineDriver().pipe(
+                incident("i1", "shop", h(0), h(1)), incident("i3", "shop", h(10), null),
+                incidentBuilder("s1", "shop", h(5), null).setEnvironment("staging").build())) {
+            assertEquals(36_000.0, shop(driver).meanTimeBetweenFailuresSeconds(), "one gap of 10 h; staging is not a failure");
+            driver.pipe(incident("i2", "shop", h(4), null));
+            assertEquals(18_000.0, shop(driver).meanTimeBetweenFailuresSeconds(), "gaps of 4 h and 6 h");
+            assertEquals(2, shop(driver).failureGapSamples());
+        }
+    }
+
+    @Test
     void windowsIncludeFromAndExcludeTo() {
         final Instant day = Instant.parse("2026-10-05T00:00:00Z");
         try (PipelineDriver driver = new PipelineDriver().pipe(
