@@ -19,7 +19,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,17 +42,7 @@ class CatalogSyncTest {
         cluster = TestKafkaCluster.start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 cluster.bootstrapServers()))) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    TopicAdmin.ensureTopics(admin, 1, (short) 1);
-                    break;
-                } catch (final IllegalStateException e) {
-                    if (attempt == 10 || !(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw e;
-                    }
-                    Thread.sleep(200);
-                }
-            }
+            TopicAdmin.ensureTopics(admin, 1, (short) 1);
         }
     }
 

@@ -40,7 +40,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +70,7 @@ class WebhookRoutesTest {
     static void start() throws Exception {
         cluster = TestKafkaCluster.start();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-            ensureTopics(admin);
+            TopicAdmin.ensureTopics(admin, 3, (short) 1);
         }
         publisher = new EventPublisher(cluster.bootstrapServers());
         final int deadPort;
@@ -100,20 +99,6 @@ class WebhookRoutesTest {
         return server;
     }
 
-    /** ensureTopics describes the topics right after creating them, before every broker may know them yet. */
-    private static void ensureTopics(final Admin admin) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                TopicAdmin.ensureTopics(admin, 3, (short) 1);
-                return;
-            } catch (final IllegalStateException e) {
-                if (attempt == 10 || !(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
     @AfterAll
     static void stop() throws Exception {
