@@ -26,7 +26,9 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
     public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
     /** Raised whenever a release derives facts differently from the same events. */
-    public static final int SEMANTICS_VERSION = 2;
+    public static final int SEMANTICS_VERSION = 3;
+    /** The environment group of every production environment; other environments are each their own group. */
+    public static final String PRODUCTION = "production";
 
     public MetricsConfig {
         if (partitions < 1) {
@@ -96,6 +98,18 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
     }
 
     public boolean isProduction(final String environment) {
-        return environment != null && productionEnvironments.contains(environment.toLowerCase(Locale.ROOT));
+        return environment != null && productionEnvironments.contains(environment.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The environment group metrics are computed for: {@value #PRODUCTION} for every production environment,
+     * otherwise the environment's own name, trimmed and lower-cased, so {@code Staging} and {@code staging} are
+     * one environment.
+     */
+    public String environmentGroup(final String environment) {
+        if (environment == null) {
+            return null;
+        }
+        return isProduction(environment) ? PRODUCTION : environment.trim().toLowerCase(Locale.ROOT);
     }
 }

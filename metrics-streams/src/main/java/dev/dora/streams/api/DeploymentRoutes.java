@@ -17,8 +17,8 @@ import java.util.function.Function;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
- * The evidence behind the numbers: {@code GET /api/v1/deployments} lists production deployments with the commits
- * each delivered and, for a failed change, the rule that made it one; {@code GET /api/v1/deployments/{id}} shows
+ * The evidence behind the numbers: {@code GET /api/v1/deployments} lists the successful deployments of one
+ * environment group (production unless {@code environment} names another) with the commits each delivered and, for a failed change, the rule that made it one; {@code GET /api/v1/deployments/{id}} shows
  * one. Both read the ledgers' state stores.
  */
 final class DeploymentRoutes {
@@ -61,7 +61,7 @@ final class DeploymentRoutes {
                     continue;
                 }
                 final DeployRef from = after != null && name.equals(after.service) ? after.ref : null;
-                for (final DeployRef ref : ledger.productionDeployments(name, window.from().toEpochMilli(),
+                for (final DeployRef ref : ledger.deployments(name, request.environment(), window.from().toEpochMilli(),
                         window.to().toEpochMilli(), from, limit + 1 - found.size())) {
                     found.add(new Cursor(name, ref));
                 }
@@ -93,7 +93,7 @@ final class DeploymentRoutes {
             final Optional<DeploymentFact> fact = service.flatMap(s -> ledger.deployment(s, id));
             if (fact.isEmpty()) {
                 QueryRoutes.error(ctx, 404, service.isEmpty() ? "id: no deployment '" + id + "' is known"
-                        : "id: deployment '" + id + "' is not a successful production deployment");
+                        : "id: deployment '" + id + "' has not finished successfully");
                 return;
             }
             QueryRoutes.send(ctx, 200, write(fact.get(), ledger, true));

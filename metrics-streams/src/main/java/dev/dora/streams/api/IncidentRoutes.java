@@ -51,9 +51,14 @@ final class IncidentRoutes {
         try {
             final LedgerReader ledger = pipeline.ledger();
             final List<String> services = request.services();
+            // as before environments could be chosen, no environment lists the incidents of all of them
+            final boolean everyEnvironment = ctx.queryParam("environment") == null
+                    || ctx.queryParam("environment").isBlank();
             final List<IncidentFact> all = new ArrayList<>();
             for (final String name : services) {
-                all.addAll(ledger.incidents(name, window.from().toEpochMilli(), window.to().toEpochMilli()));
+                ledger.incidents(name, window.from().toEpochMilli(), window.to().toEpochMilli()).stream()
+                        .filter(fact -> everyEnvironment || request.environment().equals(group(fact)))
+                        .forEach(all::add);
             }
             final ObjectNode body = JSON.createObjectNode();
             final ArrayNode incidents = body.putArray("incidents");
@@ -104,44 +109,48 @@ final class IncidentRoutes {
 
     /** Which deployment the incident is charged to and by which rule, or why it is charged to none. */
     private void attribute(final ObjectNode out, final IncidentFact fact, final LedgerReader ledger) {
-        if (!fact.getProduction()) {
-            none(out, "not a production incident");
-            return;
-        }
+        final String group = group(fact);
         if (fact.getCauseDeploymentId() != null) {
             final String id = fact.getCauseDeploymentId();
             final Optional<DeploymentFact> named = pipeline.deploymentService(id).flatMap(s -> ledger.deployment(s, id));
-            if (named.isPresent()) {
+            if (named.isPresent() && group.equals(pipeline.config().environmentGroup(named.get().getEnvironment()))) {
                 charged(out, id, named.get().getService(), "cause_deployment_id");
+            } else if (named.isPresent()) {
+                none(out, "causeDeploymentId names deployment '" + id + "' to " + named.get().getEnvironment()
+                        + ", not to the incident's environment " + fact.getEnvironment());
             } else {
-                none(out, "causeDeploymentId names deployment '" + id + "', which is not a known successful production"
+                none(out, "causeDeploymentId names deployment '" + id + "', which is not a known successful"
                         + " deployment");
             }
             return;
         }
         if (fact.getCauseSha() != null) {
-            final Optional<DeployRef> first = ledger.firstDeployment(fact.getService(), fact.getCauseSha());
+            final Optional<DeployRef> first = ledger.firstDeployment(fact.getService(), group, fact.getCauseSha());
             if (first.isPresent()) {
                 charged(out, first.get().getDeploymentId(), fact.getService(), "cause_sha");
             } else {
                 none(out, ledger.knowsCommit(fact.getService(), fact.getCauseSha())
-                        ? "causeSha " + fact.getCauseSha() + " has not been delivered by a production deployment of "
-                                + fact.getService()
+                        ? "causeSha " + fact.getCauseSha() + " has not been delivered by a deployment of "
+                                + fact.getService() + " to " + group
                         : "causeSha " + fact.getCauseSha() + " is not a known commit of " + fact.getService());
             }
             return;
         }
         final long opened = fact.getOpenedAt().toEpochMilli();
-        final Optional<DeployRef> last = ledger.latestProductionAtOrBefore(fact.getService(), opened);
+        final Optional<DeployRef> last = ledger.latestAtOrBefore(fact.getService(), group, opened);
         final Duration window = pipeline.config().incidentWindow();
         if (last.isEmpty()) {
-            none(out, "no production deployment of " + fact.getService() + " finished before the incident opened");
+            none(out, "no deployment of " + fact.getService() + " to " + group + " finished before the incident opened");
         } else if (opened - last.get().getFinishedAt() > window.toMillis()) {
-            none(out, "the last production deployment of " + fact.getService() + " before it ("
+            none(out, "the last deployment of " + fact.getService() + " to " + group + " before it ("
                     + last.get().getDeploymentId() + ") finished more than " + window.toHours() + " h before it opened");
         } else {
             charged(out, last.get().getDeploymentId(), fact.getService(), "time_window");
         }
+    }
+
+    private String group(final IncidentFact fact) {
+        return pipeline.config().environmentGroup(fact.getEnvironment());
     }
 
     private static void charged(final ObjectNode out, final String deploymentId, final String service, final String rule) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.state.ServiceInfo;
+import dev.dora.streams.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.benchmarks.Benchmark;
 import dev.dora.streams.benchmarks.BenchmarkCatalog;
@@ -73,11 +74,12 @@ public final class QueryRoutes {
         }
         final long fromDay = request.window.fromDay();
         final long toDay = request.window.toDay();
-        final MetricsQuery.WindowMetrics m = request.query.metrics(request.services, fromDay, toDay);
+        final MetricsQuery.WindowMetrics m = request.query.metrics(request.services, request.environment, fromDay, toDay);
         final ObjectNode body = JSON.createObjectNode();
         scope(body, request);
-        writeMetrics(body, m);
-        final double deployDays = request.query.deployDaysPerWeekMedian(request.services, fromDay, toDay);
+        writeMetrics(body, m, request.environment);
+        final double deployDays = request.query.deployDaysPerWeekMedian(request.services, request.environment, fromDay,
+                toDay);
         // reports from 2023 on measure recovery from failed deployments, earlier ones restoring service after incidents
         final boolean byFailedDeployments = benchmark.recoveryMetric().toLowerCase(java.util.Locale.ROOT)
                 .contains("failed deployment");
@@ -115,8 +117,8 @@ public final class QueryRoutes {
             final ObjectNode bucket = buckets.addObject();
             bucket.put("start", period.start().toString());
             bucket.put("end", period.end().toString());
-            writeMetrics(bucket, request.query.metrics(request.services,
-                    period.start().toEpochDay(), period.end().toEpochDay()));
+            writeMetrics(bucket, request.query.metrics(request.services, request.environment,
+                    period.start().toEpochDay(), period.end().toEpochDay()), request.environment);
         }
         send(ctx, 200, body);
     }
@@ -153,24 +155,40 @@ public final class QueryRoutes {
             error(ctx, 404, "team: no service currently belongs to team '" + team + "'");
             return null;
         }
-        return new Request(service, team, window, granularity, query, services);
+        final String named = blankToNull(ctx.queryParam("environment"));
+        final String environment = named == null ? MetricsConfig.PRODUCTION : pipeline.config().environmentGroup(named);
+        if (named != null && !MetricsConfig.PRODUCTION.equals(environment)) {
+            final java.util.SortedSet<String> known = query.environmentsOf(services);
+            if (!known.contains(environment)) {
+                error(ctx, 404, "environment: no deployment or incident of " + (service != null ? "service '" + service
+                        + "'" : team != null ? "team '" + team + "'" : "any service") + " names environment '" + named
+                        + "'; known: " + String.join(", ", known));
+                return null;
+            }
+        }
+        return new Request(service, team, environment, window, granularity, query, services);
     }
 
-    /** A request's scope (the services it covers) and window, and the query that resolved them. */
-    record Request(String service, String team, Window window, Granularity granularity, MetricsQuery query,
-                   List<String> services) {
+    /**
+     * A request's scope (the services it covers), environment group and window, and the query that resolved
+     * them.
+     */
+    record Request(String service, String team, String environment, Window window, Granularity granularity,
+                   MetricsQuery query, List<String> services) {
     }
 
     private static void scope(final ObjectNode body, final Request request) {
         final ObjectNode scopeNode = body.putObject("scope");
         scopeNode.put("service", request.service);
         scopeNode.put("team", request.team);
+        scopeNode.put("environment", request.environment);
         scopeNode.put("from", request.window.from().toString());
         scopeNode.put("to", request.window.to().toString());
     }
 
     /** The four metric blocks; their field names are the public contract of every metrics answer. */
-    private static void writeMetrics(final ObjectNode target, final MetricsQuery.WindowMetrics m) {
+    private static void writeMetrics(final ObjectNode target, final MetricsQuery.WindowMetrics m,
+                                     final String environment) {
         target.putObject("deploymentFrequency")
                 .put("deployments", m.deployments())
                 .put("perDay", m.perDay());
@@ -205,7 +223,8 @@ public final class QueryRoutes {
         target.putObject("dataQuality")
                 .put("baselineDeployments", m.baselineDeployments())
                 .put("deploymentsWithUnknownSha", m.unknownShaDeployments())
-                .put("changesNeverDeployed", m.undeployedChanges());
+                // delivery is counted against production only: a commit not yet in staging is not a data problem
+                .put("changesNeverDeployed", MetricsConfig.PRODUCTION.equals(environment) ? m.undeployedChanges() : null);
     }
 
     private void services(final Context ctx) {
@@ -216,7 +235,8 @@ public final class QueryRoutes {
         final ObjectNode body = JSON.createObjectNode();
         final ArrayNode list = body.putArray("services");
         for (final ServiceInfo info : query.services()) {
-            list.addObject().put("service", info.getService()).put("team", info.getTeam());
+            final ObjectNode item = list.addObject().put("service", info.getService()).put("team", info.getTeam());
+            info.getEnvironments().forEach(item.putArray("environments")::add);
         }
         send(ctx, 200, body);
     }

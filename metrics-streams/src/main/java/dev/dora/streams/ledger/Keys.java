@@ -13,7 +13,7 @@ import org.apache.kafka.common.utils.Bytes;
  */
 public final class Keys {
 
-    private final ByteBuffer buffer;
+    private ByteBuffer buffer;
 
     private Keys(final int capacity) {
         buffer = ByteBuffer.allocate(capacity);
@@ -34,7 +34,11 @@ public final class Keys {
 
     private Keys ensure(final int more) {
         if (buffer.remaining() < more) {
-            throw new IllegalArgumentException("store key longer than " + buffer.capacity() + " bytes");
+            // ids and names are bounded at the ingest edge, but a key joins several of them
+            final ByteBuffer larger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + more));
+            buffer.flip();
+            larger.put(buffer);
+            buffer = larger;
         }
         return this;
     }

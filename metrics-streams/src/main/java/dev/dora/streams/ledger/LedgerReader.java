@@ -21,8 +21,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Read-only access to the ledgers' stores for the drill-down API: the facts of production deployments and
- * incidents and the commits each deployment delivered, straight from state, never by rescanning topics.
+ * Read-only access to the ledgers' stores for the drill-down API: the facts of deployments and incidents of every
+ * environment group and the commits each deployment delivered, straight from state, never by rescanning topics.
  */
 public final class LedgerReader {
 
@@ -82,38 +82,40 @@ public final class LedgerReader {
         return found;
     }
 
-    /** The production deployment that first delivered {@code sha} in {@code service}, if any. */
-    public Optional<DeployRef> firstDeployment(final String service, final String sha) {
+    /** The deployment that first delivered {@code sha} of {@code service} to environment {@code group}, if any. */
+    public Optional<DeployRef> firstDeployment(final String service, final String group, final String sha) {
         final CommitNode commit = (CommitNode) entities.get(LedgerStores.entityKey(COMMIT, service, sha));
-        return commit == null ? Optional.empty() : Optional.ofNullable(commit.getFirstDeployment());
+        return commit == null ? Optional.empty() : Optional.ofNullable(commit.getFirstDeployments().get(group));
     }
 
     public boolean knowsCommit(final String service, final String sha) {
         return entities.get(LedgerStores.entityKey(COMMIT, service, sha)) != null;
     }
 
-    /** The last production deployment of {@code service} that finished at or before {@code atMs}. */
-    public Optional<DeployRef> latestProductionAtOrBefore(final String service, final long atMs) {
-        final Bytes prefix = Keys.of(TIMELINE).str(service).build();
-        final Bytes upper = Keys.after(Keys.of(TIMELINE).str(service).num(atMs).build());
+    /** The last successful deployment of {@code service} to {@code group} that finished at or before {@code atMs}. */
+    public Optional<DeployRef> latestAtOrBefore(final String service, final String group, final long atMs) {
+        final Bytes prefix = Keys.of(TIMELINE).str(service).str(group).build();
+        final Bytes upper = Keys.after(Keys.of(TIMELINE).str(service).str(group).num(atMs).build());
         try (KeyValueIterator<Bytes, byte[]> it = indexes.reverseRange(prefix, upper)) {
             if (!it.hasNext()) {
                 return Optional.empty();
             }
-            final List<Object> parts = Keys.parse(it.next().key, "sns", true);
-            return Optional.of(new DeployRef((Long) parts.get(1), (String) parts.get(2)));
+            final List<Object> parts = Keys.parse(it.next().key, "ssns", true);
+            return Optional.of(new DeployRef((Long) parts.get(2), (String) parts.get(3)));
         }
     }
 
     /**
-     * Production deployments of {@code service} that finished in [fromMs, toMs), in (finishedAt, id) order,
-     * starting after {@code after} (exclusive; null for the first page), at most {@code limit} of them.
+     * Successful deployments of {@code service} to {@code group} that finished in [fromMs, toMs), in
+     * (finishedAt, id) order, starting after {@code after} (exclusive; null for the first page), at most
+     * {@code limit} of them.
      */
-    public List<DeployRef> productionDeployments(final String service, final long fromMs, final long toMs,
-                                                final DeployRef after, final int limit) {
-        final Bytes from = after == null ? Keys.of(TIMELINE).str(service).num(fromMs).build()
-                : Keys.after(Keys.of(TIMELINE).str(service).num(after.getFinishedAt()).str(after.getDeploymentId()).build());
-        final Bytes to = Keys.of(TIMELINE).str(service).num(toMs).build();
+    public List<DeployRef> deployments(final String service, final String group, final long fromMs, final long toMs,
+                                       final DeployRef after, final int limit) {
+        final Bytes from = after == null ? Keys.of(TIMELINE).str(service).str(group).num(fromMs).build()
+                : Keys.after(Keys.of(TIMELINE).str(service).str(group).num(after.getFinishedAt())
+                        .str(after.getDeploymentId()).build());
+        final Bytes to = Keys.of(TIMELINE).str(service).str(group).num(toMs).build();
         final List<DeployRef> page = new ArrayList<>();
         if (from.compareTo(to) >= 0) {
             return page;
@@ -121,12 +123,12 @@ public final class LedgerReader {
         try (KeyValueIterator<Bytes, byte[]> it = indexes.range(from, to)) {
             while (it.hasNext() && page.size() < limit) {
                 final KeyValue<Bytes, byte[]> entry = it.next();
-                final List<Object> parts = Keys.parse(entry.key, "sns", true);
-                final long finishedAt = (Long) parts.get(1);
+                final List<Object> parts = Keys.parse(entry.key, "ssns", true);
+                final long finishedAt = (Long) parts.get(2);
                 if (finishedAt >= toMs) {
                     break;
                 }
-                page.add(new DeployRef(finishedAt, (String) parts.get(2)));
+                page.add(new DeployRef(finishedAt, (String) parts.get(3)));
             }
         }
         return page;

@@ -24,22 +24,25 @@ final class LedgerStores {
 
     /** (service, parent sha, child sha). */
     static final byte CHILDREN = 'k';
-    /** (service, finishedAt, deployment id) → sha: the production timeline. */
+    /** (service, group, finishedAt, deployment id) → sha: each environment group's timeline of successful deployments. */
     static final byte TIMELINE = 't';
-    /** (service, sha, finishedAt, deployment id): production deployments of each sha. */
+    /** (service, sha, group, finishedAt, deployment id): the successful deployments of each sha. */
     static final byte BY_SHA = 's';
-    /** (service, deployment id, sha): the deployed changes of each production deployment. */
+    /** (service, deployment id, sha): the changes each deployment delivered first to its group. */
     static final byte DEPLOYED = 'm';
-    /** (service, openedAt, incident id): production incidents that name no cause. */
+    /** (service, group, openedAt, incident id): incidents that name no cause. */
     static final byte UNCAUSED = 'u';
-    /** (service, deployment id, incident id, incident service): production incidents, of any service, naming a cause deployment. */
+    /**
+     * (service, deployment id, incident id, incident service) → {@link ClaimValue}: incidents, of any service,
+     * naming a cause deployment.
+     */
     static final byte CAUSE_DEPLOYMENT = 'x';
-    /** (service, sha, incident id): production incidents naming a cause commit. */
+    /** (service, group, sha, incident id): incidents naming a cause commit. */
     static final byte CAUSE_SHA = 'y';
-    /** (service, rolled-back deployment id, rollback deployment id), production rollbacks only. */
+    /** (service, rolled-back deployment id, rollback deployment id): successful rollbacks. */
     static final byte ROLLBACKS = 'r';
-    /** (service, openedAt, incident id): every production incident, in the order failures are counted between. */
-    static final byte PRODUCTION_INCIDENTS = 'o';
+    /** (service, group, openedAt, incident id): every incident, in the order failures are counted between. */
+    static final byte INCIDENT_TIMELINE = 'o';
 
     private static final byte[] PRESENT = new byte[0];
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();

@@ -10,7 +10,7 @@ import static dev.dora.streams.ledger.LedgerStores.DEPLOYMENT;
 import static dev.dora.streams.ledger.LedgerStores.DEPLOYMENT_FACT;
 import static dev.dora.streams.ledger.LedgerStores.INCIDENT;
 import static dev.dora.streams.ledger.LedgerStores.INCIDENT_FACT;
-import static dev.dora.streams.ledger.LedgerStores.PRODUCTION_INCIDENTS;
+import static dev.dora.streams.ledger.LedgerStores.INCIDENT_TIMELINE;
 import static dev.dora.streams.ledger.LedgerStores.ROLLBACKS;
 import static dev.dora.streams.ledger.LedgerStores.TIMELINE;
 import static dev.dora.streams.ledger.LedgerStores.UNCAUSED;
@@ -29,6 +29,7 @@ import dev.dora.state.DayBucket;
 import dev.dora.state.DeployRef;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.MetricsConfig;
+import static dev.dora.streams.MetricsConfig.PRODUCTION;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.metrics.Histograms;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.HdrHistogram.Histogram;
 import org.apache.avro.specific.SpecificRecord;
@@ -50,10 +53,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The ledger of one service: its commits, deployments and incidents, and the facts derived from them.
  *
+ * <p>Metrics are computed per environment group: every production environment forms the group
+ * {@value MetricsConfig#PRODUCTION}, every other environment is its own group, and deployments, incidents and
+ * the incidents' attribution never cross groups.
+ *
  * <p>Every derived value is a function of the current entities only, never of their arrival order. The costly
- * part, which production deployment first shipped each commit, is kept incrementally: each known commit is
- * labelled with the earliest production deployment (by finishedAt, then id) whose sha reaches it through
- * parents. New deployments and commits can only lower labels, which propagate towards ancestors and stop where
+ * part, which deployment first shipped each commit to a group, is kept incrementally: each known commit is
+ * labelled, per group, with the earliest successful deployment there (by finishedAt, then id) whose sha reaches
+ * it through parents. New deployments and commits can only lower labels, which propagate towards ancestors and stop where
  * a label is already lower; removals recompute just the region whose label came from what was removed. A
  * deployment's deployed changes are then exactly the commits labelled with it.
  *
@@ -92,7 +99,7 @@ public final class ServiceLedger {
                          final KeyValueStore<Bytes, ServiceInfo> services) {
         this.config = config;
         this.stores = new LedgerStores(entities, indexes);
-        this.buckets = new DayBuckets(buckets);
+        this.buckets = new DayBuckets(buckets, config::environmentGroup);
         this.services = services;
         this.windowMs = config.incidentWindow().toMillis();
     }
@@ -105,6 +112,10 @@ public final class ServiceLedger {
 
     /** A service's team is the one named by its most recent event that names one; ties go to the greater name. */
     public void observe(final String service, final String team, final Instant occurredAt) {
+        observe(service, team, occurredAt, null);
+    }
+
+    private void observe(final String service, final String team, final Instant occurredAt, final String environment) {
         final Bytes key = serviceKey(service);
         final ServiceInfo info = services.get(key);
         final long at = occurredAt.toEpochMilli();
@@ -115,6 +126,11 @@ public final class ServiceLedger {
                 || (at == next.getTeamEventAt() && team.compareTo(next.getTeam()) > 0))) {
             next.setTeam(team);
             next.setTeamEventAt(at);
+        }
+        if (environment != null && !next.getEnvironments().contains(environment)) {
+            final Set<String> environments = new TreeSet<>(next.getEnvironments());
+            environments.add(environment);
+            next.setEnvironments(new ArrayList<>(environments));
         }
         if (!next.equals(info)) {
             services.put(key, next);
@@ -131,8 +147,8 @@ public final class ServiceLedger {
         if (node != null && !Precedence.wins(event, node.getChange())) {
             return;
         }
-        final DeployRef label = node == null ? null : node.getFirstDeployment();
-        stores.putEntity(COMMIT, service, sha, new CommitNode(event, label));
+        final Map<String, DeployRef> labels = node == null ? Map.of() : new TreeMap<>(node.getFirstDeployments());
+        stores.putEntity(COMMIT, service, sha, new CommitNode(event, new TreeMap<>(labels)));
 
         final Set<String> oldParents = node == null ? Set.of() : new LinkedHashSet<>(node.getChange().getParents());
         final Set<String> newParents = new LinkedHashSet<>(event.getParents());
@@ -153,40 +169,38 @@ public final class ServiceLedger {
         if (node == null) {
             buckets.addUndeployedChange(service, event.getCommittedAt(), 1);
             stores.scan(Keys.of(BY_SHA).str(service).str(sha).build(),
-                    key -> dirtyDeployments.add((String) Keys.parse(key, "ssns", true).get(3)));
-            final DeployRef computed = computeLabel(sha);
-            if (computed != null) {
-                lower(sha, computed);
-            }
+                    key -> dirtyDeployments.add((String) Keys.parse(key, "sssns", true).get(4)));
+            computeLabels(sha).forEach((group, computed) -> lower(sha, group, computed));
             return;
         }
-        if (label == null && !node.getChange().getCommittedAt().equals(event.getCommittedAt())) {
+        final boolean recommitted = !node.getChange().getCommittedAt().equals(event.getCommittedAt());
+        if (!labels.containsKey(PRODUCTION) && recommitted) {
             buckets.addUndeployedChange(service, node.getChange().getCommittedAt(), -1);
             buckets.addUndeployedChange(service, event.getCommittedAt(), 1);
         }
-        if (label != null) {
-            if (!node.getChange().getCommittedAt().equals(event.getCommittedAt())) {
+        labels.forEach((group, label) -> {
+            if (recommitted) {
                 dirtyDeployments.add(label.getDeploymentId());
             }
             final List<String> seeds = new ArrayList<>();
             for (final String parent : removed) {
                 final CommitNode p = commit(parent);
-                if (p != null && label.equals(p.getFirstDeployment())) {
+                if (p != null && label.equals(label(p, group))) {
                     seeds.add(parent);
                 }
             }
-            raise(seeds);
+            raise(group, seeds);
             for (final String parent : added) {
-                lower(parent, label);
+                lower(parent, group, label);
             }
-        }
+        });
     }
 
     // ---------------------------------------------------------------- deployments
 
     public void applyDeployment(final String owner, final DeploymentEvent event) {
         begin(owner);
-        observe(service, event.getTeam(), event.getOccurredAt());
+        observe(service, event.getTeam(), event.getOccurredAt(), group(event.getEnvironment()));
         replaceDeployment(event.getId(), event);
     }
 
@@ -204,8 +218,7 @@ public final class ServiceLedger {
         final Bytes key = Keys.of(CAUSE_DEPLOYMENT).str(service).str(claim.getDeploymentId())
                 .str(claim.getIncidentId()).str(claim.getIncidentService()).build();
         if (claim.getPresent()) {
-            stores.link(key, claim.getResolvedAt() == null ? new byte[0]
-                    : java.nio.ByteBuffer.allocate(Long.BYTES).putLong(claim.getResolvedAt()).array());
+            stores.link(key, ClaimValue.encode(claim.getIncidentEnvironment(), claim.getResolvedAt()));
         } else {
             stores.unlink(key);
         }
@@ -223,41 +236,52 @@ public final class ServiceLedger {
             arrived.add(id);
         }
 
-        final DeployRef oldRef = productionRef(old);
-        final DeployRef newRef = productionRef(now);
+        final DeployRef oldRef = ref(old);
+        final DeployRef newRef = ref(now);
+        final String oldGroup = oldRef == null ? null : group(old.getEnvironment());
+        final String newGroup = newRef == null ? null : group(now.getEnvironment());
         final String oldSha = oldRef == null ? null : old.getSha();
         final String newSha = newRef == null ? null : now.getSha();
         final String oldTarget = oldRef == null ? null : old.getRollbackOf();
         final String newTarget = newRef == null ? null : now.getRollbackOf();
 
-        if (!Objects.equals(oldRef, newRef) || !Objects.equals(oldSha, newSha)) {
-            final DeployRef firstBefore = firstProduction();
+        if (!Objects.equals(oldRef, newRef) || !Objects.equals(oldSha, newSha) || !Objects.equals(oldGroup, newGroup)) {
+            final Map<String, DeployRef> firstsBefore = new TreeMap<>();
+            if (oldGroup != null) {
+                firstsBefore.put(oldGroup, first(oldGroup));
+            }
+            if (newGroup != null) {
+                firstsBefore.put(newGroup, first(newGroup));
+            }
             if (oldRef != null) {
-                stores.unlink(timelineKey(oldRef));
+                stores.unlink(timelineKey(oldGroup, oldRef));
                 if (oldSha != null) {
-                    stores.unlink(bySha(oldSha, oldRef));
+                    stores.unlink(bySha(oldSha, oldGroup, oldRef));
                 }
-                markPredecessor(oldRef);
+                markPredecessor(oldGroup, oldRef);
                 if (oldSha != null) {
                     final CommitNode node = commit(oldSha);
-                    if (node != null && oldRef.equals(node.getFirstDeployment())) {
-                        raise(List.of(oldSha));
+                    if (node != null && oldRef.equals(label(node, oldGroup))) {
+                        raise(oldGroup, List.of(oldSha));
                     }
                 }
             }
             if (newRef != null) {
-                stores.link(timelineKey(newRef), newSha == null ? new byte[0] : newSha.getBytes(StandardCharsets.UTF_8));
-                markPredecessor(newRef);
+                stores.link(timelineKey(newGroup, newRef),
+                        newSha == null ? new byte[0] : newSha.getBytes(StandardCharsets.UTF_8));
+                markPredecessor(newGroup, newRef);
                 if (newSha != null) {
-                    stores.link(bySha(newSha, newRef));
-                    lower(newSha, newRef);
+                    stores.link(bySha(newSha, newGroup, newRef));
+                    lower(newSha, newGroup, newRef);
                 }
             }
-            final DeployRef firstAfter = firstProduction();
-            if (!Objects.equals(firstBefore, firstAfter)) {
-                markDeployment(firstBefore);
-                markDeployment(firstAfter);
-            }
+            firstsBefore.forEach((group, before) -> {
+                final DeployRef after = first(group);
+                if (!Objects.equals(before, after)) {
+                    markDeployment(before);
+                    markDeployment(after);
+                }
+            });
         }
         if (oldTarget != null) {
             stores.unlink(Keys.of(ROLLBACKS).str(service).str(oldTarget).str(id).build());
@@ -269,60 +293,67 @@ public final class ServiceLedger {
         }
     }
 
-    private DeployRef productionRef(final DeploymentEvent deployment) {
+    private String group(final String environment) {
+        return config.environmentGroup(environment);
+    }
+
+    /** A successful, finished deployment's place in the timeline of its environment group; null for others. */
+    private static DeployRef ref(final DeploymentEvent deployment) {
         if (deployment == null || deployment.getStatus() != DeploymentStatus.success
-                || deployment.getFinishedAt() == null || !config.isProduction(deployment.getEnvironment())) {
+                || deployment.getFinishedAt() == null) {
             return null;
         }
         return new DeployRef(deployment.getFinishedAt().toEpochMilli(), deployment.getId());
     }
 
-    private Bytes timelineKey(final DeployRef ref) {
-        return Keys.of(TIMELINE).str(service).num(ref.getFinishedAt()).str(ref.getDeploymentId()).build();
+    private Bytes timelineKey(final String group, final DeployRef ref) {
+        return Keys.of(TIMELINE).str(service).str(group).num(ref.getFinishedAt()).str(ref.getDeploymentId()).build();
     }
 
-    private Bytes bySha(final String sha, final DeployRef ref) {
-        return Keys.of(BY_SHA).str(service).str(sha).num(ref.getFinishedAt()).str(ref.getDeploymentId()).build();
+    private Bytes bySha(final String sha, final String group, final DeployRef ref) {
+        return Keys.of(BY_SHA).str(service).str(sha).str(group).num(ref.getFinishedAt()).str(ref.getDeploymentId())
+                .build();
     }
 
-    private Bytes timelinePrefix() {
-        return Keys.of(TIMELINE).str(service).build();
+    private Bytes timelinePrefix(final String group) {
+        return Keys.of(TIMELINE).str(service).str(group).build();
     }
 
     private static DeployRef refFromTimeline(final Bytes key) {
-        final List<Object> parts = Keys.parse(key, "sns", true);
-        return new DeployRef((Long) parts.get(1), (String) parts.get(2));
+        final List<Object> parts = Keys.parse(key, "ssns", true);
+        return new DeployRef((Long) parts.get(2), (String) parts.get(3));
     }
 
-    private DeployRef firstProduction() {
-        final Bytes prefix = timelinePrefix();
+    /** The first deployment of a group: its baseline. */
+    private DeployRef first(final String group) {
+        final Bytes prefix = timelinePrefix(group);
         final KeyValue<Bytes, byte[]> first = stores.first(prefix, Keys.after(prefix), false);
         return first == null ? null : refFromTimeline(first.key);
     }
 
-    /** The last production deployment before {@code ref} in (finishedAt, id) order. */
-    private DeployRef predecessor(final DeployRef ref) {
-        final Bytes self = timelineKey(ref);
-        final KeyValue<Bytes, byte[]> before = stores.firstOther(timelinePrefix(), self, self, true);
+    /** The last deployment of the group before {@code ref} in (finishedAt, id) order. */
+    private DeployRef predecessor(final String group, final DeployRef ref) {
+        final Bytes self = timelineKey(group, ref);
+        final KeyValue<Bytes, byte[]> before = stores.firstOther(timelinePrefix(group), self, self, true);
         return before == null ? null : refFromTimeline(before.key);
     }
 
-    /** The first production deployment after {@code ref} in (finishedAt, id) order. */
-    private DeployRef successor(final DeployRef ref) {
-        final Bytes self = timelineKey(ref);
-        final KeyValue<Bytes, byte[]> next = stores.first(Keys.after(self), Keys.after(timelinePrefix()), false);
+    /** The first deployment of the group after {@code ref} in (finishedAt, id) order. */
+    private DeployRef successor(final String group, final DeployRef ref) {
+        final Bytes self = timelineKey(group, ref);
+        final KeyValue<Bytes, byte[]> next = stores.first(Keys.after(self), Keys.after(timelinePrefix(group)), false);
         return next == null ? null : refFromTimeline(next.key);
     }
 
-    /** The last production deployment that finished at or before {@code at}. */
-    private DeployRef latestAtOrBefore(final long at) {
-        final Bytes upper = Keys.after(Keys.of(TIMELINE).str(service).num(at).build());
-        final KeyValue<Bytes, byte[]> last = stores.first(timelinePrefix(), upper, true);
+    /** The last deployment of the group that finished at or before {@code at}. */
+    private DeployRef latestAtOrBefore(final String group, final long at) {
+        final Bytes upper = Keys.after(Keys.of(TIMELINE).str(service).str(group).num(at).build());
+        final KeyValue<Bytes, byte[]> last = stores.first(timelinePrefix(group), upper, true);
         return last == null ? null : refFromTimeline(last.key);
     }
 
-    private void markPredecessor(final DeployRef ref) {
-        markDeployment(predecessor(ref));
+    private void markPredecessor(final String group, final DeployRef ref) {
+        markDeployment(predecessor(group, ref));
     }
 
     private void markDeployment(final DeployRef ref) {
@@ -335,7 +366,7 @@ public final class ServiceLedger {
 
     public void applyIncident(final String owner, final IncidentEvent event) {
         begin(owner);
-        observe(service, event.getTeam(), event.getOccurredAt());
+        observe(service, event.getTeam(), event.getOccurredAt(), group(event.getEnvironment()));
         replaceIncident(event.getId(), event);
     }
 
@@ -354,13 +385,16 @@ public final class ServiceLedger {
         dirtyIncidents.add(id);
         indexIncident(old, false);
         indexIncident(now, true);
-        final String oldCause = claimedDeployment(old);
-        final String newCause = claimedDeployment(now);
-        if (!Objects.equals(oldCause, newCause) && oldCause != null) {
-            claims.add(new CauseClaim(oldCause, id, service, false, null));
+        final String oldCause = old == null ? null : old.getCauseDeploymentId();
+        final String newCause = now == null ? null : now.getCauseDeploymentId();
+        final String oldGroup = old == null ? null : group(old.getEnvironment());
+        final String newGroup = now == null ? null : group(now.getEnvironment());
+        final boolean sameClaim = Objects.equals(oldCause, newCause) && Objects.equals(oldGroup, newGroup);
+        if (!sameClaim && oldCause != null) {
+            claims.add(new CauseClaim(oldCause, id, service, oldGroup, false, null));
         }
-        if (newCause != null && (!newCause.equals(oldCause) || !Objects.equals(resolvedAt(old), resolvedAt(now)))) {
-            claims.add(new CauseClaim(newCause, id, service, true, resolvedAt(now)));
+        if (newCause != null && (!sameClaim || !Objects.equals(resolvedAt(old), resolvedAt(now)))) {
+            claims.add(new CauseClaim(newCause, id, service, newGroup, true, resolvedAt(now)));
         }
     }
 
@@ -370,54 +404,49 @@ public final class ServiceLedger {
                 ? null : incident.getResolvedAt().toEpochMilli();
     }
 
-    private String claimedDeployment(final IncidentEvent incident) {
-        return incident == null || !config.isProduction(incident.getEnvironment()) ? null
-                : incident.getCauseDeploymentId();
-    }
-
     private void indexIncident(final IncidentEvent incident, final boolean present) {
-        if (incident == null || !config.isProduction(incident.getEnvironment())) {
+        if (incident == null) {
             return;
         }
         final String id = incident.getId();
-        final Bytes position = incidentPosition(incident);
+        final String group = group(incident.getEnvironment());
+        final Bytes position = incidentPosition(group, incident);
         setLink(position, present);
         // the next incident's time since the previous failure changes with this one's arrival or departure
         final KeyValue<Bytes, byte[]> next = stores.first(Keys.after(position),
-                Keys.after(Keys.of(PRODUCTION_INCIDENTS).str(service).build()), false);
+                Keys.after(Keys.of(INCIDENT_TIMELINE).str(service).str(group).build()), false);
         if (next != null) {
-            dirtyIncidents.add((String) Keys.parse(next.key, "sns", true).get(2));
+            dirtyIncidents.add((String) Keys.parse(next.key, "ssns", true).get(3));
         }
         final String causeDeployment = incident.getCauseDeploymentId();
         final String causeSha = incident.getCauseSha();
         if (causeSha != null) {
-            setLink(Keys.of(CAUSE_SHA).str(service).str(causeSha).str(id).build(), present);
+            setLink(Keys.of(CAUSE_SHA).str(service).str(group).str(causeSha).str(id).build(), present);
             final CommitNode node = commit(causeSha);
-            if (node != null && node.getFirstDeployment() != null) {
-                dirtyDeployments.add(node.getFirstDeployment().getDeploymentId());
-            }
+            markDeployment(node == null ? null : label(node, group));
         }
         if (causeDeployment == null && causeSha == null) {
             final long opened = incident.getOpenedAt().toEpochMilli();
-            setLink(Keys.of(UNCAUSED).str(service).num(opened).str(id).build(), present);
-            markDeployment(latestAtOrBefore(opened));
+            setLink(Keys.of(UNCAUSED).str(service).str(group).num(opened).str(id).build(), present);
+            markDeployment(latestAtOrBefore(group, opened));
         }
     }
 
-    private Bytes incidentPosition(final IncidentEvent incident) {
-        return Keys.of(PRODUCTION_INCIDENTS).str(service).num(incident.getOpenedAt().toEpochMilli())
+    private Bytes incidentPosition(final String group, final IncidentEvent incident) {
+        return Keys.of(INCIDENT_TIMELINE).str(service).str(group).num(incident.getOpenedAt().toEpochMilli())
                 .str(incident.getId()).build();
     }
 
-    /** Seconds since the previous production incident of the service opened, or null for the first one. */
+    /** Seconds since the previous incident of the service's environment group opened, or null for the first one. */
     private Long sincePreviousFailure(final IncidentEvent incident) {
-        final Bytes self = incidentPosition(incident);
-        final KeyValue<Bytes, byte[]> previous = stores.firstOther(Keys.of(PRODUCTION_INCIDENTS).str(service).build(),
-                self, self, true);
+        final String group = group(incident.getEnvironment());
+        final Bytes self = incidentPosition(group, incident);
+        final KeyValue<Bytes, byte[]> previous = stores.firstOther(
+                Keys.of(INCIDENT_TIMELINE).str(service).str(group).build(), self, self, true);
         if (previous == null) {
             return null;
         }
-        final long previousOpenedAt = (Long) Keys.parse(previous.key, "sns", true).get(1);
+        final long previousOpenedAt = (Long) Keys.parse(previous.key, "ssns", true).get(2);
         return (incident.getOpenedAt().toEpochMilli() - previousOpenedAt) / 1000;
     }
 
@@ -451,22 +480,25 @@ public final class ServiceLedger {
         return compare(a, b) <= 0 ? a : b;
     }
 
-    /** The label a commit would get from its own deployments and its known children. */
-    private DeployRef computeLabel(final String sha) {
-        final Bytes sources = Keys.of(BY_SHA).str(service).str(sha).build();
-        final KeyValue<Bytes, byte[]> firstSource = stores.first(sources, Keys.after(sources), false);
-        DeployRef label = null;
-        if (firstSource != null) {
-            final List<Object> parts = Keys.parse(firstSource.key, "ssns", true);
-            label = new DeployRef((Long) parts.get(2), (String) parts.get(3));
-        }
+    private static DeployRef label(final CommitNode node, final String group) {
+        return node.getFirstDeployments().get(group);
+    }
+
+    /** The labels, per group, a commit would get from its own deployments and its known children. */
+    private Map<String, DeployRef> computeLabels(final String sha) {
+        final Map<String, DeployRef> labels = new TreeMap<>();
+        stores.scan(Keys.of(BY_SHA).str(service).str(sha).build(), key -> {
+            final List<Object> parts = Keys.parse(key, "sssns", true);
+            labels.merge((String) parts.get(2), new DeployRef((Long) parts.get(3), (String) parts.get(4)),
+                    ServiceLedger::min);
+        });
         for (final String child : children(sha)) {
             final CommitNode node = commit(child);
             if (node != null) {
-                label = min(label, node.getFirstDeployment());
+                node.getFirstDeployments().forEach((group, label) -> labels.merge(group, label, ServiceLedger::min));
             }
         }
-        return label;
+        return labels;
     }
 
     private List<String> children(final String sha) {
@@ -476,17 +508,17 @@ public final class ServiceLedger {
         return out;
     }
 
-    /** Lowers the label of {@code start} to {@code label} and propagates it to ancestors while it is lower. */
-    private void lower(final String start, final DeployRef label) {
+    /** Lowers the group's label of {@code start} to {@code label} and propagates it to ancestors while it is lower. */
+    private void lower(final String start, final String group, final DeployRef label) {
         final Deque<String> pending = new ArrayDeque<>();
         pending.push(start);
         while (!pending.isEmpty()) {
             final String sha = pending.pop();
             final CommitNode node = commit(sha);
-            if (node == null || (node.getFirstDeployment() != null && compare(node.getFirstDeployment(), label) <= 0)) {
+            if (node == null || (label(node, group) != null && compare(label(node, group), label) <= 0)) {
                 continue;
             }
-            relabel(sha, node, label);
+            relabel(sha, node, group, label);
             for (final String parent : node.getChange().getParents()) {
                 pending.push(parent);
             }
@@ -494,10 +526,10 @@ public final class ServiceLedger {
     }
 
     /**
-     * Recomputes the labels that may have depended on something just removed: the seeds and every ancestor
-     * reached through commits carrying the same label.
+     * Recomputes the group's labels that may have depended on something just removed: the seeds and every
+     * ancestor reached through commits carrying the same label.
      */
-    private void raise(final List<String> seeds) {
+    private void raise(final String group, final List<String> seeds) {
         final Set<String> region = new LinkedHashSet<>();
         final Deque<String> pending = new ArrayDeque<>(seeds);
         while (!pending.isEmpty()) {
@@ -506,31 +538,31 @@ public final class ServiceLedger {
                 continue;
             }
             final CommitNode node = commit(sha);
-            if (node == null || node.getFirstDeployment() == null) {
+            if (node == null || label(node, group) == null) {
                 continue;
             }
             region.add(sha);
             for (final String parent : node.getChange().getParents()) {
                 final CommitNode p = commit(parent);
-                if (p != null && node.getFirstDeployment().equals(p.getFirstDeployment())) {
+                if (p != null && label(node, group).equals(label(p, group))) {
                     pending.push(parent);
                 }
             }
         }
         for (final String sha : region) {
-            relabel(sha, commit(sha), null);
+            relabel(sha, commit(sha), group, null);
         }
         for (final String sha : region) {
-            final DeployRef label = computeLabel(sha);
+            final DeployRef label = computeLabels(sha).get(group);
             if (label != null) {
-                lower(sha, label);
+                lower(sha, group, label);
             }
         }
     }
 
-    private void relabel(final String sha, final CommitNode node, final DeployRef label) {
-        final DeployRef old = node.getFirstDeployment();
-        if ((old == null) != (label == null)) {
+    private void relabel(final String sha, final CommitNode node, final String group, final DeployRef label) {
+        final DeployRef old = label(node, group);
+        if (PRODUCTION.equals(group) && (old == null) != (label == null)) {
             buckets.addUndeployedChange(service, node.getChange().getCommittedAt(), label == null ? 1 : -1);
         }
         if (old != null) {
@@ -541,7 +573,13 @@ public final class ServiceLedger {
             stores.link(Keys.of(DEPLOYED).str(service).str(label.getDeploymentId()).str(sha).build());
             dirtyDeployments.add(label.getDeploymentId());
         }
-        stores.putEntity(COMMIT, service, sha, new CommitNode(node.getChange(), label));
+        final Map<String, DeployRef> labels = new TreeMap<>(node.getFirstDeployments());
+        if (label == null) {
+            labels.remove(group);
+        } else {
+            labels.put(group, label);
+        }
+        stores.putEntity(COMMIT, service, sha, new CommitNode(node.getChange(), labels));
     }
 
     // ---------------------------------------------------------------- facts
@@ -563,13 +601,13 @@ public final class ServiceLedger {
             for (final String id : dirtyDeployments) {
                 final DeploymentFact old = stores.entity(DEPLOYMENT_FACT, service, id, DeploymentFact.class);
                 final DeploymentFact now = deploymentFact(id);
-                final boolean changed = !Objects.equals(old, now);
-                if (changed) {
+                if (!Objects.equals(old, now)) {
                     stores.putEntity(DEPLOYMENT_FACT, service, id, now);
                     buckets.replace(service, old, now);
                 }
-                if (!detached.contains(id) && (changed || arrived.contains(id))) {
-                    sink.deployment(id, now);
+                final DeploymentFact published = published(now);
+                if (!detached.contains(id) && (!Objects.equals(published(old), published) || arrived.contains(id))) {
+                    sink.deployment(id, published);
                 }
             }
             for (final String id : dirtyIncidents) {
@@ -593,13 +631,19 @@ public final class ServiceLedger {
         }
     }
 
+    /** The facts topic carries production deployments only, as it always has; other groups stay in the stores. */
+    private DeploymentFact published(final DeploymentFact fact) {
+        return fact != null && config.isProduction(fact.getEnvironment()) ? fact : null;
+    }
+
     private DeploymentFact deploymentFact(final String id) {
         final DeploymentEvent deployment = stores.entity(DEPLOYMENT, service, id, DeploymentEvent.class);
-        final DeployRef ref = productionRef(deployment);
+        final DeployRef ref = ref(deployment);
         if (ref == null) {
             return null;
         }
-        final boolean baseline = ref.equals(firstProduction());
+        final String group = group(deployment.getEnvironment());
+        final boolean baseline = ref.equals(first(group));
         final long finished = ref.getFinishedAt();
         final Histogram leadTimes = Histograms.empty();
         final int[] deployed = {0};
@@ -618,43 +662,46 @@ public final class ServiceLedger {
         // the resolution of every charged incident, null for one still open
         final java.util.Map<String, Long> resolutions = new java.util.HashMap<>();
         for (final KeyValue<Bytes, byte[]> entry : stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build())) {
+            if (!group.equals(ClaimValue.group(entry.value))) {
+                continue;
+            }
             final List<Object> parts = Keys.parse(entry.key, "ssss", true);
             final String incidentId = (String) parts.get(2);
             byDeploymentIds.add(incidentId);
-            final Long resolved = entry.value == null || entry.value.length == 0 ? null
-                    : java.nio.ByteBuffer.wrap(entry.value).getLong();
+            final Long resolved = ClaimValue.resolvedAt(entry.value);
             resolutions.merge(parts.get(3) + "\u0000" + incidentId, resolved == null ? Long.MAX_VALUE : resolved, Math::max);
         }
         final List<String> byDeployment = new ArrayList<>(byDeploymentIds);
 
         final Set<String> bySha = new TreeSet<>();
-        stores.scan(Keys.of(CAUSE_SHA).str(service).build(), key -> {
-            final List<Object> parts = Keys.parse(key, "sss", true);
-            final CommitNode node = commit((String) parts.get(1));
-            if (node != null && ref.equals(node.getFirstDeployment())) {
-                bySha.add((String) parts.get(2));
+        stores.scan(Keys.of(CAUSE_SHA).str(service).str(group).build(), key -> {
+            final List<Object> parts = Keys.parse(key, "ssss", true);
+            final CommitNode node = commit((String) parts.get(2));
+            if (node != null && ref.equals(label(node, group))) {
+                bySha.add((String) parts.get(3));
             }
         });
 
         final List<String> inWindow = new ArrayList<>();
-        final DeployRef next = successor(ref);
+        final DeployRef next = successor(group, ref);
         long last = finished + windowMs;
         if (next != null) {
             last = Math.min(last, next.getFinishedAt() - 1);
         }
         if (last >= finished) {
-            final Bytes from = Keys.of(UNCAUSED).str(service).num(finished).build();
-            final Bytes to = Keys.after(Keys.of(UNCAUSED).str(service).num(last).build());
+            final Bytes from = Keys.of(UNCAUSED).str(service).str(group).num(finished).build();
+            final Bytes to = Keys.after(Keys.of(UNCAUSED).str(service).str(group).num(last).build());
             for (final KeyValue<Bytes, byte[]> entry : stores.range(from, to)) {
-                inWindow.add((String) Keys.parse(entry.key, "sns", true).get(2));
+                inWindow.add((String) Keys.parse(entry.key, "ssns", true).get(3));
             }
         }
 
         final List<String> rollbacks = new ArrayList<>();
         stores.scan(Keys.of(ROLLBACKS).str(service).str(id).build(), key -> {
             final String rollbackId = (String) Keys.parse(key, "sss", true).get(2);
-            final DeployRef rollback = productionRef(stores.entity(DEPLOYMENT, service, rollbackId, DeploymentEvent.class));
-            if (rollback != null && compare(rollback, ref) > 0) {
+            final DeploymentEvent event = stores.entity(DEPLOYMENT, service, rollbackId, DeploymentEvent.class);
+            final DeployRef rollback = ref(event);
+            if (rollback != null && group.equals(group(event.getEnvironment())) && compare(rollback, ref) > 0) {
                 rollbacks.add(rollbackId);
             }
         });
@@ -729,8 +776,7 @@ public final class ServiceLedger {
                 .setSeverity(incident.getSeverity())
                 .setCauseDeploymentId(incident.getCauseDeploymentId())
                 .setCauseSha(incident.getCauseSha())
-                .setSincePreviousSeconds(config.isProduction(incident.getEnvironment())
-                        ? sincePreviousFailure(incident) : null)
+                .setSincePreviousSeconds(sincePreviousFailure(incident))
                 .setDetectSeconds(incident.getDetectedAt() == null ? null
                         : (incident.getDetectedAt().toEpochMilli() - incident.getOpenedAt().toEpochMilli()) / 1000)
                 .build();

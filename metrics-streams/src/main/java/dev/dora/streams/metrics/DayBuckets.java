@@ -3,6 +3,7 @@ package dev.dora.streams.metrics;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.DayBucket;
+import dev.dora.streams.MetricsConfig;
 import dev.dora.streams.ledger.Keys;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
@@ -10,7 +11,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The per-(service, UTC day) aggregates every window query merges. A fact moves a bucket by its contribution;
+ * The per-(service, environment group, UTC day) aggregates every window query merges. A fact moves a bucket by its contribution;
  * replacing a fact retracts the old contribution first, so late and corrected events converge exactly.
  */
 public final class DayBuckets {
@@ -20,13 +21,21 @@ public final class DayBuckets {
     public static final String UNSPECIFIED = "unspecified";
 
     private final KeyValueStore<Bytes, DayBucket> store;
+    private final UnaryOperator<String> groupOf;
 
-    public DayBuckets(final KeyValueStore<Bytes, DayBucket> store) {
+    /** @param groupOf the environment group of an environment name */
+    public DayBuckets(final KeyValueStore<Bytes, DayBucket> store, final UnaryOperator<String> groupOf) {
         this.store = store;
+        this.groupOf = groupOf;
     }
 
-    public static Bytes key(final String service, final long epochDay) {
-        return Keys.untagged().str(service).num(epochDay).build();
+    public static Bytes key(final String service, final String group, final long epochDay) {
+        return Keys.untagged().str(service).str(group).num(epochDay).build();
+    }
+
+    /** The epoch day of a key made by {@link #key}. */
+    public static long day(final Bytes key) {
+        return (Long) Keys.parse(key, "ssn", false).get(2);
     }
 
     public static long epochDay(final Instant instant) {
@@ -43,16 +52,16 @@ public final class DayBuckets {
     }
 
     public void replace(final String service, final IncidentFact old, final IncidentFact now) {
-        if (old != null && old.getProduction()) {
+        if (old != null) {
             applyIncident(service, old, -1);
         }
-        if (now != null && now.getProduction()) {
+        if (now != null) {
             applyIncident(service, now, 1);
         }
     }
 
     private void applyDeployment(final String service, final DeploymentFact fact, final int sign) {
-        update(service, epochDay(fact.getFinishedAt()), b -> {
+        update(service, groupOf.apply(fact.getEnvironment()), epochDay(fact.getFinishedAt()), b -> {
             b.setDeployments(b.getDeployments() + sign);
             b.setFailedDeployments(b.getFailedDeployments() + (fact.getFailed() ? sign : 0));
             b.setReworkDeployments(b.getReworkDeployments() + (fact.getRework() ? sign : 0));
@@ -70,16 +79,20 @@ public final class DayBuckets {
         });
     }
 
-    /** A commit of {@code service} committed at {@code committedAt} becomes (1) or stops being (-1) undelivered. */
+    /**
+     * A commit of {@code service} committed at {@code committedAt} becomes (1) or stops being (-1) undelivered to
+     * production; counted in the production group's buckets only.
+     */
     public void addUndeployedChange(final String service, final Instant committedAt, final int delta) {
-        update(service, epochDay(committedAt), b -> {
+        update(service, MetricsConfig.PRODUCTION, epochDay(committedAt), b -> {
             b.setUndeployedChanges(b.getUndeployedChanges() + delta);
             return b;
         });
     }
 
     private void applyIncident(final String service, final IncidentFact fact, final int sign) {
-        update(service, epochDay(fact.getOpenedAt()), b -> {
+        final String group = groupOf.apply(fact.getEnvironment());
+        update(service, group, epochDay(fact.getOpenedAt()), b -> {
             b.setIncidentsOpened(b.getIncidentsOpened() + sign);
             if (fact.getSincePreviousSeconds() != null) {
                 b.setFailureGapSamples(b.getFailureGapSamples() + sign);
@@ -99,7 +112,7 @@ public final class DayBuckets {
         if (fact.getResolvedAt() != null) {
             final var sample = Histograms.empty();
             sample.recordValue(fact.getRestoreSeconds());
-            update(service, epochDay(fact.getResolvedAt()), b -> {
+            update(service, group, epochDay(fact.getResolvedAt()), b -> {
                 b.setIncidentsResolved(b.getIncidentsResolved() + sign);
                 b.setRestoreHistogram(Histograms.combine(b.getRestoreHistogram(), Histograms.encode(sample), sign));
                 return b;
@@ -107,8 +120,9 @@ public final class DayBuckets {
         }
     }
 
-    private void update(final String service, final long day, final UnaryOperator<DayBucket> change) {
-        final Bytes key = key(service, day);
+    private void update(final String service, final String group, final long day,
+                        final UnaryOperator<DayBucket> change) {
+        final Bytes key = key(service, group, day);
         final DayBucket current = store.get(key);
         final DayBucket next = change.apply(current == null ? DayBucket.newBuilder().build() : DayBucket.newBuilder(current).build());
         if (isEmpty(next)) {

@@ -54,8 +54,18 @@ public final class MetricsQuery {
                 .toList();
     }
 
-    /** The metrics of {@code servicesInScope} over the days [fromDay, toDay) (epoch days, UTC). */
-    public WindowMetrics metrics(final List<String> servicesInScope, final long fromDay, final long toDay) {
+    /** Every environment group the named services' deployments and incidents have named. */
+    public java.util.SortedSet<String> environmentsOf(final List<String> names) {
+        final java.util.SortedSet<String> environments = new java.util.TreeSet<>();
+        for (final String name : names) {
+            service(name).ifPresent(info -> environments.addAll(info.getEnvironments()));
+        }
+        return environments;
+    }
+
+    /** The metrics of {@code servicesInScope} in environment {@code group} over the days [fromDay, toDay) (epoch days, UTC). */
+    public WindowMetrics metrics(final List<String> servicesInScope, final String group, final long fromDay,
+                                 final long toDay) {
         final Histogram leadTimes = Histograms.empty();
         final Histogram restores = Histograms.empty();
         final Histogram recoveries = Histograms.empty();
@@ -76,13 +86,13 @@ public final class MetricsQuery {
         long resolvedBeforeEnd = 0;
         for (final String service : servicesInScope) {
             try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
-                    DayBuckets.key(service, Long.MIN_VALUE), DayBuckets.key(service, toDay - 1))) {
+                    DayBuckets.key(service, group, Long.MIN_VALUE), DayBuckets.key(service, group, toDay - 1))) {
                 while (it.hasNext()) {
                     final KeyValue<Bytes, DayBucket> entry = it.next();
                     final DayBucket bucket = entry.value;
                     openedBeforeEnd += bucket.getIncidentsOpened();
                     resolvedBeforeEnd += bucket.getIncidentsResolved();
-                    final long day = (Long) dev.dora.streams.ledger.Keys.parse(entry.key, "sn", false).get(1);
+                    final long day = DayBuckets.day(entry.key);
                     if (day < fromDay) {
                         continue;
                     }
@@ -125,15 +135,16 @@ public final class MetricsQuery {
      * which at least one service in scope deployed to production: how habitually a scope deploys, which a burst
      * of deployments on one day does not inflate.
      */
-    public double deployDaysPerWeekMedian(final List<String> servicesInScope, final long fromDay, final long toDay) {
+    public double deployDaysPerWeekMedian(final List<String> servicesInScope, final String group, final long fromDay,
+                                          final long toDay) {
         final java.util.Set<Long> deployDays = new java.util.HashSet<>();
         for (final String service : servicesInScope) {
             try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
-                    DayBuckets.key(service, fromDay), DayBuckets.key(service, toDay - 1))) {
+                    DayBuckets.key(service, group, fromDay), DayBuckets.key(service, group, toDay - 1))) {
                 while (it.hasNext()) {
                     final KeyValue<Bytes, DayBucket> entry = it.next();
                     if (entry.value.getDeployments() > 0) {
-                        deployDays.add((Long) dev.dora.streams.ledger.Keys.parse(entry.key, "sn", false).get(1));
+                        deployDays.add(DayBuckets.day(entry.key));
                     }
                 }
             }

@@ -94,7 +94,7 @@ class MetricsPipelineBrokerTest {
             awaitIdle(pipeline);
             final MetricsQuery query = pipeline.query();
             final long day = DayBuckets.epochDay(T0);
-            assertEquals(1, query.metrics(List.of("dlq-shop"), day, day + 1).deployments(),
+            assertEquals(1, query.metrics(List.of("dlq-shop"), MetricsConfig.PRODUCTION, day, day + 1).deployments(),
                     "the good record after the bad ones was processed");
             final Map<String, String> reasons = deadLetterReasons();
             assertTrue(reasons.containsKey("garbage"), reasons.toString());
@@ -137,7 +137,7 @@ class MetricsPipelineBrokerTest {
             produce(kafka.bootstrapServers(), events);
             awaitIdle(pipeline);
             final MetricsQuery query = pipeline.query();
-            final MetricsQuery.WindowMetrics m = query.metrics(query.servicesIn("shop", null), from, from + 1);
+            final MetricsQuery.WindowMetrics m = query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1);
             assertEquals(2, m.deployments());
             assertEquals(1, m.failed());
             assertEquals(1, m.leadTimeSamples());
@@ -148,11 +148,11 @@ class MetricsPipelineBrokerTest {
         try (MetricsPipeline restarted = MetricsPipeline.start(config)) {
             awaitIdle(restarted);
             final MetricsQuery query = restarted.query();
-            assertEquals(2, query.metrics(query.servicesIn("shop", null), from, from + 1).deployments(),
+            assertEquals(2, query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1).deployments(),
                     "a restart on the same state keeps every metric");
             produce(kafka.bootstrapServers(), List.of(deploy("d3", "shop", "b", T0.plusSeconds(20_000))));
             awaitIdle(restarted);
-            assertEquals(3, restarted.query().metrics(List.of("shop"), from, from + 1).deployments());
+            assertEquals(3, restarted.query().metrics(List.of("shop"), MetricsConfig.PRODUCTION, from, from + 1).deployments());
             assertTrue(restarted.pendingRecords() >= 0);
         }
     }

@@ -48,11 +48,14 @@ public final class ReferenceModel {
     public static final String CAUSE_SHA = "cause_sha";
     public static final String TIME_WINDOW = "time_window";
     public static final String ROLLBACK = "rollback";
+    public static final String PRODUCTION = "production";
 
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
     private final Set<String> productionEnvironments;
     private final Duration incidentWindow;
+    /** The environment group this model computes: production, or one other environment's lower-case name. */
+    private final String environment;
     private final List<SpecificRecord> received = new ArrayList<>();
     /** Everything derived from {@link #received}; null when stale. */
     private Derived derived;
@@ -62,10 +65,24 @@ public final class ReferenceModel {
      * @param incidentWindow         how long after a deployment an incident without a cause is charged to it
      */
     public ReferenceModel(final Set<String> productionEnvironments, final Duration incidentWindow) {
+        this(productionEnvironments, incidentWindow, PRODUCTION);
+    }
+
+    private ReferenceModel(final Set<String> productionEnvironments, final Duration incidentWindow,
+                           final String environment) {
         this.productionEnvironments = productionEnvironments.stream()
                 .map(e -> e.toLowerCase(Locale.ROOT))
                 .collect(Collectors.toUnmodifiableSet());
         this.incidentWindow = Objects.requireNonNull(incidentWindow);
+        this.environment = environment;
+    }
+
+    /**
+     * The same events seen from another environment group: every rule applies unchanged with "production" read
+     * as that group, except changes never deployed, which count against production only.
+     */
+    public ReferenceModel inEnvironment(final String group) {
+        return new ReferenceModel(productionEnvironments, incidentWindow, group).load(received);
     }
 
     /** Production = {production, prod}; incident window 24 h. */
@@ -138,7 +155,7 @@ public final class ReferenceModel {
         long detectSum = 0;
         final Map<String, Long> bySeverity = new TreeMap<>();
         for (final IncidentEvent incident : d.incidents.values()) {
-            if (!scope.contains(incident.getService()) || !isProduction(incident.getEnvironment())) {
+            if (!scope.contains(incident.getService()) || !inGroup(incident.getEnvironment())) {
                 continue;
             }
             final boolean resolved = incident.getStatus() == IncidentStatus.resolved && incident.getResolvedAt() != null;
@@ -186,7 +203,7 @@ public final class ReferenceModel {
                 detectSamples == 0 ? null : (double) detectSum / detectSamples,
                 baselines,
                 unknownSha,
-                d.commits.entrySet().stream()
+                !PRODUCTION.equals(environment) ? 0 : d.commits.entrySet().stream()
                         .filter(e -> scope.contains(e.getKey().service()) && !d.delivered.contains(e.getKey())
                                 && inWindow(e.getValue().getCommittedAt(), from, to))
                         .count(),
@@ -197,7 +214,7 @@ public final class ReferenceModel {
     private Double meanTimeBetweenFailures(final Derived d, final Set<String> scope, final Instant from, final Instant to) {
         final Map<String, List<IncidentEvent>> byService = new HashMap<>();
         for (final IncidentEvent incident : d.incidents.values()) {
-            if (scope.contains(incident.getService()) && isProduction(incident.getEnvironment())) {
+            if (scope.contains(incident.getService()) && inGroup(incident.getEnvironment())) {
                 byService.computeIfAbsent(incident.getService(), s -> new ArrayList<>()).add(incident);
             }
         }
@@ -228,7 +245,12 @@ public final class ReferenceModel {
 
     /** Whether an environment name is in the production set (case-insensitive). */
     public boolean isProduction(final String environment) {
-        return environment != null && productionEnvironments.contains(environment.toLowerCase(Locale.ROOT));
+        return environment != null && productionEnvironments.contains(environment.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether an environment name belongs to the group this model computes. */
+    private boolean inGroup(final String name) {
+        return name != null && environment.equals(isProduction(name) ? PRODUCTION : name.trim().toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -316,7 +338,7 @@ public final class ReferenceModel {
         }
         final Map<String, List<IncidentEvent>> productionIncidentsByService = new HashMap<>();
         for (final IncidentEvent incident : d.incidents.values()) {
-            if (isProduction(incident.getEnvironment())) {
+            if (inGroup(incident.getEnvironment())) {
                 productionIncidentsByService.computeIfAbsent(incident.getService(), s -> new ArrayList<>()).add(incident);
             }
         }
@@ -482,7 +504,7 @@ public final class ReferenceModel {
     }
 
     private boolean isProductionDeployment(final DeploymentEvent deployment) {
-        return isProduction(deployment.getEnvironment())
+        return inGroup(deployment.getEnvironment())
                 && deployment.getStatus() == DeploymentStatus.success
                 // finishedAt is set with every terminal status; without it the deployment cannot be ordered
                 && deployment.getFinishedAt() != null;

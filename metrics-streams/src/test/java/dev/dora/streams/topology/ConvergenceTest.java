@@ -8,6 +8,7 @@ import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.facts.DeploymentFact;
+import dev.dora.streams.ledger.LedgerReader;
 import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
 import dev.dora.streams.model.DeploymentView;
 import dev.dora.streams.model.MetricsAnswer;
@@ -80,6 +81,9 @@ class ConvergenceTest {
         assertTrue(all.deployments() > 50 && all.failed() > 3 && all.leadTimeSamples() > 100 && all.incidents() > 3
                         && all.recoverySamples() > 3 && all.reworkDeployments() > 0,
                 "the generated history exercises every metric: " + all);
+        final MetricsAnswer staging = model.inEnvironment("staging").metrics(null, null, END.minus(Duration.ofDays(60)), END);
+        assertTrue(staging.deployments() > 50 && staging.leadTimeSamples() > 100 && staging.incidentsOpened() > 0,
+                "staging, its own environment group, has deployments and incidents too: " + staging);
         final List<List<SpecificRecord>> orders = List.of(events, shuffledWithDuplicates(events, seed),
                 lateBackfill(events));
         for (final List<SpecificRecord> order : orders) {
@@ -89,8 +93,15 @@ class ConvergenceTest {
         }
     }
 
+    /** Production and staging, each its own environment group, both match the model. */
     static void assertMatches(final ReferenceModel model, final PipelineDriver driver) {
         assertEquals(model.teams(), teams(driver), "service teams");
+        for (final String environment : List.of(ReferenceModel.PRODUCTION, "staging")) {
+            assertMatches(model.inEnvironment(environment), driver, environment);
+        }
+    }
+
+    private static void assertMatches(final ReferenceModel model, final PipelineDriver driver, final String environment) {
         final List<Instant[]> windows = List.of(
                 new Instant[] {END.minus(Duration.ofDays(60)), END},
                 new Instant[] {END.minus(Duration.ofDays(30)), END.minus(Duration.ofDays(7))},
@@ -105,8 +116,9 @@ class ConvergenceTest {
         for (final Instant[] window : windows) {
             for (final String[] scope : scopes) {
                 final MetricsAnswer expected = model.metrics(scope[0], scope[1], window[0], window[1]);
-                final WindowMetrics actual = driver.metrics(scope[0], scope[1], window[0], window[1]);
-                final String where = "service=" + scope[0] + " team=" + scope[1] + " " + window[0] + ".." + window[1];
+                final WindowMetrics actual = driver.metrics(scope[0], scope[1], environment, window[0], window[1]);
+                final String where = environment + " service=" + scope[0] + " team=" + scope[1] + " " + window[0] + ".."
+                        + window[1];
                 assertEquals(expected.deployments(), actual.deployments(), "deployments " + where);
                 assertEquals(expected.perDay(), actual.perDay(), 1e-12, "perDay " + where);
                 assertEquals(expected.leadTimeSamples(), actual.leadTimeSamples(), "lead-time samples " + where);
@@ -139,11 +151,21 @@ class ConvergenceTest {
                         "recovery p90 " + where);
             }
         }
-        final Map<String, DeploymentFact> facts = driver.deploymentFacts();
+        final Map<String, DeploymentFact> published = driver.deploymentFacts();
         final Map<String, DeploymentView> deployments = model.deployments();
-        assertEquals(deployments.keySet(), facts.keySet(), "production deployments with a published fact");
+        final boolean production = ReferenceModel.PRODUCTION.equals(environment);
+        if (production) {
+            assertEquals(deployments.keySet(), published.keySet(), "production deployments with a published fact");
+        }
+        final LedgerReader ledger = driver.ledger();
         deployments.forEach((id, view) -> {
-            final DeploymentFact fact = facts.get(id);
+            final DeploymentFact fact = ledger.deployment(view.service(), id).orElseThrow(() -> new AssertionError(
+                    "no fact of " + environment + " deployment " + id));
+            if (production) {
+                assertEquals(fact, published.get(id), "the published fact of " + id + " is the stored one");
+            } else {
+                assertTrue(!published.containsKey(id), "a " + environment + " fact is not published: " + id);
+            }
             assertEquals(view.service(), fact.getService(), id);
             assertEquals(view.baseline(), fact.getBaseline(), "baseline of " + id);
             assertEquals(view.deployedChanges().size(), fact.getDeployedChanges(), "deployed changes of " + id);

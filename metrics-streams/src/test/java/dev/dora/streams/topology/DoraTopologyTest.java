@@ -1,5 +1,7 @@
 package dev.dora.streams.topology;
 
+import dev.dora.streams.MetricsConfig;
+
 import static dev.dora.streams.topology.PipelineDriver.commit;
 import static dev.dora.streams.topology.PipelineDriver.deploy;
 import static dev.dora.streams.topology.PipelineDriver.deployment;
@@ -227,7 +229,7 @@ class DoraTopologyTest {
         }
         try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
             final long from = dev.dora.streams.metrics.DayBuckets.epochDay(monday);
-            assertEquals(3.0, driver.query().deployDaysPerWeekMedian(List.of("shop"), from, from + 21),
+            assertEquals(3.0, driver.query().deployDaysPerWeekMedian(List.of("shop"), MetricsConfig.PRODUCTION, from, from + 21),
                     "weeks with 5, 1 and 3 deploy days; two deployments a day count once");
         }
     }

@@ -8,6 +8,7 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.schema.Topics;
 import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.ledger.LedgerReader;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.metrics.MetricsQuery;
@@ -83,13 +84,24 @@ public final class PipelineDriver implements AutoCloseable {
         return this;
     }
 
+    public LedgerReader ledger() {
+        return new LedgerReader(driver.getKeyValueStore(StoreNames.LEDGER_ENTITIES),
+                driver.getKeyValueStore(StoreNames.LEDGER_INDEXES));
+    }
+
     public MetricsQuery query() {
         return new MetricsQuery(driver.getKeyValueStore(StoreNames.DAY_BUCKETS), driver.getKeyValueStore(StoreNames.SERVICES));
     }
 
     public MetricsQuery.WindowMetrics metrics(final String service, final String team, final Instant from, final Instant to) {
+        return metrics(service, team, MetricsConfig.PRODUCTION, from, to);
+    }
+
+    public MetricsQuery.WindowMetrics metrics(final String service, final String team, final String environment,
+                                              final Instant from, final Instant to) {
         final MetricsQuery query = query();
-        return query.metrics(query.servicesIn(service, team), DayBuckets.epochDay(from), DayBuckets.epochDay(to));
+        return query.metrics(query.servicesIn(service, team), environment, DayBuckets.epochDay(from),
+                DayBuckets.epochDay(to));
     }
 
     /** The latest value published on dora.facts.deployments for each deployment id (absent after a tombstone). */
