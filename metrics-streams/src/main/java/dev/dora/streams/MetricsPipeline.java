@@ -64,8 +64,10 @@ public final class MetricsPipeline implements AutoCloseable {
         final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         try {
             TopicAdmin.ensureTopics(admin, config.partitions(), config.replicationFactor());
-            TopicAdmin.ensureTopic(admin, new Topic<>(DoraTopology.causeClaimsTopic(config), null, null,
-                    Map.of("retention.ms", "-1")), config.partitions(), config.replicationFactor());
+            for (final String loop : DoraTopology.loopTopics(config)) {
+                TopicAdmin.ensureTopic(admin, new Topic<>(loop, null, null, Map.of("retention.ms", "-1")),
+                        config.partitions(), config.replicationFactor());
+            }
         } catch (final RuntimeException | InterruptedException e) {
             admin.close();
             throw e;
@@ -156,7 +158,7 @@ public final class MetricsPipeline implements AutoCloseable {
             final List<String> topics = new ArrayList<>();
             Topics.EVENT_TOPICS.stream().map(Topic::name).forEach(topics::add);
             topics.add(config.streamsApplicationId() + "-" + DoraTopology.LEDGER_REPARTITION + "-repartition");
-            topics.add(DoraTopology.causeClaimsTopic(config));
+            topics.addAll(DoraTopology.loopTopics(config));
             final Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             final Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();

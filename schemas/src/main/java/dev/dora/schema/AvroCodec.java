@@ -5,6 +5,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.state.Attribution;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
 import dev.dora.state.DayBucket;
@@ -50,7 +51,7 @@ public final class AvroCodec {
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
             ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class,
             DeploymentFact.class, IncidentFact.class,
-            CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class, EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
+            Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class, EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
 
     private static final String HISTORY_DIR = "dora-schema-history";
     private static final AvroCodec INSTANCE = new AvroCodec();

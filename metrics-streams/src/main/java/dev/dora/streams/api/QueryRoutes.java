@@ -223,6 +223,7 @@ public final class QueryRoutes {
         target.putObject("dataQuality")
                 .put("baselineDeployments", m.baselineDeployments())
                 .put("deploymentsWithUnknownSha", m.unknownShaDeployments())
+                .put("incidentsNotAttributed", m.unattributedIncidents())
                 // delivery is counted against production only: a commit not yet in staging is not a data problem
                 .put("changesNeverDeployed", MetricsConfig.PRODUCTION.equals(environment) ? m.undeployedChanges() : null);
     }

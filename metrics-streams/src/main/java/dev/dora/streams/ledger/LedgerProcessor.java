@@ -5,6 +5,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.state.Attribution;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.EntityRemoval;
@@ -23,7 +24,7 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * Feeds a service's events, keyed by service, into its {@link ServiceLedger} and forwards the facts that
  * changed: a {@link DeploymentFact} or {@link IncidentFact}, or an {@link EntityRemoval} standing for a
- * tombstone of that fact.
+ * tombstone of that fact, and the {@link CauseClaim}s and {@link Attribution}s other ledgers need.
  */
 public final class LedgerProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -52,6 +53,12 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
             @Override
             public void claim(final CauseClaim claim) {
                 context.forward(new Record<>(claim.getDeploymentId(), claim, context.currentSystemTimeMs()));
+            }
+
+            @Override
+            public void attribution(final Attribution attribution) {
+                context.forward(new Record<>(attribution.getIncidentService(), attribution,
+                        context.currentSystemTimeMs()));
             }
 
             @Override
@@ -86,6 +93,9 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
             }
         } else if (value instanceof CauseClaim claim) {
             ledger.applyClaim(service, claim);
+        } else if (value instanceof Attribution attribution) {
+            requireOwner(service, attribution.getIncidentService());
+            ledger.applyAttribution(service, attribution);
         } else if (value instanceof TeamObservation observation) {
             ledger.observe(observation.getService(), observation.getTeam(),
                     Instant.ofEpochMilli(observation.getOccurredAt()));

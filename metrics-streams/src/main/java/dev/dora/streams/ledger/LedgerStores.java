@@ -43,6 +43,10 @@ final class LedgerStores {
     static final byte ROLLBACKS = 'r';
     /** (service, group, openedAt, incident id): every incident, in the order failures are counted between. */
     static final byte INCIDENT_TIMELINE = 'o';
+    /** (service, deployment id, incident service, incident id): the incidents a deployment was last known to be charged with. */
+    static final byte CHARGED = 'a';
+    /** (service, incident id, deployment service, deployment id): the deployments charged with each incident. */
+    static final byte ATTRIBUTED = 'b';
 
     private static final byte[] PRESENT = new byte[0];
     private static final BytesSerializer PREFIX_SERIALIZER = new BytesSerializer();

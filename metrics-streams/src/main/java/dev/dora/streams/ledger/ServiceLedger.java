@@ -1,6 +1,8 @@
 package dev.dora.streams.ledger;
 
+import static dev.dora.streams.ledger.LedgerStores.ATTRIBUTED;
 import static dev.dora.streams.ledger.LedgerStores.BY_SHA;
+import static dev.dora.streams.ledger.LedgerStores.CHARGED;
 import static dev.dora.streams.ledger.LedgerStores.CAUSE_DEPLOYMENT;
 import static dev.dora.streams.ledger.LedgerStores.CAUSE_SHA;
 import static dev.dora.streams.ledger.LedgerStores.CHILDREN;
@@ -23,6 +25,7 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
 import dev.dora.facts.IncidentFact;
+import dev.dora.state.Attribution;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
 import dev.dora.state.DayBucket;
@@ -77,6 +80,9 @@ public final class ServiceLedger {
 
         /** A claim for the ledger of the named deployment's service, wherever that is. */
         void claim(CauseClaim claim);
+
+        /** An attribution for the ledger of another service's incident. */
+        void attribution(Attribution attribution);
     }
 
     private final MetricsConfig config;
@@ -93,6 +99,7 @@ public final class ServiceLedger {
     /** Deployments new to this service: publish their state even when it is "no fact", in case they moved here. */
     private final Set<String> arrived = new LinkedHashSet<>();
     private final List<CauseClaim> claims = new ArrayList<>();
+    private final List<Attribution> attributions = new ArrayList<>();
 
     public ServiceLedger(final MetricsConfig config, final KeyValueStore<Bytes, SpecificRecord> entities,
                          final KeyValueStore<Bytes, byte[]> indexes, final KeyValueStore<Bytes, DayBucket> buckets,
@@ -223,6 +230,15 @@ public final class ServiceLedger {
             stores.unlink(key);
         }
         dirtyDeployments.add(claim.getDeploymentId());
+    }
+
+    /** A deployment, of this or another service, is (or stops being) charged with one of this service's incidents. */
+    public void applyAttribution(final String owner, final Attribution attribution) {
+        begin(owner);
+        setLink(Keys.of(ATTRIBUTED).str(service).str(attribution.getIncidentId())
+                .str(attribution.getDeploymentService()).str(attribution.getDeploymentId()).build(),
+                attribution.getPresent());
+        dirtyIncidents.add(attribution.getIncidentId());
     }
 
     private void replaceDeployment(final String id, final DeploymentEvent now) {
@@ -605,11 +621,13 @@ public final class ServiceLedger {
                     stores.putEntity(DEPLOYMENT_FACT, service, id, now);
                     buckets.replace(service, old, now);
                 }
+                charge(id, now);
                 final DeploymentFact published = published(now);
                 if (!detached.contains(id) && (!Objects.equals(published(old), published) || arrived.contains(id))) {
                     sink.deployment(id, published);
                 }
             }
+            attributions.forEach(sink::attribution);
             for (final String id : dirtyIncidents) {
                 final IncidentFact old = stores.entity(INCIDENT_FACT, service, id, IncidentFact.class);
                 final IncidentFact now = incidentFact(id);
@@ -627,7 +645,53 @@ public final class ServiceLedger {
             detached.clear();
             arrived.clear();
             claims.clear();
+            attributions.clear();
             service = null;
+        }
+    }
+
+    /**
+     * Tells the incidents' ledgers which incidents deployment {@code id} is now charged with, by difference with
+     * what they were last told: this service's own incidents directly, other services' through the sink.
+     */
+    private void charge(final String id, final DeploymentFact fact) {
+        final Set<List<String>> now = new java.util.HashSet<>();
+        if (fact != null) {
+            for (final KeyValue<Bytes, byte[]> entry : stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build())) {
+                if (group(fact.getEnvironment()).equals(ClaimValue.group(entry.value))) {
+                    final List<Object> parts = Keys.parse(entry.key, "ssss", true);
+                    now.add(List.of((String) parts.get(3), (String) parts.get(2)));
+                }
+            }
+            fact.getCauseShaIncidents().forEach(incident -> now.add(List.of(service, incident)));
+            fact.getTimeWindowIncidents().forEach(incident -> now.add(List.of(service, incident)));
+        }
+        final Set<List<String>> before = new java.util.HashSet<>();
+        stores.scan(Keys.of(CHARGED).str(service).str(id).build(), key -> {
+            final List<Object> parts = Keys.parse(key, "ssss", true);
+            before.add(List.of((String) parts.get(2), (String) parts.get(3)));
+        });
+        for (final List<String> incident : before) {
+            if (!now.contains(incident)) {
+                stores.unlink(Keys.of(CHARGED).str(service).str(id).str(incident.get(0)).str(incident.get(1)).build());
+                attribute(incident.get(0), incident.get(1), id, false);
+            }
+        }
+        for (final List<String> incident : now) {
+            if (!before.contains(incident)) {
+                stores.link(Keys.of(CHARGED).str(service).str(id).str(incident.get(0)).str(incident.get(1)).build());
+                attribute(incident.get(0), incident.get(1), id, true);
+            }
+        }
+    }
+
+    private void attribute(final String incidentService, final String incidentId, final String deploymentId,
+                           final boolean present) {
+        if (incidentService.equals(service)) {
+            setLink(Keys.of(ATTRIBUTED).str(service).str(incidentId).str(service).str(deploymentId).build(), present);
+            dirtyIncidents.add(incidentId);
+        } else {
+            attributions.add(new Attribution(incidentId, incidentService, deploymentId, service, present));
         }
     }
 
@@ -751,6 +815,13 @@ public final class ServiceLedger {
                 .build();
     }
 
+    private List<String> attributedDeployments(final String incidentId) {
+        final Set<String> deployments = new TreeSet<>();
+        stores.scan(Keys.of(ATTRIBUTED).str(service).str(incidentId).build(),
+                key -> deployments.add((String) Keys.parse(key, "ssss", true).get(3)));
+        return new ArrayList<>(deployments);
+    }
+
     /** When a local incident was resolved, or Long.MAX_VALUE while it is open. */
     private long localResolution(final String incidentId) {
         final Long resolved = resolvedAt(stores.entity(INCIDENT, service, incidentId, IncidentEvent.class));
@@ -777,6 +848,7 @@ public final class ServiceLedger {
                 .setCauseDeploymentId(incident.getCauseDeploymentId())
                 .setCauseSha(incident.getCauseSha())
                 .setSincePreviousSeconds(sincePreviousFailure(incident))
+                .setAttributedDeployments(attributedDeployments(id))
                 .setDetectSeconds(incident.getDetectedAt() == null ? null
                         : (incident.getDetectedAt().toEpochMilli() - incident.getOpenedAt().toEpochMilli()) / 1000)
                 .build();

@@ -94,6 +94,9 @@ public final class DayBuckets {
         final String group = groupOf.apply(fact.getEnvironment());
         update(service, group, epochDay(fact.getOpenedAt()), b -> {
             b.setIncidentsOpened(b.getIncidentsOpened() + sign);
+            if (fact.getAttributedDeployments().isEmpty()) {
+                b.setUnattributedIncidents(b.getUnattributedIncidents() + sign);
+            }
             if (fact.getSincePreviousSeconds() != null) {
                 b.setFailureGapSamples(b.getFailureGapSamples() + sign);
                 b.setFailureGapSecondsSum(b.getFailureGapSecondsSum() + sign * fact.getSincePreviousSeconds());
@@ -136,6 +139,6 @@ public final class DayBuckets {
         return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
                 && b.getRecoverySamples() == 0 && b.getDetectSamples() == 0 && b.getIncidentsBySeverity().isEmpty()
                 && b.getUndeployedChanges() == 0 && b.getFailureGapSamples() == 0
-                && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0;
+                && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0 && b.getUnattributedIncidents() == 0;
     }
 }

@@ -80,6 +80,7 @@ public final class MetricsQuery {
         long baselines = 0;
         long unknownSha = 0;
         long undeployed = 0;
+        long unattributed = 0;
         long gapSamples = 0;
         long gapSum = 0;
         long openedBeforeEnd = 0;
@@ -105,6 +106,7 @@ public final class MetricsQuery {
                     baselines += bucket.getBaselineDeployments();
                     unknownSha += bucket.getUnknownShaDeployments();
                     undeployed += bucket.getUndeployedChanges();
+                    unattributed += bucket.getUnattributedIncidents();
                     gapSamples += bucket.getFailureGapSamples();
                     gapSum += bucket.getFailureGapSecondsSum();
                     bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
@@ -127,7 +129,7 @@ public final class MetricsQuery {
                 opened, java.util.Map.copyOf(bySeverity), detectSamples,
                 detectSamples == 0 ? null : (double) detectSum / detectSamples,
                 baselines, unknownSha, undeployed,
-                gapSamples, gapSamples == 0 ? null : (double) gapSum / gapSamples);
+                gapSamples, gapSamples == 0 ? null : (double) gapSum / gapSamples, unattributed);
     }
 
     /**
@@ -170,6 +172,7 @@ public final class MetricsQuery {
                                 long incidentsOpened, java.util.Map<String, Long> incidentsBySeverity,
                                 long detectSamples, Double meanTimeToDetectSeconds,
                                 long baselineDeployments, long unknownShaDeployments, long undeployedChanges,
-                                long failureGapSamples, Double meanTimeBetweenFailuresSeconds) {
+                                long failureGapSamples, Double meanTimeBetweenFailuresSeconds,
+                                long unattributedIncidents) {
     }
 }

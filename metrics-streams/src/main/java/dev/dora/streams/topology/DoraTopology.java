@@ -4,6 +4,7 @@ import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.schema.AvroSerdes;
 import dev.dora.schema.Topics;
+import dev.dora.state.Attribution;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.EntityType;
@@ -30,8 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * dora.events.deployments, cause-claims ─ resolve-deployments ─┐
  * dora.events.incidents ─── resolve-incidents ───┴─ ledger-entities (repartition, by service) ─┐
- * dora.events.changes (by service) ──────────────────────────────────────────────────────────────┴─ ledger
- *     ledger ─ dora.facts.deployments, dora.facts.incidents, cause-claims (by deployment id)
+ * dora.events.changes, attributions (by service) ─────────────────────────────────────────────┴─ ledger
+ *     ledger ─ dora.facts.deployments, dora.facts.incidents, cause-claims (by deployment id),
+ *              attributions (by incident service, read back with the changes)
  * </pre>
  * The ledger keeps each service's entities, the day buckets and the services in state stores that the query
  * API reads.
@@ -89,7 +91,8 @@ public final class DoraTopology {
                         .withNumberOfPartitions(config.partitions()));
 
         final KStream<String, SpecificRecord> changes = builder
-                .stream(Topics.CHANGES.name(), Consumed.with(Serdes.String(), anyRecord).withName("change-events"));
+                .stream(List.of(Topics.CHANGES.name(), attributionsTopic(config)),
+                        Consumed.with(Serdes.String(), anyRecord).withName("change-events-and-attributions"));
 
         final KStream<String, SpecificRecord> facts = changes
                 .merge(entitiesByService, Named.as("ledger-input"))
@@ -109,6 +112,9 @@ public final class DoraTopology {
                 .branch((id, fact) -> fact instanceof CauseClaim, Branched.withConsumer(s -> s
                         .to(claimsTopic, Produced.with(Serdes.String(), anyRecord).withName("cause-claims-sink")),
                         "cause-claims"))
+                .branch((id, fact) -> fact instanceof Attribution, Branched.withConsumer(s -> s
+                        .to(attributionsTopic(config), Produced.with(Serdes.String(), anyRecord)
+                                .withName("attributions-sink")), "attributions"))
                 .noDefaultBranch();
         return builder.build();
     }
@@ -120,5 +126,18 @@ public final class DoraTopology {
      */
     public static String causeClaimsTopic(final MetricsConfig config) {
         return config.streamsApplicationId() + "-cause-claims";
+    }
+
+    /**
+     * The topic carrying {@link Attribution}s from deployments' ledgers back to the ledgers of incidents of other
+     * services, keyed by the incident's service like the change events it is read with, and created likewise.
+     */
+    public static String attributionsTopic(final MetricsConfig config) {
+        return config.streamsApplicationId() + "-attributions";
+    }
+
+    /** The internal topics that close loops, which the pipeline creates before it starts. */
+    public static List<String> loopTopics(final MetricsConfig config) {
+        return List.of(causeClaimsTopic(config), attributionsTopic(config));
     }
 }

@@ -35,6 +35,7 @@ import java.util.List;
  * @param undeployedChanges     known commits committed in the window that no production deployment delivered
  * @param meanTimeBetweenFailuresSeconds mean, over the production incidents opened in the window, of the whole
  *                              seconds since their service's previous production incident opened
+ * @param unattributedIncidents the production incidents opened in the window that no deployment is charged with
  */
 public record MetricsAnswer(
         long deployments,
@@ -61,7 +62,8 @@ public record MetricsAnswer(
         long baselineDeployments,
         long unknownShaDeployments,
         long undeployedChanges,
-        Double meanTimeBetweenFailuresSeconds) {
+        Double meanTimeBetweenFailuresSeconds,
+        long unattributedIncidents) {
 
     public MetricsAnswer {
         leadTimeSampleValues = List.copyOf(leadTimeSampleValues);

@@ -153,6 +153,7 @@ public final class ReferenceModel {
         long opened = 0;
         long detectSamples = 0;
         long detectSum = 0;
+        long unattributed = 0;
         final Map<String, Long> bySeverity = new TreeMap<>();
         for (final IncidentEvent incident : d.incidents.values()) {
             if (!scope.contains(incident.getService()) || !inGroup(incident.getEnvironment())) {
@@ -168,6 +169,9 @@ public final class ReferenceModel {
             }
             if (inWindow(incident.getOpenedAt(), from, to)) {
                 opened++;
+                if (!d.attributed.contains(incident.getId())) {
+                    unattributed++;
+                }
                 bySeverity.merge(incident.getSeverity() == null ? "unspecified" : incident.getSeverity().name(), 1L, Long::sum);
                 if (incident.getDetectedAt() != null) {
                     detectSamples++;
@@ -207,7 +211,8 @@ public final class ReferenceModel {
                         .filter(e -> scope.contains(e.getKey().service()) && !d.delivered.contains(e.getKey())
                                 && inWindow(e.getValue().getCommittedAt(), from, to))
                         .count(),
-                meanTimeBetweenFailures(d, scope, from, to));
+                meanTimeBetweenFailures(d, scope, from, to),
+                unattributed);
     }
 
     /** Per service, the gaps between consecutive production incidents (by openedAt, then id) ending in the window. */
@@ -241,6 +246,11 @@ public final class ReferenceModel {
     /** Every production deployment, by id. */
     public Map<String, DeploymentView> deployments() {
         return Collections.unmodifiableMap(derived().views);
+    }
+
+    /** The ids of the incidents some deployment of the group is charged with. */
+    public Set<String> attributedIncidents() {
+        return Collections.unmodifiableSet(derived().attributed);
     }
 
     /** Whether an environment name is in the production set (case-insensitive). */
@@ -295,6 +305,8 @@ public final class ReferenceModel {
         final Map<String, DeploymentEvent> deployments = new HashMap<>();
         final Map<ChangeKey, ChangeEvent> commits = new HashMap<>();
         final Set<ChangeKey> delivered = new HashSet<>();
+        /** Incidents charged to at least one deployment of the group. */
+        final Set<String> attributed = new HashSet<>();
     }
 
     private Derived derive() {
@@ -380,8 +392,10 @@ public final class ReferenceModel {
                     Collections.sort(samples);
                 }
                 final String rule = failureRule(deployment, fresh, ordered, incidents, allProductionIncidents);
-                final Long recovery = rule == null ? null
-                        : recoverySeconds(deployment, fresh, ordered, incidents, allProductionIncidents);
+                final List<IncidentEvent> charged = chargedIncidents(deployment, fresh, ordered, incidents,
+                        allProductionIncidents);
+                charged.forEach(incident -> d.attributed.add(incident.getId()));
+                final Long recovery = rule == null ? null : recoverySeconds(deployment, charged, ordered);
                 d.views.put(deployment.getId(), new DeploymentView(deployment.getId(), service,
                         deployment.getFinishedAt(), deployment.getSha(), baseline, fresh, samples, rule != null, rule, recovery));
             }
@@ -425,14 +439,11 @@ public final class ReferenceModel {
         return null;
     }
 
-    /**
-     * Failed deployment recovery time of a failed change D: to the resolution of the last production incident
-     * charged to it by any of the rules a-c (null while one is open), or, when none is but D was rolled back, to
-     * the next production deployment of its service; whole seconds, null when negative or not recovered.
-     */
-    private Long recoverySeconds(final DeploymentEvent d, final Set<String> deployedChanges,
-                                 final List<DeploymentEvent> orderedProduction, final List<IncidentEvent> incidents,
-                                 final List<IncidentEvent> allProductionIncidents) {
+    /** The incidents charged to deployment D by any of the rules a-c. */
+    private List<IncidentEvent> chargedIncidents(final DeploymentEvent d, final Set<String> deployedChanges,
+                                                 final List<DeploymentEvent> orderedProduction,
+                                                 final List<IncidentEvent> incidents,
+                                                 final List<IncidentEvent> allProductionIncidents) {
         final List<IncidentEvent> charged = new ArrayList<>();
         for (final IncidentEvent incident : allProductionIncidents) {
             if (d.getId().equals(incident.getCauseDeploymentId())) {
@@ -451,6 +462,16 @@ public final class ReferenceModel {
                 }
             }
         }
+        return charged;
+    }
+
+    /**
+     * Failed deployment recovery time of a failed change D: to the resolution of the last production incident
+     * charged to it by any of the rules a-c (null while one is open), or, when none is but D was rolled back, to
+     * the next production deployment of its service; whole seconds, null when negative or not recovered.
+     */
+    private static Long recoverySeconds(final DeploymentEvent d, final List<IncidentEvent> charged,
+                                        final List<DeploymentEvent> orderedProduction) {
         Instant recovered = null;
         if (!charged.isEmpty()) {
             for (final IncidentEvent incident : charged) {

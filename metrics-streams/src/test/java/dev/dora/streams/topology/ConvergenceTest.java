@@ -79,11 +79,14 @@ class ConvergenceTest {
         final ReferenceModel model = ReferenceModel.defaults().load(events);
         final MetricsAnswer all = model.metrics(null, null, END.minus(Duration.ofDays(60)), END);
         assertTrue(all.deployments() > 50 && all.failed() > 3 && all.leadTimeSamples() > 100 && all.incidents() > 3
-                        && all.recoverySamples() > 3 && all.reworkDeployments() > 0,
-                "the generated history exercises every metric: " + all);
+                        && all.recoverySamples() > 3 && all.reworkDeployments() > 0
+                        && all.unattributedIncidents() < all.incidentsOpened(),
+                "the generated history exercises every metric: " + all.deployments() + " deployments, " + all.failed()
+                        + " failed, " + all.incidents() + " incidents resolved, " + all.recoverySamples()
+                        + " recoveries, " + all.reworkDeployments() + " rework");
         final MetricsAnswer staging = model.inEnvironment("staging").metrics(null, null, END.minus(Duration.ofDays(60)), END);
         assertTrue(staging.deployments() > 50 && staging.leadTimeSamples() > 100 && staging.incidentsOpened() > 0,
-                "staging, its own environment group, has deployments and incidents too: " + staging);
+                "staging, its own environment group, has deployments and incidents too");
         final List<List<SpecificRecord>> orders = List.of(events, shuffledWithDuplicates(events, seed),
                 lateBackfill(events));
         for (final List<SpecificRecord> order : orders) {
@@ -143,6 +146,7 @@ class ConvergenceTest {
                 assertEquals(expected.baselineDeployments(), actual.baselineDeployments(), "baselines " + where);
                 assertEquals(expected.unknownShaDeployments(), actual.unknownShaDeployments(), "unknown sha " + where);
                 assertEquals(expected.undeployedChanges(), actual.undeployedChanges(), "undeployed " + where);
+                assertEquals(expected.unattributedIncidents(), actual.unattributedIncidents(), "unattributed " + where);
                 assertEquals(expected.meanTimeBetweenFailuresSeconds(), actual.meanTimeBetweenFailuresSeconds(),
                         "MTBF " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryMedianSeconds(), actual.recoveryMedianSeconds()),
