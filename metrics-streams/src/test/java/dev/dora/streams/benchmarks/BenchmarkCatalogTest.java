@@ -101,9 +101,12 @@ class BenchmarkCatalogTest {
             new Boundary("dora-2019", "changeFailureRate", 0.46, LOW, LOW, LOW),
             new Boundary("dora-2019", "changeFailureRate", 0.60, LOW, LOW, LOW),
             new Boundary("dora-2021", "changeFailureRate", 0.15, ELITE, ELITE, HIGH), // (15%, 16%) gap -> high
+            new Boundary("dora-2021", "changeFailureRate", 0.16, HIGH, HIGH, HIGH),   // lower end of 16-30%
             new Boundary("dora-2021", "changeFailureRate", 0.30, HIGH, HIGH, LOW),    // high/medium/low all 16-30%
             new Boundary("dora-2022", "changeFailureRate", 0.15, HIGH, HIGH, MEDIUM),
+            new Boundary("dora-2022", "changeFailureRate", 0.16, MEDIUM, MEDIUM, MEDIUM), // (15%, 16%) gap -> medium
             new Boundary("dora-2022", "changeFailureRate", 0.30, MEDIUM, MEDIUM, LOW), // (30%, 46%) gap -> low
+            new Boundary("dora-2022", "changeFailureRate", 0.46, LOW, LOW, LOW),      // lower end of 46-60%
             new Boundary("dora-2022", "changeFailureRate", 0.60, LOW, LOW, LOW),
             new Boundary("dora-2023", "changeFailureRate", 0.05, ELITE, ELITE, HIGH),
             new Boundary("dora-2023", "changeFailureRate", 0.10, HIGH, HIGH, MEDIUM),
@@ -335,6 +338,111 @@ class BenchmarkCatalogTest {
         assertEquals(List.of("Less than one hour", "Less than one day", "Less than one day",
                 "Between one week and one month"), c.stream().map(x -> x.timeToRestore().text()).toList());
         assertEquals("Failed deployment recovery time", CATALOG.get("dora-2024").recoveryMetric());
+    }
+
+    // ---------------------------------------------------------------- the published tables, written out
+
+    private static Benchmark.Cluster cluster(final String tier, final Benchmark.FrequencyRef frequency,
+                                             final Benchmark.TimeBand lead, final Benchmark.RateBand rate,
+                                             final Benchmark.TimeBand restore) {
+        return new Benchmark.Cluster(tier, frequency, lead, rate, restore);
+    }
+
+    private static Benchmark.FrequencyRef df(final String text, final String band) {
+        return new Benchmark.FrequencyRef(text, band);
+    }
+
+    private static Benchmark.TimeBand time(final String text, final Long lower, final Long upper) {
+        return new Benchmark.TimeBand(text, lower, upper);
+    }
+
+    private static Benchmark.RateBand rate(final String text, final Double lower, final Double upper) {
+        return new Benchmark.RateBand(text, lower, upper);
+    }
+
+    private static final String ON_DEMAND = "on-demand";
+    private static final String DAILY_WEEKLY = "daily-to-weekly";
+    private static final String WEEKLY_MONTHLY = "weekly-to-monthly";
+    private static final String MONTHLY_SIX = "monthly-to-six-monthly";
+    private static final String BELOW_SIX = "less-than-six-monthly";
+
+    /**
+     * Every report's table as published (text) with the bounds we derive from it, written out by hand from the
+     * sources listed in docs/BENCHMARKS-DORA.md; the resource must hold exactly these clusters, best first.
+     */
+    private static final List<Object[]> PUBLISHED = List.of(
+            new Object[] {"dora-2019", "Time to restore service", List.of(
+                    cluster("elite", df("On-demand (multiple deploys per day)", ON_DEMAND),
+                            time("Less than one day", 0L, DAY), rate("0-15%", 0.0, 0.15),
+                            time("Less than one hour", 0L, HOUR)),
+                    cluster("high", df("Between once per day and once per week", DAILY_WEEKLY),
+                            time("Between one day and one week", DAY, WEEK), rate("0-15%", 0.0, 0.15),
+                            time("Less than one day", 0L, DAY)),
+                    cluster("medium", df("Between once per week and once per month", WEEKLY_MONTHLY),
+                            time("Between one week and one month", WEEK, MONTH), rate("0-15%", 0.0, 0.15),
+                            time("Less than one day", 0L, DAY)),
+                    cluster("low", df("Between once per month and once every six months", MONTHLY_SIX),
+                            time("Between one month and six months", MONTH, SIX_MONTHS), rate("46-60%", 0.46, 0.60),
+                            time("Between one week and one month", WEEK, MONTH)))},
+            new Object[] {"dora-2021", "Time to restore service", List.of(
+                    cluster("elite", df("On-demand (multiple deploys per day)", ON_DEMAND),
+                            time("Less than one hour", 0L, HOUR), rate("0%-15%", 0.0, 0.15),
+                            time("Less than one hour", 0L, HOUR)),
+                    cluster("high", df("Between once per week and once per month", WEEKLY_MONTHLY),
+                            time("Between one day and one week", DAY, WEEK), rate("16%-30%", 0.16, 0.30),
+                            time("Less than one day", 0L, DAY)),
+                    cluster("medium", df("Between once per month and once every 6 months", MONTHLY_SIX),
+                            time("Between one month and six months", MONTH, SIX_MONTHS), rate("16%-30%", 0.16, 0.30),
+                            time("Between one day and one week", DAY, WEEK)),
+                    cluster("low", df("Fewer than once per six months", BELOW_SIX),
+                            time("More than six months", SIX_MONTHS, null), rate("16%-30%", 0.16, 0.30),
+                            time("More than six months", SIX_MONTHS, null)))},
+            new Object[] {"dora-2022", "Time to restore service", List.of(
+                    cluster("high", df("On-demand (multiple deploys per day)", ON_DEMAND),
+                            time("Between one day and one week", DAY, WEEK), rate("0%-15%", 0.0, 0.15),
+                            time("Less than one day", 0L, DAY)),
+                    cluster("medium", df("Between once per week and once per month", WEEKLY_MONTHLY),
+                            time("Between one week and one month", WEEK, MONTH), rate("16%-30%", 0.16, 0.30),
+                            time("Between one day and one week", DAY, WEEK)),
+                    cluster("low", df("Between once per month and once every six months", MONTHLY_SIX),
+                            time("Between one month and six months", MONTH, SIX_MONTHS), rate("46%-60%", 0.46, 0.60),
+                            time("Between one week and one month", WEEK, MONTH)))},
+            new Object[] {"dora-2023", "Failed deployment recovery time", List.of(
+                    cluster("elite", df("On demand", ON_DEMAND),
+                            time("Less than one day", 0L, DAY), rate("5%", null, 0.05),
+                            time("Less than one hour", 0L, HOUR)),
+                    cluster("high", df("Between once per day and once per week", DAILY_WEEKLY),
+                            time("Between one day and one week", DAY, WEEK), rate("10%", null, 0.10),
+                            time("Less than one day", 0L, DAY)),
+                    cluster("medium", df("Between once per week and once per month", WEEKLY_MONTHLY),
+                            time("Between one week and one month", WEEK, MONTH), rate("15%", null, 0.15),
+                            time("Between one day and one week", DAY, WEEK)),
+                    cluster("low", df("Between once per week and once per month", WEEKLY_MONTHLY),
+                            time("Between one week and one month", WEEK, MONTH), rate("64%", null, 0.64),
+                            time("Between one month and six months", MONTH, SIX_MONTHS)))},
+            new Object[] {"dora-2024", "Failed deployment recovery time", List.of(
+                    cluster("elite", df("On demand (multiple deploys per day)", ON_DEMAND),
+                            time("Less than one day", 0L, DAY), rate("5%", null, 0.05),
+                            time("Less than one hour", 0L, HOUR)),
+                    cluster("high", df("Between once per day and once per week", DAILY_WEEKLY),
+                            time("Between one day and one week", DAY, WEEK), rate("20%", null, 0.20),
+                            time("Less than one day", 0L, DAY)),
+                    cluster("medium", df("Between once per week and once per month", WEEKLY_MONTHLY),
+                            time("Between one week and one month", WEEK, MONTH), rate("10%", null, 0.10),
+                            time("Less than one day", 0L, DAY)),
+                    cluster("low", df("Between once per month and once every six months", MONTHLY_SIX),
+                            time("Between one month and six months", MONTH, SIX_MONTHS), rate("40%", null, 0.40),
+                            time("Between one week and one month", WEEK, MONTH)))});
+
+    @TestFactory
+    Stream<DynamicTest> everyTableIsTheOnePublished() {
+        assertEquals(CATALOG.names(), PUBLISHED.stream().map(row -> (String) row[0]).toList(),
+                "every benchmark has its table written out here");
+        return PUBLISHED.stream().map(row -> DynamicTest.dynamicTest(row[0] + " table as published", () -> {
+            final Benchmark b = CATALOG.get((String) row[0]);
+            assertEquals(row[1], b.recoveryMetric());
+            assertEquals(row[2], b.clusters());
+        }));
     }
 
     @Test
