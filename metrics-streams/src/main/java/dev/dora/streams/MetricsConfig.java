@@ -26,7 +26,7 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
     public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
     /** Raised whenever a release derives facts differently from the same events. */
-    public static final int SEMANTICS_VERSION = 2;
+    public static final int SEMANTICS_VERSION = 3;
 
     public MetricsConfig {
         if (partitions < 1) {
