@@ -254,6 +254,40 @@ class EndToEndTest {
         assertTrue(MetricsAnswer.withinOnePercent(expected.restoreMedianSeconds(), number(actual, "/timeToRestore/medianSeconds")), where);
         assertTrue(MetricsAnswer.withinOnePercent(expected.restoreP90Seconds(), number(actual, "/timeToRestore/p90Seconds")), where);
         assertEquals(expected.openIncidents(), actual.at("/timeToRestore/openIncidents").asLong(), where);
+        assertBreakdownsMatchModel(expected, actual.get("breakdowns"), where);
+    }
+
+    /** The {@code breakdowns} block: one entry per severity and per strategy the model has, with its numbers. */
+    private static void assertBreakdownsMatchModel(final MetricsAnswer expected, final JsonNode actual, final String where) {
+        assertEquals(expected.bySeverity().keySet(), fieldNames(actual.get("severity")), "severities " + where);
+        expected.bySeverity().forEach((severity, e) -> {
+            final JsonNode a = actual.get("severity").get(severity);
+            final String at = severity + " " + where;
+            assertEquals(e.incidentsOpened(), a.get("incidentsOpened").asLong(), at);
+            assertEquals(e.incidentsResolved(), a.get("incidentsResolved").asLong(), at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.restoreMedianSeconds(), number(a, "/restoreMedianSeconds")), at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.restoreP90Seconds(), number(a, "/restoreP90Seconds")), at);
+        });
+        assertEquals(expected.byStrategy().keySet(), fieldNames(actual.get("strategy")), "strategies " + where);
+        expected.byStrategy().forEach((strategy, e) -> {
+            final JsonNode a = actual.get("strategy").get(strategy);
+            final String at = strategy + " " + where;
+            assertEquals(e.deployments(), a.get("deployments").asLong(), at);
+            assertEquals(e.failed(), a.get("failedDeployments").asLong(), at);
+            assertEquals(e.changeFailureRate(), number(a, "/changeFailureRate"), at);
+            assertEquals(e.reworkDeployments(), a.get("reworkDeployments").asLong(), at);
+            assertEquals(e.reworkRate(), number(a, "/reworkRate"), at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.leadTimeMedianSeconds(), number(a, "/leadTimeMedianSeconds")), at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.leadTimeP90Seconds(), number(a, "/leadTimeP90Seconds")), at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.recoveryMedianSeconds(), number(a, "/recoveryMedianSeconds")), at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.recoveryP90Seconds(), number(a, "/recoveryP90Seconds")), at);
+        });
+    }
+
+    private static java.util.Set<String> fieldNames(final JsonNode node) {
+        final java.util.Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static Double number(final JsonNode node, final String pointer) {

@@ -187,8 +187,7 @@ public final class QueryRoutes {
     }
 
     /** The four metric blocks; their field names are the public contract of every metrics answer. */
-    private static void writeMetrics(final ObjectNode target, final MetricsQuery.WindowMetrics m,
-                                     final String environment) {
+    static void writeMetrics(final ObjectNode target, final MetricsQuery.WindowMetrics m, final String environment) {
         target.putObject("deploymentFrequency")
                 .put("deployments", m.deployments())
                 .put("perDay", m.perDay());
@@ -226,6 +225,26 @@ public final class QueryRoutes {
                 .put("incidentsNotAttributed", m.unattributedIncidents())
                 // delivery is counted against production only: a commit not yet in staging is not a data problem
                 .put("changesNeverDeployed", MetricsConfig.PRODUCTION.equals(environment) ? m.undeployedChanges() : null);
+        final ObjectNode breakdowns = target.putObject("breakdowns");
+        final ObjectNode severities = breakdowns.putObject("severity");
+        new java.util.TreeMap<>(m.bySeverity()).forEach((severity, s) -> severities.putObject(severity)
+                .put("incidentsOpened", s.incidentsOpened())
+                .put("incidentsResolved", s.incidentsResolved())
+                .put("restoreMedianSeconds", s.restoreMedianSeconds())
+                .put("restoreP90Seconds", s.restoreP90Seconds()));
+        final ObjectNode strategies = breakdowns.putObject("strategy");
+        new java.util.TreeMap<>(m.byStrategy()).forEach((strategy, s) -> strategies.putObject(strategy)
+                .put("deployments", s.deployments())
+                .put("failedDeployments", s.failed())
+                .put("changeFailureRate", s.changeFailureRate())
+                .put("reworkDeployments", s.reworkDeployments())
+                .put("reworkRate", s.reworkRate())
+                .put("leadTimeSamples", s.leadTimeSamples())
+                .put("leadTimeMedianSeconds", s.leadTimeMedianSeconds())
+                .put("leadTimeP90Seconds", s.leadTimeP90Seconds())
+                .put("recoverySamples", s.recoverySamples())
+                .put("recoveryMedianSeconds", s.recoveryMedianSeconds())
+                .put("recoveryP90Seconds", s.recoveryP90Seconds()));
     }
 
     private void services(final Context ctx) {

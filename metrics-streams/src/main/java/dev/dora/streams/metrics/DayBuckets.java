@@ -5,7 +5,10 @@ import dev.dora.facts.IncidentFact;
 import dev.dora.state.DayBucket;
 import dev.dora.streams.MetricsConfig;
 import dev.dora.streams.ledger.Keys;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -17,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DayBuckets {
 
     public static final long DAY_MS = 86_400_000L;
-    /** The severity key of incidents that name none. */
+    /** The severity key of incidents that name none, and the strategy key of deployments that name none. */
     public static final String UNSPECIFIED = "unspecified";
 
     private final KeyValueStore<Bytes, DayBucket> store;
@@ -61,6 +64,7 @@ public final class DayBuckets {
     }
 
     private void applyDeployment(final String service, final DeploymentFact fact, final int sign) {
+        final String strategy = fact.getStrategy() == null ? UNSPECIFIED : fact.getStrategy().name();
         update(service, groupOf.apply(fact.getEnvironment()), epochDay(fact.getFinishedAt()), b -> {
             b.setDeployments(b.getDeployments() + sign);
             b.setFailedDeployments(b.getFailedDeployments() + (fact.getFailed() ? sign : 0));
@@ -69,11 +73,22 @@ public final class DayBuckets {
             b.setUnknownShaDeployments(b.getUnknownShaDeployments() + (fact.getShaUnknown() ? sign : 0));
             b.setLeadTimeSamples(b.getLeadTimeSamples() + (long) sign * fact.getLeadTimeSamples());
             b.setLeadTimeHistogram(Histograms.combine(b.getLeadTimeHistogram(), fact.getLeadTimeHistogram(), sign));
+            b.setDeploymentsByStrategy(addCount(b.getDeploymentsByStrategy(), strategy, sign));
+            b.setFailedByStrategy(addCount(b.getFailedByStrategy(), strategy, fact.getFailed() ? sign : 0));
+            b.setReworkByStrategy(addCount(b.getReworkByStrategy(), strategy, fact.getRework() ? sign : 0));
+            b.setLeadTimeSamplesByStrategy(addCount(b.getLeadTimeSamplesByStrategy(), strategy,
+                    (long) sign * fact.getLeadTimeSamples()));
+            b.setLeadTimeHistogramByStrategy(addHistogram(b.getLeadTimeHistogramByStrategy(), strategy,
+                    fact.getLeadTimeHistogram(), sign));
             if (fact.getRecoverySeconds() != null) {
                 final var sample = Histograms.empty();
                 sample.recordValue(fact.getRecoverySeconds());
+                final ByteBuffer encoded = Histograms.encode(sample);
                 b.setRecoverySamples(b.getRecoverySamples() + sign);
-                b.setRecoveryHistogram(Histograms.combine(b.getRecoveryHistogram(), Histograms.encode(sample), sign));
+                b.setRecoveryHistogram(Histograms.combine(b.getRecoveryHistogram(), encoded, sign));
+                b.setRecoverySamplesByStrategy(addCount(b.getRecoverySamplesByStrategy(), strategy, sign));
+                b.setRecoveryHistogramByStrategy(addHistogram(b.getRecoveryHistogramByStrategy(), strategy,
+                        encoded, sign));
             }
             return b;
         });
@@ -92,6 +107,7 @@ public final class DayBuckets {
 
     private void applyIncident(final String service, final IncidentFact fact, final int sign) {
         final String group = groupOf.apply(fact.getEnvironment());
+        final String severity = fact.getSeverity() == null ? UNSPECIFIED : fact.getSeverity().name();
         update(service, group, epochDay(fact.getOpenedAt()), b -> {
             b.setIncidentsOpened(b.getIncidentsOpened() + sign);
             if (fact.getAttributedDeployments().isEmpty()) {
@@ -105,19 +121,18 @@ public final class DayBuckets {
                 b.setDetectSamples(b.getDetectSamples() + sign);
                 b.setDetectSecondsSum(b.getDetectSecondsSum() + sign * fact.getDetectSeconds());
             }
-            final String severity = fact.getSeverity() == null ? UNSPECIFIED : fact.getSeverity().name();
-            final java.util.Map<String, Long> bySeverity = new java.util.TreeMap<>(b.getIncidentsBySeverity());
-            bySeverity.merge(severity, (long) sign, Long::sum);
-            bySeverity.values().removeIf(count -> count == 0);
-            b.setIncidentsBySeverity(bySeverity);
+            b.setIncidentsBySeverity(addCount(b.getIncidentsBySeverity(), severity, sign));
             return b;
         });
         if (fact.getResolvedAt() != null) {
             final var sample = Histograms.empty();
             sample.recordValue(fact.getRestoreSeconds());
+            final ByteBuffer encoded = Histograms.encode(sample);
             update(service, group, epochDay(fact.getResolvedAt()), b -> {
                 b.setIncidentsResolved(b.getIncidentsResolved() + sign);
-                b.setRestoreHistogram(Histograms.combine(b.getRestoreHistogram(), Histograms.encode(sample), sign));
+                b.setRestoreHistogram(Histograms.combine(b.getRestoreHistogram(), encoded, sign));
+                b.setResolvedBySeverity(addCount(b.getResolvedBySeverity(), severity, sign));
+                b.setRestoreHistogramBySeverity(addHistogram(b.getRestoreHistogramBySeverity(), severity, encoded, sign));
                 return b;
             });
         }
@@ -139,6 +154,38 @@ public final class DayBuckets {
         return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
                 && b.getRecoverySamples() == 0 && b.getDetectSamples() == 0 && b.getIncidentsBySeverity().isEmpty()
                 && b.getUndeployedChanges() == 0 && b.getFailureGapSamples() == 0
-                && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0 && b.getUnattributedIncidents() == 0;
+                && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0 && b.getUnattributedIncidents() == 0
+                && b.getResolvedBySeverity().isEmpty() && b.getRestoreHistogramBySeverity().isEmpty()
+                && b.getDeploymentsByStrategy().isEmpty() && b.getFailedByStrategy().isEmpty()
+                && b.getReworkByStrategy().isEmpty() && b.getLeadTimeSamplesByStrategy().isEmpty()
+                && b.getLeadTimeHistogramByStrategy().isEmpty() && b.getRecoverySamplesByStrategy().isEmpty()
+                && b.getRecoveryHistogramByStrategy().isEmpty();
+    }
+
+    /** {@code counts} with {@code delta} added to {@code key}; a count that reaches zero is dropped. */
+    private static Map<String, Long> addCount(final Map<String, Long> counts, final String key, final long delta) {
+        if (delta == 0) {
+            return counts;
+        }
+        final Map<String, Long> next = new TreeMap<>(counts);
+        next.merge(key, delta, Long::sum);
+        next.values().removeIf(count -> count == 0);
+        return next;
+    }
+
+    /** {@code histograms} with the samples of {@code delta} added to or removed from {@code key}'s; empty ones dropped. */
+    private static Map<String, ByteBuffer> addHistogram(final Map<String, ByteBuffer> histograms, final String key,
+                                                        final ByteBuffer delta, final int sign) {
+        if (delta == null || !delta.hasRemaining()) {
+            return histograms;
+        }
+        final Map<String, ByteBuffer> next = new TreeMap<>(histograms);
+        final ByteBuffer combined = Histograms.combine(next.get(key), delta, sign);
+        if (combined.hasRemaining()) {
+            next.put(key, combined);
+        } else {
+            next.remove(key);
+        }
+        return next;
     }
 }

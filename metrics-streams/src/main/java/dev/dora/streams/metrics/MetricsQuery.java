@@ -85,6 +85,8 @@ public final class MetricsQuery {
         long gapSum = 0;
         long openedBeforeEnd = 0;
         long resolvedBeforeEnd = 0;
+        final java.util.Map<String, SeverityTotals> severities = new java.util.TreeMap<>();
+        final java.util.Map<String, StrategyTotals> strategies = new java.util.TreeMap<>();
         for (final String service : servicesInScope) {
             try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
                     DayBuckets.key(service, group, Long.MIN_VALUE), DayBuckets.key(service, group, toDay - 1))) {
@@ -114,6 +116,8 @@ public final class MetricsQuery {
                     leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
                     restores.add(Histograms.decode(bucket.getRestoreHistogram()));
                     recoveries.add(Histograms.decode(bucket.getRecoveryHistogram()));
+                    SeverityTotals.add(severities, bucket);
+                    StrategyTotals.add(strategies, bucket);
                 }
             }
         }
@@ -129,7 +133,65 @@ public final class MetricsQuery {
                 opened, java.util.Map.copyOf(bySeverity), detectSamples,
                 detectSamples == 0 ? null : (double) detectSum / detectSamples,
                 baselines, unknownSha, undeployed,
-                gapSamples, gapSamples == 0 ? null : (double) gapSum / gapSamples, unattributed);
+                gapSamples, gapSamples == 0 ? null : (double) gapSum / gapSamples, unattributed,
+                SeverityTotals.breakdowns(severities), StrategyTotals.breakdowns(strategies));
+    }
+
+    /** The window's sums for one severity, while the buckets are merged. */
+    private static final class SeverityTotals {
+        private long opened;
+        private long resolved;
+        private final Histogram restores = Histograms.empty();
+
+        static void add(final java.util.Map<String, SeverityTotals> totals, final DayBucket bucket) {
+            bucket.getIncidentsBySeverity().forEach((severity, count) ->
+                    totals.computeIfAbsent(severity, s -> new SeverityTotals()).opened += count);
+            bucket.getResolvedBySeverity().forEach((severity, count) ->
+                    totals.computeIfAbsent(severity, s -> new SeverityTotals()).resolved += count);
+            bucket.getRestoreHistogramBySeverity().forEach((severity, histogram) ->
+                    totals.computeIfAbsent(severity, s -> new SeverityTotals()).restores.add(Histograms.decode(histogram)));
+        }
+
+        static java.util.Map<String, SeverityBreakdown> breakdowns(final java.util.Map<String, SeverityTotals> totals) {
+            final java.util.Map<String, SeverityBreakdown> out = new java.util.TreeMap<>();
+            totals.forEach((severity, t) -> out.put(severity, new SeverityBreakdown(t.opened, t.resolved,
+                    Histograms.quantile(t.restores, 0.5), Histograms.quantile(t.restores, 0.9))));
+            return java.util.Collections.unmodifiableMap(out);
+        }
+    }
+
+    /** The window's sums for one deployment strategy, while the buckets are merged. */
+    private static final class StrategyTotals {
+        private long deployments;
+        private long failed;
+        private long rework;
+        private final Histogram leadTimes = Histograms.empty();
+        private final Histogram recoveries = Histograms.empty();
+
+        private static StrategyTotals of(final java.util.Map<String, StrategyTotals> totals, final String strategy) {
+            return totals.computeIfAbsent(strategy, s -> new StrategyTotals());
+        }
+
+        static void add(final java.util.Map<String, StrategyTotals> totals, final DayBucket bucket) {
+            bucket.getDeploymentsByStrategy().forEach((strategy, count) -> of(totals, strategy).deployments += count);
+            bucket.getFailedByStrategy().forEach((strategy, count) -> of(totals, strategy).failed += count);
+            bucket.getReworkByStrategy().forEach((strategy, count) -> of(totals, strategy).rework += count);
+            bucket.getLeadTimeHistogramByStrategy().forEach((strategy, histogram) ->
+                    of(totals, strategy).leadTimes.add(Histograms.decode(histogram)));
+            bucket.getRecoveryHistogramByStrategy().forEach((strategy, histogram) ->
+                    of(totals, strategy).recoveries.add(Histograms.decode(histogram)));
+        }
+
+        static java.util.Map<String, StrategyBreakdown> breakdowns(final java.util.Map<String, StrategyTotals> totals) {
+            final java.util.Map<String, StrategyBreakdown> out = new java.util.TreeMap<>();
+            totals.forEach((strategy, t) -> out.put(strategy, new StrategyBreakdown(
+                    t.deployments, t.failed, t.deployments == 0 ? null : (double) t.failed / t.deployments,
+                    t.rework, t.deployments == 0 ? null : (double) t.rework / t.deployments,
+                    t.leadTimes.getTotalCount(), Histograms.quantile(t.leadTimes, 0.5), Histograms.quantile(t.leadTimes, 0.9),
+                    t.recoveries.getTotalCount(), Histograms.quantile(t.recoveries, 0.5),
+                    Histograms.quantile(t.recoveries, 0.9))));
+            return java.util.Collections.unmodifiableMap(out);
+        }
     }
 
     /**
@@ -173,6 +235,27 @@ public final class MetricsQuery {
                                 long detectSamples, Double meanTimeToDetectSeconds,
                                 long baselineDeployments, long unknownShaDeployments, long undeployedChanges,
                                 long failureGapSamples, Double meanTimeBetweenFailuresSeconds,
-                                long unattributedIncidents) {
+                                long unattributedIncidents,
+                                java.util.Map<String, SeverityBreakdown> bySeverity,
+                                java.util.Map<String, StrategyBreakdown> byStrategy) {
+    }
+
+    /**
+     * One severity's share of a window's production incidents (key {@link DayBuckets#UNSPECIFIED} for none):
+     * those opened in the window, those resolved in it, and the time to restore of the latter.
+     */
+    public record SeverityBreakdown(long incidentsOpened, long incidentsResolved,
+                                    Double restoreMedianSeconds, Double restoreP90Seconds) {
+    }
+
+    /**
+     * One deployment strategy's share of a window's production deployments (key {@link DayBuckets#UNSPECIFIED}
+     * for none): how many, failed and rework among them with their rates (null without deployments), their
+     * lead-time samples and the recovery time of the failed ones that recovered.
+     */
+    public record StrategyBreakdown(long deployments, long failed, Double changeFailureRate,
+                                    long reworkDeployments, Double reworkRate,
+                                    long leadTimeSamples, Double leadTimeMedianSeconds, Double leadTimeP90Seconds,
+                                    long recoverySamples, Double recoveryMedianSeconds, Double recoveryP90Seconds) {
     }
 }

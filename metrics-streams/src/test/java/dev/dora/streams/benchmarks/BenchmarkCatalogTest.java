@@ -461,7 +461,8 @@ class BenchmarkCatalogTest {
     void inputsFromWindowMetrics() {
         // the worked example of docs/METRICS.md: 4 deployments in 7 days, lead median 21,600 s, CFR 0.5, restore 2,700 s
         final MetricsQuery.WindowMetrics m = new MetricsQuery.WindowMetrics(4, 4.0 / 7, 6, 21_600.0, 104_400.0,
-                2, 0.5, 2, 2_700.0, 12_600.0, 1, 0, null, null, 0, 0.0, 0, java.util.Map.of(), 0, null, 0, 0, 0, 0, null, 0);
+                2, 0.5, 2, 2_700.0, 12_600.0, 1, 0, null, null, 0, 0.0, 0, java.util.Map.of(), 0, null, 0, 0, 0, 0, null, 0,
+                java.util.Map.of(), java.util.Map.of());
         final Inputs in = Inputs.from(m, 3, 7);
         assertEquals(new Inputs(4.0 / 7, 3, 21_600.0, 0.5, 2_700.0, 7), in);
         // 3 deploy days in the median week: daily to weekly; 6 h lead time; 50% failures; 45 min restore

@@ -36,6 +36,10 @@ import java.util.List;
  * @param meanTimeBetweenFailuresSeconds mean, over the production incidents opened in the window, of the whole
  *                              seconds since their service's previous production incident opened
  * @param unattributedIncidents the production incidents opened in the window that no deployment is charged with
+ * @param bySeverity            per severity ("unspecified" for none) of the production incidents opened or
+ *                              resolved in the window
+ * @param byStrategy            per deployment strategy ("unspecified" for none) of the window's production
+ *                              deployments
  */
 public record MetricsAnswer(
         long deployments,
@@ -63,11 +67,27 @@ public record MetricsAnswer(
         long unknownShaDeployments,
         long undeployedChanges,
         Double meanTimeBetweenFailuresSeconds,
-        long unattributedIncidents) {
+        long unattributedIncidents,
+        java.util.Map<String, SeverityAnswer> bySeverity,
+        java.util.Map<String, StrategyAnswer> byStrategy) {
+
+    /** One severity: incidents opened in the window, incidents resolved in it and their time to restore. */
+    public record SeverityAnswer(long incidentsOpened, long incidentsResolved,
+                                 Double restoreMedianSeconds, Double restoreP90Seconds) {
+    }
+
+    /** One strategy: its deployments, failed and rework ones with rates, lead time and recovery time quantiles. */
+    public record StrategyAnswer(long deployments, long failed, Double changeFailureRate,
+                                 long reworkDeployments, Double reworkRate,
+                                 long leadTimeSamples, Double leadTimeMedianSeconds, Double leadTimeP90Seconds,
+                                 long recoverySamples, Double recoveryMedianSeconds, Double recoveryP90Seconds) {
+    }
 
     public MetricsAnswer {
         leadTimeSampleValues = List.copyOf(leadTimeSampleValues);
         restoreSampleValues = List.copyOf(restoreSampleValues);
+        bySeverity = java.util.Map.copyOf(bySeverity);
+        byStrategy = java.util.Map.copyOf(byStrategy);
     }
 
     /**

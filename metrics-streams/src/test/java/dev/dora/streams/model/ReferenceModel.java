@@ -124,8 +124,12 @@ public final class ReferenceModel {
         long rework = 0;
         long baselines = 0;
         long unknownSha = 0;
+        final Map<String, List<DeploymentView>> viewsByStrategy = new TreeMap<>();
         for (final DeploymentView view : d.views.values()) {
             if (scope.contains(view.service()) && inWindow(view.finishedAt(), from, to)) {
+                final DeploymentEvent winner = d.deployments.get(view.id());
+                viewsByStrategy.computeIfAbsent(winner.getStrategy() == null ? "unspecified"
+                        : winner.getStrategy().name(), k -> new ArrayList<>()).add(view);
                 deployments++;
                 if (view.failed()) {
                     failed++;
@@ -155,14 +159,17 @@ public final class ReferenceModel {
         long detectSum = 0;
         long unattributed = 0;
         final Map<String, Long> bySeverity = new TreeMap<>();
+        final Map<String, List<Long>> restoresBySeverity = new TreeMap<>();
         for (final IncidentEvent incident : d.incidents.values()) {
             if (!scope.contains(incident.getService()) || !inGroup(incident.getEnvironment())) {
                 continue;
             }
+            final String severity = incident.getSeverity() == null ? "unspecified" : incident.getSeverity().name();
             final boolean resolved = incident.getStatus() == IncidentStatus.resolved && incident.getResolvedAt() != null;
             if (resolved && inWindow(incident.getResolvedAt(), from, to)) {
                 final long ms = incident.getResolvedAt().toEpochMilli() - incident.getOpenedAt().toEpochMilli();
                 restores.add(Math.floorDiv(ms, 1000L));
+                restoresBySeverity.computeIfAbsent(severity, k -> new ArrayList<>()).add(Math.floorDiv(ms, 1000L));
             }
             if (incident.getOpenedAt().isBefore(to) && (!resolved || !incident.getResolvedAt().isBefore(to))) {
                 open++;
@@ -172,7 +179,7 @@ public final class ReferenceModel {
                 if (!d.attributed.contains(incident.getId())) {
                     unattributed++;
                 }
-                bySeverity.merge(incident.getSeverity() == null ? "unspecified" : incident.getSeverity().name(), 1L, Long::sum);
+                bySeverity.merge(severity, 1L, Long::sum);
                 if (incident.getDetectedAt() != null) {
                     detectSamples++;
                     detectSum += (incident.getDetectedAt().toEpochMilli() - incident.getOpenedAt().toEpochMilli()) / 1000;
@@ -212,7 +219,41 @@ public final class ReferenceModel {
                                 && inWindow(e.getValue().getCommittedAt(), from, to))
                         .count(),
                 meanTimeBetweenFailures(d, scope, from, to),
-                unattributed);
+                unattributed,
+                severityBreakdown(bySeverity, restoresBySeverity),
+                strategyBreakdown(d, viewsByStrategy));
+    }
+
+    private static Map<String, MetricsAnswer.SeverityAnswer> severityBreakdown(final Map<String, Long> opened,
+                                                                              final Map<String, List<Long>> restores) {
+        final Set<String> severities = new TreeSet<>(opened.keySet());
+        severities.addAll(restores.keySet());
+        final Map<String, MetricsAnswer.SeverityAnswer> out = new TreeMap<>();
+        for (final String severity : severities) {
+            final List<Long> samples = new ArrayList<>(restores.getOrDefault(severity, List.of()));
+            Collections.sort(samples);
+            out.put(severity, new MetricsAnswer.SeverityAnswer(opened.getOrDefault(severity, 0L), samples.size(),
+                    nearestRank(samples, 1, 2), nearestRank(samples, 9, 10)));
+        }
+        return out;
+    }
+
+    private static Map<String, MetricsAnswer.StrategyAnswer> strategyBreakdown(
+            final Derived d, final Map<String, List<DeploymentView>> views) {
+        final Map<String, MetricsAnswer.StrategyAnswer> out = new TreeMap<>();
+        views.forEach((strategy, list) -> {
+            final long n = list.size();
+            final long failed = list.stream().filter(DeploymentView::failed).count();
+            final long rework = list.stream().map(v -> d.deployments.get(v.id()))
+                    .filter(e -> e.getRollbackOf() != null || e.getHotfix()).count();
+            final List<Long> leadTimes = list.stream().flatMap(v -> v.leadTimeSamples().stream()).sorted().toList();
+            final List<Long> recoveries = list.stream().map(DeploymentView::recoverySeconds).filter(Objects::nonNull)
+                    .sorted().toList();
+            out.put(strategy, new MetricsAnswer.StrategyAnswer(n, failed, (double) failed / n, rework,
+                    (double) rework / n, leadTimes.size(), nearestRank(leadTimes, 1, 2), nearestRank(leadTimes, 9, 10),
+                    recoveries.size(), nearestRank(recoveries, 1, 2), nearestRank(recoveries, 9, 10)));
+        });
+        return out;
     }
 
     /** Per service, the gaps between consecutive production incidents (by openedAt, then id) ending in the window. */

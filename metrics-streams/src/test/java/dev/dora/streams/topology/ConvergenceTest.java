@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
+import dev.dora.events.DeploymentStrategy;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
+import dev.dora.events.Severity;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.streams.ledger.LedgerReader;
+import dev.dora.streams.metrics.MetricsQuery;
 import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
 import dev.dora.streams.model.DeploymentView;
 import dev.dora.streams.model.MetricsAnswer;
@@ -49,6 +52,23 @@ class ConvergenceTest {
                     .setResolvedAt(cause.getFinishedAt().plusSeconds(600)).setCauseDeploymentId(cause.getId())
                     .setDetectedAt(cause.getFinishedAt().plusSeconds(60 + 90L * i)).build());
         }
+        // corrections sent later: three deployments change strategy (one to none), three incidents severity
+        final DeploymentStrategy[] strategies = {null, DeploymentStrategy.feature_flag, DeploymentStrategy.canary};
+        for (int i = 0; i < strategies.length; i++) {
+            final DeploymentEvent original = production.get((int) ((seed * 11 + i * 17) % production.size()));
+            events.add(DeploymentEvent.newBuilder(original).setStrategy(strategies[i])
+                    .setOccurredAt(original.getOccurredAt().plusSeconds(60)).build());
+        }
+        final List<IncidentEvent> resolved = events.stream()
+                .filter(e -> e instanceof IncidentEvent incident && incident.getStatus() == IncidentStatus.resolved
+                        && !incident.getId().startsWith("cross-"))
+                .map(IncidentEvent.class::cast).toList();
+        final Severity[] severities = {null, Severity.SEV5, Severity.SEV1};
+        for (int i = 0; i < severities.length && i < resolved.size(); i++) {
+            final IncidentEvent original = resolved.get((int) ((seed * 13 + i * 7) % resolved.size()));
+            events.add(IncidentEvent.newBuilder(original).setSeverity(severities[i])
+                    .setOccurredAt(original.getOccurredAt().plusSeconds(60)).build());
+        }
         return events;
     }
 
@@ -87,6 +107,9 @@ class ConvergenceTest {
         final MetricsAnswer staging = model.inEnvironment("staging").metrics(null, null, END.minus(Duration.ofDays(60)), END);
         assertTrue(staging.deployments() > 50 && staging.leadTimeSamples() > 100 && staging.incidentsOpened() > 0,
                 "staging, its own environment group, has deployments and incidents too");
+        assertTrue(all.byStrategy().size() >= 4 && all.byStrategy().containsKey("unspecified")
+                        && all.bySeverity().size() >= 4 && all.bySeverity().containsKey("unspecified"),
+                "the breakdowns have several keys, unspecified among them: " + all.bySeverity() + all.byStrategy());
         final List<List<SpecificRecord>> orders = List.of(events, shuffledWithDuplicates(events, seed),
                 lateBackfill(events));
         for (final List<SpecificRecord> order : orders) {
@@ -153,6 +176,7 @@ class ConvergenceTest {
                         "recovery median " + where);
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryP90Seconds(), actual.recoveryP90Seconds()),
                         "recovery p90 " + where);
+                assertBreakdownsMatch(expected, actual, where);
             }
         }
         final Map<String, DeploymentFact> published = driver.deploymentFacts();
@@ -178,6 +202,54 @@ class ConvergenceTest {
             assertEquals(view.rule(), fact.getFailureRule() == null ? null : fact.getFailureRule().name(), "rule of " + id);
             assertEquals(view.recoverySeconds(), fact.getRecoverySeconds(), "recovery of " + id);
         });
+    }
+
+    /** The per-severity and per-strategy breakdowns match the model's and add up to the totals. */
+    static void assertBreakdownsMatch(final MetricsAnswer expected, final WindowMetrics actual, final String where) {
+        assertEquals(expected.bySeverity().keySet(), actual.bySeverity().keySet(), "severities " + where);
+        expected.bySeverity().forEach((severity, e) -> {
+            final MetricsQuery.SeverityBreakdown a = actual.bySeverity().get(severity);
+            final String at = severity + " " + where;
+            assertEquals(e.incidentsOpened(), a.incidentsOpened(), "opened " + at);
+            assertEquals(e.incidentsResolved(), a.incidentsResolved(), "resolved " + at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.restoreMedianSeconds(), a.restoreMedianSeconds()),
+                    "restore median " + at + ": " + e.restoreMedianSeconds() + " vs " + a.restoreMedianSeconds());
+            assertTrue(MetricsAnswer.withinOnePercent(e.restoreP90Seconds(), a.restoreP90Seconds()), "restore p90 " + at);
+        });
+        assertEquals(expected.byStrategy().keySet(), actual.byStrategy().keySet(), "strategies " + where);
+        expected.byStrategy().forEach((strategy, e) -> {
+            final MetricsQuery.StrategyBreakdown a = actual.byStrategy().get(strategy);
+            final String at = strategy + " " + where;
+            assertEquals(e.deployments(), a.deployments(), "deployments " + at);
+            assertEquals(e.failed(), a.failed(), "failed " + at);
+            assertEquals(e.changeFailureRate(), a.changeFailureRate(), "change failure rate " + at);
+            assertEquals(e.reworkDeployments(), a.reworkDeployments(), "rework " + at);
+            assertEquals(e.reworkRate(), a.reworkRate(), "rework rate " + at);
+            assertEquals(e.leadTimeSamples(), a.leadTimeSamples(), "lead-time samples " + at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.leadTimeMedianSeconds(), a.leadTimeMedianSeconds()),
+                    "lead-time median " + at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.leadTimeP90Seconds(), a.leadTimeP90Seconds()), "lead-time p90 " + at);
+            assertEquals(e.recoverySamples(), a.recoverySamples(), "recovery samples " + at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.recoveryMedianSeconds(), a.recoveryMedianSeconds()),
+                    "recovery median " + at);
+            assertTrue(MetricsAnswer.withinOnePercent(e.recoveryP90Seconds(), a.recoveryP90Seconds()), "recovery p90 " + at);
+        });
+        assertSumsToTotals(actual, where);
+    }
+
+    /** Every breakdown count adds up to the corresponding total. */
+    static void assertSumsToTotals(final WindowMetrics m, final String where) {
+        final var severities = m.bySeverity().values();
+        assertEquals(m.incidentsOpened(), severities.stream().mapToLong(s -> s.incidentsOpened()).sum(), "opened " + where);
+        assertEquals(m.incidents(), severities.stream().mapToLong(s -> s.incidentsResolved()).sum(), "resolved " + where);
+        final var strategies = m.byStrategy().values();
+        assertEquals(m.deployments(), strategies.stream().mapToLong(s -> s.deployments()).sum(), "deployments " + where);
+        assertEquals(m.failed(), strategies.stream().mapToLong(s -> s.failed()).sum(), "failed " + where);
+        assertEquals(m.reworkDeployments(), strategies.stream().mapToLong(s -> s.reworkDeployments()).sum(), "rework " + where);
+        assertEquals(m.leadTimeSamples(), strategies.stream().mapToLong(s -> s.leadTimeSamples()).sum(),
+                "lead-time samples " + where);
+        assertEquals(m.recoverySamples(), strategies.stream().mapToLong(s -> s.recoverySamples()).sum(),
+                "recovery samples " + where);
     }
 
     private static Map<String, String> teams(final PipelineDriver driver) {

@@ -7,6 +7,7 @@ import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.schema.Topics;
+import dev.dora.state.DayBucket;
 import dev.dora.streams.MetricsConfig;
 import dev.dora.streams.ledger.LedgerReader;
 import dev.dora.streams.MetricsPipeline;
@@ -26,9 +27,11 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The whole topology on a TopologyTestDriver, with helpers to build events and read answers. */
 public final class PipelineDriver implements AutoCloseable {
@@ -102,6 +105,12 @@ public final class PipelineDriver implements AutoCloseable {
         final MetricsQuery query = query();
         return query.metrics(query.servicesIn(service, team), environment, DayBuckets.epochDay(from),
                 DayBuckets.epochDay(to));
+    }
+
+    /** The production day bucket of {@code service} for the UTC day holding {@code instant}, or null when there is none. */
+    public DayBucket dayBucket(final String service, final Instant instant) {
+        final KeyValueStore<Bytes, DayBucket> store = driver.getKeyValueStore(StoreNames.DAY_BUCKETS);
+        return store.get(DayBuckets.key(service, MetricsConfig.PRODUCTION, DayBuckets.epochDay(instant)));
     }
 
     /** The latest value published on dora.facts.deployments for each deployment id (absent after a tombstone). */
