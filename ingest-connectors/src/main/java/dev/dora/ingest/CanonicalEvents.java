@@ -48,6 +48,10 @@ public final class CanonicalEvents {
     static final int MAX_ID_CHARS = 256;
     static final int MAX_NAME_CHARS = 200;
     static final int MAX_REF_CHARS = 1024;
+    /** Most labels a change may carry. */
+    public static final int MAX_LABELS = 100;
+    /** Longest accepted label, in characters: as long as an id, more than GitHub's or GitLab's labels can be. */
+    public static final int MAX_LABEL_CHARS = MAX_ID_CHARS;
 
     static final Instant EARLIEST = Instant.EPOCH;
     /** Exclusive: the last accepted day is 2199-12-31. */
@@ -170,6 +174,7 @@ public final class CanonicalEvents {
         final String repo = fields.optionalString("repo", MAX_REF_CHARS);
         final String branch = fields.optionalString("branch", MAX_REF_CHARS);
         final Instant authoredAt = fields.optionalInstant("authoredAt");
+        final List<String> labels = fields.optionalStringList("labels", MAX_LABELS, MAX_LABEL_CHARS);
         return ChangeEvent.newBuilder()
                 .setId(sha)
                 .setService(common.service)
@@ -182,7 +187,31 @@ public final class CanonicalEvents {
                 .setRepo(repo)
                 .setBranch(branch)
                 .setAuthoredAt(authoredAt)
+                .setLabels(labels)
                 .build();
+    }
+
+    /**
+     * The labels of a forge's pull or merge request as a change can carry them: {@code null}, blank and over-long
+     * names and names with control characters left out, duplicates (ignoring case) dropped, at most
+     * {@link #MAX_LABELS}, in their order. Connectors use it so that an odd label never costs the whole event.
+     */
+    public static List<String> acceptableLabels(final Iterable<String> names) {
+        final List<String> labels = new ArrayList<>();
+        final Set<String> seen = new java.util.HashSet<>();
+        for (final String name : names) {
+            if (labels.size() == MAX_LABELS) {
+                break;
+            }
+            if (name == null || name.isBlank() || name.codePointCount(0, name.length()) > MAX_LABEL_CHARS
+                    || name.chars().anyMatch(c -> isControl((char) c))) {
+                continue;
+            }
+            if (seen.add(name.toLowerCase(Locale.ROOT))) {
+                labels.add(name);
+            }
+        }
+        return List.copyOf(labels);
     }
 
     private static DeploymentEvent deployment(final Fields fields) {
@@ -371,8 +400,11 @@ public final class CanonicalEvents {
         }
 
         String optionalString(final String name, final int maxChars) {
-            final JsonNode node = get(name);
-            if (node == null) {
+            return string(name, get(name), maxChars);
+        }
+
+        private static String string(final String name, final JsonNode node, final int maxChars) {
+            if (node == null || node.isNull()) {
                 return null;
             }
             if (!node.isTextual()) {
@@ -394,6 +426,34 @@ public final class CanonicalEvents {
                 throw new InvalidEventException(name, "must be at most " + maxChars + " characters (got " + chars + ")");
             }
             return value;
+        }
+
+        /**
+         * An optional array of strings, each validated like {@link #optionalString} under the name
+         * {@code name[i]}; absent or {@code null} is the empty list. Duplicates are kept, in order.
+         */
+        List<String> optionalStringList(final String name, final int maxItems, final int maxChars) {
+            final JsonNode node = get(name);
+            if (node == null) {
+                return List.of();
+            }
+            if (!node.isArray()) {
+                throw new InvalidEventException(name, "must be an array of strings (got " + echo(node) + ")");
+            }
+            if (node.size() > maxItems) {
+                throw new InvalidEventException(name, "must have at most " + maxItems + " entries (got "
+                        + node.size() + ")");
+            }
+            final List<String> values = new ArrayList<>(node.size());
+            for (int i = 0; i < node.size(); i++) {
+                final String elementName = name + "[" + i + "]";
+                final String value = string(elementName, node.get(i), maxChars);
+                if (value == null) {
+                    throw new InvalidEventException(elementName, "must be a string (got null)");
+                }
+                values.add(value);
+            }
+            return values;
         }
 
         String requiredSha(final String name) {

@@ -88,6 +88,7 @@ class CanonicalEventsTest {
         assertEquals(List.of(PARENT), change.getParents());
         assertNull(change.getTeam());
         assertNull(change.getAuthoredAt());
+        assertEquals(List.of(), change.getLabels(), "no labels when none are given");
     }
 
     @Test
@@ -98,6 +99,7 @@ class CanonicalEventsTest {
         event.putArray("parents").add(PARENT.toUpperCase()).add(SHA);
         event.put("team", "payments").put("source", "github").put("repo", "acme/checkout").put("branch", "main")
                 .put("authoredAt", "2026-10-01T11:58:00.5+01:00");
+        event.putArray("labels").add("hotfix").add("Team: Payments");
         final ChangeEvent change = (ChangeEvent) CanonicalEvents.parse(event);
         assertEquals(SHA, change.getId());
         assertEquals(SHA, change.getSha());
@@ -107,6 +109,36 @@ class CanonicalEventsTest {
         assertEquals("acme/checkout", change.getRepo());
         assertEquals("main", change.getBranch());
         assertEquals(Instant.parse("2026-10-01T10:58:00.500Z"), change.getAuthoredAt());
+        assertEquals(List.of("hotfix", "Team: Payments"), change.getLabels(), "labels as given, in order");
+    }
+
+    @Test
+    void acceptsLabelsUpToTheLimits() {
+        final List<String> many = java.util.stream.IntStream.range(0, CanonicalEvents.MAX_LABELS)
+                .mapToObj(i -> "label-" + i).toList();
+        assertEquals(many, ((ChangeEvent) CanonicalEvents.parse(with(change(), "labels", many))).getLabels());
+        final String longest = "l".repeat(CanonicalEvents.MAX_LABEL_CHARS);
+        assertEquals(List.of(longest),
+                ((ChangeEvent) CanonicalEvents.parse(with(change(), "labels", List.of(longest)))).getLabels());
+        assertEquals(List.of(), ((ChangeEvent) CanonicalEvents.parse(with(change(), "labels", List.of()))).getLabels());
+        final ObjectNode nullLabels = change();
+        nullLabels.putNull("labels");
+        assertEquals(List.of(), ((ChangeEvent) CanonicalEvents.parse(nullLabels)).getLabels(), "null is absent");
+    }
+
+    @Test
+    void acceptableLabelsLeaveOutWhatTheContractRefuses() {
+        final java.util.List<String> names = new java.util.ArrayList<>(List.of("hotfix", " ", "HotFix", "a\tb",
+                "x".repeat(CanonicalEvents.MAX_LABEL_CHARS + 1), "backend"));
+        names.add(null);
+        names.add("a\nb");
+        assertEquals(List.of("hotfix", "backend"), CanonicalEvents.acceptableLabels(names));
+        final List<String> many = java.util.stream.IntStream.range(0, CanonicalEvents.MAX_LABELS + 5)
+                .mapToObj(i -> "label-" + i).toList();
+        assertEquals(many.subList(0, CanonicalEvents.MAX_LABELS), CanonicalEvents.acceptableLabels(many));
+        final ObjectNode event = change();
+        event.set("labels", MAPPER.valueToTree(CanonicalEvents.acceptableLabels(names)));
+        assertEquals(List.of("hotfix", "backend"), ((ChangeEvent) CanonicalEvents.parse(event)).getLabels());
     }
 
     @Test
@@ -265,6 +297,21 @@ class CanonicalEventsTest {
                 Arguments.of(with(change(), "authoredAt", "2026-10-01T11:59:00"), "authoredAt: must be an ISO-8601"),
                 Arguments.of(with(change(), "repo", 5), "repo: must be a string"),
                 Arguments.of(with(change(), "branch", "ma\tin"), "branch: must not contain control characters"),
+                Arguments.of(with(change(), "labels", "hotfix"), "labels: must be an array of strings (got 'hotfix')"),
+                Arguments.of(with(change(), "labels", java.util.Map.of("name", "hotfix")),
+                        "labels: must be an array of strings (got {\"name\":\"hotfix\"})"),
+                Arguments.of(with(change(), "labels", java.util.Collections.nCopies(101, "x")),
+                        "labels: must have at most 100 entries (got 101)"),
+                Arguments.of(with(change(), "labels", List.of("hotfix", 7)), "labels[1]: must be a string (got 7)"),
+                Arguments.of(with(change(), "labels", java.util.Arrays.asList("hotfix", null)),
+                        "labels[1]: must be a string (got null)"),
+                Arguments.of(with(change(), "labels", List.of(java.util.Map.of("name", "hotfix"))),
+                        "labels[0]: must be a string (got {\"name\":\"hotfix\"})"),
+                Arguments.of(with(change(), "labels", List.of(" ")), "labels[0]: must not be empty"),
+                Arguments.of(with(change(), "labels", List.of("ok", "hot\nfix")),
+                        "labels[1]: must not contain control characters (found U+000A at position 3)"),
+                Arguments.of(with(change(), "labels", List.of("l".repeat(257))),
+                        "labels[0]: must be at most 256 characters (got 257)"),
                 // deployment
                 Arguments.of(without(deployment(), "environment"), "environment: required"),
                 Arguments.of(with(deployment(), "environment", ""), "environment: must not be empty"),
@@ -332,6 +379,7 @@ class CanonicalEventsTest {
         final ObjectNode fullChange = change();
         fullChange.put("team", "payments").put("source", "github").put("repo", "acme/checkout").put("branch", "main")
                 .put("authoredAt", "2026-10-01T11:58:00.123+05:30");
+        fullChange.putArray("labels").add("hotfix").add("Sev 1");
         final ObjectNode fullDeployment = deployment();
         fullDeployment.put("sha", SHA).put("startedAt", "2026-10-01T12:00:00Z").put("rollbackOf", "deploy-0")
                 .put("strategy", "canary").put("team", "payments");

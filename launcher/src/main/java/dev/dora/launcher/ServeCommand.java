@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.streams.HotfixRule;
 import dev.dora.streams.MetricsConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -51,6 +52,17 @@ public final class ServeCommand implements Callable<Integer> {
                     + "it, e.g. 12h, 2d (default: ${DEFAULT-VALUE}).")
     Duration incidentWindow;
 
+    @Option(names = "--hotfix-branches", defaultValue = "hotfix/**,hotfix-*", split = ",", paramLabel = "GLOB",
+            description = "Changes on a branch matching one of these globs are hotfixes, so their production "
+                    + "deployments count as rework; * stays within a /-separated segment, ** crosses segments, "
+                    + "? is one character. Empty for none (default: ${DEFAULT-VALUE}).")
+    List<String> hotfixBranches;
+
+    @Option(names = "--hotfix-labels", defaultValue = "hotfix", split = ",", paramLabel = "LABEL",
+            description = "Changes whose pull/merge request carries one of these labels, compared "
+                    + "case-insensitively, are hotfixes. Empty for none (default: ${DEFAULT-VALUE}).")
+    List<String> hotfixLabels;
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -77,7 +89,34 @@ public final class ServeCommand implements Callable<Integer> {
         return MetricsConfig.defaults(bootstrap, common.dataDir().resolve("streams"))
                 .withPartitions(partitions)
                 .withProductionEnvironments(productionEnvironmentSet())
-                .withIncidentWindow(incidentWindow);
+                .withIncidentWindow(incidentWindow)
+                .withHotfixRule(hotfixRule());
+    }
+
+    /**
+     * The hotfix rule of {@code --hotfix-branches} and {@code --hotfix-labels}, blank entries left out (so an empty
+     * option turns that half of the rule off).
+     *
+     * @throws ParameterException naming the option when a glob or label is invalid
+     */
+    HotfixRule hotfixRule() {
+        final List<String> globs = nonBlank(hotfixBranches);
+        for (final String glob : globs) {
+            try {
+                HotfixRule.validateGlob(glob);
+            } catch (final IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--hotfix-branches: " + e.getMessage());
+            }
+        }
+        try {
+            return new HotfixRule(globs, nonBlank(hotfixLabels));
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--hotfix-labels: " + e.getMessage());
+        }
+    }
+
+    private static List<String> nonBlank(final List<String> values) {
+        return values == null ? List.of() : values.stream().filter(v -> !v.isBlank()).map(String::trim).toList();
     }
 
     /**
@@ -111,6 +150,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (productionEnvironmentSet().isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--production-environments needs at least one name");
         }
+        hotfixRule();
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--bootstrap-servers must not be empty");
         }

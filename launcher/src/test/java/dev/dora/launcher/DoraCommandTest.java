@@ -2,10 +2,12 @@ package dev.dora.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.streams.HotfixRule;
 import dev.dora.streams.MetricsConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -41,6 +43,9 @@ class DoraCommandTest {
         assertEquals(3, serve.partitions);
         assertEquals(List.of("production", "prod"), serve.productionEnvironments);
         assertEquals(Duration.ofHours(24), serve.incidentWindow);
+        assertEquals(List.of("hotfix/**", "hotfix-*"), serve.hotfixBranches);
+        assertEquals(List.of("hotfix"), serve.hotfixLabels);
+        assertEquals(HotfixRule.defaults(), serve.hotfixRule());
 
         final MetricsConfig config = serve.metricsConfig("localhost:19092");
         final MetricsConfig defaults = MetricsConfig.defaults("localhost:19092",
@@ -65,6 +70,40 @@ class DoraCommandTest {
         assertEquals(Set.of("live", "prod-eu"), config.productionEnvironments());
         assertEquals(Duration.ofDays(2), config.incidentWindow());
         assertEquals("dora-metrics", config.applicationId());
+        assertEquals(HotfixRule.defaults(), config.hotfixRule(), "the hotfix options keep their defaults");
+    }
+
+    @Test
+    void hotfixOptions() {
+        final ServeCommand serve = parse(ServeCommand.class, "serve",
+                "--hotfix-branches", "hotfix/**, release/*/hotfix,", "--hotfix-labels", "Hotfix, emergency");
+        final HotfixRule rule = serve.metricsConfig("kafka:9092").hotfixRule();
+        assertEquals(new HotfixRule(List.of("hotfix/**", "release/*/hotfix"), List.of("hotfix", "emergency")), rule);
+        assertTrue(rule.matchesBranch("release/2.1/hotfix"));
+        assertTrue(rule.matchesAnyLabel(List.of("EMERGENCY")));
+        assertFalse(rule.matchesBranch("hotfix-1"), "the default globs are replaced, not extended");
+
+        final ServeCommand off = parse(ServeCommand.class, "serve", "--hotfix-branches=", "--hotfix-labels=");
+        assertEquals(HotfixRule.none(), off.metricsConfig("kafka:9092").hotfixRule());
+        assertNotEquals(MetricsConfig.defaults("kafka:9092", Path.of("s")).streamsApplicationId(),
+                off.metricsConfig("kafka:9092").streamsApplicationId(), "no rule is another computation");
+
+        final ServeCommand labelsOnly = parse(ServeCommand.class, "serve", "--hotfix-branches", "");
+        assertEquals(new HotfixRule(List.of(), List.of("hotfix")), labelsOnly.hotfixRule());
+    }
+
+    @Test
+    void invalidHotfixGlobsAreRefusedNamingTheOption() {
+        final Run bracket = run("serve", "--hotfix-branches", "hotfix/[0-9]*", "--data-dir", tempDir.toString());
+        assertEquals(2, bracket.code);
+        assertTrue(bracket.err.contains("--hotfix-branches: hotfix branch glob 'hotfix/[0-9]*': '[' at position 7"
+                + " is not supported"), bracket.err);
+        final Run stars = run("serve", "--hotfix-branches", "hotfix/***", "--data-dir", tempDir.toString());
+        assertEquals(2, stars.code);
+        assertTrue(stars.err.contains("--hotfix-branches: hotfix branch glob 'hotfix/***'"), stars.err);
+        final Run space = run("serve", "--hotfix-branches", "hot fix/*", "--data-dir", tempDir.toString());
+        assertEquals(2, space.code);
+        assertTrue(space.err.contains("must not contain whitespace"), space.err);
     }
 
     @Test
@@ -117,7 +156,8 @@ class DoraCommandTest {
         assertTrue(version.out.startsWith("dora "), version.out);
         final Run help = run("serve", "--help");
         for (final String option : List.of("--port", "--data-dir", "--bootstrap-servers", "--kafka-port",
-                "--partitions", "--production-environments", "--incident-window")) {
+                "--partitions", "--production-environments", "--incident-window", "--hotfix-branches",
+                "--hotfix-labels")) {
             assertTrue(help.out.contains(option), option + " in\n" + help.out);
         }
         assertTrue(run("demo", "--help").out.contains("--fresh"));

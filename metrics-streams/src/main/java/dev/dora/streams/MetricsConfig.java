@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * Everything the metrics pipeline needs to know to run: where Kafka is, where state lives, and the definitions
- * that decide what counts (production environments, the incident attribution window).
+ * that decide what counts (production environments, the incident attribution window, the hotfix rule).
  *
  * @param bootstrapServers       Kafka bootstrap servers
  * @param applicationId          prefix of the Kafka Streams application id, see {@link #streamsApplicationId()}
@@ -17,11 +17,12 @@ import java.util.stream.Collectors;
  * @param replicationFactor      replication factor of created topics; -1 for the broker default
  * @param productionEnvironments environments that count as production, compared case-insensitively
  * @param incidentWindow         how long after a deployment an incident without a named cause is charged to it
+ * @param hotfixRule             which changes are hotfixes (by branch glob or label), for the rework rate
  * @param streamThreads          Kafka Streams threads
  */
 public record MetricsConfig(String bootstrapServers, String applicationId, Path stateDir, int partitions,
                             short replicationFactor, Set<String> productionEnvironments, Duration incidentWindow,
-                            int streamThreads) {
+                            HotfixRule hotfixRule, int streamThreads) {
 
     public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
@@ -40,54 +41,63 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
         if (incidentWindow.isNegative()) {
             throw new IllegalArgumentException("the incident window cannot be negative");
         }
+        if (hotfixRule == null) {
+            throw new IllegalArgumentException("a hotfix rule is needed (HotfixRule.none() for none)");
+        }
         productionEnvironments = productionEnvironments.stream()
                 .map(e -> e.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     public static MetricsConfig defaults(final String bootstrapServers, final Path stateDir) {
         return new MetricsConfig(bootstrapServers, "dora-metrics", stateDir, 3, (short) -1,
-                DEFAULT_PRODUCTION_ENVIRONMENTS, DEFAULT_INCIDENT_WINDOW, 1);
+                DEFAULT_PRODUCTION_ENVIRONMENTS, DEFAULT_INCIDENT_WINDOW, HotfixRule.defaults(), 1);
     }
 
     public MetricsConfig withPartitions(final int value) {
         return new MetricsConfig(bootstrapServers, applicationId, stateDir, value, replicationFactor,
-                productionEnvironments, incidentWindow, streamThreads);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads);
     }
 
     public MetricsConfig withReplicationFactor(final short value) {
         return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, value,
-                productionEnvironments, incidentWindow, streamThreads);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads);
     }
 
     public MetricsConfig withProductionEnvironments(final Set<String> value) {
         return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
-                value, incidentWindow, streamThreads);
+                value, incidentWindow, hotfixRule, streamThreads);
     }
 
     public MetricsConfig withIncidentWindow(final Duration value) {
         return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, value, streamThreads);
+                productionEnvironments, value, hotfixRule, streamThreads);
+    }
+
+    /** This configuration with another hotfix rule; see {@link HotfixRule}. */
+    public MetricsConfig withHotfixRule(final HotfixRule value) {
+        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, value, streamThreads);
     }
 
     public MetricsConfig withApplicationId(final String value) {
         return new MetricsConfig(bootstrapServers, value, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, streamThreads);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads);
     }
 
     public MetricsConfig withStreamThreads(final int value) {
         return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, value);
+                productionEnvironments, incidentWindow, hotfixRule, value);
     }
 
     /**
      * The Kafka Streams application id actually used: the configured one plus a fingerprint of the definitions
-     * that decide the numbers. Changing the production environments or the incident window (or a release that
-     * changes how facts are derived, see {@link #SEMANTICS_VERSION}) thus starts a new computation from the
-     * retained event topics instead of mixing facts derived under two definitions.
+     * that decide the numbers. Changing the production environments, the incident window or the hotfix rule (or a
+     * release that changes how facts are derived, see {@link #SEMANTICS_VERSION}) thus starts a new computation from
+     * the retained event topics instead of mixing facts derived under two definitions.
      */
     public String streamsApplicationId() {
         final String definitions = SEMANTICS_VERSION + "|" + new java.util.TreeSet<>(productionEnvironments)
-                + "|" + incidentWindow.toMillis();
+                + "|" + incidentWindow.toMillis() + "|" + hotfixRule.definition();
         try {
             final byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(definitions.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,26 @@ class MetricsConfigTest {
     }
 
     @Test
+    void changingTheHotfixRuleStartsANewComputation() {
+        assertEquals(HotfixRule.defaults(), defaults.hotfixRule());
+        assertEquals(defaults.streamsApplicationId(), defaults.withHotfixRule(
+                        new HotfixRule(List.of("hotfix/**", "hotfix-*"), List.of("HOTFIX"))).streamsApplicationId(),
+                "the same rule, spelled differently, is the same computation");
+        assertNotEquals(defaults.streamsApplicationId(),
+                defaults.withHotfixRule(HotfixRule.none()).streamsApplicationId());
+        assertNotEquals(defaults.streamsApplicationId(), defaults.withHotfixRule(
+                new HotfixRule(List.of("hotfix/**"), List.of("hotfix"))).streamsApplicationId());
+        assertNotEquals(defaults.streamsApplicationId(), defaults.withHotfixRule(
+                new HotfixRule(List.of("hotfix/**", "hotfix-*"), List.of("hotfix", "emergency")))
+                .streamsApplicationId());
+        // a glob and a label with the same text are different rules
+        assertNotEquals(defaults.withHotfixRule(new HotfixRule(List.of("x"), List.of())).streamsApplicationId(),
+                defaults.withHotfixRule(new HotfixRule(List.of(), List.of("x"))).streamsApplicationId());
+        assertEquals(HotfixRule.none(), defaults.withHotfixRule(HotfixRule.none()).withPartitions(6).hotfixRule(),
+                "the other withers keep the rule");
+    }
+
+    @Test
     void productionIsCaseInsensitive() {
         assertTrue(defaults.isProduction("Production"));
         assertTrue(defaults.isProduction("PROD"));
@@ -40,5 +61,6 @@ class MetricsConfigTest {
         assertThrows(IllegalArgumentException.class, () -> defaults.withPartitions(0));
         assertThrows(IllegalArgumentException.class, () -> defaults.withProductionEnvironments(Set.of()));
         assertThrows(IllegalArgumentException.class, () -> defaults.withIncidentWindow(Duration.ofHours(-1)));
+        assertThrows(IllegalArgumentException.class, () -> defaults.withHotfixRule(null));
     }
 }

@@ -5,14 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
+import dev.dora.state.CommitNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -73,5 +83,62 @@ class AvroCodecTest {
                         "current " + name + " cannot read an older version");
             }
         });
+    }
+
+    private static Schema historic(final String file) throws IOException {
+        try (InputStream in = AvroCodecTest.class.getClassLoader().getResourceAsStream("dora-schema-history/" + file)) {
+            assertTrue(in != null, file + " ships with the code");
+            return new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void historyFilesKeepTheFingerprintsOfTheReleasedSchemas() throws IOException {
+        // the fingerprints records written before ChangeEvent gained labels carry; a history file must never change
+        assertEquals("1d8ca4f0a94a45db",
+                Long.toHexString(SchemaNormalization.parsingFingerprint64(historic("ChangeEvent.v1.avsc"))));
+        assertEquals("4c35840e27645d07",
+                Long.toHexString(SchemaNormalization.parsingFingerprint64(historic("CommitNode.v1.avsc"))));
+    }
+
+    @Test
+    void decodesAChangeWrittenBeforeLabelsWithNoLabels() throws IOException {
+        final Schema v1 = historic("ChangeEvent.v1.avsc");
+        final GenericRecord old = new GenericData.Record(v1);
+        old.put("id", "0123456789abcdef0123456789abcdef01234567");
+        old.put("service", "shop");
+        old.put("occurredAt", T.toEpochMilli());
+        old.put("sha", "0123456789abcdef0123456789abcdef01234567");
+        old.put("parents", List.of());
+        old.put("committedAt", T.toEpochMilli());
+        old.put("branch", "hotfix/login");
+        final ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        final byte[] array = new byte[bytes.remaining()];
+        bytes.get(array);
+
+        final ChangeEvent change = (ChangeEvent) AvroCodec.get().decode(array);
+        assertEquals("hotfix/login", change.getBranch());
+        assertEquals(List.of(), change.getLabels());
+
+        final GenericRecord oldNode = new GenericData.Record(historic("CommitNode.v1.avsc"));
+        oldNode.put("change", old);
+        final ByteBuffer nodeBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), oldNode.getSchema())
+                .encode(oldNode);
+        final byte[] nodeArray = new byte[nodeBytes.remaining()];
+        nodeBytes.get(nodeArray);
+        final CommitNode node = (CommitNode) AvroCodec.get().decode(nodeArray);
+        assertEquals(List.of(), node.getChange().getLabels());
+        assertEquals("hotfix/login", node.getChange().getBranch());
+    }
+
+    @Test
+    void roundTripsAChangeWithLabels() {
+        final ChangeEvent change = ChangeEvent.newBuilder().setId("0123456789abcdef0123456789abcdef01234567")
+                .setService("shop").setOccurredAt(T).setSha("0123456789abcdef0123456789abcdef01234567")
+                .setParents(List.of()).setCommittedAt(T).setLabels(List.of("hotfix", "backend")).build();
+        assertEquals(change, AvroCodec.get().decode(AvroCodec.get().encode(change)));
+        final ChangeEvent unlabelled = ChangeEvent.newBuilder().setId(change.getId()).setService("shop")
+                .setOccurredAt(T).setSha(change.getSha()).setParents(List.of()).setCommittedAt(T).build();
+        assertEquals(List.of(), unlabelled.getLabels(), "labels default to empty");
     }
 }

@@ -6,6 +6,7 @@ import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
+import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.webhook.CauseLines;
@@ -37,7 +38,8 @@ import org.apache.avro.specific.SpecificRecord;
  *   <li>{@code push} to the repository's default branch: one change per commit of {@code commits[]}, chained in
  *       order (the first one's parent is {@code before} unless that is all zeros);</li>
  *   <li>{@code pull_request} closed and merged into the default branch: a change for {@code merge_commit_sha}
- *       committed at {@code merged_at}, parent {@code base.sha};</li>
+ *       committed at {@code merged_at}, parent {@code base.sha}, labelled with the names of
+ *       {@code pull_request.labels[]} (which a hotfix rule may match);</li>
  *   <li>{@code deployment_status}: a deployment with id {@code deployment.id};</li>
  *   <li>{@code issues} labelled {@code incident}: a production incident {@code github-issue-<issue.id>}, open or
  *       resolved after the issue's state, its cause read from {@code root cause: <sha>} and
@@ -195,10 +197,15 @@ public final class GitHubSource implements WebhookSource {
         final String baseSha = base.sha("sha");
         final Owner owner = Owner.of(catalog, repository, null);
         final Instant mergedAt = pullRequest.instant("merged_at");
+        final List<String> labels = new ArrayList<>();
+        for (final Fields label : pullRequest.objects("labels")) {
+            labels.add(label.optionalText("name"));
+        }
         // The push of the same commit knows its real place in the history (the pull request only knows the
         // base): occurring a millisecond earlier, this event loses to it whatever their arrival order.
         final ChangeEvent change = ChangeEvent.newBuilder(change(owner, repository.text("full_name"), branch, sha,
-                baseSha.equals(sha) ? null : baseSha, mergedAt)).setOccurredAt(mergedAt.minusMillis(1)).build();
+                baseSha.equals(sha) ? null : baseSha, mergedAt)).setOccurredAt(mergedAt.minusMillis(1))
+                .setLabels(CanonicalEvents.acceptableLabels(labels)).build();
         return Mapping.of(List.of(change), owner.unmapped());
     }
 

@@ -6,6 +6,7 @@ import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
+import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.webhook.CauseLines;
@@ -34,7 +35,8 @@ import org.apache.avro.specific.SpecificRecord;
  * each hook, and why, is documented in {@code docs/CONNECTORS.md (GitLab)}; in short:
  * <ul>
  *   <li>{@code Push Hook} to the project's default branch: one change per commit, chained from {@code before};</li>
- *   <li>{@code Merge Request Hook} with action {@code merge}: one change for the merge (or squash) commit;</li>
+ *   <li>{@code Merge Request Hook} with action {@code merge}: one change for the merge (or squash) commit, labelled
+ *       with the titles of the merge request's {@code labels[]} (which a hotfix rule may match);</li>
  *   <li>{@code Deployment Hook}: a deployment, its full sha taken from {@code commit_url};</li>
  *   <li>{@code Issue Hook} of an incident (object kind {@code work_item} or {@code issue}): an incident.</li>
  * </ul>
@@ -232,7 +234,27 @@ public final class GitLabSource implements WebhookSource {
                 ? min(time(attributes, "created_at"), mergedAt)
                 : mergedAt;
         final Service service = Service.forRepository(catalog, repo);
-        return service.mapping(List.of(change(service, sha, parents, mergedAt, occurredAt, repo, target)));
+        final ChangeEvent change = ChangeEvent.newBuilder(change(service, sha, parents, mergedAt, occurredAt, repo,
+                target)).setLabels(labels(body, attributes)).build();
+        return service.mapping(List.of(change));
+    }
+
+    /**
+     * The merge request's label titles, from the hook's top-level {@code labels[]} and from
+     * {@code object_attributes.labels[]} (GitLab sends them in both places; either may be missing), each once.
+     */
+    private static List<String> labels(final PayloadNode body, final PayloadNode attributes) {
+        final List<String> titles = new ArrayList<>();
+        for (final PayloadNode owner : List.of(body, attributes)) {
+            for (final PayloadNode label : owner.optionalObjects("labels")) {
+                try {
+                    titles.add(label.optionalText("title"));
+                } catch (final InvalidEventException e) {
+                    // an empty or non-string title names no label: it is left out rather than refusing the merge
+                }
+            }
+        }
+        return CanonicalEvents.acceptableLabels(titles);
     }
 
     private static Instant min(final Instant a, final Instant b) {

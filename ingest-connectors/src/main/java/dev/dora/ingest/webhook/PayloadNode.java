@@ -62,6 +62,11 @@ public final class PayloadNode {
         return new PayloadNode(value, path(name));
     }
 
+    /** The elements of an optional array of objects, each named {@code name[i]}; empty when absent or null. */
+    public List<PayloadNode> optionalObjects(final String name) {
+        return get(name) == null ? List.of() : objects(name);
+    }
+
     /** The elements of a required array of objects, each named {@code name[i]}. */
     public List<PayloadNode> objects(final String name) {
         final JsonNode value = get(name);

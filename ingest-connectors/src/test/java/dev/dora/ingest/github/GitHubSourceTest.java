@@ -108,6 +108,7 @@ class GitHubSourceTest {
             assertEquals("github", change.getSource());
             assertEquals("acme/shop", change.getRepo());
             assertEquals("main", change.getBranch());
+            assertEquals(List.of(), change.getLabels(), "a push knows no labels");
             assertNull(change.getAuthoredAt());
             final String json = CanonicalEvents.toJson(change).toString();
             assertFalse(json.contains("Dev One") || json.contains("example.com") || json.contains("dev-one"), json);
@@ -178,6 +179,12 @@ class GitHubSourceTest {
         assertEquals(change.getCommittedAt().minusMillis(1), change.getOccurredAt(), "a push of the commit wins");
         assertEquals("storefront", change.getService());
         assertEquals("main", change.getBranch());
+        assertEquals(List.of("hotfix", "payments"), change.getLabels(), "the pull request's labels");
+        assertEquals(change, CanonicalEvents.parse(CanonicalEvents.toJson(change)));
+
+        final ObjectNode unlabelled = fixture("pull_request.closed-merged-squash.json");
+        ((ObjectNode) unlabelled.get("pull_request")).remove("labels");
+        assertEquals(List.of(), ((ChangeEvent) map("pull_request", unlabelled, CATALOG).events().get(0)).getLabels());
 
         final ObjectNode unmerged = fixture("pull_request.closed-merged-squash.json");
         ((ObjectNode) unmerged.get("pull_request")).put("merged", false).putNull("merged_at");

@@ -144,6 +144,7 @@ class GitLabSourceTest {
                 assertEquals("gitlab", change.getSource());
                 assertEquals("acme/payments/checkout-api", change.getRepo());
                 assertEquals("main", change.getBranch());
+                assertEquals(List.of(), change.getLabels(), "a push knows no labels");
                 assertNull(change.getAuthoredAt());
             }
             assertEquals(List.of("checkout-api"), mapping.unmappedServices());
@@ -252,7 +253,29 @@ class GitLabSourceTest {
             assertEquals("acme/payments/checkout-api", change.getRepo());
             assertEquals("checkout-api", change.getService());
             assertEquals("gitlab", change.getSource());
+            assertEquals(List.of("Hotfix", "backend"), change.getLabels(), "the merge request's labels, each once");
             assertEquals(List.of("checkout-api"), mapping.unmappedServices());
+        }
+
+        @Test
+        void readsLabelsFromEitherPlaceAndSkipsOddOnes() {
+            final ChangeEvent fromAttributes = (ChangeEvent) revalidated(map("Merge Request Hook",
+                    "merge_request.merged.squash.json", b -> b.remove("labels"))).events().get(0);
+            assertEquals(List.of("Hotfix"), fromAttributes.getLabels());
+            final ChangeEvent unlabelled = (ChangeEvent) revalidated(map("Merge Request Hook",
+                    "merge_request.merged.squash.json", b -> {
+                        b.remove("labels");
+                        attributes(b).putNull("labels");
+                    })).events().get(0);
+            assertEquals(List.of(), unlabelled.getLabels());
+            final ChangeEvent odd = (ChangeEvent) revalidated(map("Merge Request Hook",
+                    "merge_request.merged.squash.json", b -> {
+                        b.putArray("labels").add(b.objectNode().put("title", " "))
+                                .add(b.objectNode().put("id", 1))
+                                .add(b.objectNode().put("title", "x".repeat(CanonicalEvents.MAX_LABEL_CHARS + 1)))
+                                .add(b.objectNode().put("title", "HOTFIX"));
+                    })).events().get(0);
+            assertEquals(List.of("HOTFIX"), odd.getLabels(), "one label of an odd name costs not the event");
         }
 
         @Test
