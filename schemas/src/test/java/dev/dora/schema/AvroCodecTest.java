@@ -10,7 +10,6 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
-import dev.dora.state.CommitNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -97,8 +96,6 @@ class AvroCodecTest {
         // the fingerprints records written before ChangeEvent gained labels carry; a history file must never change
         assertEquals("1d8ca4f0a94a45db",
                 Long.toHexString(SchemaNormalization.parsingFingerprint64(historic("ChangeEvent.v1.avsc"))));
-        assertEquals("4c35840e27645d07",
-                Long.toHexString(SchemaNormalization.parsingFingerprint64(historic("CommitNode.v1.avsc"))));
     }
 
     @Test
@@ -119,16 +116,6 @@ class AvroCodecTest {
         final ChangeEvent change = (ChangeEvent) AvroCodec.get().decode(array);
         assertEquals("hotfix/login", change.getBranch());
         assertEquals(List.of(), change.getLabels());
-
-        final GenericRecord oldNode = new GenericData.Record(historic("CommitNode.v1.avsc"));
-        oldNode.put("change", old);
-        final ByteBuffer nodeBytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), oldNode.getSchema())
-                .encode(oldNode);
-        final byte[] nodeArray = new byte[nodeBytes.remaining()];
-        nodeBytes.get(nodeArray);
-        final CommitNode node = (CommitNode) AvroCodec.get().decode(nodeArray);
-        assertEquals(List.of(), node.getChange().getLabels());
-        assertEquals("hotfix/login", node.getChange().getBranch());
     }
 
     @Test

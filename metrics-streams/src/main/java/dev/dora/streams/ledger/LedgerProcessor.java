@@ -71,6 +71,15 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
 
     @Override
     public void process(final Record<String, SpecificRecord> record) {
+        try {
+            apply(record);
+        } catch (final RuntimeException e) {
+            ledger.abandon();
+            throw e;
+        }
+    }
+
+    private void apply(final Record<String, SpecificRecord> record) {
         final String service = record.key();
         final SpecificRecord value = record.value();
         if (service == null || value == null) {

@@ -146,13 +146,18 @@ public final class ServiceLedger {
 
     // ---------------------------------------------------------------- changes
 
-    public void applyChange(final ChangeEvent event) {
+    public void applyChange(ChangeEvent event) {
         begin(event.getService());
         observe(service, event.getTeam(), event.getOccurredAt());
         final String sha = event.getSha();
         final CommitNode node = commit(sha);
         if (node != null && !Precedence.wins(event, node.getChange())) {
+            keepLabels(node, event);
             return;
+        }
+        if (node != null) {
+            // a push event usually wins over the pull request event that carried the labels: keep every label seen
+            event = withLabels(event, node.getChange().getLabels());
         }
         final Map<String, DeployRef> labels = node == null ? Map.of() : new TreeMap<>(node.getFirstDeployments());
         stores.putEntity(COMMIT, service, sha, new CommitNode(event, new TreeMap<>(labels)));
@@ -185,8 +190,9 @@ public final class ServiceLedger {
             buckets.addUndeployedChange(service, node.getChange().getCommittedAt(), -1);
             buckets.addUndeployedChange(service, event.getCommittedAt(), 1);
         }
+        final boolean remarked = config.hotfixRule().matches(node.getChange()) != config.hotfixRule().matches(event);
         labels.forEach((group, label) -> {
-            if (recommitted) {
+            if (recommitted || remarked) {
                 dirtyDeployments.add(label.getDeploymentId());
             }
             final List<String> seeds = new ArrayList<>();
@@ -201,6 +207,25 @@ public final class ServiceLedger {
                 lower(parent, group, label);
             }
         });
+    }
+
+    /** The losing version of a change still contributes its labels, so the labels do not depend on arrival order. */
+    private void keepLabels(final CommitNode node, final ChangeEvent loser) {
+        final ChangeEvent merged = withLabels(node.getChange(), loser.getLabels());
+        if (merged != node.getChange()) {
+            stores.putEntity(COMMIT, service, loser.getSha(), new CommitNode(merged, node.getFirstDeployments()));
+            node.getFirstDeployments().values().forEach(this::markDeployment);
+        }
+    }
+
+    /** {@code change} with the union of its labels and {@code more}, sorted; the same instance when nothing is new. */
+    private static ChangeEvent withLabels(final ChangeEvent change, final List<String> more) {
+        if (change.getLabels().containsAll(more)) {
+            return change;
+        }
+        final Set<String> labels = new TreeSet<>(change.getLabels());
+        labels.addAll(more);
+        return ChangeEvent.newBuilder(change).setLabels(new ArrayList<>(labels)).build();
     }
 
     // ---------------------------------------------------------------- deployments
@@ -607,6 +632,20 @@ public final class ServiceLedger {
         service = owner;
     }
 
+    /**
+     * Forgets what the current record marked, after it failed: the record goes to the dead-letter topic and the
+     * next one, of whatever service, starts clean.
+     */
+    public void abandon() {
+        dirtyDeployments.clear();
+        dirtyIncidents.clear();
+        detached.clear();
+        arrived.clear();
+        claims.clear();
+        attributions.clear();
+        service = null;
+    }
+
     /** Recomputes every fact the applied events may have changed and hands the changed ones to {@code sink}. */
     public void flush(final FactSink sink) {
         if (service == null) {
@@ -640,13 +679,7 @@ public final class ServiceLedger {
                 }
             }
         } finally {
-            dirtyDeployments.clear();
-            dirtyIncidents.clear();
-            detached.clear();
-            arrived.clear();
-            claims.clear();
-            attributions.clear();
-            service = null;
+            abandon();
         }
     }
 
@@ -711,11 +744,14 @@ public final class ServiceLedger {
         final long finished = ref.getFinishedAt();
         final Histogram leadTimes = Histograms.empty();
         final int[] deployed = {0};
+        final boolean[] hotfix = {deployment.getHotfix()};
         stores.scan(Keys.of(DEPLOYED).str(service).str(id).build(), key -> {
             deployed[0]++;
+            final ChangeEvent change = commit((String) Keys.parse(key, "sss", true).get(2)).getChange();
             if (!baseline) {
-                final String sha = (String) Keys.parse(key, "sss", true).get(2);
-                final long ms = finished - commit(sha).getChange().getCommittedAt().toEpochMilli();
+                // a baseline delivers the whole known history, old hotfixes included: they were not unplanned now
+                hotfix[0] |= config.hotfixRule().matches(change);
+                final long ms = finished - change.getCommittedAt().toEpochMilli();
                 if (ms >= 0) {
                     leadTimes.recordValue(ms / 1000);
                 }
@@ -810,7 +846,7 @@ public final class ServiceLedger {
                 .setRollbackOf(deployment.getRollbackOf())
                 .setStrategy(deployment.getStrategy())
                 .setRecoverySeconds(rule == null ? null : recoverySeconds)
-                .setRework(deployment.getRollbackOf() != null || deployment.getHotfix())
+                .setRework(deployment.getRollbackOf() != null || hotfix[0])
                 .setShaUnknown(deployment.getSha() == null || commit(deployment.getSha()) == null)
                 .build();
     }

@@ -227,7 +227,9 @@ public final class HistoryGenerator {
                 }
                 // a feature branch forked from what main was when it started, merged now
                 branchNumber++;
-                final String branch = "feature/" + service.name() + "-" + branchNumber;
+                // a few branches are hotfixes, by name or by their pull request's label (see HotfixRule)
+                final String branch = (branchNumber % 23 == 0 ? "hotfix/" : "feature/") + service.name() + "-"
+                        + branchNumber;
                 final Instant branchStart = t.minus(between(service.minBranchLifetime(), service.maxBranchLifetime(), rng));
                 final Commit fork = headCommittedBy(mainline, branchStart);
                 final int branchCommits = 1 + rng.nextInt(4);
@@ -245,7 +247,13 @@ public final class HistoryGenerator {
                     parent = c.sha();
                 }
                 final Commit merge = new Commit(sha(rng), t, occurred);
-                events.add(change(service, merge, List.of(head.sha(), parent), "main"));
+                final ChangeEvent merged = change(service, merge, List.of(head.sha(), parent), "main");
+                events.add(merged);
+                if (branchNumber % 17 == 0) {
+                    // the pull request event, with its labels, loses to the push event of the same merge
+                    events.add(ChangeEvent.newBuilder(merged).setLabels(List.of("hotfix"))
+                            .setOccurredAt(occurred.minusSeconds(1)).build());
+                }
                 mainline.add(merge);
             }
         }

@@ -2,6 +2,7 @@ package dev.dora.streams.model;
 
 import dev.dora.schema.EventFields;
 import dev.dora.events.ChangeEvent;
+import dev.dora.streams.HotfixRule;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
@@ -54,6 +55,7 @@ public final class ReferenceModel {
 
     private final Set<String> productionEnvironments;
     private final Duration incidentWindow;
+    private final HotfixRule hotfixRule = HotfixRule.defaults();
     /** The environment group this model computes: production, or one other environment's lower-case name. */
     private final String environment;
     private final List<SpecificRecord> received = new ArrayList<>();
@@ -138,8 +140,7 @@ public final class ReferenceModel {
                 if (view.recoverySeconds() != null) {
                     recoveries.add(view.recoverySeconds());
                 }
-                final DeploymentEvent deployment = d.deployments.get(view.id());
-                if (deployment.getRollbackOf() != null || deployment.getHotfix()) {
+                if (isRework(d, view)) {
                     rework++;
                 }
                 if (view.baseline()) {
@@ -238,14 +239,24 @@ public final class ReferenceModel {
         return out;
     }
 
-    private static Map<String, MetricsAnswer.StrategyAnswer> strategyBreakdown(
+    /**
+     * Rework: a rollback, a deployment flagged hotfix, or one that is not a baseline delivering a change the hotfix
+     * rule marks (its branch matches a glob or one of the labels any of its versions carried is a hotfix label).
+     */
+    private boolean isRework(final Derived d, final DeploymentView view) {
+        final DeploymentEvent deployment = d.deployments.get(view.id());
+        return deployment.getRollbackOf() != null || deployment.getHotfix()
+                || !view.baseline() && view.deployedChanges().stream()
+                        .anyMatch(sha -> hotfixRule.matches(d.commits.get(new ChangeKey(view.service(), sha))));
+    }
+
+    private Map<String, MetricsAnswer.StrategyAnswer> strategyBreakdown(
             final Derived d, final Map<String, List<DeploymentView>> views) {
         final Map<String, MetricsAnswer.StrategyAnswer> out = new TreeMap<>();
         views.forEach((strategy, list) -> {
             final long n = list.size();
             final long failed = list.stream().filter(DeploymentView::failed).count();
-            final long rework = list.stream().map(v -> d.deployments.get(v.id()))
-                    .filter(e -> e.getRollbackOf() != null || e.getHotfix()).count();
+            final long rework = list.stream().filter(v -> isRework(d, v)).count();
             final List<Long> leadTimes = list.stream().flatMap(v -> v.leadTimeSamples().stream()).sorted().toList();
             final List<Long> recoveries = list.stream().map(DeploymentView::recoverySeconds).filter(Objects::nonNull)
                     .sorted().toList();
@@ -355,6 +366,7 @@ public final class ReferenceModel {
         final Map<ChangeKey, ChangeEvent> changes = d.commits;
         final Map<String, DeploymentEvent> deployments = d.deployments;
         final Map<String, TeamObservation> teamObservations = new HashMap<>();
+        final Map<ChangeKey, Set<String>> labels = new HashMap<>();
 
         for (final SpecificRecord event : received) {
             final String service = EventFields.service(event);
@@ -367,12 +379,17 @@ public final class ReferenceModel {
             }
             if (event instanceof ChangeEvent change) {
                 changes.merge(new ChangeKey(change.getService(), change.getSha()), change, ReferenceModel::winner);
+                labels.computeIfAbsent(new ChangeKey(change.getService(), change.getSha()), k -> new TreeSet<>())
+                        .addAll(change.getLabels());
             } else if (event instanceof DeploymentEvent deployment) {
                 deployments.merge(deployment.getId(), deployment, ReferenceModel::winner);
             } else if (event instanceof IncidentEvent incident) {
                 d.incidents.merge(incident.getId(), incident, ReferenceModel::winner);
             }
         }
+        // a change's labels are those of every version of it, whichever version wins
+        labels.forEach((key, all) -> changes.computeIfPresent(key, (k, change) ->
+                ChangeEvent.newBuilder(change).setLabels(new ArrayList<>(all)).build()));
         for (final String service : d.knownServices) {
             final TeamObservation observation = teamObservations.get(service);
             d.teams.put(service, observation == null ? null : observation.team());
