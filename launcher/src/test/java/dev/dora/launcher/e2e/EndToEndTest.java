@@ -102,6 +102,21 @@ class EndToEndTest {
             assertEquals(400, stack.get("/api/v1/metrics?from=2026-10-02&to=2026-10-01").statusCode());
             assertEquals(400, stack.get("/api/v1/metrics?service=shop&team=retail").statusCode());
             assertEquals(404, stack.get("/api/v1/metrics?service=nope").statusCode());
+
+            assertEquals(0, m.at("/dataQuality/incidentsNotAttributed").asLong(), "i1 is charged to d2");
+            assertEquals("production", m.at("/scope/environment").asText());
+            final JsonNode staging = stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02"
+                    + "&environment=Staging");
+            assertEquals("staging", staging.at("/scope/environment").asText());
+            assertEquals(1, staging.at("/deploymentFrequency/deployments").asLong(), "s1, staging's own baseline");
+            assertEquals(0, staging.at("/changeFailureRate/failed").asLong(), "production's incident is not staging's");
+            assertTrue(staging.at("/dataQuality/changesNeverDeployed").isNull());
+            assertEquals("s1", stack.getJson("/api/v1/deployments?service=shop&from=2026-10-01&to=2026-10-02"
+                    + "&environment=staging").at("/deployments/0/id").asText());
+            final HttpResponse<String> typo = stack.get("/api/v1/metrics?service=shop&environment=stagin");
+            assertEquals(404, typo.statusCode());
+            assertTrue(typo.body().contains("known: production, staging"), typo.body());
+            assertEquals("[\"production\",\"staging\"]", services.at("/services/0/environments").toString());
         }
     }
 
@@ -189,9 +204,14 @@ class EndToEndTest {
         int charged = 0;
         for (final JsonNode incident : incidents.get("incidents")) {
             final JsonNode attribution = incident.get("attribution");
+            // a staging incident is charged within staging, which the model computes the same way
+            final ReferenceModel group = incident.get("production").asBoolean() ? model
+                    : model.inEnvironment(incident.get("environment").asText().trim().toLowerCase(java.util.Locale.ROOT));
+            assertEquals(group.attributedIncidents().contains(incident.get("id").asText()),
+                    !attribution.get("deploymentId").isNull(), "attributed as the model says: " + incident);
             if (!attribution.get("deploymentId").isNull()) {
                 charged++;
-                assertTrue(model.deployments().get(attribution.get("deploymentId").asText()).failed(),
+                assertTrue(group.deployments().get(attribution.get("deploymentId").asText()).failed(),
                         "an incident is only charged to a failed change: " + incident);
             } else {
                 assertTrue(attribution.get("reason").isTextual(), "an uncharged incident says why: " + incident);
@@ -254,6 +274,8 @@ class EndToEndTest {
         assertTrue(MetricsAnswer.withinOnePercent(expected.restoreMedianSeconds(), number(actual, "/timeToRestore/medianSeconds")), where);
         assertTrue(MetricsAnswer.withinOnePercent(expected.restoreP90Seconds(), number(actual, "/timeToRestore/p90Seconds")), where);
         assertEquals(expected.openIncidents(), actual.at("/timeToRestore/openIncidents").asLong(), where);
+        assertEquals(expected.reworkDeployments(), actual.at("/reworkRate/rework").asLong(), where);
+        assertEquals(expected.unattributedIncidents(), actual.at("/dataQuality/incidentsNotAttributed").asLong(), where);
         assertBreakdownsMatchModel(expected, actual.get("breakdowns"), where);
     }
 
