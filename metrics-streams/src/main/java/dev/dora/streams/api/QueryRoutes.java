@@ -113,12 +113,13 @@ public final class QueryRoutes {
         scope(body, request);
         body.put("granularity", request.granularity.toString());
         final ArrayNode buckets = body.putArray("buckets");
-        for (final Granularity.Period period : periods) {
+        final List<MetricsQuery.WindowMetrics> metrics = request.query.series(request.services, request.environment,
+                periods);
+        for (int i = 0; i < periods.size(); i++) {
             final ObjectNode bucket = buckets.addObject();
-            bucket.put("start", period.start().toString());
-            bucket.put("end", period.end().toString());
-            writeMetrics(bucket, request.query.metrics(request.services, request.environment,
-                    period.start().toEpochDay(), period.end().toEpochDay()), request.environment);
+            bucket.put("start", periods.get(i).start().toString());
+            bucket.put("end", periods.get(i).end().toString());
+            writeMetrics(bucket, metrics.get(i), request.environment);
         }
         send(ctx, 200, body);
     }

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DayBuckets {
 
     public static final long DAY_MS = 86_400_000L;
+    private static final long LIFETIME = Long.MAX_VALUE;
     /** The severity key of incidents that name none, and the strategy key of deployments that name none. */
     public static final String UNSPECIFIED = "unspecified";
 
@@ -32,8 +33,19 @@ public final class DayBuckets {
         this.groupOf = groupOf;
     }
 
+    /** The last epoch day a bucket can have; the key after it holds the lifetime counts. */
+    public static final long LAST_DAY = Long.MAX_VALUE - 1;
+
     public static Bytes key(final String service, final String group, final long epochDay) {
         return Keys.untagged().str(service).str(group).num(epochDay).build();
+    }
+
+    /**
+     * The key of the lifetime row of a service's environment group, after all its days: incidents opened and
+     * resolved over all time, so the incidents open at any instant need no scan of the days before a window.
+     */
+    public static Bytes lifetimeKey(final String service, final String group) {
+        return key(service, group, LIFETIME);
     }
 
     /** The epoch day of a key made by {@link #key}. */
@@ -108,6 +120,11 @@ public final class DayBuckets {
     private void applyIncident(final String service, final IncidentFact fact, final int sign) {
         final String group = groupOf.apply(fact.getEnvironment());
         final String severity = fact.getSeverity() == null ? UNSPECIFIED : fact.getSeverity().name();
+        update(service, group, LIFETIME, b -> {
+            b.setIncidentsOpened(b.getIncidentsOpened() + sign);
+            b.setIncidentsResolved(b.getIncidentsResolved() + (fact.getResolvedAt() != null ? sign : 0));
+            return b;
+        });
         update(service, group, epochDay(fact.getOpenedAt()), b -> {
             b.setIncidentsOpened(b.getIncidentsOpened() + sign);
             if (fact.getAttributedDeployments().isEmpty()) {

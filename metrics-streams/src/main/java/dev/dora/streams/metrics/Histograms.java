@@ -1,6 +1,8 @@
 package dev.dora.streams.metrics;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
@@ -10,11 +12,21 @@ import org.HdrHistogram.HistogramIterationValue;
  * Duration samples in whole seconds, kept in HdrHistograms with 2 significant digits: every recorded value is
  * known to within 1/128 of itself, histograms merge by addition and retract by subtraction exactly, and a
  * quantile read from one is within 1% (relative) of the exact nearest-rank value.
+ *
+ * <p>Two encodings. A fact's histogram ({@link #encode}) is HdrHistogram's compressed encoding, which other programs
+ * reading the facts topics can decode with HdrHistogram itself. The day buckets, which a query merges by the
+ * hundred thousand, hold the same counts sparsely ({@link #combine}): a marker byte, then for each non-empty
+ * HdrHistogram bucket its highest equivalent value and count as variable-length longs. Merging one costs its few
+ * entries instead of a decompression and a pass over a full counts array. {@link #decode} and {@link #addTo}
+ * read both.
  */
 public final class Histograms {
 
     public static final int SIGNIFICANT_DIGITS = 2;
     private static final byte[] EMPTY = new byte[0];
+    /** First byte of the sparse encoding; HdrHistogram's compressed encoding starts with 0x1c. */
+    private static final byte SPARSE = 'S';
+    private static final int MAX_VARLONG_BYTES = 10;
 
     private Histograms() {
     }
@@ -28,6 +40,11 @@ public final class Histograms {
     public static Histogram decode(final ByteBuffer bytes) {
         if (bytes == null || !bytes.hasRemaining()) {
             return empty();
+        }
+        if (isSparse(bytes)) {
+            final Histogram histogram = empty();
+            addTo(histogram, bytes);
+            return histogram;
         }
         try {
             final Histogram histogram = Histogram.decodeFromCompressedByteBuffer(bytes.duplicate(), 1);
@@ -47,18 +64,94 @@ public final class Histograms {
         return ByteBuffer.wrap(buffer.array(), 0, length).slice();
     }
 
-    /** Adds (sign 1) or removes (sign -1) the samples of {@code delta}. */
+    /**
+     * Adds (sign 1) or removes (sign -1) the samples of {@code delta} (either encoding) to or from {@code base},
+     * giving the sparse encoding; empty when no sample is left.
+     */
     public static ByteBuffer combine(final ByteBuffer base, final ByteBuffer delta, final int sign) {
         if (delta == null || !delta.hasRemaining()) {
             return base;
         }
-        final Histogram histogram = decode(base);
-        if (sign > 0) {
-            histogram.add(decode(delta));
-        } else {
-            histogram.subtract(decode(delta));
+        final TreeMap<Long, Long> counts = counts(base);
+        counts(delta).forEach((value, count) -> counts.merge(value, sign * count, Long::sum));
+        for (final Map.Entry<Long, Long> entry : counts.entrySet()) {
+            if (entry.getValue() < 0) {
+                throw new IllegalStateException("removing samples of " + entry.getKey() + " s that were never added");
+            }
         }
-        return encode(histogram);
+        counts.values().removeIf(count -> count == 0);
+        if (counts.isEmpty()) {
+            return ByteBuffer.wrap(EMPTY);
+        }
+        final ByteBuffer out = ByteBuffer.allocate(1 + counts.size() * 2 * MAX_VARLONG_BYTES);
+        out.put(SPARSE);
+        counts.forEach((value, count) -> {
+            putVarLong(out, value);
+            putVarLong(out, count);
+        });
+        return ByteBuffer.wrap(out.array(), 0, out.position()).slice();
+    }
+
+    /** Adds the samples of {@code bytes} (either encoding) to {@code target}. */
+    public static void addTo(final Histogram target, final ByteBuffer bytes) {
+        if (bytes == null || !bytes.hasRemaining()) {
+            return;
+        }
+        if (!isSparse(bytes)) {
+            target.add(decode(bytes));
+            return;
+        }
+        final ByteBuffer in = bytes.duplicate();
+        in.get();
+        while (in.hasRemaining()) {
+            final long value = getVarLong(in);
+            target.recordValueWithCount(value, getVarLong(in));
+        }
+    }
+
+    private static TreeMap<Long, Long> counts(final ByteBuffer bytes) {
+        final TreeMap<Long, Long> counts = new TreeMap<>();
+        if (bytes == null || !bytes.hasRemaining()) {
+            return counts;
+        }
+        if (isSparse(bytes)) {
+            final ByteBuffer in = bytes.duplicate();
+            in.get();
+            while (in.hasRemaining()) {
+                final long value = getVarLong(in);
+                counts.merge(value, getVarLong(in), Long::sum);
+            }
+            return counts;
+        }
+        for (final HistogramIterationValue value : decode(bytes).recordedValues()) {
+            counts.merge(value.getValueIteratedTo(), value.getCountAtValueIteratedTo(), Long::sum);
+        }
+        return counts;
+    }
+
+    private static boolean isSparse(final ByteBuffer bytes) {
+        return bytes.get(bytes.position()) == SPARSE;
+    }
+
+    private static void putVarLong(final ByteBuffer out, final long value) {
+        long v = value;
+        while ((v & ~0x7FL) != 0) {
+            out.put((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.put((byte) v);
+    }
+
+    private static long getVarLong(final ByteBuffer in) {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            final byte b = in.get();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("corrupt histogram: a variable-length long longer than 10 bytes");
     }
 
     /**

@@ -66,75 +66,128 @@ public final class MetricsQuery {
     /** The metrics of {@code servicesInScope} in environment {@code group} over the days [fromDay, toDay) (epoch days, UTC). */
     public WindowMetrics metrics(final List<String> servicesInScope, final String group, final long fromDay,
                                  final long toDay) {
-        final Histogram leadTimes = Histograms.empty();
-        final Histogram restores = Histograms.empty();
-        final Histogram recoveries = Histograms.empty();
-        long deployments = 0;
-        long failed = 0;
-        long rework = 0;
-        long resolved = 0;
-        long opened = 0;
-        long detectSamples = 0;
-        long detectSum = 0;
-        final java.util.Map<String, Long> bySeverity = new java.util.TreeMap<>();
-        long baselines = 0;
-        long unknownSha = 0;
-        long undeployed = 0;
-        long unattributed = 0;
-        long gapSamples = 0;
-        long gapSum = 0;
-        long openedBeforeEnd = 0;
-        long resolvedBeforeEnd = 0;
-        final java.util.Map<String, SeverityTotals> severities = new java.util.TreeMap<>();
-        final java.util.Map<String, StrategyTotals> strategies = new java.util.TreeMap<>();
+        return series(servicesInScope, group, List.of(new Granularity.Period(
+                java.time.LocalDate.ofEpochDay(fromDay), java.time.LocalDate.ofEpochDay(toDay)))).get(0);
+    }
+
+    /**
+     * The metrics of each of {@code periods} (consecutive, in order), read in one pass over each service's buckets
+     * from the first period's start: a series costs about what its whole range costs. The incidents open at each
+     * period's end come from the service's lifetime counts minus what opened and resolved from then on, so no
+     * query reads the days before its window.
+     */
+    public List<WindowMetrics> series(final List<String> servicesInScope, final String group,
+                                      final List<Granularity.Period> periods) {
+        final int n = periods.size();
+        final long[] starts = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            starts[i] = periods.get(i).start().toEpochDay();
+            if (i > 0 && starts[i] != periods.get(i - 1).end().toEpochDay()) {
+                throw new IllegalArgumentException("periods must follow each other: " + periods);
+            }
+        }
+        starts[n] = periods.get(n - 1).end().toEpochDay();
+        final Totals[] totals = new Totals[n];
+        for (int i = 0; i < n; i++) {
+            totals[i] = new Totals();
+        }
+        // per period, incidents opened minus resolved in it; then those from the last period's end on
+        final long[] netIn = new long[n];
+        long netAfter = 0;
+        long lifetimeNet = 0;
         for (final String service : servicesInScope) {
-            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
-                    DayBuckets.key(service, group, Long.MIN_VALUE), DayBuckets.key(service, group, toDay - 1))) {
+            final DayBucket lifetime = buckets.get(DayBuckets.lifetimeKey(service, group));
+            if (lifetime != null) {
+                lifetimeNet += lifetime.getIncidentsOpened() - lifetime.getIncidentsResolved();
+            }
+            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(DayBuckets.key(service, group, starts[0]),
+                    DayBuckets.key(service, group, DayBuckets.LAST_DAY))) {
+                int period = 0;
                 while (it.hasNext()) {
                     final KeyValue<Bytes, DayBucket> entry = it.next();
-                    final DayBucket bucket = entry.value;
-                    openedBeforeEnd += bucket.getIncidentsOpened();
-                    resolvedBeforeEnd += bucket.getIncidentsResolved();
                     final long day = DayBuckets.day(entry.key);
-                    if (day < fromDay) {
-                        continue;
+                    while (period < n && day >= starts[period + 1]) {
+                        period++;
                     }
-                    deployments += bucket.getDeployments();
-                    failed += bucket.getFailedDeployments();
-                    rework += bucket.getReworkDeployments();
-                    opened += bucket.getIncidentsOpened();
-                    detectSamples += bucket.getDetectSamples();
-                    detectSum += bucket.getDetectSecondsSum();
-                    baselines += bucket.getBaselineDeployments();
-                    unknownSha += bucket.getUnknownShaDeployments();
-                    undeployed += bucket.getUndeployedChanges();
-                    unattributed += bucket.getUnattributedIncidents();
-                    gapSamples += bucket.getFailureGapSamples();
-                    gapSum += bucket.getFailureGapSecondsSum();
-                    bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
-                    resolved += bucket.getIncidentsResolved();
-                    leadTimes.add(Histograms.decode(bucket.getLeadTimeHistogram()));
-                    restores.add(Histograms.decode(bucket.getRestoreHistogram()));
-                    recoveries.add(Histograms.decode(bucket.getRecoveryHistogram()));
-                    SeverityTotals.add(severities, bucket);
-                    StrategyTotals.add(strategies, bucket);
+                    final long net = entry.value.getIncidentsOpened() - entry.value.getIncidentsResolved();
+                    if (period == n) {
+                        netAfter += net;
+                    } else {
+                        netIn[period] += net;
+                        totals[period].add(entry.value);
+                    }
                 }
             }
         }
-        final long days = toDay - fromDay;
-        return new WindowMetrics(
-                deployments, (double) deployments / days,
-                leadTimes.getTotalCount(), Histograms.quantile(leadTimes, 0.5), Histograms.quantile(leadTimes, 0.9),
-                failed, deployments == 0 ? null : (double) failed / deployments,
-                resolved, Histograms.quantile(restores, 0.5), Histograms.quantile(restores, 0.9),
-                openedBeforeEnd - resolvedBeforeEnd,
-                recoveries.getTotalCount(), Histograms.quantile(recoveries, 0.5), Histograms.quantile(recoveries, 0.9),
-                rework, deployments == 0 ? null : (double) rework / deployments,
-                opened, java.util.Map.copyOf(bySeverity), detectSamples,
-                detectSamples == 0 ? null : (double) detectSum / detectSamples,
-                baselines, unknownSha, undeployed,
-                gapSamples, gapSamples == 0 ? null : (double) gapSum / gapSamples, unattributed,
-                SeverityTotals.breakdowns(severities), StrategyTotals.breakdowns(strategies));
+        final WindowMetrics[] out = new WindowMetrics[n];
+        long netFromEnd = netAfter;
+        for (int i = n - 1; i >= 0; i--) {
+            out[i] = totals[i].metrics(starts[i + 1] - starts[i], lifetimeNet - netFromEnd);
+            netFromEnd += netIn[i];
+        }
+        return List.of(out);
+    }
+
+    /** The sums of one period's buckets, while they are merged. */
+    private static final class Totals {
+        private final Histogram leadTimes = Histograms.empty();
+        private final Histogram restores = Histograms.empty();
+        private final Histogram recoveries = Histograms.empty();
+        private long deployments;
+        private long failed;
+        private long rework;
+        private long resolved;
+        private long opened;
+        private long detectSamples;
+        private long detectSum;
+        private final java.util.Map<String, Long> bySeverity = new java.util.TreeMap<>();
+        private long baselines;
+        private long unknownSha;
+        private long undeployed;
+        private long unattributed;
+        private long gapSamples;
+        private long gapSum;
+        private final java.util.Map<String, SeverityTotals> severities = new java.util.TreeMap<>();
+        private final java.util.Map<String, StrategyTotals> strategies = new java.util.TreeMap<>();
+
+        void add(final DayBucket bucket) {
+            deployments += bucket.getDeployments();
+            failed += bucket.getFailedDeployments();
+            rework += bucket.getReworkDeployments();
+            opened += bucket.getIncidentsOpened();
+            detectSamples += bucket.getDetectSamples();
+            detectSum += bucket.getDetectSecondsSum();
+            baselines += bucket.getBaselineDeployments();
+            unknownSha += bucket.getUnknownShaDeployments();
+            undeployed += bucket.getUndeployedChanges();
+            unattributed += bucket.getUnattributedIncidents();
+            gapSamples += bucket.getFailureGapSamples();
+            gapSum += bucket.getFailureGapSecondsSum();
+            bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
+            resolved += bucket.getIncidentsResolved();
+            Histograms.addTo(leadTimes, bucket.getLeadTimeHistogram());
+            Histograms.addTo(restores, bucket.getRestoreHistogram());
+            Histograms.addTo(recoveries, bucket.getRecoveryHistogram());
+            SeverityTotals.add(severities, bucket);
+            StrategyTotals.add(strategies, bucket);
+        }
+
+        WindowMetrics metrics(final long days, final long openAtEnd) {
+            return new WindowMetrics(
+                    deployments, (double) deployments / days,
+                    leadTimes.getTotalCount(), Histograms.quantile(leadTimes, 0.5), Histograms.quantile(leadTimes, 0.9),
+                    failed, deployments == 0 ? null : (double) failed / deployments,
+                    resolved, Histograms.quantile(restores, 0.5), Histograms.quantile(restores, 0.9),
+                    openAtEnd,
+                    recoveries.getTotalCount(), Histograms.quantile(recoveries, 0.5),
+                    Histograms.quantile(recoveries, 0.9),
+                    rework, deployments == 0 ? null : (double) rework / deployments,
+                    opened, java.util.Map.copyOf(bySeverity), detectSamples,
+                    detectSamples == 0 ? null : (double) detectSum / detectSamples,
+                    baselines, unknownSha, undeployed,
+                    gapSamples, gapSamples == 0 ? null : (double) gapSum / gapSamples, unattributed,
+                    SeverityTotals.breakdowns(severities), StrategyTotals.breakdowns(strategies));
+        }
     }
 
     /** The window's sums for one severity, while the buckets are merged. */
@@ -149,7 +202,7 @@ public final class MetricsQuery {
             bucket.getResolvedBySeverity().forEach((severity, count) ->
                     totals.computeIfAbsent(severity, s -> new SeverityTotals()).resolved += count);
             bucket.getRestoreHistogramBySeverity().forEach((severity, histogram) ->
-                    totals.computeIfAbsent(severity, s -> new SeverityTotals()).restores.add(Histograms.decode(histogram)));
+                    Histograms.addTo(totals.computeIfAbsent(severity, s -> new SeverityTotals()).restores, histogram));
         }
 
         static java.util.Map<String, SeverityBreakdown> breakdowns(final java.util.Map<String, SeverityTotals> totals) {
@@ -177,9 +230,9 @@ public final class MetricsQuery {
             bucket.getFailedByStrategy().forEach((strategy, count) -> of(totals, strategy).failed += count);
             bucket.getReworkByStrategy().forEach((strategy, count) -> of(totals, strategy).rework += count);
             bucket.getLeadTimeHistogramByStrategy().forEach((strategy, histogram) ->
-                    of(totals, strategy).leadTimes.add(Histograms.decode(histogram)));
+                    Histograms.addTo(of(totals, strategy).leadTimes, histogram));
             bucket.getRecoveryHistogramByStrategy().forEach((strategy, histogram) ->
-                    of(totals, strategy).recoveries.add(Histograms.decode(histogram)));
+                    Histograms.addTo(of(totals, strategy).recoveries, histogram));
         }
 
         static java.util.Map<String, StrategyBreakdown> breakdowns(final java.util.Map<String, StrategyTotals> totals) {

@@ -59,4 +59,42 @@ class HistogramsTest {
         assertEquals(a, Histograms.decode(back));
         assertEquals(0, Histograms.decode(Histograms.combine(back, Histograms.encode(a), -1)).getTotalCount());
     }
+
+    @Test
+    void theSparseBucketEncodingHoldsExactlyWhatTheHistogramsHeld() {
+        final SplittableRandom random = new SplittableRandom(11);
+        final Histogram merged = Histograms.empty();
+        ByteBuffer sparse = null;
+        for (int day = 0; day < 200; day++) {
+            final Histogram sample = Histograms.empty();
+            for (int i = 0; i < 1 + random.nextInt(5); i++) {
+                sample.recordValue((long) Math.exp(random.nextDouble() * Math.log(50_000_000)));
+            }
+            merged.add(sample);
+            sparse = Histograms.combine(sparse, Histograms.encode(sample), 1);
+        }
+        assertEquals('S', sparse.get(sparse.position()), "buckets hold the sparse encoding");
+        assertEquals(merged, Histograms.decode(sparse));
+        final Histogram added = Histograms.empty();
+        Histograms.addTo(added, sparse);
+        Histograms.addTo(added, Histograms.encode(merged));
+        final Histogram twice = Histograms.empty();
+        twice.add(merged);
+        twice.add(merged);
+        assertEquals(twice, added, "addTo reads both encodings");
+        assertTrue(sparse.remaining() < Histograms.encode(merged).remaining() * 4,
+                "a sparse bucket stays small: " + sparse.remaining() + " bytes");
+    }
+
+    @Test
+    void removingSamplesThatWereNeverAddedIsRefused() {
+        final Histogram a = Histograms.empty();
+        a.recordValue(60);
+        final Histogram b = Histograms.empty();
+        b.recordValue(7_200);
+        final ByteBuffer onlyA = Histograms.combine(null, Histograms.encode(a), 1);
+        final IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Histograms.combine(onlyA, Histograms.encode(b), -1));
+        assertTrue(e.getMessage().contains("never added"), e.getMessage());
+    }
 }

@@ -87,6 +87,11 @@ public final class PipelineDriver implements AutoCloseable {
         return this;
     }
 
+    /** One of the topology's stores, to read or, for a benchmark, to fill directly. */
+    public <K, V> KeyValueStore<K, V> store(final String name) {
+        return driver.getKeyValueStore(name);
+    }
+
     public LedgerReader ledger() {
         return new LedgerReader(driver.getKeyValueStore(StoreNames.LEDGER_ENTITIES),
                 driver.getKeyValueStore(StoreNames.LEDGER_INDEXES));
