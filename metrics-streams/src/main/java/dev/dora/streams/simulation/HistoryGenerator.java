@@ -228,7 +228,7 @@ public final class HistoryGenerator {
                 // a feature branch forked from what main was when it started, merged now
                 branchNumber++;
                 // a few branches are hotfixes, by name or by their pull request's label (see HotfixRule)
-                final String branch = (branchNumber % 23 == 0 ? "hotfix/" : "feature/") + service.name() + "-"
+                final String branch = (branchNumber % 61 == 0 ? "hotfix/" : "feature/") + service.name() + "-"
                         + branchNumber;
                 final Instant branchStart = t.minus(between(service.minBranchLifetime(), service.maxBranchLifetime(), rng));
                 final Commit fork = headCommittedBy(mainline, branchStart);
@@ -249,7 +249,7 @@ public final class HistoryGenerator {
                 final Commit merge = new Commit(sha(rng), t, occurred);
                 final ChangeEvent merged = change(service, merge, List.of(head.sha(), parent), "main");
                 events.add(merged);
-                if (branchNumber % 17 == 0) {
+                if (branchNumber % 53 == 0) {
                     // the pull request event, with its labels, loses to the push event of the same merge
                     events.add(ChangeEvent.newBuilder(merged).setLabels(List.of("hotfix"))
                             .setOccurredAt(occurred.minusSeconds(1)).build());
