@@ -1,10 +1,11 @@
 package dev.dora.streams.ledger;
 
+import static dev.dora.streams.MetricsConfig.PRODUCTION;
 import static dev.dora.streams.ledger.LedgerStores.ATTRIBUTED;
 import static dev.dora.streams.ledger.LedgerStores.BY_SHA;
-import static dev.dora.streams.ledger.LedgerStores.CHARGED;
 import static dev.dora.streams.ledger.LedgerStores.CAUSE_DEPLOYMENT;
 import static dev.dora.streams.ledger.LedgerStores.CAUSE_SHA;
+import static dev.dora.streams.ledger.LedgerStores.CHARGED;
 import static dev.dora.streams.ledger.LedgerStores.CHILDREN;
 import static dev.dora.streams.ledger.LedgerStores.COMMIT;
 import static dev.dora.streams.ledger.LedgerStores.DEPLOYED;
@@ -32,7 +33,6 @@ import dev.dora.state.DayBucket;
 import dev.dora.state.DeployRef;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.MetricsConfig;
-import static dev.dora.streams.MetricsConfig.PRODUCTION;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.metrics.Histograms;
 import java.nio.charset.StandardCharsets;
@@ -146,21 +146,19 @@ public final class ServiceLedger {
 
     // ---------------------------------------------------------------- changes
 
-    public void applyChange(ChangeEvent event) {
-        begin(event.getService());
-        observe(service, event.getTeam(), event.getOccurredAt());
-        final String sha = event.getSha();
+    public void applyChange(final ChangeEvent received) {
+        begin(received.getService());
+        observe(service, received.getTeam(), received.getOccurredAt());
+        final String sha = received.getSha();
         final CommitNode node = commit(sha);
-        if (node != null && !Precedence.wins(event, node.getChange())) {
-            keepLabels(node, event);
+        if (node != null && !Precedence.wins(received, node.getChange())) {
+            keepLabels(node, received);
             return;
         }
-        if (node != null) {
-            // a push event usually wins over the pull request event that carried the labels: keep every label seen
-            event = withLabels(event, node.getChange().getLabels());
-        }
-        final Map<String, DeployRef> labels = node == null ? Map.of() : new TreeMap<>(node.getFirstDeployments());
-        stores.putEntity(COMMIT, service, sha, new CommitNode(event, new TreeMap<>(labels)));
+        // a push event usually wins over the pull request event that carried the labels: keep every label seen
+        final ChangeEvent event = node == null ? received : withLabels(received, node.getChange().getLabels());
+        final Map<String, DeployRef> firsts = node == null ? Map.of() : new TreeMap<>(node.getFirstDeployments());
+        stores.putEntity(COMMIT, service, sha, new CommitNode(event, new TreeMap<>(firsts)));
 
         final Set<String> oldParents = node == null ? Set.of() : new LinkedHashSet<>(node.getChange().getParents());
         final Set<String> newParents = new LinkedHashSet<>(event.getParents());
@@ -186,12 +184,12 @@ public final class ServiceLedger {
             return;
         }
         final boolean recommitted = !node.getChange().getCommittedAt().equals(event.getCommittedAt());
-        if (!labels.containsKey(PRODUCTION) && recommitted) {
+        if (!firsts.containsKey(PRODUCTION) && recommitted) {
             buckets.addUndeployedChange(service, node.getChange().getCommittedAt(), -1);
             buckets.addUndeployedChange(service, event.getCommittedAt(), 1);
         }
         final boolean remarked = config.hotfixRule().matches(node.getChange()) != config.hotfixRule().matches(event);
-        labels.forEach((group, label) -> {
+        firsts.forEach((group, label) -> {
             if (recommitted || remarked) {
                 dirtyDeployments.add(label.getDeploymentId());
             }
