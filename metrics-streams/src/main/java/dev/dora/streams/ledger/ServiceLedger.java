@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -554,7 +555,8 @@ public final class ServiceLedger {
         while (!pending.isEmpty()) {
             final String sha = pending.pop();
             final CommitNode node = commit(sha);
-            if (node == null || (label(node, group) != null && compare(label(node, group), label) <= 0)) {
+            final DeployRef current = node == null ? null : label(node, group);
+            if (node == null || (current != null && compare(current, label) <= 0)) {
                 continue;
             }
             relabel(sha, node, group, label);
@@ -686,18 +688,14 @@ public final class ServiceLedger {
      * what they were last told: this service's own incidents directly, other services' through the sink.
      */
     private void charge(final String id, final DeploymentFact fact) {
-        final Set<List<String>> now = new java.util.HashSet<>();
+        final Set<List<String>> now = new HashSet<>();
         if (fact != null) {
-            for (final KeyValue<Bytes, byte[]> entry : stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build())) {
-                if (group(fact.getEnvironment()).equals(ClaimValue.group(entry.value))) {
-                    final List<Object> parts = Keys.parse(entry.key, "ssss", true);
-                    now.add(List.of((String) parts.get(3), (String) parts.get(2)));
-                }
-            }
+            claims(id, group(fact.getEnvironment()))
+                    .forEach(claim -> now.add(List.of(claim.incidentService(), claim.incidentId())));
             fact.getCauseShaIncidents().forEach(incident -> now.add(List.of(service, incident)));
             fact.getTimeWindowIncidents().forEach(incident -> now.add(List.of(service, incident)));
         }
-        final Set<List<String>> before = new java.util.HashSet<>();
+        final Set<List<String>> before = new HashSet<>();
         stores.scan(Keys.of(CHARGED).str(service).str(id).build(), key -> {
             final List<Object> parts = Keys.parse(key, "ssss", true);
             before.add(List.of((String) parts.get(2), (String) parts.get(3)));
@@ -714,6 +712,22 @@ public final class ServiceLedger {
                 attribute(incident.get(0), incident.get(1), id, true);
             }
         }
+    }
+
+    /** An incident, of any service, naming a deployment as its cause; resolvedAt null while it is open. */
+    private record Claim(String incidentService, String incidentId, Long resolvedAt) {
+    }
+
+    /** The claims on deployment {@code id} by incidents of environment {@code group}, the only ones that charge it. */
+    private List<Claim> claims(final String id, final String group) {
+        final List<Claim> claims = new ArrayList<>();
+        for (final KeyValue<Bytes, byte[]> entry : stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build())) {
+            if (group.equals(ClaimValue.group(entry.value))) {
+                final List<Object> parts = Keys.parse(entry.key, "ssss", true);
+                claims.add(new Claim((String) parts.get(3), (String) parts.get(2), ClaimValue.resolvedAt(entry.value)));
+            }
+        }
+        return claims;
     }
 
     private void attribute(final String incidentService, final String incidentId, final String deploymentId,
@@ -759,15 +773,10 @@ public final class ServiceLedger {
         final Set<String> byDeploymentIds = new TreeSet<>();
         // the resolution of every charged incident, null for one still open
         final java.util.Map<String, Long> resolutions = new java.util.HashMap<>();
-        for (final KeyValue<Bytes, byte[]> entry : stores.scan(Keys.of(CAUSE_DEPLOYMENT).str(service).str(id).build())) {
-            if (!group.equals(ClaimValue.group(entry.value))) {
-                continue;
-            }
-            final List<Object> parts = Keys.parse(entry.key, "ssss", true);
-            final String incidentId = (String) parts.get(2);
-            byDeploymentIds.add(incidentId);
-            final Long resolved = ClaimValue.resolvedAt(entry.value);
-            resolutions.merge(parts.get(3) + "\u0000" + incidentId, resolved == null ? Long.MAX_VALUE : resolved, Math::max);
+        for (final Claim claim : claims(id, group)) {
+            byDeploymentIds.add(claim.incidentId());
+            resolutions.merge(claim.incidentService() + "\u0000" + claim.incidentId(),
+                    claim.resolvedAt() == null ? Long.MAX_VALUE : claim.resolvedAt(), Math::max);
         }
         final List<String> byDeployment = new ArrayList<>(byDeploymentIds);
 

@@ -14,12 +14,15 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The per-(service, environment group, UTC day) aggregates every window query merges. A fact moves a bucket by its contribution;
- * replacing a fact retracts the old contribution first, so late and corrected events converge exactly.
+ * The per-(service, environment group, UTC day) aggregates every window query merges. A fact moves a bucket by
+ * its contribution; replacing a fact retracts the old contribution first, so late and corrected events converge
+ * exactly.
  */
 public final class DayBuckets {
 
     public static final long DAY_MS = 86_400_000L;
+    /** The last epoch day a bucket can have; the key after it holds the lifetime counts. */
+    public static final long LAST_DAY = Long.MAX_VALUE - 1;
     private static final long LIFETIME = Long.MAX_VALUE;
     /** The severity key of incidents that name none, and the strategy key of deployments that name none. */
     public static final String UNSPECIFIED = "unspecified";
@@ -32,9 +35,6 @@ public final class DayBuckets {
         this.store = store;
         this.groupOf = groupOf;
     }
-
-    /** The last epoch day a bucket can have; the key after it holds the lifetime counts. */
-    public static final long LAST_DAY = Long.MAX_VALUE - 1;
 
     public static Bytes key(final String service, final String group, final long epochDay) {
         return Keys.untagged().str(service).str(group).num(epochDay).build();
