@@ -1,6 +1,6 @@
 package dev.dora.launcher;
 
-import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.simulation.HistoryGenerator;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.dora.launcher;
 
-import dev.dora.streams.HotfixRule;
-import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.config.HotfixRule;
+import dev.dora.streams.config.MetricsConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dora.streams.HotfixRule;
-import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.config.HotfixRule;
+import dev.dora.streams.config.MetricsConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
 package dev.dora.streams.benchmarks;
 
-import dev.dora.streams.metrics.MetricsQuery;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,13 +30,13 @@ public final class Benchmark {
     private final String name;
     private final int year;
     private final String title;
-    private final String recoveryMetric;
+    private final RecoveryMetric recoveryMetric;
     private final String source;
     private final List<String> unconfirmed;
     private final List<Cluster> clusters;
     private final Map<String, FrequencyBand> frequencyBands;
 
-    Benchmark(final String name, final int year, final String title, final String recoveryMetric,
+    Benchmark(final String name, final int year, final String title, final RecoveryMetric recoveryMetric,
               final String source, final List<String> unconfirmed, final List<Cluster> clusters,
               final Map<String, FrequencyBand> frequencyBands) {
         this.name = name;
@@ -66,7 +65,7 @@ public final class Benchmark {
     }
 
     /** What the report calls the recovery metric ("Time to restore service" or "Failed deployment recovery time"). */
-    public String recoveryMetric() {
+    public RecoveryMetric recoveryMetric() {
         return recoveryMetric;
     }
 
@@ -179,16 +178,6 @@ public final class Benchmark {
         /** The window's production deployments, recovered exactly from {@code deploymentsPerDay × windowDays}. */
         public long deployments() {
             return Math.round(deploymentsPerDay * windowDays);
-        }
-
-        /**
-         * The inputs of one {@link MetricsQuery.WindowMetrics}: per day, lead-time median, change failure rate and
-         * restore median, plus the two values the window metrics do not carry.
-         */
-        public static Inputs from(final MetricsQuery.WindowMetrics metrics, final double deployDaysPerWeekMedian,
-                                  final long windowDays) {
-            return new Inputs(metrics.perDay(), deployDaysPerWeekMedian, metrics.leadTimeMedianSeconds(),
-                    metrics.changeFailureRate(), metrics.restoreMedianSeconds(), windowDays);
         }
 
         private static void requireSeconds(final String what, final Double seconds) {

@@ -94,6 +94,7 @@ public final class BenchmarkCatalog {
         final var m = NAME.matcher(String.valueOf(report.name()));
         check(m.matches() && Integer.parseInt(m.group(1)) == report.year(), at + "name must be dora-<year>");
         check(report.source() != null && !report.source().isBlank(), at + "source note required");
+        check(report.recoveryMetric() != null, at + "recoveryMetric required");
         check(report.clusters() != null && !report.clusters().isEmpty(), at + "no clusters");
         Tier previous = null;
         for (final Benchmark.Cluster c : report.clusters()) {
@@ -136,7 +137,7 @@ public final class BenchmarkCatalog {
     }
 
     /** One report as stored in the resource file. */
-    record ReportJson(String name, int year, String title, String recoveryMetric, String source,
+    record ReportJson(String name, int year, String title, RecoveryMetric recoveryMetric, String source,
                       List<String> unconfirmed, List<Benchmark.Cluster> clusters) {
     }
 }

@@ -3,54 +3,39 @@ package dev.dora.streams.metrics;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.DayBucket;
-import dev.dora.streams.MetricsConfig;
-import dev.dora.streams.ledger.Keys;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.StagedStore;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The per-(service, environment group, UTC day) aggregates every window query merges. A fact moves a bucket by
  * its contribution; replacing a fact retracts the old contribution first, so late and corrected events converge
- * exactly.
+ * exactly. Keys are {@link BucketKey}s.
  */
 public final class DayBuckets {
 
     public static final long DAY_MS = 86_400_000L;
-    /** The last epoch day a bucket can have; the key after it holds the lifetime counts. */
-    public static final long LAST_DAY = Long.MAX_VALUE - 1;
-    private static final long LIFETIME = Long.MAX_VALUE;
     /** The severity key of incidents that name none, and the strategy key of deployments that name none. */
     public static final String UNSPECIFIED = "unspecified";
 
-    private final KeyValueStore<Bytes, DayBucket> store;
+    private final StagedStore<DayBucket> store;
     private final UnaryOperator<String> groupOf;
 
-    /** @param groupOf the environment group of an environment name */
-    public DayBuckets(final KeyValueStore<Bytes, DayBucket> store, final UnaryOperator<String> groupOf) {
+    /**
+     * @param store   the buckets, as the current record stages them
+     * @param groupOf the environment group of an environment name
+     */
+    public DayBuckets(final StagedStore<DayBucket> store, final UnaryOperator<String> groupOf) {
         this.store = store;
         this.groupOf = groupOf;
-    }
-
-    public static Bytes key(final String service, final String group, final long epochDay) {
-        return Keys.untagged().str(service).str(group).num(epochDay).build();
-    }
-
-    /**
-     * The key of the lifetime row of a service's environment group, after all its days: incidents opened and
-     * resolved over all time, so the incidents open at any instant need no scan of the days before a window.
-     */
-    public static Bytes lifetimeKey(final String service, final String group) {
-        return key(service, group, LIFETIME);
-    }
-
-    /** The epoch day of a key made by {@link #key}. */
-    public static long day(final Bytes key) {
-        return (Long) Keys.parse(key, "ssn", false).get(2);
     }
 
     public static long epochDay(final Instant instant) {
@@ -120,7 +105,7 @@ public final class DayBuckets {
     private void applyIncident(final String service, final IncidentFact fact, final int sign) {
         final String group = groupOf.apply(fact.getEnvironment());
         final String severity = fact.getSeverity() == null ? UNSPECIFIED : fact.getSeverity().name();
-        update(service, group, LIFETIME, b -> {
+        update(service, group, BucketKey.LIFETIME, b -> {
             b.setIncidentsOpened(b.getIncidentsOpened() + sign);
             b.setIncidentsResolved(b.getIncidentsResolved() + (fact.getResolvedAt() != null ? sign : 0));
             return b;
@@ -157,9 +142,11 @@ public final class DayBuckets {
 
     private void update(final String service, final String group, final long day,
                         final UnaryOperator<DayBucket> change) {
-        final Bytes key = key(service, group, day);
+        final Bytes key = BucketKey.of(service, group, day);
         final DayBucket current = store.get(key);
-        final DayBucket next = change.apply(current == null ? DayBucket.newBuilder().build() : DayBucket.newBuilder(current).build());
+        // a copy: the staged store hands out the instance it holds
+        final DayBucket next = change.apply(current == null ? DayBucket.newBuilder().build()
+                : DayBucket.newBuilder(current).build());
         if (isEmpty(next)) {
             store.delete(key);
         } else {
@@ -167,16 +154,20 @@ public final class DayBuckets {
         }
     }
 
+    /**
+     * Whether a bucket holds nothing; the counts checked imply the rest (no failed, rework or baseline deployment
+     * without a deployment, no histogram without samples).
+     */
     private static boolean isEmpty(final DayBucket b) {
-        return b.getDeployments() == 0 && b.getFailedDeployments() == 0 && b.getLeadTimeSamples() == 0
-                && b.getRecoverySamples() == 0 && b.getDetectSamples() == 0 && b.getIncidentsBySeverity().isEmpty()
-                && b.getUndeployedChanges() == 0 && b.getFailureGapSamples() == 0
-                && b.getIncidentsOpened() == 0 && b.getIncidentsResolved() == 0 && b.getUnattributedIncidents() == 0
-                && b.getResolvedBySeverity().isEmpty() && b.getRestoreHistogramBySeverity().isEmpty()
-                && b.getDeploymentsByStrategy().isEmpty() && b.getFailedByStrategy().isEmpty()
-                && b.getReworkByStrategy().isEmpty() && b.getLeadTimeSamplesByStrategy().isEmpty()
-                && b.getLeadTimeHistogramByStrategy().isEmpty() && b.getRecoverySamplesByStrategy().isEmpty()
-                && b.getRecoveryHistogramByStrategy().isEmpty();
+        return LongStream.of(b.getDeployments(), b.getFailedDeployments(), b.getLeadTimeSamples(),
+                        b.getRecoverySamples(), b.getDetectSamples(), b.getUndeployedChanges(), b.getFailureGapSamples(),
+                        b.getIncidentsOpened(), b.getIncidentsResolved(), b.getUnattributedIncidents())
+                .allMatch(count -> count == 0)
+                && Stream.of(b.getIncidentsBySeverity(), b.getResolvedBySeverity(), b.getRestoreHistogramBySeverity(),
+                        b.getDeploymentsByStrategy(), b.getFailedByStrategy(), b.getReworkByStrategy(),
+                        b.getLeadTimeSamplesByStrategy(), b.getLeadTimeHistogramByStrategy(),
+                        b.getRecoverySamplesByStrategy(), b.getRecoveryHistogramByStrategy())
+                .allMatch(Map::isEmpty);
     }
 
     /** {@code counts} with {@code delta} added to {@code key}; a count that reaches zero is dropped. */

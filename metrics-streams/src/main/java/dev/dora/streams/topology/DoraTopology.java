@@ -9,8 +9,8 @@ import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.EntityType;
 import dev.dora.state.ServiceInfo;
-import dev.dora.streams.MetricsConfig;
-import dev.dora.streams.ledger.LedgerProcessor;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.store.StoreNames;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -50,27 +50,13 @@ public final class DoraTopology {
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<SpecificRecord> anyRecord = AvroSerdes.any();
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.DEPLOYMENT_ENTITIES), Serdes.String(), anyRecord)
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.DEPLOYMENT_CLAIMS), Serdes.Bytes(), anyRecord)
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.INCIDENT_ENTITIES), Serdes.String(), anyRecord)
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.LEDGER_ENTITIES), Serdes.Bytes(), anyRecord)
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.LEDGER_INDEXES), Serdes.Bytes(), Serdes.ByteArray())
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.DAY_BUCKETS), Serdes.Bytes(), AvroSerdes.of(DayBucket.class))
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.SERVICES), Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class))
-                .withCachingEnabled());
+        addStore(builder, StoreNames.DEPLOYMENT_ENTITIES, Serdes.String(), anyRecord);
+        addStore(builder, StoreNames.DEPLOYMENT_CLAIMS, Serdes.Bytes(), anyRecord);
+        addStore(builder, StoreNames.INCIDENT_ENTITIES, Serdes.String(), anyRecord);
+        addStore(builder, StoreNames.LEDGER_ENTITIES, Serdes.Bytes(), anyRecord);
+        addStore(builder, StoreNames.LEDGER_INDEXES, Serdes.Bytes(), Serdes.ByteArray());
+        addStore(builder, StoreNames.DAY_BUCKETS, Serdes.Bytes(), AvroSerdes.of(DayBucket.class));
+        addStore(builder, StoreNames.SERVICES, Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class));
 
         final String claimsTopic = causeClaimsTopic(config);
         final KStream<String, SpecificRecord> deployments = builder
@@ -117,6 +103,13 @@ public final class DoraTopology {
                                 .withName("attributions-sink")), "attributions"))
                 .noDefaultBranch();
         return builder.build();
+    }
+
+    /** A persistent, cached key-value store with a changelog, named so its changelog topic's name is stable. */
+    private static <K, V> void addStore(final StreamsBuilder builder, final String name, final Serde<K> keys,
+                                        final Serde<V> values) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
+                .withCachingEnabled());
     }
 
     /**

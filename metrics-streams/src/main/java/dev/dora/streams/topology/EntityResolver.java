@@ -5,8 +5,8 @@ import dev.dora.state.CauseClaim;
 import dev.dora.state.EntityRemoval;
 import dev.dora.state.EntityType;
 import dev.dora.state.TeamObservation;
-import dev.dora.streams.ledger.Keys;
-import dev.dora.streams.ledger.Precedence;
+import dev.dora.streams.rules.Precedence;
+import dev.dora.streams.store.ClaimKey;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -54,7 +54,9 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
     public void process(final Record<String, SpecificRecord> record) {
         final SpecificRecord event = record.value();
         if (event == null) {
-            return;
+            // an event topic is a log of what happened: a tombstone deletes nothing, so it is refused visibly
+            throw new IllegalArgumentException("record keyed by '" + record.key() + "' has no value: " + type
+                    + " events cannot be deleted, send a newer event instead");
         }
         if (event instanceof CauseClaim claim && claims != null) {
             claim(record, claim);
@@ -82,15 +84,15 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
         context.forward(record.withKey(EventFields.service(event)));
         if ((current == null || moved) && claims != null) {
             try (KeyValueIterator<Bytes, SpecificRecord> held = claims.prefixScan(
-                    Keys.untagged().str(id).build(), new BytesSerializer())) {
+                    ClaimKey.prefix(id), new BytesSerializer())) {
                 held.forEachRemaining(kv -> context.forward(record.withKey(EventFields.service(event)).withValue(kv.value)));
             }
         }
     }
 
     private void claim(final Record<String, SpecificRecord> record, final CauseClaim claim) {
-        final Bytes key = Keys.untagged().str(claim.getDeploymentId()).str(claim.getIncidentId())
-                .str(claim.getIncidentService()).build();
+        final Bytes key = new ClaimKey(claim.getDeploymentId(), claim.getIncidentId(), claim.getIncidentService())
+                .encode();
         if (claim.getPresent()) {
             claims.put(key, claim);
         } else {

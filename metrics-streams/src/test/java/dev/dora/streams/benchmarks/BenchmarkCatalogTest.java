@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.streams.benchmarks.Benchmark.Inputs;
 import dev.dora.streams.benchmarks.Benchmark.Tiers;
-import dev.dora.streams.metrics.MetricsQuery;
+import dev.dora.streams.query.Tiering;
+import dev.dora.streams.query.WindowMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,7 +338,7 @@ class BenchmarkCatalogTest {
         assertEquals(List.of(0.05, 0.20, 0.10, 0.40), c.stream().map(x -> x.changeFailureRate().upper()).toList());
         assertEquals(List.of("Less than one hour", "Less than one day", "Less than one day",
                 "Between one week and one month"), c.stream().map(x -> x.timeToRestore().text()).toList());
-        assertEquals("Failed deployment recovery time", CATALOG.get("dora-2024").recoveryMetric());
+        assertEquals("Failed deployment recovery time", CATALOG.get("dora-2024").recoveryMetric().title());
     }
 
     // ---------------------------------------------------------------- the published tables, written out
@@ -440,7 +441,7 @@ class BenchmarkCatalogTest {
                 "every benchmark has its table written out here");
         return PUBLISHED.stream().map(row -> DynamicTest.dynamicTest(row[0] + " table as published", () -> {
             final Benchmark b = CATALOG.get((String) row[0]);
-            assertEquals(row[1], b.recoveryMetric());
+            assertEquals(row[1], b.recoveryMetric().title());
             assertEquals(row[2], b.clusters());
         }));
     }
@@ -460,10 +461,14 @@ class BenchmarkCatalogTest {
     @Test
     void inputsFromWindowMetrics() {
         // the worked example of docs/METRICS.md: 4 deployments in 7 days, lead median 21,600 s, CFR 0.5, restore 2,700 s
-        final MetricsQuery.WindowMetrics m = new MetricsQuery.WindowMetrics(4, 4.0 / 7, 6, 21_600.0, 104_400.0,
-                2, 0.5, 2, 2_700.0, 12_600.0, 1, 0, null, null, 0, 0.0, 0, java.util.Map.of(), 0, null, 0, 0, 0, 0, null, 0,
-                java.util.Map.of(), java.util.Map.of());
-        final Inputs in = Inputs.from(m, 3, 7);
+        final WindowMetrics m = new WindowMetrics(new WindowMetrics.DeploymentFrequency(4, 4.0 / 7),
+                new WindowMetrics.LeadTime(6, 21_600.0, 104_400.0), new WindowMetrics.ChangeFailureRate(4, 2, 0.5),
+                new WindowMetrics.TimeToRestore(2, 2_700.0, 12_600.0, 1),
+                new WindowMetrics.FailedDeploymentRecoveryTime(0, null, null), new WindowMetrics.ReworkRate(4, 0, 0.0),
+                new WindowMetrics.Incidents(0, new java.util.TreeMap<>(), 0, null, null),
+                new WindowMetrics.DataQuality(0, 0, 0, 0L),
+                new WindowMetrics.Breakdowns(new java.util.TreeMap<>(), new java.util.TreeMap<>()));
+        final Inputs in = Tiering.inputs(RecoveryMetric.TIME_TO_RESTORE, m, 3, 7);
         assertEquals(new Inputs(4.0 / 7, 3, 21_600.0, 0.5, 2_700.0, 7), in);
         // 3 deploy days in the median week: daily to weekly; 6 h lead time; 50% failures; 45 min restore
         assertEquals(new Tiers("high", "elite", "low", "elite", "low", "dora-2024"),

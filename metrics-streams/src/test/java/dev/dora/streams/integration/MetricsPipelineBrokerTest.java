@@ -11,10 +11,11 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.schema.AvroSerdes;
 import dev.dora.schema.Topics;
-import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.metrics.DayBuckets;
-import dev.dora.streams.metrics.MetricsQuery;
+import dev.dora.streams.query.MetricsQuery;
+import dev.dora.streams.query.WindowMetrics;
 import dev.dora.testkit.TestKafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ class MetricsPipelineBrokerTest {
             awaitIdle(pipeline);
             final MetricsQuery query = pipeline.query();
             final long day = DayBuckets.epochDay(T0);
-            assertEquals(1, query.metrics(List.of("dlq-shop"), MetricsConfig.PRODUCTION, day, day + 1).deployments(),
+            assertEquals(1, query.metrics(List.of("dlq-shop"), MetricsConfig.PRODUCTION, day, day + 1).deploymentFrequency().deployments(),
                     "the good record after the bad ones was processed");
             final Map<String, String> reasons = deadLetterReasons();
             assertTrue(reasons.containsKey("garbage"), reasons.toString());
@@ -137,22 +138,22 @@ class MetricsPipelineBrokerTest {
             produce(kafka.bootstrapServers(), events);
             awaitIdle(pipeline);
             final MetricsQuery query = pipeline.query();
-            final MetricsQuery.WindowMetrics m = query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1);
-            assertEquals(2, m.deployments());
-            assertEquals(1, m.failed());
-            assertEquals(1, m.leadTimeSamples());
-            assertEquals(7200.0, m.leadTimeMedianSeconds(), 72);
-            assertEquals(1, m.incidents());
+            final WindowMetrics m = query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1);
+            assertEquals(2, m.deploymentFrequency().deployments());
+            assertEquals(1, m.changeFailureRate().failed());
+            assertEquals(1, m.leadTime().samples());
+            assertEquals(7200.0, m.leadTime().medianSeconds(), 72);
+            assertEquals(1, m.timeToRestore().incidents());
             assertEquals("team-shop", query.service("shop").orElseThrow().getTeam());
         }
         try (MetricsPipeline restarted = MetricsPipeline.start(config)) {
             awaitIdle(restarted);
             final MetricsQuery query = restarted.query();
-            assertEquals(2, query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1).deployments(),
+            assertEquals(2, query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1).deploymentFrequency().deployments(),
                     "a restart on the same state keeps every metric");
             produce(kafka.bootstrapServers(), List.of(deploy("d3", "shop", "b", T0.plusSeconds(20_000))));
             awaitIdle(restarted);
-            assertEquals(3, restarted.query().metrics(List.of("shop"), MetricsConfig.PRODUCTION, from, from + 1).deployments());
+            assertEquals(3, restarted.query().metrics(List.of("shop"), MetricsConfig.PRODUCTION, from, from + 1).deploymentFrequency().deployments());
             assertTrue(restarted.pendingRecords() >= 0);
         }
     }

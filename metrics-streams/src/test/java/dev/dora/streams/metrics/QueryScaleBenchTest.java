@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
-import dev.dora.streams.MetricsConfig;
-import dev.dora.streams.ledger.ServiceLedger;
-import dev.dora.streams.topology.StoreNames;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.query.MetricsQuery;
+import dev.dora.streams.query.WindowMetrics;
+import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.ServiceKey;
+import dev.dora.streams.store.StoreNames;
 import dev.dora.streams.topology.PipelineDriver;
 import java.time.LocalDate;
 import java.util.List;
@@ -44,10 +47,10 @@ class QueryScaleBenchTest {
             final long filling = System.nanoTime();
             for (int s = 0; s < services; s++) {
                 final String service = String.format("service-%04d", s);
-                infos.put(ServiceLedger.serviceKey(service), ServiceInfo.newBuilder().setService(service)
+                infos.put(ServiceKey.of(service), ServiceInfo.newBuilder().setService(service)
                         .setTeam("team-" + s % 10).setLastEventAt(0).setEnvironments(List.of("production")).build());
                 for (int d = 0; d < DAYS; d++) {
-                    buckets.put(DayBuckets.key(service, MetricsConfig.PRODUCTION, FIRST.toEpochDay() + d),
+                    buckets.put(BucketKey.of(service, MetricsConfig.PRODUCTION, FIRST.toEpochDay() + d),
                             bucket(rng, d % 10 == 0));
                 }
             }
@@ -63,20 +66,20 @@ class QueryScaleBenchTest {
                 // the first round warms the JIT and the block cache; the last is reported
                 final boolean report = round == 2;
                 time(report, "range, every service, 365 days", () -> query.metrics(everything, MetricsConfig.PRODUCTION,
-                        end - DAYS, end).deployments());
+                        end - DAYS, end).deploymentFrequency().deployments());
                 time(report, "range, every service, 90 days", () -> query.metrics(everything, MetricsConfig.PRODUCTION,
-                        end - 90, end).deployments());
+                        end - 90, end).deploymentFrequency().deployments());
                 time(report, "range, one team (" + team.size() + " services), 365 days", () -> query.metrics(team,
-                        MetricsConfig.PRODUCTION, end - DAYS, end).deployments());
+                        MetricsConfig.PRODUCTION, end - DAYS, end).deploymentFrequency().deployments());
                 time(report, "weekly series, every service, 365 days", () -> query.series(everything,
                         MetricsConfig.PRODUCTION, Granularity.WEEK.periods(LocalDate.ofEpochDay(end - DAYS),
-                                LocalDate.ofEpochDay(end))).stream().mapToLong(MetricsQuery.WindowMetrics::deployments).sum());
+                                LocalDate.ofEpochDay(end))).stream().mapToLong(m -> m.deploymentFrequency().deployments()).sum());
                 time(report, "daily series, one team, 90 days", () -> query.series(team,
                         MetricsConfig.PRODUCTION, Granularity.DAY.periods(LocalDate.ofEpochDay(end - 90),
-                                LocalDate.ofEpochDay(end))).stream().mapToLong(MetricsQuery.WindowMetrics::deployments).sum());
+                                LocalDate.ofEpochDay(end))).stream().mapToLong(m -> m.deploymentFrequency().deployments()).sum());
             }
             assertEquals(2L * services * DAYS, query.metrics(everything, MetricsConfig.PRODUCTION, end - DAYS, end)
-                    .deployments(), "every bucket is counted");
+                    .deploymentFrequency().deployments(), "every bucket is counted");
         }
     }
 

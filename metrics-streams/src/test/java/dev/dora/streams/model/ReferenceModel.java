@@ -2,7 +2,7 @@ package dev.dora.streams.model;
 
 import dev.dora.schema.EventFields;
 import dev.dora.events.ChangeEvent;
-import dev.dora.streams.HotfixRule;
+import dev.dora.streams.config.HotfixRule;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;

@@ -11,9 +11,9 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStrategy;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.Severity;
-import dev.dora.streams.metrics.MetricsQuery.SeverityBreakdown;
-import dev.dora.streams.metrics.MetricsQuery.StrategyBreakdown;
-import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
+import dev.dora.streams.query.WindowMetrics.SeverityBreakdown;
+import dev.dora.streams.query.WindowMetrics.StrategyBreakdown;
+import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.model.MetricsAnswer;
 import dev.dora.streams.model.ReferenceModel;
 import java.time.Duration;
@@ -95,8 +95,8 @@ class BreakdownsTopologyTest {
 
     private static void assertSeverity(final WindowMetrics m, final String severity, final long opened,
                                        final long resolved, final Double median, final Double p90) {
-        final SeverityBreakdown s = m.bySeverity().get(severity);
-        assertNotNull(s, severity + " in " + m.bySeverity());
+        final SeverityBreakdown s = m.breakdowns().severity().get(severity);
+        assertNotNull(s, severity + " in " + m.breakdowns().severity());
         assertEquals(opened, s.incidentsOpened(), severity + " opened");
         assertEquals(resolved, s.incidentsResolved(), severity + " resolved");
         assertQuantile(median, s.restoreMedianSeconds(), severity + " restore median");
@@ -107,17 +107,17 @@ class BreakdownsTopologyTest {
     void bySeverityAndByStrategyOnAHandBuiltHistory() {
         try (PipelineDriver driver = new PipelineDriver().pipe(history())) {
             final WindowMetrics m = shop(driver);
-            assertEquals(5, m.deployments());
-            assertEquals(2, m.failed());
-            assertEquals(Set.of("SEV1", "SEV2", "unspecified"), m.bySeverity().keySet());
+            assertEquals(5, m.deploymentFrequency().deployments());
+            assertEquals(2, m.changeFailureRate().failed());
+            assertEquals(Set.of("SEV1", "SEV2", "unspecified"), m.breakdowns().severity().keySet());
             assertSeverity(m, "SEV1", 2, 2, 2 * HOUR, 4 * HOUR);
             assertSeverity(m, "SEV2", 1, 1, 1 * HOUR, 1 * HOUR);
             assertSeverity(m, "unspecified", 1, 1, 0.5 * HOUR, 0.5 * HOUR);
 
-            assertEquals(Set.of("canary", "blue_green", "unspecified"), m.byStrategy().keySet());
-            final StrategyBreakdown canary = m.byStrategy().get("canary");
+            assertEquals(Set.of("canary", "blue_green", "unspecified"), m.breakdowns().strategy().keySet());
+            final StrategyBreakdown canary = m.breakdowns().strategy().get("canary");
             assertEquals(3, canary.deployments());
-            assertEquals(1, canary.failed());
+            assertEquals(1, canary.failedDeployments());
             assertEquals(1.0 / 3, canary.changeFailureRate());
             assertEquals(1, canary.reworkDeployments());
             assertEquals(1.0 / 3, canary.reworkRate());
@@ -126,14 +126,14 @@ class BreakdownsTopologyTest {
             assertQuantile(9 * HOUR, canary.leadTimeP90Seconds(), "canary lead-time p90");
             assertEquals(1, canary.recoverySamples());
             assertQuantile(3 * HOUR, canary.recoveryMedianSeconds(), "canary recovery median");
-            final StrategyBreakdown blueGreen = m.byStrategy().get("blue_green");
+            final StrategyBreakdown blueGreen = m.breakdowns().strategy().get("blue_green");
             assertEquals(1, blueGreen.deployments());
             assertEquals(1.0, blueGreen.changeFailureRate());
             assertEquals(0.0, blueGreen.reworkRate());
             assertQuantile(16 * HOUR, blueGreen.leadTimeMedianSeconds(), "blue-green lead-time median");
             assertQuantile(17 * HOUR, blueGreen.leadTimeP90Seconds(), "blue-green lead-time p90");
             assertQuantile(11 * HOUR, blueGreen.recoveryP90Seconds(), "blue-green recovery p90");
-            final StrategyBreakdown unspecified = m.byStrategy().get("unspecified");
+            final StrategyBreakdown unspecified = m.breakdowns().strategy().get("unspecified");
             assertEquals(1, unspecified.deployments());
             assertEquals(0.0, unspecified.changeFailureRate());
             assertQuantile(5 * HOUR, unspecified.leadTimeMedianSeconds(), "unspecified lead-time median");
@@ -150,25 +150,25 @@ class BreakdownsTopologyTest {
         events.addAll(corrections());
         try (PipelineDriver driver = new PipelineDriver().pipe(history()).pipe(corrections())) {
             final WindowMetrics m = shop(driver);
-            assertEquals(4, m.deployments());
+            assertEquals(4, m.deploymentFrequency().deployments());
             assertSeverity(m, "SEV1", 1, 1, 2 * HOUR, 2 * HOUR);
             assertSeverity(m, "SEV2", 2, 2, 1 * HOUR, 4 * HOUR);
 
             // d4 left production: its strategy has no entry at all, and its day no bucket
-            assertEquals(Set.of("canary", "blue_green"), m.byStrategy().keySet());
+            assertEquals(Set.of("canary", "blue_green"), m.breakdowns().strategy().keySet());
             assertNull(driver.dayBucket("shop", D4.getFinishedAt()), "d4's day bucket is deleted once empty");
-            final StrategyBreakdown canary = m.byStrategy().get("canary");
+            final StrategyBreakdown canary = m.breakdowns().strategy().get("canary");
             assertEquals(2, canary.deployments());
-            assertEquals(0, canary.failed());
+            assertEquals(0, canary.failedDeployments());
             assertEquals(0.0, canary.changeFailureRate());
             assertEquals(0.5, canary.reworkRate());
             assertEquals(2, canary.leadTimeSamples()); // with f undelivered now, d5 delivers f (30 h) and g (2 h)
             assertQuantile(2 * HOUR, canary.leadTimeMedianSeconds(), "canary lead-time median");
             assertQuantile(30 * HOUR, canary.leadTimeP90Seconds(), "canary lead-time p90");
             assertEquals(0, canary.recoverySamples());
-            final StrategyBreakdown blueGreen = m.byStrategy().get("blue_green");
+            final StrategyBreakdown blueGreen = m.breakdowns().strategy().get("blue_green");
             assertEquals(2, blueGreen.deployments());
-            assertEquals(2, blueGreen.failed());
+            assertEquals(2, blueGreen.failedDeployments());
             assertEquals(1.0, blueGreen.changeFailureRate());
             assertEquals(4, blueGreen.leadTimeSamples());
             assertQuantile(9 * HOUR, blueGreen.leadTimeMedianSeconds(), "blue-green lead-time median");
@@ -192,8 +192,8 @@ class BreakdownsTopologyTest {
         }
         try (PipelineDriver driver = new PipelineDriver().pipe(corrections()).pipe(history())) {
             final WindowMetrics reversed = shop(driver);
-            assertEquals(inOrder.bySeverity(), reversed.bySeverity());
-            assertEquals(inOrder.byStrategy(), reversed.byStrategy());
+            assertEquals(inOrder.breakdowns().severity(), reversed.breakdowns().severity());
+            assertEquals(inOrder.breakdowns().strategy(), reversed.breakdowns().strategy());
         }
     }
 }

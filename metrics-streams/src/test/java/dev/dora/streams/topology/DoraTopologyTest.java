@@ -1,6 +1,6 @@
 package dev.dora.streams.topology;
 
-import dev.dora.streams.MetricsConfig;
+import dev.dora.streams.config.MetricsConfig;
 
 import static dev.dora.streams.topology.PipelineDriver.commit;
 import static dev.dora.streams.topology.PipelineDriver.deploy;
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
-import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
+import dev.dora.streams.query.WindowMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,10 +56,10 @@ class DoraTopologyTest {
     void baselineCountsButYieldsNoLeadTime() {
         try (PipelineDriver driver = new PipelineDriver().pipe(linear())) {
             final WindowMetrics m = shop(driver);
-            assertEquals(2, m.deployments());
-            assertEquals(2, m.leadTimeSamples());
-            assertEquals(28_800.0, m.leadTimeMedianSeconds(), 288);
-            assertEquals(32_400.0, m.leadTimeP90Seconds(), 324);
+            assertEquals(2, m.deploymentFrequency().deployments());
+            assertEquals(2, m.leadTime().samples());
+            assertEquals(28_800.0, m.leadTime().medianSeconds(), 288);
+            assertEquals(32_400.0, m.leadTime().p90Seconds(), 324);
             final Map<String, DeploymentFact> facts = driver.deploymentFacts();
             assertTrue(facts.get("d1").getBaseline());
             assertEquals(1, facts.get("d1").getDeployedChanges());
@@ -94,9 +94,9 @@ class DoraTopologyTest {
         try (PipelineDriver driver = new PipelineDriver()) {
             driver.pipe(commit("shop", "a", h(0)), commit("shop", "b", h(1), "a"), commit("shop", "c", h(2), "b"),
                     deploy("d2", "shop", "c", h(10)));
-            assertEquals(0, shop(driver).leadTimeSamples(), "the only deployment is the baseline");
+            assertEquals(0, shop(driver).leadTime().samples(), "the only deployment is the baseline");
             driver.pipe(deploy("d1", "shop", "a", h(3)));
-            assertEquals(2, shop(driver).leadTimeSamples());
+            assertEquals(2, shop(driver).leadTime().samples());
             assertTrue(driver.deploymentFacts().get("d1").getBaseline());
             assertFalse(driver.deploymentFacts().get("d2").getBaseline());
         }
@@ -113,7 +113,7 @@ class DoraTopologyTest {
                 deploy("d1", "shop", "a", h(5)),
                 deploy("d2", "shop", "m", h(6)))) {
             assertEquals(4, driver.deploymentFacts().get("d2").getDeployedChanges());
-            assertEquals(4, shop(driver).leadTimeSamples());
+            assertEquals(4, shop(driver).leadTime().samples());
         }
     }
 
@@ -122,7 +122,7 @@ class DoraTopologyTest {
         try (PipelineDriver driver = new PipelineDriver().pipe(linear())
                 .pipe(deploy("d3", "shop", "b", h(11)))) {
             assertEquals(0, driver.deploymentFacts().get("d3").getDeployedChanges());
-            assertEquals(3, shop(driver).deployments());
+            assertEquals(3, shop(driver).deploymentFrequency().deployments());
         }
     }
 
@@ -131,15 +131,15 @@ class DoraTopologyTest {
         try (PipelineDriver driver = new PipelineDriver()) {
             driver.pipe(commit("shop", "a", h(0)), deploy("d1", "shop", "a", h(1)), deploy("d2", "shop", "c", h(5)),
                     deploy("d0", "shop", null, h(6)));
-            assertEquals(3, shop(driver).deployments());
-            assertEquals(0, shop(driver).leadTimeSamples());
-            assertEquals(2, shop(driver).unknownShaDeployments(), "d2's sha is not known yet, d0 has none");
-            assertEquals(1, shop(driver).baselineDeployments());
+            assertEquals(3, shop(driver).deploymentFrequency().deployments());
+            assertEquals(0, shop(driver).leadTime().samples());
+            assertEquals(2, shop(driver).dataQuality().deploymentsWithUnknownSha(), "d2's sha is not known yet, d0 has none");
+            assertEquals(1, shop(driver).dataQuality().baselineDeployments());
             driver.pipe(commit("shop", "c", h(3), "b"));
-            assertEquals(1, shop(driver).leadTimeSamples(), "c is known, its parent b is not: the walk ends at c");
-            assertEquals(1, shop(driver).unknownShaDeployments());
+            assertEquals(1, shop(driver).leadTime().samples(), "c is known, its parent b is not: the walk ends at c");
+            assertEquals(1, shop(driver).dataQuality().deploymentsWithUnknownSha());
             driver.pipe(commit("shop", "b", h(2), "a"));
-            assertEquals(2, shop(driver).leadTimeSamples());
+            assertEquals(2, shop(driver).leadTime().samples());
         }
     }
 
@@ -149,7 +149,7 @@ class DoraTopologyTest {
                 commit("shop", "a", h(0)), deploy("d1", "shop", "a", h(1)),
                 commit("shop", "b", h(9), "a"), deploy("d2", "shop", "b", h(8)))) {
             assertEquals(1, driver.deploymentFacts().get("d2").getDeployedChanges());
-            assertEquals(0, shop(driver).leadTimeSamples());
+            assertEquals(0, shop(driver).leadTime().samples());
         }
     }
 
@@ -167,7 +167,7 @@ class DoraTopologyTest {
                 deployment("p5", "shop", null, h(7)).build(),
                 deployment("p5", "shop", null, h(7)).setOccurredAt(h(6.5)).setStatus(DeploymentStatus.in_progress)
                         .setFinishedAt(null).build())) {
-            assertEquals(3, shop(driver).deployments());
+            assertEquals(3, shop(driver).deploymentFrequency().deployments());
             assertEquals(Map.of("p1", true, "p2", true, "p5", true),
                     Map.of("p1", driver.deploymentFacts().containsKey("p1"), "p2",
                             driver.deploymentFacts().containsKey("p2"), "p5", driver.deploymentFacts().containsKey("p5")));
@@ -180,7 +180,7 @@ class DoraTopologyTest {
                 deployment("p1", "shop", null, h(2)).setOccurredAt(h(2)).build(),
                 deployment("p1", "shop", null, h(2)).setOccurredAt(h(2)).setStatus(DeploymentStatus.in_progress)
                         .setFinishedAt(null).build())) {
-            assertEquals(1, shop(driver).deployments());
+            assertEquals(1, shop(driver).deploymentFrequency().deployments());
         }
     }
 
@@ -189,8 +189,8 @@ class DoraTopologyTest {
         try (PipelineDriver driver = new PipelineDriver().pipe(
                 deploy("d1", "shop-repo", null, h(1)),
                 deployment("d1", "shop", null, h(1)).setOccurredAt(h(2)).build())) {
-            assertEquals(0, driver.metrics("shop-repo", null, FROM, TO).deployments());
-            assertEquals(1, shop(driver).deployments());
+            assertEquals(0, driver.metrics("shop-repo", null, FROM, TO).deploymentFrequency().deployments());
+            assertEquals(1, shop(driver).deploymentFrequency().deployments());
             assertEquals("shop", driver.deploymentFacts().get("d1").getService());
         }
     }
@@ -201,7 +201,7 @@ class DoraTopologyTest {
             assertTrue(driver.deploymentFacts().containsKey("d1"));
             driver.pipe(deployment("d1", "shop", null, h(1)).setOccurredAt(h(2)).setEnvironment("staging").build());
             assertFalse(driver.deploymentFacts().containsKey("d1"));
-            assertEquals(0, driver.metrics(null, null, FROM, TO).deployments());
+            assertEquals(0, driver.metrics(null, null, FROM, TO).deploymentFrequency().deployments());
         }
     }
 
@@ -213,7 +213,7 @@ class DoraTopologyTest {
                 deployment("d3", "shop", null, h(9)).setTeam(null).build(),
                 deployment("d9", "cart", null, h(1)).setTeam("retail").build())) {
             assertEquals("retail", driver.query().service("shop").orElseThrow().getTeam());
-            assertEquals(4, driver.metrics(null, "retail", FROM, TO).deployments());
+            assertEquals(4, driver.metrics(null, "retail", FROM, TO).deploymentFrequency().deployments());
             assertEquals(0, driver.query().servicesIn(null, "legacy").size());
         }
     }
@@ -240,9 +240,9 @@ class DoraTopologyTest {
                 deployment("d3", "shop", "a", h(11)).setRollbackOf("d2").build(),
                 deployment("d4", "shop", "c", h(12)).setHotfix(true).build())) {
             final WindowMetrics m = shop(driver);
-            assertEquals(4, m.deployments());
-            assertEquals(2, m.reworkDeployments());
-            assertEquals(0.5, m.reworkRate());
+            assertEquals(4, m.deploymentFrequency().deployments());
+            assertEquals(2, m.reworkRate().rework());
+            assertEquals(0.5, m.reworkRate().rate());
             assertTrue(driver.deploymentFacts().get("d4").getRework());
             assertFalse(driver.deploymentFacts().get("d2").getRework());
         }
@@ -253,10 +253,11 @@ class DoraTopologyTest {
         try (PipelineDriver driver = new PipelineDriver().pipe(
                 incident("i1", "shop", h(0), h(1)), incident("i3", "shop", h(10), null),
                 incidentBuilder("s1", "shop", h(5), null).setEnvironment("staging").build())) {
-            assertEquals(36_000.0, shop(driver).meanTimeBetweenFailuresSeconds(), "one gap of 10 h; staging is not a failure");
+            assertEquals(36_000.0, shop(driver).incidents().meanTimeBetweenFailuresSeconds(), "one gap of 10 h; staging is not a failure");
             driver.pipe(incident("i2", "shop", h(4), null));
-            assertEquals(18_000.0, shop(driver).meanTimeBetweenFailuresSeconds(), "gaps of 4 h and 6 h");
-            assertEquals(2, shop(driver).failureGapSamples());
+            assertEquals(18_000.0, shop(driver).incidents().meanTimeBetweenFailuresSeconds(), "gaps of 4 h and 6 h");
+            // every incident opened on the first day: its bucket holds the two gaps
+            assertEquals(2, driver.dayBucket("shop", h(0)).getFailureGapSamples());
         }
     }
 
@@ -268,8 +269,8 @@ class DoraTopologyTest {
                 deploy("before-to", "shop", null, day.plus(Duration.ofDays(1)).minusMillis(1)),
                 deploy("at-to", "shop", null, day.plus(Duration.ofDays(1))))) {
             final WindowMetrics m = driver.metrics("shop", null, day, day.plus(Duration.ofDays(1)));
-            assertEquals(2, m.deployments());
-            assertEquals(2.0, m.perDay());
+            assertEquals(2, m.deploymentFrequency().deployments());
+            assertEquals(2.0, m.deploymentFrequency().perDay());
         }
     }
 
@@ -289,8 +290,8 @@ class DoraTopologyTest {
             try (PipelineDriver driver = driverWith(
                     incidentBuilder("i1", "shop", h(30), null).setCauseDeploymentId("d2").build())) {
                 assertEquals(FailureRule.cause_deployment_id, d2(driver).getFailureRule());
-                assertEquals(1, shop(driver).failed());
-                assertEquals(0.5, shop(driver).changeFailureRate());
+                assertEquals(1, shop(driver).changeFailureRate().failed());
+                assertEquals(0.5, shop(driver).changeFailureRate().rate());
             }
         }
 
@@ -299,8 +300,8 @@ class DoraTopologyTest {
             try (PipelineDriver driver = driverWith(
                     incidentBuilder("i1", "cart", h(30), h(31)).setCauseDeploymentId("d2").build())) {
                 assertEquals(FailureRule.cause_deployment_id, d2(driver).getFailureRule());
-                assertEquals(1, shop(driver).failed());
-                assertEquals(1, driver.metrics("cart", null, FROM, TO).incidents(), "the incident stays cart's");
+                assertEquals(1, shop(driver).changeFailureRate().failed());
+                assertEquals(1, driver.metrics("cart", null, FROM, TO).timeToRestore().incidents(), "the incident stays cart's");
             }
         }
 
@@ -309,13 +310,13 @@ class DoraTopologyTest {
             try (PipelineDriver driver = new PipelineDriver()) {
                 driver.pipe(incidentBuilder("i1", "cart", h(30), null).setCauseDeploymentId("d9").build());
                 driver.pipe(deploy("d9", "shop-repo", null, h(20)));
-                assertEquals(1, driver.metrics("shop-repo", null, FROM, TO).failed());
+                assertEquals(1, driver.metrics("shop-repo", null, FROM, TO).changeFailureRate().failed());
                 driver.pipe(deployment("d9", "shop", null, h(20)).setOccurredAt(h(21)).build());
-                assertEquals(0, driver.metrics("shop-repo", null, FROM, TO).failed());
-                assertEquals(1, shop(driver).failed());
+                assertEquals(0, driver.metrics("shop-repo", null, FROM, TO).changeFailureRate().failed());
+                assertEquals(1, shop(driver).changeFailureRate().failed());
                 driver.pipe(incidentBuilder("i1", "cart", h(30), null).setOccurredAt(h(40))
                         .setCauseDeploymentId(null).build());
-                assertEquals(0, shop(driver).failed(), "the incident no longer names it");
+                assertEquals(0, shop(driver).changeFailureRate().failed(), "the incident no longer names it");
             }
         }
 
@@ -325,7 +326,7 @@ class DoraTopologyTest {
                     incidentBuilder("i1", "cart", h(30), null).setCauseDeploymentId("d2").build(),
                     incidentBuilder("i1", "checkout", h(30), null).setOccurredAt(h(31)).setCauseDeploymentId("d2").build())) {
                 assertEquals(List.of("i1"), d2(driver).getCauseDeploymentIncidents());
-                assertEquals(1, shop(driver).failed());
+                assertEquals(1, shop(driver).changeFailureRate().failed());
             }
         }
 
@@ -338,8 +339,8 @@ class DoraTopologyTest {
                 driver.pipe(incidentBuilder("i2", "cart", h(12), h(16)).setCauseDeploymentId("d2").build());
                 assertEquals(6 * 3600L, d2(driver).getRecoverySeconds(), "d2 finished at 10:00, i2 resolved at 16:00");
                 final WindowMetrics m = shop(driver);
-                assertEquals(1, m.recoverySamples());
-                assertEquals(21_600.0, m.recoveryMedianSeconds(), 216);
+                assertEquals(1, m.failedDeploymentRecoveryTime().samples());
+                assertEquals(21_600.0, m.failedDeploymentRecoveryTime().medianSeconds(), 216);
             }
         }
 
@@ -386,7 +387,7 @@ class DoraTopologyTest {
                 driver.pipe(deploy("d3", "shop", "c", h(11)));
                 assertFalse(d2(driver).getFailed());
                 assertEquals(FailureRule.time_window, driver.deploymentFacts().get("d3").getFailureRule());
-                assertEquals(1, shop(driver).failed());
+                assertEquals(1, shop(driver).changeFailureRate().failed());
             }
         }
 
@@ -395,7 +396,7 @@ class DoraTopologyTest {
             try (PipelineDriver driver = driverWith(incident("i0", "shop", h(2), null),
                     incident("i1", "cart", h(11), null), incidentBuilder("i2", "shop", h(11), null)
                             .setEnvironment("staging").build())) {
-                assertEquals(0, shop(driver).failed());
+                assertEquals(0, shop(driver).changeFailureRate().failed());
             }
         }
 
@@ -407,7 +408,7 @@ class DoraTopologyTest {
                 assertEquals(FailureRule.rollback, d2(driver).getFailureRule());
                 assertEquals(List.of("d3"), d2(driver).getRolledBackBy());
                 assertTrue(driver.deploymentFacts().get("d1").getFailed());
-                assertEquals(2, shop(driver).failed());
+                assertEquals(2, shop(driver).changeFailureRate().failed());
             }
         }
 
@@ -431,7 +432,7 @@ class DoraTopologyTest {
                 assertEquals(List.of("i-sha"), fact.getCauseShaIncidents());
                 assertEquals(List.of("i-window"), fact.getTimeWindowIncidents());
                 assertEquals(List.of("d3"), fact.getRolledBackBy());
-                assertEquals(1, shop(driver).failed());
+                assertEquals(1, shop(driver).changeFailureRate().failed());
             }
         }
 
@@ -443,7 +444,7 @@ class DoraTopologyTest {
                         .setCauseDeploymentId("d1").build());
                 assertFalse(d2(driver).getFailed());
                 assertEquals(FailureRule.cause_deployment_id, driver.deploymentFacts().get("d1").getFailureRule());
-                assertEquals(1, shop(driver).failed());
+                assertEquals(1, shop(driver).changeFailureRate().failed());
             }
         }
     }
@@ -458,12 +459,12 @@ class DoraTopologyTest {
                 incident("i4", "shop", day.plus(Duration.ofHours(23)), day.plus(Duration.ofHours(25))),
                 incidentBuilder("i5", "shop", day, null).setEnvironment("staging").build())) {
             final WindowMetrics m = driver.metrics("shop", null, day, day.plus(Duration.ofDays(1)));
-            assertEquals(2, m.incidents());
-            assertEquals(7_200.0, m.restoreMedianSeconds(), 72);
-            assertEquals(10_800.0, m.restoreP90Seconds(), 108);
-            assertEquals(2, m.openIncidents(), "i3 never resolved, i4 resolved after the window");
-            assertNull(m.leadTimeMedianSeconds());
-            assertNull(m.changeFailureRate());
+            assertEquals(2, m.timeToRestore().incidents());
+            assertEquals(7_200.0, m.timeToRestore().medianSeconds(), 72);
+            assertEquals(10_800.0, m.timeToRestore().p90Seconds(), 108);
+            assertEquals(2, m.timeToRestore().openIncidents(), "i3 never resolved, i4 resolved after the window");
+            assertNull(m.leadTime().medianSeconds());
+            assertNull(m.changeFailureRate().rate());
         }
     }
 }

@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.events.ChangeEvent;
 import dev.dora.facts.IncidentFact;
-import dev.dora.streams.MetricsConfig;
-import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.query.WindowMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,22 +58,22 @@ class EnvironmentsTopologyTest {
     void eachEnvironmentIsItsOwnTimelineAndIncidentsChargeOnlyTheirOwn() {
         try (PipelineDriver driver = new PipelineDriver().pipe(twoEnvironments())) {
             final WindowMetrics staging = metrics(driver, "staging");
-            assertEquals(3, staging.deployments(), "Staging, staging and STAGING are one environment");
-            assertEquals(1, staging.baselineDeployments());
-            assertEquals(1, staging.failed(), "the staging incident charges the staging deployment before it");
-            assertEquals(1, staging.incidentsOpened());
-            assertEquals(0, staging.unattributedIncidents());
+            assertEquals(3, staging.deploymentFrequency().deployments(), "Staging, staging and STAGING are one environment");
+            assertEquals(1, staging.dataQuality().baselineDeployments());
+            assertEquals(1, staging.changeFailureRate().failed(), "the staging incident charges the staging deployment before it");
+            assertEquals(1, staging.incidents().opened());
+            assertEquals(0, staging.dataQuality().incidentsNotAttributed());
             // c1 went to staging 1 h after its commit, c2 likewise: staging's own lead times
-            assertEquals(2, staging.leadTimeSamples());
-            assertEquals(3_600.0, staging.leadTimeMedianSeconds(), 36);
+            assertEquals(2, staging.leadTime().samples());
+            assertEquals(3_600.0, staging.leadTime().medianSeconds(), 36);
 
             final WindowMetrics production = metrics(driver, MetricsConfig.PRODUCTION);
-            assertEquals(2, production.deployments());
-            assertEquals(0, production.failed(), "a staging incident never charges a production deployment");
-            assertEquals(0, production.incidentsOpened());
+            assertEquals(2, production.deploymentFrequency().deployments());
+            assertEquals(0, production.changeFailureRate().failed(), "a staging incident never charges a production deployment");
+            assertEquals(0, production.incidents().opened());
             // p2 delivers c1 and c2 to production for the first time: lead times from their commits
-            assertEquals(2, production.leadTimeSamples());
-            assertEquals(0, production.undeployedChanges());
+            assertEquals(2, production.leadTime().samples());
+            assertEquals(0, production.dataQuality().changesNeverDeployed());
 
             assertTrue(driver.ledger().deployment("shop", "s2").orElseThrow().getFailed());
             assertFalse(driver.deploymentFacts().containsKey("s2"), "only production facts are published");
@@ -88,13 +88,13 @@ class EnvironmentsTopologyTest {
         try (PipelineDriver driver = new PipelineDriver().pipe(twoEnvironments())) {
             driver.pipe(deployment("s2", "shop", "c2", h(-1)).setEnvironment("prod")
                     .setOccurredAt(h(10)).build());
-            assertEquals(2, metrics(driver, "staging").deployments());
-            assertEquals(1, metrics(driver, "staging").failed());
+            assertEquals(2, metrics(driver, "staging").deploymentFrequency().deployments());
+            assertEquals(1, metrics(driver, "staging").changeFailureRate().failed());
             assertEquals(List.of("s1"), incidentFact(driver, "shop", "i-staging").getAttributedDeployments(),
                     "the incident is now charged to the staging deployment before s2");
             final WindowMetrics production = metrics(driver, MetricsConfig.PRODUCTION);
-            assertEquals(3, production.deployments(), "prod is a production environment");
-            assertEquals(0, production.failed());
+            assertEquals(3, production.deploymentFrequency().deployments(), "prod is a production environment");
+            assertEquals(0, production.changeFailureRate().failed());
             assertEquals(0, driver.ledger().deployment("shop", "p2").orElseThrow().getDeployedChanges(),
                     "s2 now delivered c1 and c2 to production first");
         }
@@ -109,18 +109,18 @@ class EnvironmentsTopologyTest {
                 deploy("cart-1", "cart", "k0", h(-20)),
                 incidentBuilder("i-1", "shop", h(0), h(2)).setCauseDeploymentId("cart-2").build());
         try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
-            assertEquals(1, metrics(driver, MetricsConfig.PRODUCTION).unattributedIncidents(),
+            assertEquals(1, metrics(driver, MetricsConfig.PRODUCTION).dataQuality().incidentsNotAttributed(),
                     "cart-2 is not known yet");
             // the named deployment arrives late, after the incident
             driver.pipe(commit("cart", "k1", h(-2), "k0"), deploy("cart-2", "cart", "k1", h(-1)));
-            assertEquals(0, metrics(driver, MetricsConfig.PRODUCTION).unattributedIncidents());
+            assertEquals(0, metrics(driver, MetricsConfig.PRODUCTION).dataQuality().incidentsNotAttributed());
             assertEquals(List.of("cart-2"), incidentFact(driver, "shop", "i-1").getAttributedDeployments());
-            assertEquals(1, driver.metrics("cart", null, FROM, TO).failed(), "cart-2 is the failed change");
+            assertEquals(1, driver.metrics("cart", null, FROM, TO).changeFailureRate().failed(), "cart-2 is the failed change");
 
             // corrected to name no cause: shop's last deployment before it finished 40 h earlier, past the window
             driver.pipe(incidentBuilder("i-1", "shop", h(0), h(2)).setOccurredAt(h(3)).build());
-            assertEquals(1, metrics(driver, MetricsConfig.PRODUCTION).unattributedIncidents());
-            assertEquals(0, driver.metrics("cart", null, FROM, TO).failed());
+            assertEquals(1, metrics(driver, MetricsConfig.PRODUCTION).dataQuality().incidentsNotAttributed());
+            assertEquals(0, driver.metrics("cart", null, FROM, TO).changeFailureRate().failed());
             assertEquals(List.of(), incidentFact(driver, "shop", "i-1").getAttributedDeployments());
         }
     }
@@ -144,7 +144,7 @@ class EnvironmentsTopologyTest {
             final List<SpecificRecord> order = new ArrayList<>(events);
             Collections.shuffle(order, new java.util.Random(seed));
             try (PipelineDriver driver = new PipelineDriver().pipe(order)) {
-                final long unattributed = metrics(driver, MetricsConfig.PRODUCTION).unattributedIncidents();
+                final long unattributed = metrics(driver, MetricsConfig.PRODUCTION).dataQuality().incidentsNotAttributed();
                 if (expected < 0) {
                     expected = unattributed;
                 }
@@ -181,13 +181,13 @@ class EnvironmentsTopologyTest {
                 assertTrue(driver.ledger().deployment("shop", "p2").orElseThrow().getRework(),
                         "the pull request's label counts though its push event won");
                 assertFalse(driver.ledger().deployment("shop", "p3").orElseThrow().getRework());
-                assertEquals(2, metrics(driver, MetricsConfig.PRODUCTION).reworkDeployments());
+                assertEquals(2, metrics(driver, MetricsConfig.PRODUCTION).reworkRate().rework());
             }
         }
         final MetricsConfig noRule = MetricsConfig.defaults("unused:9092", java.nio.file.Path.of(
-                System.getProperty("java.io.tmpdir"))).withHotfixRule(dev.dora.streams.HotfixRule.none());
+                System.getProperty("java.io.tmpdir"))).withHotfixRule(dev.dora.streams.config.HotfixRule.none());
         try (PipelineDriver driver = new PipelineDriver(noRule).pipe(events)) {
-            assertEquals(0, metrics(driver, MetricsConfig.PRODUCTION).reworkDeployments(), "without a rule, none");
+            assertEquals(0, metrics(driver, MetricsConfig.PRODUCTION).reworkRate().rework(), "without a rule, none");
         }
     }
 

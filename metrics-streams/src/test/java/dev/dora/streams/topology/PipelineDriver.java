@@ -8,11 +8,14 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.schema.Topics;
 import dev.dora.state.DayBucket;
-import dev.dora.streams.MetricsConfig;
-import dev.dora.streams.ledger.LedgerReader;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.metrics.DayBuckets;
-import dev.dora.streams.metrics.MetricsQuery;
+import dev.dora.streams.query.MetricsQuery;
+import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.StoreNames;
+import dev.dora.streams.query.WindowMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,12 +104,12 @@ public final class PipelineDriver implements AutoCloseable {
         return new MetricsQuery(driver.getKeyValueStore(StoreNames.DAY_BUCKETS), driver.getKeyValueStore(StoreNames.SERVICES));
     }
 
-    public MetricsQuery.WindowMetrics metrics(final String service, final String team, final Instant from, final Instant to) {
+    public WindowMetrics metrics(final String service, final String team, final Instant from, final Instant to) {
         return metrics(service, team, MetricsConfig.PRODUCTION, from, to);
     }
 
-    public MetricsQuery.WindowMetrics metrics(final String service, final String team, final String environment,
-                                              final Instant from, final Instant to) {
+    public WindowMetrics metrics(final String service, final String team, final String environment,
+                                 final Instant from, final Instant to) {
         final MetricsQuery query = query();
         return query.metrics(query.servicesIn(service, team), environment, DayBuckets.epochDay(from),
                 DayBuckets.epochDay(to));
@@ -115,7 +118,7 @@ public final class PipelineDriver implements AutoCloseable {
     /** The production day bucket of {@code service} for the UTC day holding {@code instant}, or null when there is none. */
     public DayBucket dayBucket(final String service, final Instant instant) {
         final KeyValueStore<Bytes, DayBucket> store = driver.getKeyValueStore(StoreNames.DAY_BUCKETS);
-        return store.get(DayBuckets.key(service, MetricsConfig.PRODUCTION, DayBuckets.epochDay(instant)));
+        return store.get(BucketKey.of(service, MetricsConfig.PRODUCTION, DayBuckets.epochDay(instant)));
     }
 
     /** The latest value published on dora.facts.deployments for each deployment id (absent after a tombstone). */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
-import dev.dora.streams.metrics.MetricsQuery.WindowMetrics;
+import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.model.WorkedExampleFixture;
 import java.time.Instant;
 import java.util.Map;
@@ -18,17 +18,17 @@ class WorkedExampleTopologyTest {
         try (PipelineDriver driver = new PipelineDriver().pipe(WorkedExampleFixture.history())) {
             final WindowMetrics week = driver.metrics("checkout", null,
                     Instant.parse("2026-07-06T00:00:00Z"), Instant.parse("2026-07-13T00:00:00Z"));
-            assertEquals(4, week.deployments());
-            assertEquals(4.0 / 7, week.perDay(), 1e-12);
-            assertEquals(6, week.leadTimeSamples());
-            assertEquals(21_600.0, week.leadTimeMedianSeconds(), 216);
-            assertEquals(104_400.0, week.leadTimeP90Seconds(), 1_044);
-            assertEquals(2, week.failed());
-            assertEquals(0.5, week.changeFailureRate());
-            assertEquals(2, week.incidents());
-            assertEquals(2_700.0, week.restoreMedianSeconds(), 27);
-            assertEquals(12_600.0, week.restoreP90Seconds(), 126);
-            assertEquals(1, week.openIncidents());
+            assertEquals(4, week.deploymentFrequency().deployments());
+            assertEquals(4.0 / 7, week.deploymentFrequency().perDay(), 1e-12);
+            assertEquals(6, week.leadTime().samples());
+            assertEquals(21_600.0, week.leadTime().medianSeconds(), 216);
+            assertEquals(104_400.0, week.leadTime().p90Seconds(), 1_044);
+            assertEquals(2, week.changeFailureRate().failed());
+            assertEquals(0.5, week.changeFailureRate().rate());
+            assertEquals(2, week.timeToRestore().incidents());
+            assertEquals(2_700.0, week.timeToRestore().medianSeconds(), 27);
+            assertEquals(12_600.0, week.timeToRestore().p90Seconds(), 126);
+            assertEquals(1, week.timeToRestore().openIncidents());
             final Map<String, DeploymentFact> facts = driver.deploymentFacts();
             assertEquals(true, facts.get("D1").getBaseline());
             assertEquals(FailureRule.cause_sha, facts.get("D2").getFailureRule());

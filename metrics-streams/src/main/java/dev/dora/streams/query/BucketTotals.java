@@ -1,0 +1,156 @@
+package dev.dora.streams.query;
+
+import dev.dora.state.DayBucket;
+import dev.dora.streams.metrics.Histograms;
+import dev.dora.streams.query.WindowMetrics.SeverityBreakdown;
+import dev.dora.streams.query.WindowMetrics.StrategyBreakdown;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The sums of one period's day buckets while they are merged, and the {@link WindowMetrics} they make: counts add,
+ * histograms merge, and rates and quantiles are computed once, from the sums.
+ */
+final class BucketTotals {
+
+    private static final double MEDIAN = 0.5;
+    private static final double P90 = 0.9;
+
+    private final Histogram leadTimes = Histograms.empty();
+    private final Histogram restores = Histograms.empty();
+    private final Histogram recoveries = Histograms.empty();
+    private long deployments;
+    private long failed;
+    private long rework;
+    private long resolved;
+    private long opened;
+    private long detectSamples;
+    private long detectSum;
+    private final SortedMap<String, Long> bySeverity = new TreeMap<>();
+    private long baselines;
+    private long unknownSha;
+    private long undeployed;
+    private long unattributed;
+    private long gapSamples;
+    private long gapSum;
+    private final SortedMap<String, SeverityTotals> severities = new TreeMap<>();
+    private final SortedMap<String, StrategyTotals> strategies = new TreeMap<>();
+
+    void add(final DayBucket bucket) {
+        deployments += bucket.getDeployments();
+        failed += bucket.getFailedDeployments();
+        rework += bucket.getReworkDeployments();
+        opened += bucket.getIncidentsOpened();
+        detectSamples += bucket.getDetectSamples();
+        detectSum += bucket.getDetectSecondsSum();
+        baselines += bucket.getBaselineDeployments();
+        unknownSha += bucket.getUnknownShaDeployments();
+        undeployed += bucket.getUndeployedChanges();
+        unattributed += bucket.getUnattributedIncidents();
+        gapSamples += bucket.getFailureGapSamples();
+        gapSum += bucket.getFailureGapSecondsSum();
+        bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
+        resolved += bucket.getIncidentsResolved();
+        Histograms.addTo(leadTimes, bucket.getLeadTimeHistogram());
+        Histograms.addTo(restores, bucket.getRestoreHistogram());
+        Histograms.addTo(recoveries, bucket.getRecoveryHistogram());
+        SeverityTotals.add(severities, bucket);
+        StrategyTotals.add(strategies, bucket);
+    }
+
+    /**
+     * @param days       the period's length in days
+     * @param openAtEnd  incidents open at the period's end
+     * @param production whether the environment group is production, the only one delivery is counted against
+     */
+    WindowMetrics metrics(final long days, final long openAtEnd, final boolean production) {
+        return new WindowMetrics(
+                new WindowMetrics.DeploymentFrequency(deployments, (double) deployments / days),
+                new WindowMetrics.LeadTime(leadTimes.getTotalCount(), quantile(leadTimes, MEDIAN),
+                        quantile(leadTimes, P90)),
+                new WindowMetrics.ChangeFailureRate(deployments, failed, rate(failed, deployments)),
+                new WindowMetrics.TimeToRestore(resolved, quantile(restores, MEDIAN), quantile(restores, P90),
+                        openAtEnd),
+                new WindowMetrics.FailedDeploymentRecoveryTime(recoveries.getTotalCount(),
+                        quantile(recoveries, MEDIAN), quantile(recoveries, P90)),
+                new WindowMetrics.ReworkRate(deployments, rework, rate(rework, deployments)),
+                new WindowMetrics.Incidents(opened, Collections.unmodifiableSortedMap(new TreeMap<>(bySeverity)),
+                        detectSamples, mean(detectSum, detectSamples), mean(gapSum, gapSamples)),
+                // a commit not yet in staging is no data problem: delivery is counted against production only
+                new WindowMetrics.DataQuality(baselines, unknownSha, unattributed, production ? undeployed : null),
+                new WindowMetrics.Breakdowns(SeverityTotals.breakdowns(severities),
+                        StrategyTotals.breakdowns(strategies)));
+    }
+
+    private static Double quantile(final Histogram histogram, final double q) {
+        return Histograms.quantile(histogram, q);
+    }
+
+    private static Double rate(final long part, final long whole) {
+        return whole == 0 ? null : (double) part / whole;
+    }
+
+    private static Double mean(final long sum, final long samples) {
+        return samples == 0 ? null : (double) sum / samples;
+    }
+
+    /** The window's sums for one severity. */
+    private static final class SeverityTotals {
+        private long opened;
+        private long resolved;
+        private final Histogram restores = Histograms.empty();
+
+        static void add(final Map<String, SeverityTotals> totals, final DayBucket bucket) {
+            bucket.getIncidentsBySeverity().forEach((severity, count) -> of(totals, severity).opened += count);
+            bucket.getResolvedBySeverity().forEach((severity, count) -> of(totals, severity).resolved += count);
+            bucket.getRestoreHistogramBySeverity().forEach((severity, histogram) ->
+                    Histograms.addTo(of(totals, severity).restores, histogram));
+        }
+
+        private static SeverityTotals of(final Map<String, SeverityTotals> totals, final String severity) {
+            return totals.computeIfAbsent(severity, s -> new SeverityTotals());
+        }
+
+        static SortedMap<String, SeverityBreakdown> breakdowns(final Map<String, SeverityTotals> totals) {
+            final SortedMap<String, SeverityBreakdown> out = new TreeMap<>();
+            totals.forEach((severity, t) -> out.put(severity, new SeverityBreakdown(t.opened, t.resolved,
+                    quantile(t.restores, MEDIAN), quantile(t.restores, P90))));
+            return Collections.unmodifiableSortedMap(out);
+        }
+    }
+
+    /** The window's sums for one deployment strategy. */
+    private static final class StrategyTotals {
+        private long deployments;
+        private long failed;
+        private long rework;
+        private final Histogram leadTimes = Histograms.empty();
+        private final Histogram recoveries = Histograms.empty();
+
+        static void add(final Map<String, StrategyTotals> totals, final DayBucket bucket) {
+            bucket.getDeploymentsByStrategy().forEach((strategy, count) -> of(totals, strategy).deployments += count);
+            bucket.getFailedByStrategy().forEach((strategy, count) -> of(totals, strategy).failed += count);
+            bucket.getReworkByStrategy().forEach((strategy, count) -> of(totals, strategy).rework += count);
+            bucket.getLeadTimeHistogramByStrategy().forEach((strategy, histogram) ->
+                    Histograms.addTo(of(totals, strategy).leadTimes, histogram));
+            bucket.getRecoveryHistogramByStrategy().forEach((strategy, histogram) ->
+                    Histograms.addTo(of(totals, strategy).recoveries, histogram));
+        }
+
+        private static StrategyTotals of(final Map<String, StrategyTotals> totals, final String strategy) {
+            return totals.computeIfAbsent(strategy, s -> new StrategyTotals());
+        }
+
+        static SortedMap<String, StrategyBreakdown> breakdowns(final Map<String, StrategyTotals> totals) {
+            final SortedMap<String, StrategyBreakdown> out = new TreeMap<>();
+            totals.forEach((strategy, t) -> out.put(strategy, new StrategyBreakdown(
+                    t.deployments, t.failed, rate(t.failed, t.deployments), t.rework, rate(t.rework, t.deployments),
+                    t.leadTimes.getTotalCount(), quantile(t.leadTimes, MEDIAN), quantile(t.leadTimes, P90),
+                    t.recoveries.getTotalCount(), quantile(t.recoveries, MEDIAN), quantile(t.recoveries, P90))));
+            return Collections.unmodifiableSortedMap(out);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.dora.streams.query;
+
+import dev.dora.state.DayBucket;
+import dev.dora.state.ServiceInfo;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.metrics.Granularity;
+import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.ServiceKey;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Answers metric queries for a scope and a window of whole UTC days by merging the day buckets of the scope's
+ * services ({@link BucketTotals}); the buckets are kept by the ledgers, so no query reads a deployment.
+ */
+public final class MetricsQuery {
+
+    private final ReadOnlyKeyValueStore<Bytes, DayBucket> buckets;
+    private final ReadOnlyKeyValueStore<Bytes, ServiceInfo> services;
+
+    public MetricsQuery(final ReadOnlyKeyValueStore<Bytes, DayBucket> buckets,
+                        final ReadOnlyKeyValueStore<Bytes, ServiceInfo> services) {
+        this.buckets = buckets;
+        this.services = services;
+    }
+
+    /** Every known service, by name. */
+    public List<ServiceInfo> services() {
+        final List<ServiceInfo> all = new ArrayList<>();
+        try (KeyValueIterator<Bytes, ServiceInfo> it = services.all()) {
+            it.forEachRemaining(kv -> all.add(kv.value));
+        }
+        all.sort(Comparator.comparing(ServiceInfo::getService));
+        return all;
+    }
+
+    public Optional<ServiceInfo> service(final String name) {
+        return Optional.ofNullable(services.get(ServiceKey.of(name)));
+    }
+
+    /** The services a scope covers: one service, every service whose current team is {@code team}, or all. */
+    public List<String> servicesIn(final String service, final String team) {
+        if (service != null) {
+            return service(service).map(s -> List.of(s.getService())).orElse(List.of());
+        }
+        return services().stream()
+                .filter(s -> team == null || Objects.equals(team, s.getTeam()))
+                .map(ServiceInfo::getService)
+                .toList();
+    }
+
+    /** Every environment group the named services' deployments and incidents have named. */
+    public SortedSet<String> environmentsOf(final List<String> names) {
+        final SortedSet<String> environments = new TreeSet<>();
+        for (final String name : names) {
+            service(name).ifPresent(info -> environments.addAll(info.getEnvironments()));
+        }
+        return environments;
+    }
+
+    /** The metrics of {@code servicesInScope} in environment {@code group} over the days [fromDay, toDay) (epoch days, UTC). */
+    public WindowMetrics metrics(final List<String> servicesInScope, final String group, final long fromDay,
+                                 final long toDay) {
+        return series(servicesInScope, group, List.of(new Granularity.Period(
+                LocalDate.ofEpochDay(fromDay), LocalDate.ofEpochDay(toDay)))).get(0);
+    }
+
+    /**
+     * The metrics of each of {@code periods} (consecutive, in order), read in one pass over each service's buckets
+     * from the first period's start: a series costs about what its whole range costs. The incidents open at each
+     * period's end come from the service's lifetime counts minus what opened and resolved from then on, so no
+     * query reads the days before its window.
+     */
+    public List<WindowMetrics> series(final List<String> servicesInScope, final String group,
+                                      final List<Granularity.Period> periods) {
+        final long[] starts = starts(periods);
+        final int n = periods.size();
+        final BucketTotals[] totals = new BucketTotals[n];
+        for (int i = 0; i < n; i++) {
+            totals[i] = new BucketTotals();
+        }
+        // per period, incidents opened minus resolved in it; then those from the last period's end on
+        final long[] netIn = new long[n];
+        long netAfter = 0;
+        long lifetimeNet = 0;
+        for (final String service : servicesInScope) {
+            final DayBucket lifetime = buckets.get(BucketKey.of(service, group, BucketKey.LIFETIME));
+            if (lifetime != null) {
+                lifetimeNet += lifetime.getIncidentsOpened() - lifetime.getIncidentsResolved();
+            }
+            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(BucketKey.of(service, group, starts[0]),
+                    BucketKey.of(service, group, BucketKey.LAST_DAY))) {
+                int period = 0;
+                while (it.hasNext()) {
+                    final KeyValue<Bytes, DayBucket> entry = it.next();
+                    final long day = BucketKey.day(entry.key);
+                    while (period < n && day >= starts[period + 1]) {
+                        period++;
+                    }
+                    final long net = entry.value.getIncidentsOpened() - entry.value.getIncidentsResolved();
+                    if (period == n) {
+                        netAfter += net;
+                    } else {
+                        netIn[period] += net;
+                        totals[period].add(entry.value);
+                    }
+                }
+            }
+        }
+        final boolean production = MetricsConfig.PRODUCTION.equals(group);
+        final WindowMetrics[] out = new WindowMetrics[n];
+        long netFromEnd = netAfter;
+        for (int i = n - 1; i >= 0; i--) {
+            out[i] = totals[i].metrics(starts[i + 1] - starts[i], lifetimeNet - netFromEnd, production);
+            netFromEnd += netIn[i];
+        }
+        return List.of(out);
+    }
+
+    /** The epoch days at which the periods start, then the day the last one ends. */
+    private static long[] starts(final List<Granularity.Period> periods) {
+        final int n = periods.size();
+        final long[] starts = new long[n + 1];
+        for (int i = 0; i < n; i++) {
+            starts[i] = periods.get(i).start().toEpochDay();
+            if (i > 0 && starts[i] != periods.get(i - 1).end().toEpochDay()) {
+                throw new IllegalArgumentException("periods must follow each other: " + periods);
+            }
+        }
+        starts[n] = periods.get(n - 1).end().toEpochDay();
+        return starts;
+    }
+
+    /**
+     * The median, over the ISO weeks of [fromDay, toDay) (the first and last clipped), of the number of days on
+     * which at least one service in scope deployed to production: how habitually a scope deploys, which a burst
+     * of deployments on one day does not inflate.
+     */
+    public double deployDaysPerWeekMedian(final List<String> servicesInScope, final String group, final long fromDay,
+                                          final long toDay) {
+        final Set<Long> deployDays = new HashSet<>();
+        for (final String service : servicesInScope) {
+            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
+                    BucketKey.of(service, group, fromDay), BucketKey.of(service, group, toDay - 1))) {
+                while (it.hasNext()) {
+                    final KeyValue<Bytes, DayBucket> entry = it.next();
+                    if (entry.value.getDeployments() > 0) {
+                        deployDays.add(BucketKey.day(entry.key));
+                    }
+                }
+            }
+        }
+        final List<Long> perWeek = new ArrayList<>();
+        for (final Granularity.Period week : Granularity.WEEK.periods(LocalDate.ofEpochDay(fromDay),
+                LocalDate.ofEpochDay(toDay))) {
+            perWeek.add(deployDays.stream()
+                    .filter(d -> d >= week.start().toEpochDay() && d < week.end().toEpochDay()).count());
+        }
+        perWeek.sort(null);
+        return perWeek.isEmpty() ? 0 : perWeek.get((int) Math.ceil(0.5 * perWeek.size()) - 1);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.dora.streams.topology;
+
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.IncidentEvent;
+import dev.dora.facts.DeploymentFact;
+import dev.dora.facts.IncidentFact;
+import dev.dora.state.Attribution;
+import dev.dora.state.CauseClaim;
+import dev.dora.state.DayBucket;
+import dev.dora.state.EntityRemoval;
+import dev.dora.state.EntityType;
+import dev.dora.state.ServiceInfo;
+import dev.dora.state.TeamObservation;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.ledger.ServiceLedger;
+import dev.dora.streams.store.LedgerStores;
+import dev.dora.streams.store.StoreNames;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Feeds a service's events, keyed by service, into its {@link ServiceLedger} and forwards the facts that
+ * changed: a {@link DeploymentFact} or {@link IncidentFact}, or an {@link EntityRemoval} standing for a
+ * tombstone of that fact, and the {@link CauseClaim}s and {@link Attribution}s other ledgers need.
+ */
+public final class LedgerProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    private final MetricsConfig config;
+    private ServiceLedger ledger;
+    private ServiceLedger.FactSink sink;
+
+    public LedgerProcessor(final MetricsConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, SpecificRecord> context) {
+        ledger = new ServiceLedger(config, new LedgerStores(
+                context.<KeyValueStore<Bytes, SpecificRecord>>getStateStore(StoreNames.LEDGER_ENTITIES),
+                context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.LEDGER_INDEXES),
+                context.<KeyValueStore<Bytes, DayBucket>>getStateStore(StoreNames.DAY_BUCKETS),
+                context.<KeyValueStore<Bytes, ServiceInfo>>getStateStore(StoreNames.SERVICES)));
+        sink = new ServiceLedger.FactSink() {
+            @Override
+            public void deployment(final String deploymentId, final DeploymentFact fact) {
+                context.forward(new Record<>(deploymentId, fact != null ? fact
+                        : new EntityRemoval(EntityType.deployment, deploymentId), context.currentSystemTimeMs()));
+            }
+
+            @Override
+            public void claim(final CauseClaim claim) {
+                context.forward(new Record<>(claim.getDeploymentId(), claim, context.currentSystemTimeMs()));
+            }
+
+            @Override
+            public void attribution(final Attribution attribution) {
+                context.forward(new Record<>(attribution.getIncidentService(), attribution,
+                        context.currentSystemTimeMs()));
+            }
+
+            @Override
+            public void incident(final String incidentId, final IncidentFact fact) {
+                context.forward(new Record<>(incidentId, fact != null ? fact
+                        : new EntityRemoval(EntityType.incident, incidentId), context.currentSystemTimeMs()));
+            }
+        };
+    }
+
+    /**
+     * Applies one record to its service's ledger. A record the ledger cannot apply changes nothing (the ledger
+     * stages its writes) and goes to the dead-letter topic with the exception, through the processing exception
+     * handler.
+     */
+    @Override
+    public void process(final Record<String, SpecificRecord> record) {
+        final String service = record.key();
+        final SpecificRecord value = record.value();
+        if (service == null || value == null) {
+            throw new IllegalArgumentException("ledger input needs a service key and a value");
+        }
+        if (value instanceof ChangeEvent change) {
+            requireOwner(service, change.getService(), "change");
+            ledger.applyChange(change, sink);
+        } else if (value instanceof DeploymentEvent deployment) {
+            requireOwner(service, deployment.getService(), "deployment");
+            ledger.applyDeployment(service, deployment, sink);
+        } else if (value instanceof IncidentEvent incident) {
+            requireOwner(service, incident.getService(), "incident");
+            ledger.applyIncident(service, incident, sink);
+        } else if (value instanceof EntityRemoval removal) {
+            remove(service, removal);
+        } else if (value instanceof CauseClaim claim) {
+            ledger.applyClaim(service, claim, sink);
+        } else if (value instanceof Attribution attribution) {
+            requireOwner(service, attribution.getIncidentService(), "attribution (by its incident's service)");
+            ledger.applyAttribution(service, attribution, sink);
+        } else if (value instanceof TeamObservation observation) {
+            requireOwner(service, observation.getService(), "team observation");
+            ledger.observe(service, observation.getTeam(), Instant.ofEpochMilli(observation.getOccurredAt()), sink);
+        } else {
+            throw new IllegalArgumentException("unexpected ledger input " + value.getSchema().getFullName());
+        }
+    }
+
+    private void remove(final String service, final EntityRemoval removal) {
+        if (removal.getType() == EntityType.deployment) {
+            ledger.removeDeployment(service, removal.getId(), sink);
+        } else {
+            ledger.removeIncident(service, removal.getId(), sink);
+        }
+    }
+
+    private static void requireOwner(final String key, final String service, final String what) {
+        if (!key.equals(service)) {
+            throw new IllegalArgumentException("record keyed by '" + key + "' names service '" + service
+                    + "': " + what + " records must be keyed by their service");
+        }
+    }
+}

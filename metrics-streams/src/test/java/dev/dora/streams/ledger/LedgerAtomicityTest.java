@@ -1,0 +1,187 @@
+package dev.dora.streams.ledger;
+
+import static dev.dora.streams.topology.PipelineDriver.commit;
+import static dev.dora.streams.topology.PipelineDriver.deploy;
+import static dev.dora.streams.topology.PipelineDriver.incident;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dora.events.ChangeEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.IncidentEvent;
+import dev.dora.facts.DeploymentFact;
+import dev.dora.facts.IncidentFact;
+import dev.dora.schema.AvroCodec;
+import dev.dora.schema.AvroSerdes;
+import dev.dora.state.Attribution;
+import dev.dora.state.CauseClaim;
+import dev.dora.state.DayBucket;
+import dev.dora.state.ServiceInfo;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.store.LedgerStores;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A record the ledger fails to apply, at whatever point of it, changes nothing: no store entry and no message; and
+ * the next record is applied as if the failed one had never been tried.
+ */
+@Tag("unit")
+class LedgerAtomicityTest {
+
+    private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
+    private static final MetricsConfig CONFIG = MetricsConfig.defaults("unused:9092", Path.of("unused"));
+
+    private static Instant h(final int hours) {
+        return T0.plusSeconds(3_600L * hours);
+    }
+
+    /** The ledger's four stores, in memory, each read through a switch that can make its N-th read fail. */
+    private static final class Harness {
+        private final AtomicInteger readsLeft = new AtomicInteger(Integer.MAX_VALUE);
+        private final MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
+        private final List<KeyValueStore<Bytes, ?>> stores = new ArrayList<>();
+        private final ServiceLedger ledger;
+        private final List<String> messages = new ArrayList<>();
+        private final ServiceLedger.FactSink sink = new ServiceLedger.FactSink() {
+            @Override
+            public void deployment(final String deploymentId, final DeploymentFact fact) {
+                messages.add("deployment " + deploymentId + " " + fact);
+            }
+
+            @Override
+            public void incident(final String incidentId, final IncidentFact fact) {
+                messages.add("incident " + incidentId + " " + fact);
+            }
+
+            @Override
+            public void claim(final CauseClaim claim) {
+                messages.add("claim " + claim);
+            }
+
+            @Override
+            public void attribution(final Attribution attribution) {
+                messages.add("attribution " + attribution);
+            }
+        };
+
+        Harness() {
+            AvroCodec.trustGeneratedClasses();
+            ledger = new ServiceLedger(CONFIG, new LedgerStores(store("entities", AvroSerdes.any()),
+                    store("indexes", Serdes.ByteArray()), store("buckets", AvroSerdes.of(DayBucket.class)),
+                    store("services", AvroSerdes.of(ServiceInfo.class))));
+        }
+
+        @SuppressWarnings("unchecked")
+        private <V> KeyValueStore<Bytes, V> store(final String name, final Serde<V> values) {
+            final KeyValueStore<Bytes, V> real = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                    Serdes.Bytes(), values).withLoggingDisabled().withCachingDisabled().build();
+            real.init(context.getStateStoreContext(), real);
+            stores.add(real);
+            return (KeyValueStore<Bytes, V>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+                        if ((method.getName().equals("get") || method.getName().contains("ange")
+                                || method.getName().equals("prefixScan")) && readsLeft.decrementAndGet() < 0) {
+                            throw new IllegalStateException("injected failure in " + name + "." + method.getName());
+                        }
+                        try {
+                            return method.invoke(real, args);
+                        } catch (final InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+
+        void apply(final SpecificRecord event) {
+            if (event instanceof ChangeEvent change) {
+                ledger.applyChange(change, sink);
+            } else if (event instanceof DeploymentEvent deployment) {
+                ledger.applyDeployment(deployment.getService(), deployment, sink);
+            } else {
+                final IncidentEvent incident = (IncidentEvent) event;
+                ledger.applyIncident(incident.getService(), incident, sink);
+            }
+        }
+
+        /** Every entry of every store, encoded, so two states compare exactly. */
+        Map<String, String> contents() {
+            final Map<String, String> all = new TreeMap<>();
+            for (int i = 0; i < stores.size(); i++) {
+                try (KeyValueIterator<Bytes, ?> it = stores.get(i).all()) {
+                    while (it.hasNext()) {
+                        final KeyValue<Bytes, ?> entry = it.next();
+                        final Object value = entry.value;
+                        all.put(i + ":" + HexFormat.of().formatHex(entry.key.get()), value instanceof byte[] bytes
+                                ? HexFormat.of().formatHex(bytes) : String.valueOf(value));
+                    }
+                }
+            }
+            return all;
+        }
+    }
+
+    private static List<SpecificRecord> history() {
+        return List.of(commit("shop", "a", h(0)), deploy("d1", "shop", "a", h(1)), commit("shop", "b", h(2), "a"),
+                commit("shop", "c", h(3), "b"), incident("i1", "shop", h(5), h(6)));
+    }
+
+    /** The record under test: it delivers b and c, takes the incident by time, and moves buckets and labels. */
+    private static DeploymentEvent failing() {
+        return deploy("d2", "shop", "c", h(4));
+    }
+
+    @Test
+    void aFailureAtAnyReadOfARecordLeavesEveryStoreAsItWasAndSendsNothing() {
+        final Harness clean = new Harness();
+        history().forEach(clean::apply);
+        clean.apply(failing());
+        final Map<String, String> expected = clean.contents();
+        final int reads = countReads();
+        assertTrue(reads > 20, "the record reads enough to fail in the middle: " + reads);
+
+        for (int failAt = 0; failAt < reads; failAt++) {
+            final Harness harness = new Harness();
+            history().forEach(harness::apply);
+            final Map<String, String> before = harness.contents();
+            harness.messages.clear();
+            harness.readsLeft.set(failAt);
+            assertThrows(IllegalStateException.class, () -> harness.apply(failing()), "fails at read " + failAt);
+            assertEquals(before, harness.contents(), "a record failing at read " + failAt + " changed the stores");
+            assertEquals(List.of(), harness.messages, "a record failing at read " + failAt + " sent messages");
+
+            harness.readsLeft.set(Integer.MAX_VALUE);
+            harness.apply(failing());
+            assertEquals(expected, harness.contents(), "after a failure at read " + failAt
+                    + ", the same record applies as if it had never failed");
+        }
+    }
+
+    /** How many store reads the record under test makes, so the test fails it at each of them. */
+    private static int countReads() {
+        final Harness harness = new Harness();
+        history().forEach(harness::apply);
+        harness.readsLeft.set(Integer.MAX_VALUE);
+        harness.apply(failing());
+        return Integer.MAX_VALUE - harness.readsLeft.get();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.dora.api;
+
+import dev.dora.streams.benchmarks.Benchmark;
+import dev.dora.streams.benchmarks.BenchmarkCatalog;
+import dev.dora.streams.metrics.Granularity;
+import dev.dora.streams.query.Tiering;
+import dev.dora.streams.query.WindowMetrics;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code GET /api/v1/metrics} (every metric of a scope and window, with its DORA tiers) and
+ * {@code GET /api/v1/metrics/series} (the same per day, ISO week or month of the window).
+ */
+final class MetricsRoutes {
+
+    /** The most periods one series may have. */
+    static final int MAX_SERIES_BUCKETS = 1_000;
+    private static final BenchmarkCatalog BENCHMARKS = BenchmarkCatalog.standard();
+
+    private final PipelineAccess pipeline;
+    private final Clock clock;
+
+    MetricsRoutes(final PipelineAccess pipeline, final Clock clock) {
+        this.pipeline = pipeline;
+        this.clock = clock;
+    }
+
+    void metrics(final Context ctx) {
+        final RequestScope scope = RequestScope.parse(ctx, pipeline, clock);
+        final Benchmark benchmark = benchmark(ctx.queryParam("benchmark"));
+        final Window window = scope.window();
+        final WindowMetrics metrics = scope.query().metrics(scope.services(), scope.environment(), window.fromDay(),
+                window.toDay());
+        final double deployDays = scope.query().deployDaysPerWeekMedian(scope.services(), scope.environment(),
+                window.fromDay(), window.toDay());
+        ctx.json(new Answers.Metrics(scope.echo(), metrics,
+                Tiering.tiers(benchmark, metrics, deployDays, window.days())));
+    }
+
+    void series(final Context ctx) {
+        final RequestScope.Params params = RequestScope.params(ctx, clock);
+        final Granularity granularity = granularity(ctx.queryParam("granularity"));
+        final RequestScope scope = params.resolve(pipeline);
+        final List<Granularity.Period> periods = granularity.periods(scope.window().fromDate(),
+                scope.window().toDate());
+        if (periods.size() > MAX_SERIES_BUCKETS) {
+            throw ApiException.badRequest("granularity: " + granularity + " over this window gives " + periods.size()
+                    + " buckets, more than " + MAX_SERIES_BUCKETS
+                    + "; choose a coarser granularity or a shorter window");
+        }
+        final List<WindowMetrics> metrics = scope.query().series(scope.services(), scope.environment(), periods);
+        final List<Answers.SeriesBucket> buckets = new ArrayList<>(periods.size());
+        for (int i = 0; i < periods.size(); i++) {
+            buckets.add(new Answers.SeriesBucket(periods.get(i).start().toString(), periods.get(i).end().toString(),
+                    metrics.get(i)));
+        }
+        ctx.json(new Answers.Series(scope.echo(), granularity.toString(), buckets));
+    }
+
+    private static Benchmark benchmark(final String name) {
+        try {
+            return BENCHMARKS.get(name == null || name.isBlank() ? BENCHMARKS.newest() : name.trim());
+        } catch (final IllegalArgumentException e) {
+            throw ApiException.badRequest("benchmark: " + e.getMessage());
+        }
+    }
+
+    private static Granularity granularity(final String name) {
+        try {
+            return Granularity.parse(Objects.requireNonNullElse(name, "week"));
+        } catch (final IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+}

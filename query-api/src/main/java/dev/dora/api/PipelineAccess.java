@@ -1,0 +1,52 @@
+package dev.dora.api;
+
+import dev.dora.facts.DeploymentFact;
+import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.query.LedgerReader;
+import dev.dora.streams.query.MetricsQuery;
+import java.util.Optional;
+
+/**
+ * The running pipeline as the routes use it: every read first checks the pipeline can answer (503 otherwise), so no
+ * route repeats the check. A store that moves away while it is read ({@code InvalidStateStoreException}) is answered
+ * 503 by {@link QueryRoutes}.
+ */
+final class PipelineAccess {
+
+    private final MetricsPipeline pipeline;
+
+    PipelineAccess(final MetricsPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    MetricsConfig config() {
+        return pipeline.config();
+    }
+
+    MetricsPipeline pipeline() {
+        return pipeline;
+    }
+
+    MetricsQuery query() {
+        requireRunning();
+        return pipeline.query();
+    }
+
+    LedgerReader ledger() {
+        requireRunning();
+        return pipeline.ledger();
+    }
+
+    /** The fact of a deployment, of whatever service it belongs to now. */
+    Optional<DeploymentFact> deployment(final LedgerReader ledger, final String id) {
+        return pipeline.deploymentService(id).flatMap(service -> ledger.deployment(service, id));
+    }
+
+    private void requireRunning() {
+        if (!pipeline.isRunning()) {
+            throw ApiException.notReady("the metrics are not ready: the pipeline is " + pipeline.state()
+                    + "; retry shortly");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.dora.api;
+
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.query.MetricsQuery;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.SortedSet;
+
+/**
+ * What a metrics or drill-down request covers: one service, one team or every service (the services it resolves to
+ * now), one environment group (production unless named) and a window of whole days; with the query that resolved it.
+ *
+ * @param service     the named service, or null
+ * @param team        the named team, or null
+ * @param environment the environment group
+ * @param window      the window
+ * @param services    the services in scope, by name
+ * @param query       the query over the local stores
+ */
+record RequestScope(String service, String team, String environment, Window window, List<String> services,
+                    MetricsQuery query) {
+
+    /** The scope's parameters, checked but not yet resolved against the stores. */
+    record Params(String service, String team, String environment, Window window) {
+
+        /** Resolves the scope against the pipeline's stores: 404 for what nobody named, 503 when not ready. */
+        RequestScope resolve(final PipelineAccess pipeline) {
+            final MetricsQuery query = pipeline.query();
+            final List<String> services = query.servicesIn(service, team);
+            if (service != null && services.isEmpty()) {
+                throw ApiException.notFound("service: no events have named service '" + service + "'");
+            }
+            if (team != null && services.isEmpty()) {
+                throw ApiException.notFound("team: no service currently belongs to team '" + team + "'");
+            }
+            final String group = environment == null ? MetricsConfig.PRODUCTION
+                    : pipeline.config().environmentGroup(environment);
+            if (environment != null && !MetricsConfig.PRODUCTION.equals(group)) {
+                final SortedSet<String> known = query.environmentsOf(services);
+                if (!known.contains(group)) {
+                    throw ApiException.notFound("environment: no deployment or incident of " + (service != null
+                            ? "service '" + service + "'" : team != null ? "team '" + team + "'" : "any service")
+                            + " names environment '" + environment + "'; known: " + String.join(", ", known));
+                }
+            }
+            return new RequestScope(service, team, group, window, services, query);
+        }
+    }
+
+    /**
+     * Checks {@code service}, {@code team}, {@code environment}, {@code from}, {@code to} and {@code window}, before
+     * any work.
+     *
+     * @throws ApiException 400 naming the invalid parameter
+     */
+    static Params params(final Context ctx, final Clock clock) {
+        final String service = blankToNull(ctx.queryParam("service"));
+        final String team = blankToNull(ctx.queryParam("team"));
+        if (service != null && team != null) {
+            throw ApiException.badRequest("service, team: give one of them, or neither for every service");
+        }
+        final Window window = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("window"),
+                LocalDate.now(clock));
+        return new Params(service, team, blankToNull(ctx.queryParam("environment")), window);
+    }
+
+    /** {@link #params} resolved at once. */
+    static RequestScope parse(final Context ctx, final PipelineAccess pipeline, final Clock clock) {
+        return params(ctx, clock).resolve(pipeline);
+    }
+
+    /** Whether the request named an environment (the incident list shows every environment when it names none). */
+    static boolean namesEnvironment(final Context ctx) {
+        return blankToNull(ctx.queryParam("environment")) != null;
+    }
+
+    static String blankToNull(final String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** The scope as every answer echoes it. */
+    Answers.Scope echo() {
+        return new Answers.Scope(service, team, environment, window.from().toString(), window.to().toString());
+    }
+}
