@@ -9,6 +9,7 @@ import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.PublishException;
 import dev.dora.ingest.Rejection;
 import dev.dora.ingest.catalog.ServiceCatalog;
@@ -16,7 +17,6 @@ import dev.dora.schema.Topics;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -155,7 +154,7 @@ public final class WebhookRoutes {
             final String name = ctx.pathParam("source");
             final WebhookSource source = sources.get(name);
             if (source == null) {
-                error(ctx, 404, "no webhook source " + quote(name) + "; known: "
+                error(ctx, 404, "no webhook source " + JsonFields.echo(name) + "; known: "
                         + String.join(", ", sources.keySet().stream().sorted().toList()));
                 return;
             }
@@ -186,7 +185,7 @@ public final class WebhookRoutes {
                 error(ctx, 400, "cannot read the body: " + e.getMessage());
                 return;
             }
-            final WebhookRequest request = new WebhookRequest(ctx.headerMap(), body, Instant.now());
+            final WebhookRequest request = new WebhookRequest(ctx.headerMap(), body);
             if (secret.isPresent()) {
                 final Optional<String> problem = source.verify(request, secret.get());
                 if (problem.isPresent()) {
@@ -293,12 +292,5 @@ public final class WebhookRoutes {
         } catch (final JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** An untrusted name as echoed in messages: quoted, shortened, without control characters. */
-    private static String quote(final String value) {
-        final String shortened = value.length() > 100 ? value.substring(0, 100) + "…" : value;
-        return "'" + shortened.chars().filter(c -> c >= 0x20 && c != 0x7F)
-                .mapToObj(c -> String.valueOf((char) c)).collect(Collectors.joining()) + "'";
     }
 }

@@ -524,6 +524,6 @@ class CDEventsSourceTest {
     }
 
     private static WebhookRequest request(final Map<String, String> headers, final String body) {
-        return new WebhookRequest(headers, body.getBytes(StandardCharsets.UTF_8), Instant.parse("2030-01-01T00:00:00Z"));
+        return new WebhookRequest(headers, body.getBytes(StandardCharsets.UTF_8));
     }
 }

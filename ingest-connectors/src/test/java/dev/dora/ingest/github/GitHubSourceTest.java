@@ -52,10 +52,10 @@ class GitHubSourceTest {
         final String expected = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
         assertEquals(expected, Signatures.hmacSha256Hex(secret, payload));
         final WebhookRequest request = new WebhookRequest(
-                Map.of("x-hub-signature-256", "sha256=" + expected), payload, Instant.now());
+                Map.of("x-hub-signature-256", "sha256=" + expected), payload);
         assertEquals(Optional.empty(), source.verify(request, secret));
         assertEquals(Optional.empty(), source.verify(new WebhookRequest(
-                Map.of("X-Hub-Signature-256", "sha256=" + expected.toUpperCase()), payload, Instant.now()), secret));
+                Map.of("X-Hub-Signature-256", "sha256=" + expected.toUpperCase()), payload), secret));
     }
 
     @Test
@@ -78,6 +78,15 @@ class GitHubSourceTest {
         final byte[] otherSecret = "other".getBytes(StandardCharsets.UTF_8);
         assertTrue(source.verify(request(Map.of(GitHubSource.SIGNATURE_HEADER, good), body), otherSecret).isPresent());
         assertFalse(wrong.contains("s3cret"));
+    }
+
+    @Test
+    void refusesEverythingWithoutASecret() {
+        final byte[] body = "{\"zen\": \"x\"}".getBytes(StandardCharsets.UTF_8);
+        final String good = "sha256=" + Signatures.hmacSha256Hex(SECRET, body);
+        final String problem = source.verify(request(Map.of(GitHubSource.SIGNATURE_HEADER, good), body), new byte[0])
+                .orElseThrow();
+        assertEquals("no secret is configured for github webhooks (set DORA_GITHUB_SECRET)", problem);
     }
 
     @Test
@@ -319,7 +328,7 @@ class GitHubSourceTest {
     }
 
     private static WebhookRequest request(final Map<String, String> headers, final byte[] body) {
-        return new WebhookRequest(headers, body, Instant.now());
+        return new WebhookRequest(headers, body);
     }
 
     static ObjectNode fixture(final String name) throws IOException {

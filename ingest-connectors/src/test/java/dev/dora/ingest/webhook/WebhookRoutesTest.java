@@ -266,10 +266,12 @@ class WebhookRoutesTest {
                 UUID.randomUUID().toString(), Signing.VALID);
 
         assertEquals(400, response.statusCode(), response.body());
-        assertEquals("commits[1].timestamp: is required", MAPPER.readTree(response.body()).get("error").asText());
+        final String expected = "commits[1].timestamp: required; an ISO-8601 instant with a UTC offset, e.g. "
+                + "2026-10-01T12:00:00Z";
+        assertEquals(expected, MAPPER.readTree(response.body()).get("error").asText());
         final ConsumerRecord<byte[], byte[]> record =
                 read(Topics.DEAD_LETTER.name(), r -> text(r.value()).contains(marker), 1).get(0);
-        assertEquals("commits[1].timestamp: is required", header(record, Topics.DLQ_REASON_HEADER));
+        assertEquals(expected, header(record, Topics.DLQ_REASON_HEADER));
         final JsonNode kept = MAPPER.readTree(record.value());
         assertEquals(PUSHED.get(0), kept.get("commits").get(0).get("id").asText());
         assertFalse(text(record.value()).contains("dev.one@example.com"), text(record.value()));
