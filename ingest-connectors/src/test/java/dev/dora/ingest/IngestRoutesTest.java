@@ -1,6 +1,5 @@
 package dev.dora.ingest;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -315,13 +314,5 @@ class IngestRoutesTest {
     private static String sha(final String run) {
         final String hex = run.replaceAll("[^0-9a-f]", "0");
         return (hex + "0".repeat(40)).substring(0, 40);
-    }
-
-    @Test
-    void keepsDeadLetterPayloadsWithinTheTopicLimit() {
-        final byte[] huge = new byte[Topics.DEAD_LETTER_MAX_BYTES + 10];
-        assertEquals(EventBatch.DEAD_LETTER_PAYLOAD_BYTES, EventBatch.truncate(huge).length);
-        final byte[] small = {1, 2, 3};
-        assertArrayEquals(small, EventBatch.truncate(small));
     }
 }

@@ -11,6 +11,7 @@ import dev.dora.events.ChangeEvent;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.github.GitHubSource;
+import dev.dora.ingest.http.ApiErrors;
 import dev.dora.schema.AvroCodec;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
@@ -30,9 +31,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,6 +47,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +62,7 @@ class WebhookRoutesTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SECRET = "webhook-secret-for-tests";
     private static final List<String> PUSHED = List.of("a1".repeat(20), "b2".repeat(20), "c3".repeat(20));
+    private static final String FAULT = "a detail of the server that no client may see";
 
     private static final AtomicReference<ServiceCatalog> CATALOG = new AtomicReference<>(ServiceCatalog.empty());
     private static final WebhookStats STATS = new WebhookStats();
@@ -64,6 +75,7 @@ class WebhookRoutesTest {
     private static Javalin insecureApp;
     private static Javalin unconfiguredApp;
     private static Javalin unavailableApp;
+    private static Javalin faultyApp;
     private static HttpClient http;
 
     @BeforeAll
@@ -90,6 +102,8 @@ class WebhookRoutesTest {
                 WebhookSecrets.of(Map.of(), Map.of(), sources), CATALOG::get, false));
         unavailableApp = start(config -> WebhookRoutes.register(config, unreachable, sources, secrets,
                 CATALOG::get, false));
+        faultyApp = start(config -> WebhookRoutes.register(config, publisher, List.of(new FaultySource()),
+                WebhookSecrets.none(), CATALOG::get, true));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -181,6 +195,41 @@ class WebhookRoutesTest {
         assertEquals(404, response.statusCode(), response.body());
         assertEquals(MAPPER.readTree("{\"error\": \"no webhook source 'jenkins'; known: github\"}"),
                 MAPPER.readTree(response.body()));
+    }
+
+    @Test
+    void answersAFaultWith500NamingOnlyAnIdUnderWhichTheLogKeepsTheCause() throws Exception {
+        final List<LogEvent> logged = new CopyOnWriteArrayList<>();
+        final AbstractAppender capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(final LogEvent event) {
+                logged.add(event.toImmutable());
+            }
+        };
+        capture.start();
+        final Logger logger = (Logger) LogManager.getLogger(ApiErrors.class);
+        logger.addAppender(capture);
+        try {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + faultyApp.port() + "/webhooks/faulty"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(500, response.statusCode(), response.body());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+            final String error = MAPPER.readTree(response.body()).get("error").asText();
+            final Matcher id = Pattern.compile("internal error ([0-9a-f-]{36}); the server's log has the details")
+                    .matcher(error);
+            assertTrue(id.matches(), error);
+            assertFalse(response.body().contains(FAULT), response.body());
+            assertFalse(response.body().contains("Exception"), response.body());
+            final LogEvent event = logged.stream()
+                    .filter(e -> e.getMessage().getFormattedMessage().contains(id.group(1)))
+                    .findFirst().orElseThrow(() -> new AssertionError("no log line names " + id.group(1)));
+            assertEquals(FAULT, event.getThrown().getMessage());
+        } finally {
+            logger.removeAppender(capture);
+            capture.stop();
+        }
     }
 
     @Test
@@ -362,5 +411,28 @@ class WebhookRoutesTest {
 
     private static String text(final byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** A source whose mapping fails in a way no request can cause: a fault of the server. */
+    private static final class FaultySource extends AbstractWebhookSource {
+
+        FaultySource() {
+            super("faulty", "DORA_FAULTY_SECRET");
+        }
+
+        @Override
+        protected Optional<String> verifyWith(final WebhookRequest request, final byte[] secret) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String deliveryId(final WebhookRequest request) {
+            return null;
+        }
+
+        @Override
+        public Mapping map(final WebhookRequest request, final ServiceCatalog catalog) {
+            throw new IllegalStateException(FAULT);
+        }
     }
 }
