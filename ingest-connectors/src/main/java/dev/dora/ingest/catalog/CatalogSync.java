@@ -14,12 +14,14 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -161,7 +164,7 @@ public final class CatalogSync implements AutoCloseable {
         return file;
     }
 
-    private java.util.concurrent.Future<RecordMetadata> publish(final String text) {
+    private Future<RecordMetadata> publish(final String text) {
         return producer.send(new ProducerRecord<>(Topics.CATALOG.name(), Topics.CATALOG_KEY, text));
     }
 
@@ -218,7 +221,7 @@ public final class CatalogSync implements AutoCloseable {
                     records = consumer.poll(CONSUMER_POLL);
                 } catch (final WakeupException e) {
                     throw e;
-                } catch (final org.apache.kafka.common.KafkaException e) {
+                } catch (final KafkaException e) {
                     LOG.warn("cannot read the catalog topic, retrying: {}", e.toString());
                     sleep(RETRY_BACKOFF);
                     continue;
@@ -240,7 +243,7 @@ public final class CatalogSync implements AutoCloseable {
         } catch (final RuntimeException e) {
             LOG.error("the catalog follower stopped; the catalog will no longer be updated", e);
         } finally {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
     }
 
@@ -307,7 +310,7 @@ public final class CatalogSync implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (follower.getState() == Thread.State.NEW) {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
         if (producer != null) {
             producer.close(CLOSE_TIMEOUT);
