@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -75,6 +76,8 @@ public final class CatalogSync implements AutoCloseable {
     private final Thread follower;
     private final ScheduledExecutorService watcher;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final AtomicLong recordsRead = new AtomicLong();
+    private final AtomicLong fileChecks = new AtomicLong();
     private final Duration startTimeout;
     private volatile boolean closing;
     /** The file's text last published or rejected; only touched by the start thread, then the watcher thread. */
@@ -168,8 +171,30 @@ public final class CatalogSync implements AutoCloseable {
         return producer.send(new ProducerRecord<>(Topics.CATALOG.name(), Topics.CATALOG_KEY, text));
     }
 
-    /** Runs on the watcher thread: publishes the file when its text changed and is valid. */
+    /**
+     * Records read from the topic so far, valid or not. Progress made visible, so that a caller can tell that a
+     * record was processed (and ignored) instead of waiting some time and hoping.
+     */
+    long recordsRead() {
+        return recordsRead.get();
+    }
+
+    /** Checks of the catalog file completed so far, whatever they found; see {@link #recordsRead()}. */
+    long fileChecks() {
+        return fileChecks.get();
+    }
+
+    /** Runs on the watcher thread. */
     private void checkFile() {
+        try {
+            publishChangedFile();
+        } finally {
+            fileChecks.incrementAndGet();
+        }
+    }
+
+    /** Publishes the file when its text changed and is valid. */
+    private void publishChangedFile() {
         if (closing) {
             return;
         }
@@ -228,6 +253,7 @@ public final class CatalogSync implements AutoCloseable {
                 }
                 for (final ConsumerRecord<String, String> record : records) {
                     apply(record);
+                    recordsRead.incrementAndGet();
                 }
                 if (caughtUp.getCount() > 0) {
                     end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());

@@ -29,9 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** CDEvents over CloudEvents HTTP (binary and structured mode) against fixtures shaped like spec 0.4/0.5 events. */
+@Tag("unit")
 class CDEventsSourceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
@@ -28,9 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** GitHub's signatures and the mapping of its payloads, on fixtures shaped like GitHub's own. */
+@Tag("unit")
 class GitHubSourceTest {
 
     static final byte[] SECRET = "s3cret-for-tests".getBytes(StandardCharsets.UTF_8);
@@ -141,7 +144,7 @@ class GitHubSourceTest {
 
         // GitHub caps commits[]: the head commit still arrives, as head_commit
         final ObjectNode truncated = fixture("push.main-three-commits.json");
-        ((com.fasterxml.jackson.databind.node.ArrayNode) truncated.get("commits")).remove(2);
+        ((ArrayNode) truncated.get("commits")).remove(2);
         final List<ChangeEvent> changes = changes(map("push", truncated, ServiceCatalog.empty()));
         assertEquals(List.of(A, B, C), changes.stream().map(ChangeEvent::getSha).toList());
         assertEquals(List.of(B), changes.get(2).getParents());

@@ -1,5 +1,8 @@
 package dev.dora.ingest.webhook;
 
+import static dev.dora.ingest.TopicRecords.header;
+import static dev.dora.ingest.TopicRecords.key;
+import static dev.dora.ingest.TopicRecords.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.events.ChangeEvent;
 import dev.dora.ingest.EventPublisher;
+import dev.dora.ingest.TopicRecords;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.github.GitHubSource;
 import dev.dora.ingest.http.ApiErrors;
@@ -17,6 +21,7 @@ import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -35,18 +40,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.Logger;
@@ -54,9 +55,13 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code POST /webhooks/{source}} on a real broker: authenticity, redeliveries, what is produced where. */
+@Tag("broker")
+@Timeout(120)
 class WebhookRoutesTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -107,7 +112,7 @@ class WebhookRoutesTest {
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    private static Javalin start(final java.util.function.Consumer<io.javalin.config.JavalinConfig> routes) {
+    private static Javalin start(final Consumer<JavalinConfig> routes) {
         final Javalin server = Javalin.create(routes).start(0);
         APPS.add(server);
         return server;
@@ -365,52 +370,13 @@ class WebhookRoutesTest {
         }
     }
 
-    /**
-     * Reads the topic from the beginning and returns the matching records once {@code expected} were seen, or after
-     * a quiet period that shows no more arrive; fails when their number differs.
-     */
+    /** The records of the topic that match, which must be {@code expected} many. */
     private static List<ConsumerRecord<byte[], byte[]>> read(final String topic,
                                                              final Predicate<ConsumerRecord<byte[], byte[]>> match,
                                                              final int expected) {
-        final Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            final List<ConsumerRecord<byte[], byte[]>> matches = new ArrayList<>();
-            // every acknowledged record is below the end offsets taken now: reading up to them sees all of them
-            while (System.nanoTime() < deadline
-                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (match.test(r)) {
-                        matches.add(r);
-                    }
-                });
-            }
-            assertEquals(expected, matches.size(), "records in " + topic + " matching the test");
-            return matches;
-        }
-    }
-
-    private static String key(final ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null ? "" : text(record.key());
-    }
-
-    private static String header(final ConsumerRecord<byte[], byte[]> record, final String name) {
-        final Header header = record.headers().lastHeader(name);
-        assertTrue(header != null, "header " + name);
-        return text(header.value());
-    }
-
-    private static String text(final byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        final List<ConsumerRecord<byte[], byte[]>> matches = TopicRecords.read(cluster.bootstrapServers(), topic, match);
+        assertEquals(expected, matches.size(), "records in " + topic + " matching the test");
+        return matches;
     }
 
     /** A source whose mapping fails in a way no request can cause: a fault of the server. */
