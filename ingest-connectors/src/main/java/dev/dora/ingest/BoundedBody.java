@@ -1,5 +1,7 @@
 package dev.dora.ingest;
 
+import dev.dora.ingest.http.ApiException;
+import io.javalin.http.HttpStatus;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,7 +19,10 @@ public final class BoundedBody {
     private BoundedBody() {
     }
 
-    /** The body exceeds the limit; the message says by how much, e.g. {@code body is 2048 bytes; the limit is 1024 bytes}. */
+    /**
+     * The body exceeds the limit; the message says by how much, e.g.
+     * {@code body is 2048 bytes; the limit is 1024 bytes}.
+     */
     public static final class TooLargeException extends Exception {
 
         TooLargeException(final long size, final boolean exact, final long maxBodyBytes) {
@@ -57,6 +62,21 @@ public final class BoundedBody {
             out.write(buffer, 0, n);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The whole body, for a route answering errors through {@link ApiException}.
+     *
+     * @throws ApiException 413 when it is larger than {@code maxBodyBytes}, 400 when it cannot be read
+     */
+    public static byte[] readOrRefuse(final HttpServletRequest request, final long maxBodyBytes) {
+        try {
+            return read(request, maxBodyBytes);
+        } catch (final TooLargeException e) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+        } catch (final IOException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "cannot read the body: " + e.getMessage());
+        }
     }
 
     private static long drain(final InputStream in, final long limit) throws IOException {

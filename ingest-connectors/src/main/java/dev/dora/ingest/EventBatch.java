@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.dora.schema.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,11 +21,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 final class EventBatch {
 
-    /** Leaves room for headers and batch overhead within the dead-letter topic's message size limit. */
-    static final int DEAD_LETTER_PAYLOAD_BYTES = Topics.DEAD_LETTER_MAX_BYTES - 64 * 1024;
-
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final ObjectReader READER = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    static final ObjectReader READER = new ObjectMapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final List<SpecificRecord> accepted = new ArrayList<>();
     private final List<Rejection> rejected = new ArrayList<>();
@@ -66,7 +61,8 @@ final class EventBatch {
             try {
                 event = READER.readTree(line);
             } catch (final JsonProcessingException e) {
-                batch.rejected.add(new Rejection(index++, "event: not valid JSON: " + describe(e), truncate(line)));
+                batch.rejected.add(new Rejection(index++, "event: not valid JSON: " + describe(e),
+                        Rejection.truncated(line)));
                 continue;
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
@@ -80,7 +76,7 @@ final class EventBatch {
         try {
             accepted.add(CanonicalEvents.parse(event));
         } catch (final InvalidEventException e) {
-            rejected.add(new Rejection(index, e.getMessage(), scrubbedBytes(event)));
+            rejected.add(Rejection.ofEvent(index, e.getMessage(), event));
         }
     }
 
@@ -98,18 +94,6 @@ final class EventBatch {
                 ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         return e.getOriginalMessage() + where;
-    }
-
-    static byte[] truncate(final byte[] payload) {
-        return payload.length <= DEAD_LETTER_PAYLOAD_BYTES ? payload : Arrays.copyOf(payload, DEAD_LETTER_PAYLOAD_BYTES);
-    }
-
-    private static byte[] scrubbedBytes(final JsonNode event) {
-        try {
-            return truncate(MAPPER.writeValueAsBytes(CanonicalEvents.scrub(event)));
-        } catch (final JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static boolean isBlank(final byte[] line) {

@@ -22,7 +22,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,10 +173,10 @@ public final class EventPublisher implements AutoCloseable {
         final ProducerRecord<byte[], byte[]> record =
                 new ProducerRecord<>(Topics.DEAD_LETTER.name(), null, rejection.payload());
         record.headers()
-                .add(new RecordHeader(Topics.DLQ_REASON_HEADER, utf8(rejection.error())))
-                .add(new RecordHeader(Topics.DLQ_ORIGIN_HEADER, utf8(origin)))
-                .add(new RecordHeader(Topics.DLQ_INDEX_HEADER, utf8(Integer.toString(rejection.index()))))
-                .add(new RecordHeader(Topics.DLQ_RECEIVED_AT_HEADER, utf8(receivedAt)));
+                .add(Topics.DLQ_REASON_HEADER, utf8(rejection.error()))
+                .add(Topics.DLQ_ORIGIN_HEADER, utf8(origin))
+                .add(Topics.DLQ_INDEX_HEADER, utf8(Integer.toString(rejection.index())))
+                .add(Topics.DLQ_RECEIVED_AT_HEADER, utf8(receivedAt));
         return record;
     }
 

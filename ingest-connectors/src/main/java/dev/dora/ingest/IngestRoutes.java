@@ -4,14 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dora.ingest.http.ApiErrors;
+import dev.dora.ingest.http.ApiException;
+import dev.dora.ingest.http.JsonReply;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/events}: the HTTP edge of the pipeline.
@@ -26,19 +28,16 @@ import org.slf4j.LoggerFactory;
  * dead-letter topic ({@link CanonicalEvents#scrub}). A body or NDJSON line that is not JSON cannot be scrubbed and is
  * kept as received (truncated to the dead-letter topic's size limit).
  *
- * <p>Errors are JSON {@code {"error": "..."}}: 400 for a body that is not JSON or neither an array nor an object,
- * 413 for a body over the limit, 415 for another content type, 503 when Kafka does not acknowledge.
+ * <p>Errors are JSON {@code {"error": "..."}} ({@link ApiErrors}): 400 for a body that is not JSON or neither an
+ * array nor an object, 413 for a body over the limit, 415 for another content type, 503 when Kafka does not
+ * acknowledge, 500 naming only an id for a fault of the server.
  */
 public final class IngestRoutes {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final String PATH = "/api/v1/events";
 
-    static final String JSON = "application/json";
     static final String NDJSON = "application/x-ndjson";
-    static final int RETRY_AFTER_SECONDS = 5;
-
-    private static final Logger LOG = LoggerFactory.getLogger(IngestRoutes.class);
 
     private IngestRoutes() {
     }
@@ -54,8 +53,9 @@ public final class IngestRoutes {
         }
         // this route reads the body itself with its own limit; never let Javalin's limit be the smaller one
         config.http.maxRequestSize = Math.max(config.http.maxRequestSize, maxBodyBytes);
+        ApiErrors.register(config);
         final Handler handler = new Handler(publisher, maxBodyBytes);
-        config.routes.post(PATH, handler::handle);
+        config.routes.post(PATH, ApiErrors.guarded(handler::handle));
     }
 
     private static final class Handler {
@@ -69,96 +69,60 @@ public final class IngestRoutes {
         }
 
         void handle(final Context ctx) {
-            try {
-                final String mediaType = mediaType(ctx.req().getContentType());
-                if (!JSON.equals(mediaType) && !NDJSON.equals(mediaType)) {
-                    error(ctx, 415, "Content-Type must be application/json or application/x-ndjson");
-                    return;
-                }
-                final byte[] body = readBody(ctx);
-                if (body == null) {
-                    return;
-                }
-                final EventBatch batch = NDJSON.equals(mediaType) ? EventBatch.fromNdjson(body) : parseJson(ctx, body);
-                if (batch == null) {
-                    return;
-                }
-                if (publish(ctx, batch.accepted(), batch.rejected())) {
-                    accepted(ctx, batch);
-                }
-            } catch (final RuntimeException e) {
-                LOG.error("POST {} failed", PATH, e);
-                error(ctx, 500, "internal error: " + e);
+            final String mediaType = mediaType(ctx.req().getContentType());
+            if (!JsonReply.JSON.equals(mediaType) && !NDJSON.equals(mediaType)) {
+                throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "Content-Type must be application/json or application/x-ndjson");
             }
+            final byte[] body = BoundedBody.readOrRefuse(ctx.req(), maxBodyBytes);
+            final EventBatch batch = NDJSON.equals(mediaType) ? EventBatch.fromNdjson(body) : parseJson(body);
+            publish(batch.accepted(), batch.rejected());
+            accepted(ctx, batch);
         }
 
-        /** The body, or {@code null} when a 413 (or 400) was already answered. */
-        private byte[] readBody(final Context ctx) {
-            try {
-                return BoundedBody.read(ctx.req(), maxBodyBytes);
-            } catch (final BoundedBody.TooLargeException e) {
-                error(ctx, 413, e.getMessage());
-                return null;
-            } catch (final IOException e) {
-                error(ctx, 400, "cannot read the body: " + e.getMessage());
-                return null;
-            }
-        }
-
-        /** The events of a JSON body, or {@code null} when a 400 (or 503) was already answered. */
-        private EventBatch parseJson(final Context ctx, final byte[] body) {
+        /** The events of a JSON body; a body that is not an array or object of JSON is refused. */
+        private EventBatch parseJson(final byte[] body) {
             final JsonNode tree;
             try {
                 tree = body.length == 0 ? null : EventBatch.READER.readTree(body);
             } catch (final JsonProcessingException e) {
-                refuseBody(ctx, body, "body is not valid JSON: " + EventBatch.describe(e));
-                return null;
+                throw refuseBody(body, "body is not valid JSON: " + EventBatch.describe(e));
             } catch (final IOException e) {
-                error(ctx, 400, "cannot read the body: " + e.getMessage());
-                return null;
+                throw new ApiException(HttpStatus.BAD_REQUEST, "cannot read the body: " + e.getMessage());
             }
             if (tree == null || tree.isMissingNode()) {
-                error(ctx, 400, "body is not valid JSON: the body is empty");
-                return null;
+                throw new ApiException(HttpStatus.BAD_REQUEST, "body is not valid JSON: the body is empty");
             }
             if (!tree.isArray() && !tree.isObject()) {
-                refuseBody(ctx, body, "body must be a JSON array of events or a single event object (got "
+                throw refuseBody(body, "body must be a JSON array of events or a single event object (got "
                         + tree.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
-                return null;
             }
             return EventBatch.fromJson(tree);
         }
 
-        /** Keeps a refused body in the dead-letter topic as received, then answers 400. */
-        private void refuseBody(final Context ctx, final byte[] body, final String reason) {
-            final Rejection rejection = new Rejection(-1, reason, EventBatch.truncate(body));
-            if (publish(ctx, List.of(), List.of(rejection))) {
-                error(ctx, 400, reason);
-            }
+        /** Keeps a refused body in the dead-letter topic as received; the 400 to throw once Kafka has it. */
+        private ApiException refuseBody(final byte[] body, final String reason) {
+            publish(List.of(), List.of(Rejection.ofBody(reason, body)));
+            return new ApiException(HttpStatus.BAD_REQUEST, reason);
         }
 
-        /** Whether Kafka acknowledged everything; if not, a 503 was answered. */
-        private boolean publish(final Context ctx, final List<SpecificRecord> accepted,
-                                final List<Rejection> rejected) {
+        /** Returns once Kafka acknowledged everything; else the answer is a 503. */
+        private void publish(final List<SpecificRecord> accepted, final List<Rejection> rejected) {
             try {
                 publisher.publish(accepted, rejected);
-                return true;
             } catch (final PublishException e) {
-                ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-                error(ctx, 503, "Kafka did not acknowledge the events: " + e.getMessage()
-                        + "; nothing was lost by retrying: resend the whole request");
-                return false;
+                throw ApiException.Unavailable.kafka(e.getMessage(), "resend the whole request");
             }
         }
 
         private static void accepted(final Context ctx, final EventBatch batch) {
-            final ObjectNode response = EventBatch.MAPPER.createObjectNode();
+            final ObjectNode response = JsonReply.object();
             response.put("accepted", batch.accepted().size());
             final ArrayNode rejected = response.putArray("rejected");
             for (final Rejection rejection : batch.rejected()) {
                 rejected.addObject().put("index", rejection.index()).put("error", rejection.error());
             }
-            respond(ctx, 202, response);
+            JsonReply.send(ctx, 202, response);
         }
     }
 
@@ -168,17 +132,5 @@ public final class IngestRoutes {
         }
         final int semicolon = contentType.indexOf(';');
         return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    }
-
-    private static void error(final Context ctx, final int status, final String message) {
-        respond(ctx, status, EventBatch.MAPPER.createObjectNode().put("error", message));
-    }
-
-    private static void respond(final Context ctx, final int status, final JsonNode body) {
-        try {
-            ctx.status(status).contentType(JSON).result(EventBatch.MAPPER.writeValueAsBytes(body));
-        } catch (final JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

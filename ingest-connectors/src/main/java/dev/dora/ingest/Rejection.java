@@ -1,5 +1,11 @@
 package dev.dora.ingest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.schema.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -14,9 +20,49 @@ import java.util.Objects;
  */
 public record Rejection(int index, String error, byte[] payload) {
 
+    /** Leaves room for headers and batch overhead within the dead-letter topic's message size limit. */
+    public static final int MAX_PAYLOAD_BYTES = Topics.DEAD_LETTER_MAX_BYTES - 64 * 1024;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     public Rejection {
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(payload, "payload");
+    }
+
+    /**
+     * A request body refused as a whole ({@code index} -1): kept without author and e-mail fields when it is JSON,
+     * else as received; truncated to {@link #MAX_PAYLOAD_BYTES} either way.
+     */
+    public static Rejection ofBody(final String error, final byte[] body) {
+        byte[] payload = body;
+        try {
+            final JsonNode tree = body.length == 0 ? null : MAPPER.readTree(body);
+            if (tree != null && !tree.isMissingNode()) {
+                payload = scrubbed(tree);
+            }
+        } catch (final IOException e) {
+            // not JSON: nothing to scrub, keep the bytes as received
+        }
+        return new Rejection(-1, error, truncated(payload));
+    }
+
+    /** An event refused on its own, kept without author and e-mail fields and truncated. */
+    public static Rejection ofEvent(final int index, final String error, final JsonNode event) {
+        return new Rejection(index, error, truncated(scrubbed(event)));
+    }
+
+    /** At most the first {@link #MAX_PAYLOAD_BYTES} of a payload. */
+    public static byte[] truncated(final byte[] payload) {
+        return payload.length <= MAX_PAYLOAD_BYTES ? payload : Arrays.copyOf(payload, MAX_PAYLOAD_BYTES);
+    }
+
+    private static byte[] scrubbed(final JsonNode json) {
+        try {
+            return MAPPER.writeValueAsBytes(CanonicalEvents.scrub(json));
+        } catch (final JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -35,6 +81,7 @@ public record Rejection(int index, String error, byte[] payload) {
     @Override
     public String toString() {
         final String text = new String(payload, 0, Math.min(payload.length, 200), StandardCharsets.UTF_8);
-        return "Rejection(index=" + index + ", error=" + error + ", payload=" + payload.length + " bytes: " + text + ")";
+        return "Rejection(index=" + index + ", error=" + error + ", payload=" + payload.length + " bytes: " + text
+                + ")";
     }
 }

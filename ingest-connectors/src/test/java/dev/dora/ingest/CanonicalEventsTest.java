@@ -17,17 +17,25 @@ import dev.dora.events.DeploymentStrategy;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("unit")
 class CanonicalEventsTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -114,7 +122,7 @@ class CanonicalEventsTest {
 
     @Test
     void acceptsLabelsUpToTheLimits() {
-        final List<String> many = java.util.stream.IntStream.range(0, CanonicalEvents.MAX_LABELS)
+        final List<String> many = IntStream.range(0, CanonicalEvents.MAX_LABELS)
                 .mapToObj(i -> "label-" + i).toList();
         assertEquals(many, ((ChangeEvent) CanonicalEvents.parse(with(change(), "labels", many))).getLabels());
         final String longest = "l".repeat(CanonicalEvents.MAX_LABEL_CHARS);
@@ -128,12 +136,12 @@ class CanonicalEventsTest {
 
     @Test
     void acceptableLabelsLeaveOutWhatTheContractRefuses() {
-        final java.util.List<String> names = new java.util.ArrayList<>(List.of("hotfix", " ", "HotFix", "a\tb",
+        final List<String> names = new ArrayList<>(List.of("hotfix", " ", "HotFix", "a\tb",
                 "x".repeat(CanonicalEvents.MAX_LABEL_CHARS + 1), "backend"));
         names.add(null);
         names.add("a\nb");
         assertEquals(List.of("hotfix", "backend"), CanonicalEvents.acceptableLabels(names));
-        final List<String> many = java.util.stream.IntStream.range(0, CanonicalEvents.MAX_LABELS + 5)
+        final List<String> many = IntStream.range(0, CanonicalEvents.MAX_LABELS + 5)
                 .mapToObj(i -> "label-" + i).toList();
         assertEquals(many.subList(0, CanonicalEvents.MAX_LABELS), CanonicalEvents.acceptableLabels(many));
         final ObjectNode event = change();
@@ -298,14 +306,14 @@ class CanonicalEventsTest {
                 Arguments.of(with(change(), "repo", 5), "repo: must be a string"),
                 Arguments.of(with(change(), "branch", "ma\tin"), "branch: must not contain control characters"),
                 Arguments.of(with(change(), "labels", "hotfix"), "labels: must be an array of strings (got 'hotfix')"),
-                Arguments.of(with(change(), "labels", java.util.Map.of("name", "hotfix")),
+                Arguments.of(with(change(), "labels", Map.of("name", "hotfix")),
                         "labels: must be an array of strings (got {\"name\":\"hotfix\"})"),
-                Arguments.of(with(change(), "labels", java.util.Collections.nCopies(101, "x")),
+                Arguments.of(with(change(), "labels", Collections.nCopies(101, "x")),
                         "labels: must have at most 100 entries (got 101)"),
                 Arguments.of(with(change(), "labels", List.of("hotfix", 7)), "labels[1]: must be a string (got 7)"),
-                Arguments.of(with(change(), "labels", java.util.Arrays.asList("hotfix", null)),
+                Arguments.of(with(change(), "labels", Arrays.asList("hotfix", null)),
                         "labels[1]: must be a string (got null)"),
-                Arguments.of(with(change(), "labels", List.of(java.util.Map.of("name", "hotfix"))),
+                Arguments.of(with(change(), "labels", List.of(Map.of("name", "hotfix"))),
                         "labels[0]: must be a string (got {\"name\":\"hotfix\"})"),
                 Arguments.of(with(change(), "labels", List.of(" ")), "labels[0]: must not be empty"),
                 Arguments.of(with(change(), "labels", List.of("ok", "hot\nfix")),
@@ -364,7 +372,7 @@ class CanonicalEventsTest {
     void rejectsOversizedEvents() {
         final ObjectNode event = deployment();
         event.put("notes", "n".repeat(CanonicalEvents.MAX_EVENT_BYTES));
-        final int size = event.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        final int size = event.toString().getBytes(StandardCharsets.UTF_8).length;
         assertEquals("event: " + size + " bytes; the limit is 262144", rejection(event));
     }
 
@@ -426,7 +434,7 @@ class CanonicalEventsTest {
     }
 
     private static <T> List<T> iterable(final Iterator<T> iterator) {
-        final List<T> list = new java.util.ArrayList<>();
+        final List<T> list = new ArrayList<>();
         iterator.forEachRemaining(list::add);
         return list;
     }

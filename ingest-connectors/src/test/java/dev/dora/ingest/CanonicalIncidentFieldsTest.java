@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The optional fields added for the incident and rework metrics: detectedAt on incidents, hotfix on deployments. */
+@Tag("unit")
 class CanonicalIncidentFieldsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,6 +1,8 @@
 package dev.dora.ingest;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static dev.dora.ingest.TopicRecords.header;
+import static dev.dora.ingest.TopicRecords.key;
+import static dev.dora.ingest.TopicRecords.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,8 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.schema.AvroCodec;
-import dev.dora.schema.Topics;
 import dev.dora.schema.TopicAdmin;
+import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
 import io.javalin.Javalin;
 import java.io.ByteArrayInputStream;
@@ -24,25 +26,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code POST /api/v1/events} against a real broker: what the client is told, and what lands in which topic. */
+@Tag("broker")
+@Timeout(120)
 class IngestRoutesTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -264,47 +263,12 @@ class IngestRoutesTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Reads the topic from the beginning until a record matches; tests share topics, so each run has unique ids. */
+    /** The one record of the topic that matches; tests share topics, so each run has unique ids. */
     private static ConsumerRecord<byte[], byte[]> readOne(final String topic,
                                                           final Predicate<ConsumerRecord<byte[], byte[]>> match) {
-        final Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .collect(Collectors.toList());
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            final List<ConsumerRecord<byte[], byte[]>> matches = new ArrayList<>();
-            while (matches.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (match.test(r)) {
-                        matches.add(r);
-                    }
-                });
-            }
-            assertEquals(1, matches.size(), "records in " + topic + " matching the test");
-            return matches.get(0);
-        }
-    }
-
-    private static String key(final ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null ? "" : text(record.key());
-    }
-
-    private static String header(final ConsumerRecord<byte[], byte[]> record, final String name) {
-        final Header header = record.headers().lastHeader(name);
-        assertTrue(header != null, "header " + name);
-        return text(header.value());
-    }
-
-    private static String text(final byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        final List<ConsumerRecord<byte[], byte[]>> matches = TopicRecords.read(cluster.bootstrapServers(), topic, match);
+        assertEquals(1, matches.size(), "records in " + topic + " matching the test");
+        return matches.get(0);
     }
 
     private static String unique() {
@@ -315,13 +279,5 @@ class IngestRoutesTest {
     private static String sha(final String run) {
         final String hex = run.replaceAll("[^0-9a-f]", "0");
         return (hex + "0".repeat(40)).substring(0, 40);
-    }
-
-    @Test
-    void keepsDeadLetterPayloadsWithinTheTopicLimit() {
-        final byte[] huge = new byte[Topics.DEAD_LETTER_MAX_BYTES + 10];
-        assertEquals(EventBatch.DEAD_LETTER_PAYLOAD_BYTES, EventBatch.truncate(huge).length);
-        final byte[] small = {1, 2, 3};
-        assertArrayEquals(small, EventBatch.truncate(small));
     }
 }

@@ -16,9 +16,13 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** When no broker answers, the client is told to retry instead of being kept waiting. */
+@Tag("broker")
+@Timeout(60)
 class KafkaUnavailableTest {
 
     private static EventPublisher publisher;

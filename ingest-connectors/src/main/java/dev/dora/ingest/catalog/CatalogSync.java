@@ -14,12 +14,15 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,6 +31,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -72,6 +76,8 @@ public final class CatalogSync implements AutoCloseable {
     private final Thread follower;
     private final ScheduledExecutorService watcher;
     private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final AtomicLong recordsRead = new AtomicLong();
+    private final AtomicLong fileChecks = new AtomicLong();
     private final Duration startTimeout;
     private volatile boolean closing;
     /** The file's text last published or rejected; only touched by the start thread, then the watcher thread. */
@@ -161,12 +167,34 @@ public final class CatalogSync implements AutoCloseable {
         return file;
     }
 
-    private java.util.concurrent.Future<RecordMetadata> publish(final String text) {
+    private Future<RecordMetadata> publish(final String text) {
         return producer.send(new ProducerRecord<>(Topics.CATALOG.name(), Topics.CATALOG_KEY, text));
     }
 
-    /** Runs on the watcher thread: publishes the file when its text changed and is valid. */
+    /**
+     * Records read from the topic so far, valid or not. Progress made visible, so that a caller can tell that a
+     * record was processed (and ignored) instead of waiting some time and hoping.
+     */
+    long recordsRead() {
+        return recordsRead.get();
+    }
+
+    /** Checks of the catalog file completed so far, whatever they found; see {@link #recordsRead()}. */
+    long fileChecks() {
+        return fileChecks.get();
+    }
+
+    /** Runs on the watcher thread. */
     private void checkFile() {
+        try {
+            publishChangedFile();
+        } finally {
+            fileChecks.incrementAndGet();
+        }
+    }
+
+    /** Publishes the file when its text changed and is valid. */
+    private void publishChangedFile() {
         if (closing) {
             return;
         }
@@ -218,13 +246,14 @@ public final class CatalogSync implements AutoCloseable {
                     records = consumer.poll(CONSUMER_POLL);
                 } catch (final WakeupException e) {
                     throw e;
-                } catch (final org.apache.kafka.common.KafkaException e) {
+                } catch (final KafkaException e) {
                     LOG.warn("cannot read the catalog topic, retrying: {}", e.toString());
                     sleep(RETRY_BACKOFF);
                     continue;
                 }
                 for (final ConsumerRecord<String, String> record : records) {
                     apply(record);
+                    recordsRead.incrementAndGet();
                 }
                 if (caughtUp.getCount() > 0) {
                     end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
@@ -240,7 +269,7 @@ public final class CatalogSync implements AutoCloseable {
         } catch (final RuntimeException e) {
             LOG.error("the catalog follower stopped; the catalog will no longer be updated", e);
         } finally {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
     }
 
@@ -307,7 +336,7 @@ public final class CatalogSync implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (follower.getState() == Thread.State.NEW) {
-            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(CLOSE_TIMEOUT));
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
         if (producer != null) {
             producer.close(CLOSE_TIMEOUT);

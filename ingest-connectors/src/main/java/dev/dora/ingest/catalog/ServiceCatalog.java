@@ -1,10 +1,12 @@
 package dev.dora.ingest.catalog;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Maps what providers name (repositories, PagerDuty services, CD applications) to canonical services, each
@@ -35,11 +37,11 @@ public final class ServiceCatalog {
 
     public ServiceCatalog(final List<Entry> entries, final List<String> production) {
         this.entries = List.copyOf(entries);
-        this.production = production.stream().map(ServiceCatalog::fold).collect(java.util.stream.Collectors.toUnmodifiableSet());
-        final Map<String, Entry> repositories = new java.util.HashMap<>();
-        final Map<String, Entry> pagerduty = new java.util.HashMap<>();
-        final Map<String, Entry> applications = new java.util.HashMap<>();
-        final Map<String, Entry> names = new java.util.HashMap<>();
+        this.production = production.stream().map(ServiceCatalog::fold).collect(Collectors.toUnmodifiableSet());
+        final Map<String, Entry> repositories = new HashMap<>();
+        final Map<String, Entry> pagerduty = new HashMap<>();
+        final Map<String, Entry> applications = new HashMap<>();
+        final Map<String, Entry> names = new HashMap<>();
         for (final Entry entry : entries) {
             names.put(entry.name(), entry);
             entry.repositories().forEach(r -> repositories.put(fold(r), entry));

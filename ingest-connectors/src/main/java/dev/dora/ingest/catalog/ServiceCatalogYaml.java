@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -115,7 +116,7 @@ public final class ServiceCatalogYaml {
             throw new InvalidCatalogException("catalog", "not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"));
-        } catch (final java.io.IOException e) {
+        } catch (final IOException e) {
             throw new InvalidCatalogException("catalog", "cannot be read: " + e.getMessage());
         }
     }

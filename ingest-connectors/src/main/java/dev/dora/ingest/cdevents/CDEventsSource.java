@@ -7,24 +7,23 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.webhook.AbstractWebhookSource;
 import dev.dora.ingest.webhook.Mapping;
 import dev.dora.ingest.webhook.Signatures;
 import dev.dora.ingest.webhook.WebhookRequest;
-import dev.dora.ingest.webhook.WebhookSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -50,7 +49,7 @@ import org.apache.avro.specific.SpecificRecord;
  * {@code docs/CONNECTORS.md (CDEvents)}. Every timestamp of a canonical event is the CDEvent's
  * {@code context.timestamp}, never the time of receipt. Other types are ignored, naming the type.
  */
-public final class CDEventsSource implements WebhookSource {
+public final class CDEventsSource extends AbstractWebhookSource {
 
     /** The path segment: {@code POST /webhooks/cdevents}. */
     public static final String NAME = "cdevents";
@@ -65,29 +64,19 @@ public final class CDEventsSource implements WebhookSource {
 
     private static final Pattern TYPE = Pattern.compile(
             "dev\\.cdevents\\.([A-Za-z]+)\\.([A-Za-z]+)\\.(\\d+)\\.(\\d+)\\.(\\d+)(?:-[0-9A-Za-z.-]+)?");
-    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
     private static final String BEARER = "bearer ";
     private static final Set<String> MAPPED = Set.of("change.merged", "service.deployed", "service.upgraded",
             "service.rolledback", "incident.detected", "incident.reported", "incident.resolved");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String secretVariable() {
-        return SECRET_VARIABLE;
+    public CDEventsSource() {
+        super(NAME, SECRET_VARIABLE);
     }
 
     /** Accepts {@code Authorization: Bearer <token>} where the token equals the secret, compared in constant time. */
     @Override
-    public Optional<String> verify(final WebhookRequest request, final byte[] secret) {
-        if (secret == null || secret.length == 0) {
-            return Optional.of(SECRET_VARIABLE + " is not configured");
-        }
+    protected Optional<String> verifyWith(final WebhookRequest request, final byte[] secret) {
         final String authorization = request.header("authorization");
         if (authorization == null || authorization.isBlank()) {
             return Optional.of("missing Authorization header (expected 'Bearer <token>')");
@@ -128,19 +117,17 @@ public final class CDEventsSource implements WebhookSource {
     @Override
     public Mapping map(final WebhookRequest request, final ServiceCatalog catalog) {
         final CloudEventEnvelope envelope = CloudEventEnvelope.of(request);
-        final String prefix = envelope.dataPath();
         final JsonNode data = envelope.data();
         if (!data.isObject()) {
-            throw new InvalidEventException(prefix.isEmpty() ? "body" : "data", "must be a JSON object (a CDEvent"
-                    + " with context and subject)");
+            throw new InvalidEventException(envelope.dataPath().isEmpty() ? "body" : envelope.dataPath(),
+                    "must be a JSON object (a CDEvent with context and subject)");
         }
-        final JsonNode context = data.get("context");
-        if (context == null || !context.isObject()) {
-            throw new InvalidEventException(prefix + "context", "required: an object with id, source, type and"
-                    + " timestamp");
+        final JsonFields cdevent = JsonFields.at(data, envelope.dataPath()).lenient();
+        final JsonFields context = cdevent.looseObject("context");
+        if (context == null) {
+            throw cdevent.invalid("context", "required: an object with id, source, type and timestamp");
         }
-        final Reader in = new Reader(prefix);
-        final String type = type(envelope, context, in);
+        final String type = type(envelope, context);
         final Matcher matcher = TYPE.matcher(type);
         if (!matcher.matches()) {
             return Mapping.ignored("event type " + type + " is not a CDEvent this connector maps");
@@ -158,11 +145,11 @@ public final class CDEventsSource implements WebhookSource {
         }
         final CDEvent event = new CDEvent(
                 type,
-                required(in.text(context, "context.id"), envelope.id(), in.path("context.id")),
-                in.instant(context, "context.timestamp", envelope.time()),
-                in.object(data, "subject", true),
-                customData(data, in),
-                in);
+                required(context.optionalText("id"), envelope.id(), context.path("id")),
+                timestamp(envelope, context),
+                cdevent.object("subject"),
+                customData(cdevent),
+                cdevent);
         final Mapped mapped;
         switch (kind) {
             case "change.merged":
@@ -189,13 +176,21 @@ public final class CDEventsSource implements WebhookSource {
     }
 
     /** {@code context.type}, which must agree with the CloudEvent's {@code type} when both are present. */
-    private static String type(final CloudEventEnvelope envelope, final JsonNode context, final Reader in) {
-        final String contextType = in.text(context, "context.type");
+    private static String type(final CloudEventEnvelope envelope, final JsonFields context) {
+        final String contextType = context.optionalText("type");
         if (contextType != null && envelope.type() != null && !contextType.equals(envelope.type())) {
-            throw new InvalidEventException(in.path("context.type"), "'" + contextType + "' differs from the"
-                    + " CloudEvent type '" + envelope.type() + "'; they must be equal");
+            throw context.invalid("type", JsonFields.echo(contextType) + " differs from the CloudEvent type "
+                    + JsonFields.echo(envelope.type()) + "; they must be equal");
         }
-        return required(contextType, envelope.type(), in.path("context.type"));
+        return required(contextType, envelope.type(), context.path("type"));
+    }
+
+    /** {@code context.timestamp}, else the CloudEvent's {@code time} attribute. */
+    private static Instant timestamp(final CloudEventEnvelope envelope, final JsonFields context) {
+        if (context.has("timestamp") || envelope.time() == null) {
+            return context.instant("timestamp");
+        }
+        return JsonFields.instant(envelope.dataPath().isEmpty() ? "ce-time" : "time", envelope.time());
     }
 
     private static String required(final String value, final String fallback, final String path) {
@@ -209,47 +204,42 @@ public final class CDEventsSource implements WebhookSource {
     }
 
     /** {@code customData} as an object: JSON, or a string holding a JSON object; anything else has no keys. */
-    private static JsonNode customData(final JsonNode data, final Reader in) {
-        final JsonNode custom = data.get("customData");
-        if (custom == null || custom.isNull()) {
-            return NODES.objectNode();
-        }
-        if (custom.isObject()) {
-            return custom;
-        }
-        if (custom.isTextual() && custom.textValue().trim().startsWith("{")) {
+    private static JsonFields customData(final JsonFields cdevent) {
+        final JsonNode custom = cdevent.node("customData");
+        JsonNode object = NODES.objectNode();
+        if (custom != null && custom.isObject()) {
+            object = custom;
+        } else if (custom != null && custom.isTextual() && custom.textValue().trim().startsWith("{")) {
             try {
                 final JsonNode parsed = JSON.readTree(custom.textValue());
                 if (parsed != null && parsed.isObject()) {
-                    return parsed;
+                    object = parsed;
                 }
             } catch (final IOException e) {
-                throw new InvalidEventException(in.path("customData"), "is a string that is not a JSON object: "
-                        + e.getMessage());
+                throw cdevent.invalid("customData", "is a string that is not a JSON object: " + e.getMessage());
             }
         }
-        return NODES.objectNode();
+        return JsonFields.at(object, cdevent.path("customData")).lenient();
     }
 
     private static Mapped change(final CDEvent event, final ServiceCatalog catalog) {
-        final Reader in = event.in;
-        String sha = in.sha(event.custom, "customData.sha");
+        String sha = event.custom.optionalSha("sha");
         if (sha == null) {
-            final String subjectId = in.text(event.subject, "subject.id");
-            if (subjectId != null && SHA.matcher(subjectId).matches()) {
+            final String subjectId = event.subject.optionalText("id");
+            if (JsonFields.isSha(subjectId)) {
                 sha = subjectId.toLowerCase(Locale.ROOT);
             }
         }
         if (sha == null) {
             return Mapped.ignored(event.type + " carries no commit sha (set customData.sha): no change to record");
         }
-        final List<String> parents = in.shas(event.custom, "customData.parents");
-        final JsonNode content = in.object(event.subject, "subject.content", false);
-        final JsonNode repository = content == null ? null : in.object(content, "subject.content.repository", false);
-        final String repositoryId = repository == null ? null : in.text(repository, "subject.content.repository.id");
-        final String explicit = in.text(event.custom, "customData.service");
+        final List<String> parents = event.custom.shas("parents");
+        final JsonFields content = event.subject.optionalObject("content");
+        final JsonFields repository = content == null ? null : content.optionalObject("repository");
+        final String repositoryId = repository == null ? null : repository.optionalText("id");
+        final String explicit = event.custom.optionalText("service");
         if (explicit == null && repositoryId == null) {
-            throw new InvalidEventException(in.path("subject.content.repository.id"), "required to name the service"
+            throw event.subject.invalid("content.repository.id", "required to name the service"
                     + " (or set customData.service)");
         }
         final Optional<ServiceCatalog.Entry> byRepository = repositoryId == null ? Optional.empty()
@@ -264,76 +254,73 @@ public final class CDEventsSource implements WebhookSource {
         parents.forEach(parentArray::add);
         json.put("committedAt", event.timestamp.toString());
         putIfPresent(json, "repo", repositoryId);
-        putIfPresent(json, "branch", in.text(event.custom, "customData.branch"));
-        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, in, Map.of(
+        putIfPresent(json, "branch", event.custom.optionalText("branch"));
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent, Map.of(
                 "id", "customData.sha", "sha", "customData.sha", "parents", "customData.parents",
                 "committedAt", "context.timestamp", "repo", "subject.content.repository.id",
                 "branch", "customData.branch"));
     }
 
     private static Mapped deployment(final CDEvent event, final ServiceCatalog catalog, final boolean rollback) {
-        final Reader in = event.in;
-        final JsonNode content = in.object(event.subject, "subject.content", true);
-        final String environment = environment(content, in);
-        final String subjectId = in.text(event.subject, "subject.id");
-        final String artifactId = in.text(content, "subject.content.artifactId");
-        final String explicit = in.text(event.custom, "customData.service");
+        final JsonFields content = event.subject.object("content");
+        final String environment = content.object("environment").text("id");
+        final String subjectId = event.subject.optionalText("id");
+        final String artifactId = content.optionalText("artifactId");
+        final String explicit = event.custom.optionalText("service");
         final List<String> names = new ArrayList<>(subjectNames(subjectId));
         names.addAll(purlNames(artifactId));
         final String fallback = explicit != null ? explicit
                 : subjectId != null ? lastSegment(subjectId)
                 : purlName(artifactId);
         if (fallback == null) {
-            throw new InvalidEventException(in.path("subject.id"), "required to name the service (or set"
-                    + " customData.service)");
+            throw event.subject.invalid("id", "required to name the service (or set customData.service)");
         }
         final Optional<ServiceCatalog.Entry> entry = byApplication(catalog, names, explicit);
-        final String deploymentId = required(in.text(event.custom, "customData.deploymentId"), event.id, in.path("context.id"));
+        final String deploymentId = Objects.requireNonNullElse(event.custom.optionalText("deploymentId"), event.id);
         final ObjectNode json = common("deployment", deploymentId, event, catalog, entry, fallback);
         json.put("environment", environment);
         json.put("status", "success");
         json.put("finishedAt", event.timestamp.toString());
-        putIfPresent(json, "sha", in.sha(event.custom, "customData.sha"));
+        putIfPresent(json, "sha", event.custom.optionalSha("sha"));
         if (rollback) {
-            putIfPresent(json, "rollbackOf", in.text(event.custom, "customData.rollbackOf"));
+            putIfPresent(json, "rollbackOf", event.custom.optionalText("rollbackOf"));
         }
-        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, in, Map.of(
-                "id", in.has(event.custom, "customData.deploymentId") ? "customData.deploymentId" : "context.id",
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent, Map.of(
+                "id", event.custom.has("deploymentId") ? "customData.deploymentId" : "context.id",
                 "environment", "subject.content.environment.id", "finishedAt", "context.timestamp",
                 "sha", "customData.sha", "rollbackOf", "customData.rollbackOf"));
     }
 
     private static Mapped incident(final CDEvent event, final ServiceCatalog catalog, final boolean resolved) {
-        final Reader in = event.in;
-        final JsonNode content = in.object(event.subject, "subject.content", true);
-        final String environment = environment(content, in);
-        final String incidentId = required(in.text(event.subject, "subject.id"), null, in.path("subject.id"));
-        final JsonNode service = in.object(content, "subject.content.service", false);
-        final String serviceId = service == null ? null : in.text(service, "subject.content.service.id");
-        final String artifactId = in.text(content, "subject.content.artifactId");
-        final String explicit = in.text(event.custom, "customData.service");
+        final JsonFields content = event.subject.object("content");
+        final String environment = content.object("environment").text("id");
+        final String incidentId = event.subject.text("id");
+        final JsonFields service = content.optionalObject("service");
+        final String serviceId = service == null ? null : service.optionalText("id");
+        final String artifactId = content.optionalText("artifactId");
+        final String explicit = event.custom.optionalText("service");
         final List<String> names = new ArrayList<>(subjectNames(serviceId));
         names.addAll(purlNames(artifactId));
         final String fallback = explicit != null ? explicit
                 : serviceId != null ? lastSegment(serviceId)
                 : purlName(artifactId);
         if (fallback == null) {
-            throw new InvalidEventException(in.path("subject.content.service.id"), "required to name the service"
+            throw content.invalid("service.id", "required to name the service"
                     + " (or set customData.service, or subject.content.artifactId)");
         }
         final Optional<ServiceCatalog.Entry> entry = byApplication(catalog, names, explicit);
         final Instant openedAt;
         if (resolved) {
-            final Instant given = in.instant(event.custom, "customData.openedAt", null, false);
+            final Instant given = event.custom.optionalInstant("openedAt");
             if (given != null && given.isAfter(event.timestamp)) {
-                throw new InvalidEventException(in.path("customData.openedAt"), "must not be after the resolution"
+                throw event.custom.invalid("openedAt", "must not be after the resolution"
                         + " time context.timestamp (got " + given + " where context.timestamp is " + event.timestamp
                         + ")");
             }
             if (given == null) {
                 // the latest event of an incident wins, so a resolution claiming to open at its own time would
                 // overwrite the real opening and report a time to restore of zero
-                throw new InvalidEventException(in.path("customData.openedAt"), "required on incident.resolved:"
+                throw event.custom.invalid("openedAt", "required on incident.resolved:"
                         + " when the incident was opened (CDEvents has no field for it)");
             }
             openedAt = given;
@@ -347,12 +334,12 @@ public final class CDEventsSource implements WebhookSource {
         if (resolved) {
             json.put("resolvedAt", event.timestamp.toString());
         }
-        putIfPresent(json, "severity", in.text(event.custom, "customData.severity"));
-        putIfPresent(json, "causeDeploymentId", in.text(event.custom, "customData.causeDeploymentId"));
-        putIfPresent(json, "causeSha", in.sha(event.custom, "customData.causeSha"));
-        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, in, Map.of(
+        putIfPresent(json, "severity", event.custom.optionalText("severity"));
+        putIfPresent(json, "causeDeploymentId", event.custom.optionalText("causeDeploymentId"));
+        putIfPresent(json, "causeSha", event.custom.optionalSha("causeSha"));
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent, Map.of(
                 "id", "subject.id", "environment", "subject.content.environment.id",
-                "openedAt", resolved && in.has(event.custom, "customData.openedAt")
+                "openedAt", resolved && event.custom.has("openedAt")
                         ? "customData.openedAt" : "context.timestamp",
                 "resolvedAt", "context.timestamp", "severity", "customData.severity",
                 "causeDeploymentId", "customData.causeDeploymentId", "causeSha", "customData.causeSha"));
@@ -367,17 +354,11 @@ public final class CDEventsSource implements WebhookSource {
         json.put("id", id);
         json.put("service", entry.map(ServiceCatalog.Entry::name).orElse(fallback));
         final String team = entry.map(ServiceCatalog.Entry::team)
-                .orElseGet(() -> event.in.text(event.custom, "customData.team"));
+                .orElseGet(() -> event.custom.optionalText("team"));
         putIfPresent(json, "team", team);
         json.put("source", SOURCE);
         json.put("occurredAt", event.timestamp.toString());
         return json;
-    }
-
-    private static String environment(final JsonNode content, final Reader in) {
-        final JsonNode environment = in.object(content, "subject.content.environment", true);
-        return required(in.text(environment, "subject.content.environment.id"), null,
-                in.path("subject.content.environment.id"));
     }
 
     /**
@@ -509,8 +490,13 @@ public final class CDEventsSource implements WebhookSource {
         }
     }
 
-    /** A CDEvent's parts, with its context checked. */
-    private record CDEvent(String type, String id, Instant timestamp, JsonNode subject, JsonNode custom, Reader in) {
+    /**
+     * A CDEvent's parts, with its context checked.
+     *
+     * @param cdevent the whole CDEvent, whose paths name fields where the sender put them
+     */
+    private record CDEvent(String type, String id, Instant timestamp, JsonFields subject, JsonFields custom,
+                           JsonFields cdevent) {
     }
 
     /** A canonical event, validated, or why there is none. */
@@ -521,7 +507,7 @@ public final class CDEventsSource implements WebhookSource {
         }
 
         /** Validates the canonical JSON; a rejection names the CDEvent field the value came from. */
-        static Mapped of(final ObjectNode json, final String unmapped, final Reader in,
+        static Mapped of(final ObjectNode json, final String unmapped, final JsonFields cdevent,
                          final Map<String, String> sources) {
             try {
                 return new Mapped(CanonicalEvents.parse(json), unmapped, null);
@@ -530,131 +516,13 @@ public final class CDEventsSource implements WebhookSource {
                         e.field().length() + 2));
                 final String source = "occurredAt".equals(e.field()) ? "context.timestamp" : sources.get(e.field());
                 if (source != null) {
-                    throw new InvalidEventException(in.path(source), problem);
+                    throw cdevent.invalid(source, problem);
                 }
                 if (Set.of("service", "team").contains(e.field())) {
-                    throw new InvalidEventException(in.path("customData." + e.field()), problem);
+                    throw cdevent.invalid("customData." + e.field(), problem);
                 }
-                throw new InvalidEventException(in.path("context"), e.getMessage());
+                throw cdevent.invalid("context", e.getMessage());
             }
-        }
-    }
-
-    /** Typed access to CDEvent fields; errors name the field's JSON path in the request body. */
-    private static final class Reader {
-
-        private final String prefix;
-
-        Reader(final String prefix) {
-            this.prefix = prefix;
-        }
-
-        String path(final String path) {
-            return prefix + path;
-        }
-
-        private static String leaf(final String path) {
-            return path.substring(path.lastIndexOf('.') + 1);
-        }
-
-        boolean has(final JsonNode parent, final String path) {
-            final JsonNode node = parent == null ? null : parent.get(leaf(path));
-            return node != null && !node.isNull();
-        }
-
-        JsonNode object(final JsonNode parent, final String path, final boolean required) {
-            final JsonNode node = parent == null ? null : parent.get(leaf(path));
-            if (node == null || node.isNull()) {
-                if (required) {
-                    throw new InvalidEventException(path(path), "required");
-                }
-                return null;
-            }
-            if (!node.isObject()) {
-                throw new InvalidEventException(path(path), "must be an object (got " + echo(node) + ")");
-            }
-            return node;
-        }
-
-        /** A string field, trimmed; null when absent or blank. */
-        String text(final JsonNode parent, final String path) {
-            final JsonNode node = parent == null ? null : parent.get(leaf(path));
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            if (!node.isTextual()) {
-                throw new InvalidEventException(path(path), "must be a string (got " + echo(node) + ")");
-            }
-            final String value = node.textValue().trim();
-            return value.isEmpty() ? null : value;
-        }
-
-        String sha(final JsonNode parent, final String path) {
-            final String value = text(parent, path);
-            if (value == null) {
-                return null;
-            }
-            if (!SHA.matcher(value).matches()) {
-                throw new InvalidEventException(path(path), "must be a full commit sha of 40 hexadecimal digits"
-                        + " (got " + echo(parent.get(leaf(path))) + ")");
-            }
-            return value.toLowerCase(Locale.ROOT);
-        }
-
-        List<String> shas(final JsonNode parent, final String path) {
-            final JsonNode node = parent.get(leaf(path));
-            if (node == null || node.isNull()) {
-                return List.of();
-            }
-            if (!node.isArray()) {
-                throw new InvalidEventException(path(path), "must be an array of 40-hexadecimal-digit shas (got "
-                        + echo(node) + ")");
-            }
-            final List<String> shas = new ArrayList<>(node.size());
-            for (int i = 0; i < node.size(); i++) {
-                final JsonNode element = node.get(i);
-                if (!element.isTextual() || !SHA.matcher(element.textValue().trim()).matches()) {
-                    throw new InvalidEventException(path(path) + "[" + i + "]", "must be 40 hexadecimal digits (got "
-                            + echo(element) + ")");
-                }
-                shas.add(element.textValue().trim().toLowerCase(Locale.ROOT));
-            }
-            return shas;
-        }
-
-        /** A required timestamp, falling back to the CloudEvent attribute (e.g. {@code time}). */
-        Instant instant(final JsonNode parent, final String path, final String fallback) {
-            return instant(parent, path, fallback, true);
-        }
-
-        Instant instant(final JsonNode parent, final String path, final String fallback, final boolean required) {
-            String value = text(parent, path);
-            String where = path(path);
-            if (value == null && fallback != null) {
-                value = fallback;
-                where = prefix.isEmpty() ? "ce-time" : "time";
-            }
-            if (value == null) {
-                if (required) {
-                    throw new InvalidEventException(path(path), "required; an RFC 3339 timestamp such as"
-                            + " 2026-10-01T12:00:00Z");
-                }
-                return null;
-            }
-            try {
-                return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            } catch (final DateTimeParseException e) {
-                throw new InvalidEventException(where, "must be an RFC 3339 timestamp with an offset, such as"
-                        + " 2026-10-01T12:00:00Z (got '" + shorten(value) + "')");
-            }
-        }
-
-        private static String echo(final JsonNode node) {
-            return node.isTextual() ? "'" + shorten(node.textValue()) + "'" : shorten(node.toString());
-        }
-
-        private static String shorten(final String value) {
-            return value.length() > 100 ? value.substring(0, 100) + "…" : value;
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.dora.ingest.cdevents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.webhook.WebhookRequest;
 import java.io.IOException;
 import java.util.Base64;
@@ -26,8 +27,8 @@ import java.util.Locale;
  * @param type       the CloudEvent {@code type}, or null
  * @param time       the CloudEvent {@code time}, or null
  * @param data       the data, i.e. the CDEvent JSON; never null
- * @param dataPath   the JSON path prefix of the data in the request body: {@code "data."} in structured mode,
- *                   {@code ""} otherwise, so that errors name the field where the sender put it
+ * @param dataPath   the JSON path of the data in the request body: {@code data} in structured mode, {@code ""}
+ *                   otherwise, so that errors name the field where the sender put it
  */
 record CloudEventEnvelope(String mode, String id, String source, String type, String time, JsonNode data,
                           String dataPath) {
@@ -71,9 +72,8 @@ record CloudEventEnvelope(String mode, String id, String source, String type, St
             throw new InvalidEventException("ce-specversion", "must be " + SPEC_VERSION + " (got '" + specVersion
                     + "')");
         }
-        return new CloudEventEnvelope("binary", trimmed(request.header("ce-id")),
-                trimmed(request.header("ce-source")), trimmed(request.header("ce-type")),
-                trimmed(request.header("ce-time")), request.json(), "");
+        return new CloudEventEnvelope("binary", request.trimmedHeader("ce-id"), request.trimmedHeader("ce-source"),
+                request.trimmedHeader("ce-type"), request.trimmedHeader("ce-time"), request.json(), "");
     }
 
     private static CloudEventEnvelope structured(final JsonNode body) {
@@ -97,7 +97,7 @@ record CloudEventEnvelope(String mode, String id, String source, String type, St
             throw new InvalidEventException("data", "required: the CDEvent (context, subject, customData)");
         }
         return new CloudEventEnvelope("structured", attribute(body, "id"), attribute(body, "source"),
-                attribute(body, "type"), attribute(body, "time"), data, "data.");
+                attribute(body, "type"), attribute(body, "time"), data, "data");
     }
 
     private static JsonNode decodeBase64(final JsonNode node) {
@@ -127,7 +127,7 @@ record CloudEventEnvelope(String mode, String id, String source, String type, St
             return null;
         }
         if (!node.isTextual()) {
-            throw new InvalidEventException(name, "must be a string (got " + node + ")");
+            throw new InvalidEventException(name, "must be a string (got " + JsonFields.echo(node) + ")");
         }
         return trimmed(node.textValue());
     }

@@ -8,12 +8,13 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.webhook.AbstractWebhookSource;
 import dev.dora.ingest.webhook.CauseLines;
 import dev.dora.ingest.webhook.Mapping;
 import dev.dora.ingest.webhook.Signatures;
 import dev.dora.ingest.webhook.WebhookRequest;
-import dev.dora.ingest.webhook.WebhookSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +24,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * GitHub repository and organisation webhooks ({@code POST /webhooks/github}), JSON content type.
@@ -49,7 +49,7 @@ import org.apache.avro.specific.SpecificRecord;
  * The service is the catalog's entry for {@code repository.full_name}, else (deployments only) the deployer's
  * {@code deployment.payload.service}, else {@code repository.name}, reported as unmapped.
  */
-public final class GitHubSource implements WebhookSource {
+public final class GitHubSource extends AbstractWebhookSource {
 
     public static final String NAME = "github";
     public static final String SECRET_VARIABLE = "DORA_GITHUB_SECRET";
@@ -68,18 +68,12 @@ public final class GitHubSource implements WebhookSource {
     private static final Pattern SEVERITY_LABEL = Pattern.compile("(?i)sev[-_ ]?([1-5])");
     private static final Set<String> INCIDENT_ACTIONS = Set.of("opened", "labeled", "reopened", "closed", "edited");
 
-    @Override
-    public String name() {
-        return NAME;
+    public GitHubSource() {
+        super(NAME, SECRET_VARIABLE);
     }
 
     @Override
-    public String secretVariable() {
-        return SECRET_VARIABLE;
-    }
-
-    @Override
-    public Optional<String> verify(final WebhookRequest request, final byte[] secret) {
+    protected Optional<String> verifyWith(final WebhookRequest request, final byte[] secret) {
         final String signature = request.header(SIGNATURE_HEADER);
         if (signature == null || signature.isBlank()) {
             return Optional.of("missing " + SIGNATURE_HEADER + " header: give the webhook on GitHub the secret "
@@ -97,8 +91,7 @@ public final class GitHubSource implements WebhookSource {
 
     @Override
     public String deliveryId(final WebhookRequest request) {
-        final String id = request.header(DELIVERY_HEADER);
-        return id == null || id.isBlank() ? null : id.trim();
+        return request.trimmedHeader(DELIVERY_HEADER);
     }
 
     @Override
@@ -119,20 +112,21 @@ public final class GitHubSource implements WebhookSource {
             case "issues":
                 return issues(payload(request), catalog);
             default:
-                return Mapping.ignored("event type " + Fields.echo(event) + " is not mapped");
+                return Mapping.ignored("event type " + JsonFields.echo(event) + " is not mapped");
         }
     }
 
-    private static Fields payload(final WebhookRequest request) {
+    private static JsonFields payload(final WebhookRequest request) {
         final String contentType = request.header("Content-Type");
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        if (contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             throw new InvalidEventException("Content-Type", "form-encoded webhooks are not supported: set the "
                     + "webhook's content type to application/json on GitHub");
         }
-        return Fields.root(request.json());
+        return JsonFields.root(request.json()).lenient();
     }
 
-    private static Mapping push(final Fields payload, final ServiceCatalog catalog) {
+    private static Mapping push(final JsonFields payload, final ServiceCatalog catalog) {
         final String ref = payload.text("ref");
         if (ref.startsWith("refs/tags/")) {
             return Mapping.ignored("tag push " + ref.substring("refs/tags/".length()));
@@ -141,15 +135,15 @@ public final class GitHubSource implements WebhookSource {
             return Mapping.ignored("push to " + ref + ", which is not a branch");
         }
         final String branch = ref.substring("refs/heads/".length());
-        if (payload.bool("deleted")) {
+        if (payload.optionalBoolean("deleted")) {
             return Mapping.ignored("branch " + branch + " deleted");
         }
-        final Fields repository = payload.object("repository");
+        final JsonFields repository = payload.object("repository");
         final String tracked = repository.text("default_branch");
         if (!branch.equals(tracked)) {
             return Mapping.ignored("push to branch " + branch + ", tracking " + tracked);
         }
-        final List<Fields> commits = payload.objects("commits");
+        final List<JsonFields> commits = payload.optionalObjects("commits");
         if (commits.isEmpty()) {
             return Mapping.ignored("push to " + branch + " without commits");
         }
@@ -159,14 +153,14 @@ public final class GitHubSource implements WebhookSource {
         final List<ChangeEvent> changes = new ArrayList<>(commits.size() + 1);
         final Set<String> shas = new HashSet<>();
         String parent = ZERO_SHA.equals(before) ? null : before;
-        for (final Fields commit : commits) {
+        for (final JsonFields commit : commits) {
             final String sha = commit.sha("id");
             changes.add(change(owner, repo, branch, sha, parent, commit.instant("timestamp")));
             shas.add(sha);
             parent = sha;
         }
         // GitHub lists at most 2048 commits; the head commit comes separately, so the pushed tip stays known
-        final Fields head = payload.optionalObject("head_commit");
+        final JsonFields head = payload.optionalObject("head_commit");
         if (head != null) {
             final String headSha = head.sha("id");
             if (!shas.contains(headSha)) {
@@ -176,18 +170,18 @@ public final class GitHubSource implements WebhookSource {
         return Mapping.of(changes, owner.unmapped());
     }
 
-    private static Mapping pullRequest(final Fields payload, final ServiceCatalog catalog) {
+    private static Mapping pullRequest(final JsonFields payload, final ServiceCatalog catalog) {
         final String action = payload.text("action");
-        final Fields pullRequest = payload.object("pull_request");
+        final JsonFields pullRequest = payload.object("pull_request");
         if (!"closed".equals(action)) {
-            return Mapping.ignored("pull_request action " + Fields.echo(action) + " is not mapped (only closed and "
-                    + "merged)");
+            return Mapping.ignored("pull_request action " + JsonFields.echo(action)
+                    + " is not mapped (only closed and merged)");
         }
-        if (!pullRequest.bool("merged")) {
+        if (!pullRequest.optionalBoolean("merged")) {
             return Mapping.ignored("pull request closed without merging");
         }
-        final Fields repository = payload.object("repository");
-        final Fields base = pullRequest.object("base");
+        final JsonFields repository = payload.object("repository");
+        final JsonFields base = pullRequest.object("base");
         final String tracked = repository.text("default_branch");
         final String branch = base.text("ref");
         if (!branch.equals(tracked)) {
@@ -198,7 +192,7 @@ public final class GitHubSource implements WebhookSource {
         final Owner owner = Owner.of(catalog, repository, null);
         final Instant mergedAt = pullRequest.instant("merged_at");
         final List<String> labels = new ArrayList<>();
-        for (final Fields label : pullRequest.objects("labels")) {
+        for (final JsonFields label : pullRequest.optionalObjects("labels")) {
             labels.add(label.optionalText("name"));
         }
         // The push of the same commit knows its real place in the history (the pull request only knows the
@@ -226,9 +220,9 @@ public final class GitHubSource implements WebhookSource {
                 .build();
     }
 
-    private static Mapping deploymentStatus(final Fields payload, final ServiceCatalog catalog) {
-        final Fields status = payload.object("deployment_status");
-        final Fields deployment = payload.object("deployment");
+    private static Mapping deploymentStatus(final JsonFields payload, final ServiceCatalog catalog) {
+        final JsonFields status = payload.object("deployment_status");
+        final JsonFields deployment = payload.object("deployment");
         final String state = status.text("state");
         final String id = deployment.id("id");
         final DeploymentStatus mapped;
@@ -253,7 +247,7 @@ public final class GitHubSource implements WebhookSource {
             case "inactive":
                 return Mapping.ignored("deployment " + id + " became inactive (a later deployment replaced it)");
             default:
-                return Mapping.ignored("deployment_status state " + Fields.echo(state) + " is not mapped");
+                return Mapping.ignored("deployment_status state " + JsonFields.echo(state) + " is not mapped");
         }
         final String environment = status.optionalText("environment") != null
                 ? status.optionalText("environment")
@@ -264,10 +258,7 @@ public final class GitHubSource implements WebhookSource {
                 : status.instant("updated_at");
         final boolean terminal = mapped == DeploymentStatus.success || mapped == DeploymentStatus.failure
                 || mapped == DeploymentStatus.error;
-        final Fields deployerPayload = deployment.get("payload") != null && deployment.get("payload").isObject()
-                ? deployment.optionalObject("payload")
-                : null;
-        final Owner owner = Owner.of(catalog, payload.object("repository"), deployerPayload);
+        final Owner owner = Owner.of(catalog, payload.object("repository"), deployment.looseObject("payload"));
         final DeploymentEvent event = DeploymentEvent.newBuilder()
                 .setId(id)
                 .setService(owner.service())
@@ -285,18 +276,18 @@ public final class GitHubSource implements WebhookSource {
         return Mapping.of(List.of(event), owner.unmapped());
     }
 
-    private static Mapping issues(final Fields payload, final ServiceCatalog catalog) {
+    private static Mapping issues(final JsonFields payload, final ServiceCatalog catalog) {
         final String action = payload.text("action");
-        final Fields issue = payload.object("issue");
+        final JsonFields issue = payload.object("issue");
         final List<String> labels = new ArrayList<>();
-        for (final Fields label : issue.objects("labels")) {
+        for (final JsonFields label : issue.optionalObjects("labels")) {
             labels.add(label.text("name"));
         }
         if (labels.stream().noneMatch(INCIDENT_LABEL::equalsIgnoreCase)) {
             return Mapping.ignored("issue without the '" + INCIDENT_LABEL + "' label");
         }
         if (!INCIDENT_ACTIONS.contains(action)) {
-            return Mapping.ignored("issues action " + Fields.echo(action) + " is not mapped");
+            return Mapping.ignored("issues action " + JsonFields.echo(action) + " is not mapped");
         }
         final boolean closed = "closed".equals(issue.text("state"));
         final String body = issue.optionalText("body");
@@ -328,25 +319,19 @@ public final class GitHubSource implements WebhookSource {
         return null;
     }
 
-
-
     /** Whose event it is: from the catalog, else the deployer's payload, else the repository name (unmapped). */
     private record Owner(String service, String team, boolean mapped) {
 
-        static Owner of(final ServiceCatalog catalog, final Fields repository, final Fields deployerPayload) {
+        static Owner of(final ServiceCatalog catalog, final JsonFields repository, final JsonFields deployerPayload) {
             final String fullName = repository.text("full_name");
             final Optional<ServiceCatalog.Entry> entry = catalog.forRepository(fullName);
             if (entry.isPresent()) {
                 return new Owner(entry.get().name(), entry.get().team(), true);
             }
-            if (deployerPayload != null && deployerPayload.get("service") != null
-                    && deployerPayload.get("service").isTextual() && deployerPayload.optionalText("service") != null) {
-                final String service = deployerPayload.optionalText("service");
-                final Optional<ServiceCatalog.Entry> named = catalog.service(service);
-                final String team = named.map(ServiceCatalog.Entry::team).orElse(
-                        deployerPayload.get("team") != null && deployerPayload.get("team").isTextual()
-                                ? deployerPayload.optionalText("team")
-                                : null);
+            final String service = deployerPayload == null ? null : deployerPayload.looseText("service");
+            if (service != null) {
+                final String team = catalog.service(service).map(ServiceCatalog.Entry::team)
+                        .orElse(deployerPayload.looseText("team"));
                 return new Owner(service, team, true);
             }
             final String name = repository.optionalText("name") != null

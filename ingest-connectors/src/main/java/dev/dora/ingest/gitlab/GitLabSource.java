@@ -8,13 +8,13 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.webhook.AbstractWebhookSource;
 import dev.dora.ingest.webhook.CauseLines;
 import dev.dora.ingest.webhook.Mapping;
 import dev.dora.ingest.webhook.Signatures;
 import dev.dora.ingest.webhook.WebhookRequest;
-import dev.dora.ingest.webhook.PayloadNode;
-import dev.dora.ingest.webhook.WebhookSource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,7 +42,7 @@ import org.apache.avro.specific.SpecificRecord;
  * </ul>
  * Everything else is ignored with a reason. Author names and e-mail addresses are never read.
  */
-public final class GitLabSource implements WebhookSource {
+public final class GitLabSource extends AbstractWebhookSource {
 
     /** The path segment and the {@code source} of the events produced. */
     public static final String NAME = "gitlab";
@@ -62,24 +62,15 @@ public final class GitLabSource implements WebhookSource {
             "Deployment Hook", Set.of("deployment"),
             "Issue Hook", Set.of("issue", "work_item"),
             "Confidential Issue Hook", Set.of("issue", "work_item"));
-    private static final Pattern COMMIT_URL = Pattern.compile("/commit/([0-9a-fA-F]{40})/?(?:[?#].*)?$");
-    /** The same conventions as the GitHub connector's issue bodies. */
+    private static final Pattern COMMIT_URL =
+            Pattern.compile("/commit/(" + JsonFields.SHA_REGEX + ")/?(?:[?#].*)?$");
 
-    @Override
-    public String name() {
-        return NAME;
+    public GitLabSource() {
+        super(NAME, SECRET_VARIABLE);
     }
 
     @Override
-    public String secretVariable() {
-        return SECRET_VARIABLE;
-    }
-
-    @Override
-    public Optional<String> verify(final WebhookRequest request, final byte[] secret) {
-        if (secret == null || secret.length == 0) {
-            return Optional.of("no GitLab token is configured (" + SECRET_VARIABLE + ")");
-        }
+    protected Optional<String> verifyWith(final WebhookRequest request, final byte[] secret) {
         final String token = request.header(TOKEN_HEADER);
         if (token == null || token.isEmpty()) {
             return Optional.of("missing " + TOKEN_HEADER + " header");
@@ -92,13 +83,12 @@ public final class GitLabSource implements WebhookSource {
 
     @Override
     public String deliveryId(final WebhookRequest request) {
-        final String key = request.header(DELIVERY_HEADER);
-        return key == null || key.isBlank() ? null : key.trim();
+        return request.trimmedHeader(DELIVERY_HEADER);
     }
 
     @Override
     public Mapping map(final WebhookRequest request, final ServiceCatalog catalog) {
-        final PayloadNode body = PayloadNode.root(request.json());
+        final JsonFields body = JsonFields.root(request.json());
         final ServiceCatalog services = catalog == null ? ServiceCatalog.empty() : catalog;
         final String header = request.header(EVENT_HEADER);
         final String kind = objectKind(header, body);
@@ -120,19 +110,19 @@ public final class GitLabSource implements WebhookSource {
     }
 
     /** The body's {@code object_kind}, checked against {@code X-Gitlab-Event} when that names a hook we map. */
-    private static String objectKind(final String header, final PayloadNode body) {
+    private static String objectKind(final String header, final JsonFields body) {
         final String kind = body.optionalText("object_kind");
         final Set<String> expected = header == null ? null : KINDS_BY_HEADER.get(header.trim());
         if (kind == null) {
             if (expected == null) {
                 throw new InvalidEventException("object_kind", "required (and " + EVENT_HEADER + " is "
-                        + (header == null ? "missing" : PayloadNode.echo(header)) + ")");
+                        + (header == null ? "missing" : JsonFields.echo(header)) + ")");
             }
             return kindOf(expected);
         }
         if (expected != null && !expected.contains(kind)) {
-            throw new InvalidEventException("object_kind", "is " + PayloadNode.echo(kind) + " but " + EVENT_HEADER
-                    + " is " + PayloadNode.echo(header) + " (a custom webhook template?)");
+            throw new InvalidEventException("object_kind", "is " + JsonFields.echo(kind) + " but " + EVENT_HEADER
+                    + " is " + JsonFields.echo(header) + " (a custom webhook template?)");
         }
         return kind;
     }
@@ -143,8 +133,8 @@ public final class GitLabSource implements WebhookSource {
 
     // ---------------------------------------------------------------------------------------------- push
 
-    private static Mapping push(final PayloadNode body, final ServiceCatalog catalog) {
-        final PayloadNode project = body.object("project");
+    private static Mapping push(final JsonFields body, final ServiceCatalog catalog) {
+        final JsonFields project = body.object("project");
         final String repo = project.text("path_with_namespace");
         final String ref = body.text("ref");
         if (!ref.startsWith(BRANCH_PREFIX)) {
@@ -160,7 +150,7 @@ public final class GitLabSource implements WebhookSource {
         if (ZERO_SHA.equals(after)) {
             return Mapping.ignored("push deletes branch '" + branch + "'");
         }
-        final List<PayloadNode> commits = new ArrayList<>(body.objects("commits"));
+        final List<JsonFields> commits = new ArrayList<>(body.objects("commits"));
         if (commits.isEmpty()) {
             return Mapping.ignored("push to branch '" + branch + "' carries no commits");
         }
@@ -173,7 +163,7 @@ public final class GitLabSource implements WebhookSource {
         final String before = body.optionalSha("before");
         String parent = before == null || ZERO_SHA.equals(before) ? null : before;
         final List<SpecificRecord> events = new ArrayList<>(commits.size());
-        for (final PayloadNode commit : commits) {
+        for (final JsonFields commit : commits) {
             final String sha = commit.sha("id");
             final Instant committedAt = GitLabTimestamps.parse(commit.path("timestamp"), commit.text("timestamp"));
             events.add(change(service, sha, parent == null ? List.of() : List.of(parent), committedAt, committedAt,
@@ -185,15 +175,15 @@ public final class GitLabSource implements WebhookSource {
 
     // ------------------------------------------------------------------------------------- merge request
 
-    private static Mapping mergeRequest(final PayloadNode body, final ServiceCatalog catalog) {
-        final PayloadNode attributes = body.object("object_attributes");
+    private static Mapping mergeRequest(final JsonFields body, final ServiceCatalog catalog) {
+        final JsonFields attributes = body.object("object_attributes");
         final String action = attributes.optionalText("action");
-        final String reference = "merge request !" + Optional.ofNullable(attributes.optionalTextOrId("iid"))
+        final String reference = "merge request !" + Optional.ofNullable(attributes.looseId("iid"))
                 .orElse("?");
         if (!"merge".equals(action)) {
             return Mapping.ignored(reference + ": action '" + action + "' is not a merge");
         }
-        final PayloadNode project = body.object("project");
+        final JsonFields project = body.object("project");
         final String repo = project.text("path_with_namespace");
         final String defaultBranch = project.optionalText("default_branch");
         final String target = attributes.optionalText("target_branch");
@@ -203,7 +193,7 @@ public final class GitLabSource implements WebhookSource {
         }
         final String mergeSha = attributes.optionalSha("merge_commit_sha");
         final String squashSha = attributes.optionalSha("squash_commit_sha");
-        final PayloadNode lastCommit = attributes.optionalObject("last_commit");
+        final JsonFields lastCommit = attributes.optionalObject("last_commit");
         final String lastSha = lastCommit == null ? null : lastCommit.optionalSha("id");
         final String sha;
         final List<String> parents;
@@ -243,15 +233,12 @@ public final class GitLabSource implements WebhookSource {
      * The merge request's label titles, from the hook's top-level {@code labels[]} and from
      * {@code object_attributes.labels[]} (GitLab sends them in both places; either may be missing), each once.
      */
-    private static List<String> labels(final PayloadNode body, final PayloadNode attributes) {
+    private static List<String> labels(final JsonFields body, final JsonFields attributes) {
         final List<String> titles = new ArrayList<>();
-        for (final PayloadNode owner : List.of(body, attributes)) {
-            for (final PayloadNode label : owner.optionalObjects("labels")) {
-                try {
-                    titles.add(label.optionalText("title"));
-                } catch (final InvalidEventException e) {
-                    // an empty or non-string title names no label: it is left out rather than refusing the merge
-                }
+        for (final JsonFields owner : List.of(body, attributes)) {
+            for (final JsonFields label : owner.optionalObjects("labels")) {
+                // an empty or non-string title names no label: it is left out rather than refusing the merge
+                titles.add(label.looseText("title"));
             }
         }
         return CanonicalEvents.acceptableLabels(titles);
@@ -280,7 +267,7 @@ public final class GitLabSource implements WebhookSource {
 
     // ---------------------------------------------------------------------------------------- deployment
 
-    private static Mapping deployment(final PayloadNode body, final ServiceCatalog catalog) {
+    private static Mapping deployment(final JsonFields body, final ServiceCatalog catalog) {
         final String state = body.text("status");
         final DeploymentStatus status;
         switch (state) {
@@ -325,7 +312,7 @@ public final class GitLabSource implements WebhookSource {
     }
 
     /** The full sha, found only at the end of {@code commit_url}; checked against {@code short_sha}. */
-    private static String deployedSha(final PayloadNode body) {
+    private static String deployedSha(final JsonFields body) {
         final String url = body.optionalText("commit_url");
         if (url == null) {
             return null;
@@ -333,24 +320,24 @@ public final class GitLabSource implements WebhookSource {
         final Matcher matcher = COMMIT_URL.matcher(url);
         if (!matcher.find()) {
             throw new InvalidEventException("commit_url", "must end with /commit/<40 hexadecimal digits> (got "
-                    + PayloadNode.echo(url) + ")");
+                    + JsonFields.echo(url) + ")");
         }
         final String sha = matcher.group(1).toLowerCase(Locale.ROOT);
         final String shortSha = body.optionalText("short_sha");
         if (shortSha != null && !sha.startsWith(shortSha.toLowerCase(Locale.ROOT))) {
             throw new InvalidEventException("commit_url", "names commit " + sha + " but short_sha is "
-                    + PayloadNode.echo(shortSha));
+                    + JsonFields.echo(shortSha));
         }
         return sha;
     }
 
     // -------------------------------------------------------------------------------------------- issues
 
-    private static Mapping issue(final PayloadNode body, final ServiceCatalog catalog) {
-        final PayloadNode attributes = body.object("object_attributes");
+    private static Mapping issue(final JsonFields body, final ServiceCatalog catalog) {
+        final JsonFields attributes = body.object("object_attributes");
         final String type = attributes.optionalText("type");
         final String issueType = attributes.optionalText("issue_type");
-        final String reference = "issue #" + Optional.ofNullable(attributes.optionalTextOrId("iid")).orElse("?");
+        final String reference = "issue #" + Optional.ofNullable(attributes.looseId("iid")).orElse("?");
         if (!"incident".equalsIgnoreCase(type) && !"incident".equalsIgnoreCase(issueType)) {
             return Mapping.ignored(reference + " is not an incident (type '" + (type != null ? type : issueType)
                     + "')");
@@ -418,9 +405,7 @@ public final class GitLabSource implements WebhookSource {
         }
     }
 
-
-
-    private static Instant time(final PayloadNode node, final String name) {
+    private static Instant time(final JsonFields node, final String name) {
         return GitLabTimestamps.parse(node.path(name), node.text(name));
     }
 

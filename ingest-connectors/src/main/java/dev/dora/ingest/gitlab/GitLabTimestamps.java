@@ -1,7 +1,7 @@
 package dev.dora.ingest.gitlab;
 
 import dev.dora.ingest.InvalidEventException;
-import dev.dora.ingest.webhook.PayloadNode;
+import dev.dora.ingest.JsonFields;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -65,6 +65,6 @@ public final class GitLabTimestamps {
 
     private static InvalidEventException unparseable(final String field, final String value) {
         return new InvalidEventException(field, "must be a timestamp such as 2021-04-28 21:50:00 +0200, "
-                + "2016-08-12 15:23:28 UTC or 2026-05-28T05:04:31.155Z (got " + PayloadNode.echo(value) + ")");
+                + "2016-08-12 15:23:28 UTC or 2026-05-28T05:04:31.155Z (got " + JsonFields.echo(value) + ")");
     }
 }

@@ -5,18 +5,14 @@ import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.catalog.ServiceCatalog;
+import dev.dora.ingest.webhook.AbstractWebhookSource;
 import dev.dora.ingest.webhook.Mapping;
-import dev.dora.ingest.webhook.WebhookRequest;
-import dev.dora.ingest.webhook.PayloadNode;
 import dev.dora.ingest.webhook.Signatures;
-import dev.dora.ingest.webhook.WebhookSource;
+import dev.dora.ingest.webhook.WebhookRequest;
 import java.security.MessageDigest;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,7 +29,7 @@ import java.util.regex.Pattern;
  * takes {@code event.occurred_at} as its {@code occurredAt}, so a redelivery maps to an identical event and the
  * latest PagerDuty event wins. The mapping is documented in {@code docs/CONNECTORS.md (PagerDuty)}.
  */
-public final class PagerDutySource implements WebhookSource {
+public final class PagerDutySource extends AbstractWebhookSource {
 
     /** The path segment and the {@code source} of the events produced. */
     public static final String NAME = "pagerduty";
@@ -46,21 +42,12 @@ public final class PagerDutySource implements WebhookSource {
     private static final String SIGNATURE_PREFIX = "v1=";
     private static final Pattern PRIORITY = Pattern.compile("(?i)P([1-5])");
 
-    @Override
-    public String name() {
-        return NAME;
+    public PagerDutySource() {
+        super(NAME, SECRET_VARIABLE);
     }
 
     @Override
-    public String secretVariable() {
-        return SECRET_VARIABLE;
-    }
-
-    @Override
-    public Optional<String> verify(final WebhookRequest request, final byte[] secret) {
-        if (secret == null || secret.length == 0) {
-            return Optional.of("no PagerDuty secret is configured (" + SECRET_VARIABLE + ")");
-        }
+    protected Optional<String> verifyWith(final WebhookRequest request, final byte[] secret) {
         final String header = request.header(SIGNATURE_HEADER);
         if (header == null || header.isBlank()) {
             return Optional.of("missing " + SIGNATURE_HEADER + " header");
@@ -86,9 +73,9 @@ public final class PagerDutySource implements WebhookSource {
 
     @Override
     public String deliveryId(final WebhookRequest request) {
-        final String header = request.header(DELIVERY_HEADER);
-        if (header != null && !header.isBlank()) {
-            return header.trim();
+        final String header = request.trimmedHeader(DELIVERY_HEADER);
+        if (header != null) {
+            return header;
         }
         try {
             final JsonNode id = request.json().path("event").path("id");
@@ -100,7 +87,7 @@ public final class PagerDutySource implements WebhookSource {
 
     @Override
     public Mapping map(final WebhookRequest request, final ServiceCatalog catalog) {
-        final PayloadNode event = PayloadNode.root(request.json()).object("event");
+        final JsonFields event = JsonFields.root(request.json()).object("event");
         final String type = event.text("event_type");
         final IncidentStatus status;
         switch (type) {
@@ -114,11 +101,11 @@ public final class PagerDutySource implements WebhookSource {
             default:
                 return Mapping.ignored("PagerDuty event type '" + type + "' does not open or resolve an incident");
         }
-        final Instant occurredAt = time(event, "occurred_at");
-        final PayloadNode data = event.object("data");
+        final Instant occurredAt = event.instant("occurred_at");
+        final JsonFields data = event.object("data");
         final String id = "pagerduty-" + data.text("id");
         final String summary = data.object("service").text("summary");
-        final Instant createdAt = data.optionalText("created_at") == null ? null : time(data, "created_at");
+        final Instant createdAt = data.optionalInstant("created_at");
         final Instant openedAt;
         if (createdAt != null) {
             openedAt = createdAt;
@@ -150,8 +137,8 @@ public final class PagerDutySource implements WebhookSource {
     }
 
     /** {@code priority.summary} P1..P5 → SEV1..SEV5; else urgency high → SEV2, low → SEV4; else none. */
-    static Severity severity(final PayloadNode data) {
-        final PayloadNode priority = data.optionalObject("priority");
+    static Severity severity(final JsonFields data) {
+        final JsonFields priority = data.optionalObject("priority");
         final String summary = priority == null ? null : priority.optionalText("summary");
         if (summary != null) {
             final Matcher matcher = PRIORITY.matcher(summary.trim());
@@ -170,18 +157,6 @@ public final class PagerDutySource implements WebhookSource {
                 return Severity.SEV4;
             default:
                 return null;
-        }
-    }
-
-    /** An ISO-8601 timestamp with {@code Z} or an offset, e.g. {@code 2021-06-04T13:35:29.781Z}. */
-    private static Instant time(final PayloadNode node, final String name) {
-        final String value = node.text(name);
-        try {
-            return OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
-                    .truncatedTo(ChronoUnit.MILLIS);
-        } catch (final DateTimeException e) {
-            throw new InvalidEventException(node.path(name), "must be an ISO-8601 timestamp such as"
-                    + " 2021-06-04T13:35:29.781Z (got " + PayloadNode.echo(value) + ")");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dora.ingest.webhook;
 
+import dev.dora.ingest.JsonFields;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
 public final class CauseLines {
 
     private static final Pattern ROOT_CAUSE =
-            Pattern.compile("(?i)\\broot cause:[ \\t]*([0-9a-f]{40})(?![0-9a-z])");
+            Pattern.compile("(?i)\\broot cause:[ \\t]*(" + JsonFields.SHA_REGEX + ")(?![0-9a-z])");
     private static final Pattern CAUSED_BY =
             Pattern.compile("(?i)\\bcaused by:[ \\t]*([a-z0-9][a-z0-9._:/#-]*[a-z0-9])");
 

@@ -1,24 +1,22 @@
 package dev.dora.ingest.webhook;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.ingest.BoundedBody;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.PublishException;
 import dev.dora.ingest.Rejection;
 import dev.dora.ingest.catalog.ServiceCatalog;
-import dev.dora.schema.Topics;
+import dev.dora.ingest.http.ApiErrors;
+import dev.dora.ingest.http.ApiException;
+import dev.dora.ingest.http.JsonReply;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.time.Instant;
+import io.javalin.http.HttpStatus;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,17 +53,16 @@ public final class WebhookRoutes {
     public static final int DEFAULT_REMEMBERED_DELIVERIES = 100_000;
 
     static final long MAX_BODY_BYTES = IngestRoutes.DEFAULT_MAX_BODY_BYTES;
-    static final int DEAD_LETTER_PAYLOAD_BYTES = Topics.DEAD_LETTER_MAX_BYTES - 64 * 1024;
-    static final int RETRY_AFTER_SECONDS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String JSON = "application/json";
 
     private WebhookRoutes() {
     }
 
-    /** Adds {@code POST /webhooks/{source}}; its counters are not readable (see the overload with {@link WebhookStats}). */
+    /**
+     * Adds {@code POST /webhooks/{source}}; its counters are not readable (see the overload with a
+     * {@link WebhookStats}).
+     */
     public static void register(final JavalinConfig config, final EventPublisher publisher,
                                 final List<WebhookSource> sources, final WebhookSecrets secrets,
                                 final Supplier<ServiceCatalog> catalog, final boolean insecure) {
@@ -92,9 +88,10 @@ public final class WebhookRoutes {
         }
         // this route reads the body itself with its own limit; never let Javalin's limit be the smaller one
         config.http.maxRequestSize = Math.max(config.http.maxRequestSize, MAX_BODY_BYTES);
+        ApiErrors.register(config);
         final Handler handler = new Handler(publisher, Map.copyOf(byName), secrets, catalog, insecure, stats,
                 new DeliveryLog(DEFAULT_REMEMBERED_DELIVERIES));
-        config.routes.post(PATH, handler::handle);
+        config.routes.post(PATH, ApiErrors.guarded(handler::handle));
     }
 
     /** Delivery ids already acknowledged, least recently seen first out. */
@@ -155,45 +152,24 @@ public final class WebhookRoutes {
             final String name = ctx.pathParam("source");
             final WebhookSource source = sources.get(name);
             if (source == null) {
-                error(ctx, 404, "no webhook source " + quote(name) + "; known: "
-                        + String.join(", ", sources.keySet().stream().sorted().toList()));
-                return;
+                throw new ApiException(HttpStatus.NOT_FOUND, "no webhook source " + JsonFields.echo(name)
+                        + "; known: " + String.join(", ", sources.keySet().stream().sorted().toList()));
             }
-            try {
-                handle(ctx, source);
-            } catch (final RuntimeException e) {
-                LOG.error("POST /webhooks/{} failed", name, e);
-                error(ctx, 500, "internal error: " + e);
-            }
-        }
-
-        private void handle(final Context ctx, final WebhookSource source) {
-            final String name = source.name();
             final Optional<byte[]> secret = secrets.secret(name);
             if (secret.isEmpty() && !insecure) {
                 stats.unauthorized(name);
-                error(ctx, 401, "webhooks from " + name + " are refused: no secret is configured (set "
-                        + source.secretVariable() + "); --insecure-webhooks accepts unsigned webhooks for local demos");
-                return;
+                throw new ApiException(HttpStatus.UNAUTHORIZED, "webhooks from " + name + " are refused: no secret"
+                        + " is configured (set " + source.secretVariable() + "); --insecure-webhooks accepts unsigned"
+                        + " webhooks for local demos");
             }
-            final byte[] body;
-            try {
-                body = BoundedBody.read(ctx.req(), MAX_BODY_BYTES);
-            } catch (final BoundedBody.TooLargeException e) {
-                error(ctx, 413, e.getMessage());
-                return;
-            } catch (final IOException e) {
-                error(ctx, 400, "cannot read the body: " + e.getMessage());
-                return;
-            }
-            final WebhookRequest request = new WebhookRequest(ctx.headerMap(), body, Instant.now());
+            final byte[] body = BoundedBody.readOrRefuse(ctx.req(), MAX_BODY_BYTES);
+            final WebhookRequest request = new WebhookRequest(ctx.headerMap(), body);
             if (secret.isPresent()) {
                 final Optional<String> problem = source.verify(request, secret.get());
                 if (problem.isPresent()) {
                     stats.unauthorized(name);
                     LOG.info("Refused a webhook from {}: {}", name, problem.get());
-                    error(ctx, 401, problem.get());
-                    return;
+                    throw new ApiException(HttpStatus.UNAUTHORIZED, problem.get());
                 }
             } else if (warnedUnsigned.add(name)) {
                 LOG.warn("Accepting unsigned webhooks from {} because of --insecure-webhooks and no {}: anyone who "
@@ -202,7 +178,7 @@ public final class WebhookRoutes {
             final String deliveryId = source.deliveryId(request);
             if (deliveryId != null && deliveries.contains(name, deliveryId)) {
                 stats.duplicate(name);
-                respond(ctx, 202, MAPPER.createObjectNode().put("duplicate", true).put("deliveryId", deliveryId));
+                JsonReply.send(ctx, 202, JsonReply.object().put("duplicate", true).put("deliveryId", deliveryId));
                 return;
             }
             final Mapping mapping;
@@ -211,26 +187,23 @@ public final class WebhookRoutes {
                 mapping = source.map(request, catalog.get());
                 events = revalidate(mapping.events());
             } catch (final InvalidEventException e) {
-                refuse(ctx, source, body, e.getMessage());
-                return;
+                throw refuse(name, body, e.getMessage());
             }
             if (mapping.ignored() != null) {
                 stats.ignored(name);
-                respond(ctx, 202, MAPPER.createObjectNode().put("ignored", mapping.ignored()));
+                JsonReply.send(ctx, 202, JsonReply.object().put("ignored", mapping.ignored()));
                 return;
             }
-            if (!publish(ctx, events, List.of(), name)) {
-                return;
-            }
+            publish(events, List.of(), name);
             if (deliveryId != null) {
                 deliveries.add(name, deliveryId);
             }
             final List<String> unmapped = List.copyOf(new LinkedHashSet<>(mapping.unmappedServices()));
             stats.accepted(name, events.size());
             stats.unmapped(name, unmapped.size());
-            final ObjectNode response = MAPPER.createObjectNode().put("accepted", events.size());
+            final ObjectNode response = JsonReply.object().put("accepted", events.size());
             unmapped.forEach(response.putArray("unmappedServices")::add);
-            respond(ctx, 202, response);
+            JsonReply.send(ctx, 202, response);
         }
 
         /** The events as the ingest API would accept them, or the first rule one of them breaks. */
@@ -242,63 +215,21 @@ public final class WebhookRoutes {
             return valid;
         }
 
-        /** Keeps a payload that cannot be mapped in the dead-letter topic, then answers 400. */
-        private void refuse(final Context ctx, final WebhookSource source, final byte[] body, final String reason) {
-            stats.rejected(source.name());
-            LOG.info("Refused a webhook from {}: {}", source.name(), reason);
-            if (publish(ctx, List.of(), List.of(new Rejection(-1, reason, deadLetterPayload(body))), source.name())) {
-                error(ctx, 400, reason);
-            }
+        /** Keeps a payload that cannot be mapped in the dead-letter topic; the 400 to throw once Kafka has it. */
+        private ApiException refuse(final String source, final byte[] body, final String reason) {
+            stats.rejected(source);
+            LOG.info("Refused a webhook from {}: {}", source, reason);
+            publish(List.of(), List.of(Rejection.ofBody(reason, body)), source);
+            return new ApiException(HttpStatus.BAD_REQUEST, reason);
         }
 
-        /** Whether Kafka acknowledged everything; if not, a 503 was answered. */
-        private boolean publish(final Context ctx, final List<SpecificRecord> events, final List<Rejection> rejected,
-                                final String source) {
+        /** Returns once Kafka acknowledged everything; else the answer is a 503. */
+        private void publish(final List<SpecificRecord> events, final List<Rejection> rejected, final String source) {
             try {
                 publisher.publish(events, rejected, "webhook:" + source);
-                return true;
             } catch (final PublishException e) {
-                ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-                error(ctx, 503, "Kafka did not acknowledge the events: " + e.getMessage()
-                        + "; nothing was lost by retrying: redeliver the webhook");
-                return false;
+                throw ApiException.Unavailable.kafka(e.getMessage(), "redeliver the webhook");
             }
         }
-    }
-
-    /**
-     * What the dead-letter topic keeps of a refused body: without author and e-mail fields when it is JSON (as for
-     * {@code POST /api/v1/events}), else as received; truncated to the topic's size limit either way.
-     */
-    static byte[] deadLetterPayload(final byte[] body) {
-        byte[] payload = body;
-        try {
-            final JsonNode tree = body.length == 0 ? null : MAPPER.readTree(body);
-            if (tree != null && !tree.isMissingNode()) {
-                payload = MAPPER.writeValueAsBytes(CanonicalEvents.scrub(tree));
-            }
-        } catch (final IOException e) {
-            // not JSON: nothing to scrub, keep the bytes as received
-        }
-        return payload.length <= DEAD_LETTER_PAYLOAD_BYTES ? payload : Arrays.copyOf(payload, DEAD_LETTER_PAYLOAD_BYTES);
-    }
-
-    private static void error(final Context ctx, final int status, final String message) {
-        respond(ctx, status, MAPPER.createObjectNode().put("error", message));
-    }
-
-    private static void respond(final Context ctx, final int status, final JsonNode body) {
-        try {
-            ctx.status(status).contentType(JSON).result(MAPPER.writeValueAsBytes(body));
-        } catch (final JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** An untrusted name as echoed in messages: quoted, shortened, without control characters. */
-    private static String quote(final String value) {
-        final String shortened = value.length() > 100 ? value.substring(0, 100) + "…" : value;
-        return "'" + shortened.chars().filter(c -> c >= 0x20 && c != 0x7F)
-                .mapToObj(c -> String.valueOf((char) c)).collect(Collectors.joining()) + "'";
     }
 }

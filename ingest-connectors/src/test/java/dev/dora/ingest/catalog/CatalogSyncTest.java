@@ -1,5 +1,6 @@
 package dev.dora.ingest.catalog;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,22 +11,31 @@ import dev.dora.testkit.TestKafkaCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The catalog travels through the compacted topic on a real broker, from the instance with the file to all. */
+@Tag("broker")
+@Timeout(120)
 class CatalogSyncTest {
 
     private static final Duration POLL = Duration.ofMillis(200);
@@ -65,19 +75,22 @@ class CatalogSyncTest {
             assertEquals("retail", follower.current().get().service("shop").orElseThrow().team());
 
             write(file, catalog("acme/shop-monorepo", "checkout"));
-            await(() -> team(follower).equals("checkout") && team(publisher).equals("checkout"));
+            awaitTeams("checkout", follower, publisher);
             assertTrue(follower.current().get().forRepository("acme/shop").isEmpty());
             assertEquals("shop", follower.current().get().forRepository("acme/shop-monorepo").orElseThrow().name());
 
-            // an invalid edit is not published: everyone keeps the previous catalog
+            // an invalid edit is not published: once a check that began after the edit is done (a check under way
+            // may still have read the previous text), and the topic is read to its end, everyone has the old one
+            final long checks = publisher.fileChecks();
             write(file, "services:\n  - name: shop\n    repos: [acme/shop]\n");
-            Thread.sleep(POLL.toMillis() * 5);
+            await().atMost(WITHIN).until(() -> publisher.fileChecks() >= checks + 2);
+            awaitReadToTheEnd(follower, publisher);
             assertEquals("checkout", team(follower));
             assertEquals("checkout", team(publisher));
 
             // and the next valid edit goes through
             write(file, catalog("acme/shop", "retail"));
-            await(() -> team(follower).equals("retail") && team(publisher).equals("retail"));
+            awaitTeams("retail", follower, publisher);
 
             // a late instance reads the latest catalog from the beginning of the topic
             try (CatalogSync late = CatalogSync.start(cluster.bootstrapServers(), Optional.empty(), POLL, START)) {
@@ -96,12 +109,14 @@ class CatalogSyncTest {
                      ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                      ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
             assertEquals("platform", team(sync));
+            final long read = sync.recordsRead();
             producer.send(new ProducerRecord<>(Topics.CATALOG.name(), Topics.CATALOG_KEY, "services: 42\n")).get();
             producer.send(new ProducerRecord<>(Topics.CATALOG.name(), "other-key", catalog("x/y", "nope"))).get();
-            Thread.sleep(POLL.toMillis() * 5);
+            // both records read, and skipped
+            await().atMost(WITHIN).until(() -> sync.recordsRead() >= read + 2);
             assertEquals("platform", team(sync));
             producer.send(new ProducerRecord<>(Topics.CATALOG.name(), Topics.CATALOG_KEY, null)).get();
-            await(() -> sync.current().get().entries().isEmpty());
+            await().atMost(WITHIN).until(() -> sync.current().get().entries().isEmpty());
         }
     }
 
@@ -129,17 +144,34 @@ class CatalogSyncTest {
     private static void write(final Path file, final String text) throws Exception {
         final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void await(final BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + WITHIN.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WITHIN);
-            }
-            Thread.sleep(50);
+    private static void awaitTeams(final String team, final CatalogSync... syncs) {
+        for (final CatalogSync sync : syncs) {
+            await().atMost(WITHIN).until(() -> team(sync), team::equals);
+        }
+    }
+
+    /** Waits until every instance has read every record now on the catalog topic. */
+    private static void awaitReadToTheEnd(final CatalogSync... syncs) throws Exception {
+        final long records = recordsOnTheTopic();
+        for (final CatalogSync sync : syncs) {
+            await().atMost(WITHIN).until(() -> sync.recordsRead() >= records);
+        }
+    }
+
+    /** Records on the catalog topic: its end offsets (nothing is compacted away while the tests run). */
+    private static long recordsOnTheTopic() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.bootstrapServers()))) {
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(Topics.CATALOG.name())).allTopicNames().get().get(Topics.CATALOG.name())
+                    .partitions().forEach(p -> latest.put(new TopicPartition(Topics.CATALOG.name(), p.partition()),
+                            OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         }
     }
 }

@@ -10,9 +10,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The catalog file: the documented shape, and an error naming the path for everything else. */
+@Tag("unit")
 class ServiceCatalogYamlTest {
 
     @Test

@@ -30,10 +30,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+@Tag("unit")
 class GitLabSourceTest {
 
     static final String A1 = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
@@ -192,7 +194,11 @@ class GitLabSourceTest {
 
         @Test
         void worksWithoutTheEventHeader() {
-            revalidated(source.map(request(null, bytes("push.main.json")), ServiceCatalog.empty()));
+            final Mapping mapping = revalidated(source.map(request(null, bytes("push.main.json")),
+                    ServiceCatalog.empty()));
+            assertEquals(3, mapping.events().size());
+            assertEquals(A1, ((ChangeEvent) mapping.events().get(0)).getSha());
+            assertEquals(List.of(BEFORE), ((ChangeEvent) mapping.events().get(0)).getParents());
         }
 
         @Test

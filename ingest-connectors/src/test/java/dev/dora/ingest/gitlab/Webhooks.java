@@ -11,7 +11,6 @@ import dev.dora.ingest.webhook.WebhookRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +20,6 @@ final class Webhooks {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TOKEN = "gl-t0ken-\u00e9t\u00e9";
-    static final Instant RECEIVED = Instant.parse("2026-03-02T15:00:00Z");
 
     private Webhooks() {
     }
@@ -59,7 +57,7 @@ final class Webhooks {
                 all.put(headers[i], headers[i + 1]);
             }
         }
-        return new WebhookRequest(all, body, RECEIVED);
+        return new WebhookRequest(all, body);
     }
 
     static WebhookRequest request(final String event, final ObjectNode body) {

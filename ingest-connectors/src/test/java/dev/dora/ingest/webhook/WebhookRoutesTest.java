@@ -1,5 +1,8 @@
 package dev.dora.ingest.webhook;
 
+import static dev.dora.ingest.TopicRecords.header;
+import static dev.dora.ingest.TopicRecords.key;
+import static dev.dora.ingest.TopicRecords.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,13 +12,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.events.ChangeEvent;
 import dev.dora.ingest.EventPublisher;
+import dev.dora.ingest.TopicRecords;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.github.GitHubSource;
+import dev.dora.ingest.http.ApiErrors;
 import dev.dora.schema.AvroCodec;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -30,28 +36,38 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code POST /webhooks/{source}} on a real broker: authenticity, redeliveries, what is produced where. */
+@Tag("broker")
+@Timeout(120)
 class WebhookRoutesTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SECRET = "webhook-secret-for-tests";
     private static final List<String> PUSHED = List.of("a1".repeat(20), "b2".repeat(20), "c3".repeat(20));
+    private static final String FAULT = "a detail of the server that no client may see";
 
     private static final AtomicReference<ServiceCatalog> CATALOG = new AtomicReference<>(ServiceCatalog.empty());
     private static final WebhookStats STATS = new WebhookStats();
@@ -64,6 +80,7 @@ class WebhookRoutesTest {
     private static Javalin insecureApp;
     private static Javalin unconfiguredApp;
     private static Javalin unavailableApp;
+    private static Javalin faultyApp;
     private static HttpClient http;
 
     @BeforeAll
@@ -90,10 +107,12 @@ class WebhookRoutesTest {
                 WebhookSecrets.of(Map.of(), Map.of(), sources), CATALOG::get, false));
         unavailableApp = start(config -> WebhookRoutes.register(config, unreachable, sources, secrets,
                 CATALOG::get, false));
+        faultyApp = start(config -> WebhookRoutes.register(config, publisher, List.of(new FaultySource()),
+                WebhookSecrets.none(), CATALOG::get, true));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    private static Javalin start(final java.util.function.Consumer<io.javalin.config.JavalinConfig> routes) {
+    private static Javalin start(final Consumer<JavalinConfig> routes) {
         final Javalin server = Javalin.create(routes).start(0);
         APPS.add(server);
         return server;
@@ -184,6 +203,41 @@ class WebhookRoutesTest {
     }
 
     @Test
+    void answersAFaultWith500NamingOnlyAnIdUnderWhichTheLogKeepsTheCause() throws Exception {
+        final List<LogEvent> logged = new CopyOnWriteArrayList<>();
+        final AbstractAppender capture = new AbstractAppender("capture", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(final LogEvent event) {
+                logged.add(event.toImmutable());
+            }
+        };
+        capture.start();
+        final Logger logger = (Logger) LogManager.getLogger(ApiErrors.class);
+        logger.addAppender(capture);
+        try {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + faultyApp.port() + "/webhooks/faulty"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(500, response.statusCode(), response.body());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+            final String error = MAPPER.readTree(response.body()).get("error").asText();
+            final Matcher id = Pattern.compile("internal error ([0-9a-f-]{36}); the server's log has the details")
+                    .matcher(error);
+            assertTrue(id.matches(), error);
+            assertFalse(response.body().contains(FAULT), response.body());
+            assertFalse(response.body().contains("Exception"), response.body());
+            final LogEvent event = logged.stream()
+                    .filter(e -> e.getMessage().getFormattedMessage().contains(id.group(1)))
+                    .findFirst().orElseThrow(() -> new AssertionError("no log line names " + id.group(1)));
+            assertEquals(FAULT, event.getThrown().getMessage());
+        } finally {
+            logger.removeAppender(capture);
+            capture.stop();
+        }
+    }
+
+    @Test
     void answersARedeliveryAsDuplicateAndProducesOnce() throws Exception {
         final String service = useNewService();
         final String delivery = UUID.randomUUID().toString();
@@ -266,10 +320,12 @@ class WebhookRoutesTest {
                 UUID.randomUUID().toString(), Signing.VALID);
 
         assertEquals(400, response.statusCode(), response.body());
-        assertEquals("commits[1].timestamp: is required", MAPPER.readTree(response.body()).get("error").asText());
+        final String expected = "commits[1].timestamp: required; an ISO-8601 instant with a UTC offset, e.g. "
+                + "2026-10-01T12:00:00Z";
+        assertEquals(expected, MAPPER.readTree(response.body()).get("error").asText());
         final ConsumerRecord<byte[], byte[]> record =
                 read(Topics.DEAD_LETTER.name(), r -> text(r.value()).contains(marker), 1).get(0);
-        assertEquals("commits[1].timestamp: is required", header(record, Topics.DLQ_REASON_HEADER));
+        assertEquals(expected, header(record, Topics.DLQ_REASON_HEADER));
         final JsonNode kept = MAPPER.readTree(record.value());
         assertEquals(PUSHED.get(0), kept.get("commits").get(0).get("id").asText());
         assertFalse(text(record.value()).contains("dev.one@example.com"), text(record.value()));
@@ -314,51 +370,35 @@ class WebhookRoutesTest {
         }
     }
 
-    /**
-     * Reads the topic from the beginning and returns the matching records once {@code expected} were seen, or after
-     * a quiet period that shows no more arrive; fails when their number differs.
-     */
+    /** The records of the topic that match, which must be {@code expected} many. */
     private static List<ConsumerRecord<byte[], byte[]>> read(final String topic,
                                                              final Predicate<ConsumerRecord<byte[], byte[]>> match,
                                                              final int expected) {
-        final Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            final long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            final List<ConsumerRecord<byte[], byte[]>> matches = new ArrayList<>();
-            // every acknowledged record is below the end offsets taken now: reading up to them sees all of them
-            while (System.nanoTime() < deadline
-                    && partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (match.test(r)) {
-                        matches.add(r);
-                    }
-                });
-            }
-            assertEquals(expected, matches.size(), "records in " + topic + " matching the test");
-            return matches;
+        final List<ConsumerRecord<byte[], byte[]>> matches = TopicRecords.read(cluster.bootstrapServers(), topic, match);
+        assertEquals(expected, matches.size(), "records in " + topic + " matching the test");
+        return matches;
+    }
+
+    /** A source whose mapping fails in a way no request can cause: a fault of the server. */
+    private static final class FaultySource extends AbstractWebhookSource {
+
+        FaultySource() {
+            super("faulty", "DORA_FAULTY_SECRET");
         }
-    }
 
-    private static String key(final ConsumerRecord<byte[], byte[]> record) {
-        return record.key() == null ? "" : text(record.key());
-    }
+        @Override
+        protected Optional<String> verifyWith(final WebhookRequest request, final byte[] secret) {
+            return Optional.empty();
+        }
 
-    private static String header(final ConsumerRecord<byte[], byte[]> record, final String name) {
-        final Header header = record.headers().lastHeader(name);
-        assertTrue(header != null, "header " + name);
-        return text(header.value());
-    }
+        @Override
+        public String deliveryId(final WebhookRequest request) {
+            return null;
+        }
 
-    private static String text(final byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
+        @Override
+        public Mapping map(final WebhookRequest request, final ServiceCatalog catalog) {
+            throw new IllegalStateException(FAULT);
+        }
     }
 }

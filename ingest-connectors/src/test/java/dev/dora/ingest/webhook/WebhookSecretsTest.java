@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Where secrets come from, that they are never shown, the shared signature helpers, and the delivery log bound. */
+@Tag("unit")
 class WebhookSecretsTest {
 
     private static final List<WebhookSource> SOURCES = List.of(new GitHubSource());
