@@ -1,19 +1,13 @@
+# syntax=docker/dockerfile:1
 # dora: the pipeline and its HTTP API, against an existing Kafka cluster (see docker-compose.yml).
 # Untested on the development machine (no Docker there); the same jar is what ./dora runs.
 
 # --- build ------------------------------------------------------------------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-# the poms first, so that the dependency download is cached while only sources change
-COPY pom.xml ./
-COPY schemas/pom.xml schemas/
-COPY testkit/pom.xml testkit/
-COPY ingest-connectors/pom.xml ingest-connectors/
-COPY metrics-streams/pom.xml metrics-streams/
-COPY launcher/pom.xml launcher/
-RUN mvn -B -q dependency:go-offline -DexcludeReactor=true || true
 COPY . .
-RUN mvn -B -q -DskipTests install && cp launcher/target/dora.jar /dora.jar
+# the local repository is a build cache, so downloads survive source changes; a failing build fails the image
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package && cp launcher/target/dora.jar /dora.jar
 
 # --- run --------------------------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre

@@ -1,8 +1,8 @@
 package dev.dora.ingest;
 
-import static dev.dora.ingest.TopicRecords.header;
-import static dev.dora.ingest.TopicRecords.key;
-import static dev.dora.ingest.TopicRecords.text;
+import static dev.dora.testkit.TopicRecords.header;
+import static dev.dora.testkit.TopicRecords.key;
+import static dev.dora.testkit.TopicRecords.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +17,7 @@ import dev.dora.schema.AvroCodec;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
+import dev.dora.testkit.TopicRecords;
 import io.javalin.Javalin;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

@@ -51,7 +51,8 @@ public final class AvroCodec {
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
             ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class,
             DeploymentFact.class, IncidentFact.class,
-            Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class, EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
+            Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class,
+            EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
 
     private static final String HISTORY_DIR = "dora-schema-history";
     private static final AvroCodec INSTANCE = new AvroCodec();

@@ -1,8 +1,8 @@
 package dev.dora.ingest.webhook;
 
-import static dev.dora.ingest.TopicRecords.header;
-import static dev.dora.ingest.TopicRecords.key;
-import static dev.dora.ingest.TopicRecords.text;
+import static dev.dora.testkit.TopicRecords.header;
+import static dev.dora.testkit.TopicRecords.key;
+import static dev.dora.testkit.TopicRecords.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.events.ChangeEvent;
 import dev.dora.ingest.EventPublisher;
-import dev.dora.ingest.TopicRecords;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.github.GitHubSource;
 import dev.dora.ingest.http.ApiErrors;
@@ -20,6 +19,7 @@ import dev.dora.schema.AvroCodec;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
+import dev.dora.testkit.TopicRecords;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import java.io.IOException;

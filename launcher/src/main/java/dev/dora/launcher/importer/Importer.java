@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends a stream of {@link ImportItem}s to an {@link EventSink} in batches, in the order given, showing progress.
  * A batch is closed at {@code batchSize} items or {@link #MAX_BATCH_CHARS} characters of JSON, whichever comes first,
- * so that a request stays under the API's 10 MiB body limit (a character is at most 3 bytes of UTF-8). Items the receiver refuses are reported on {@code err} (the
- * first {@link #MAX_REPORTED} of them; all of them in the log) and named in the {@link Summary}.
+ * so that a request stays under the API's 10 MiB body limit (a character is at most 3 bytes of UTF-8). Items the
+ * receiver refuses are reported on {@code err} (the first {@link #MAX_REPORTED} of them; all of them in the log) and
+ * named in the {@link Summary}.
  */
 final class Importer {
 

@@ -1,7 +1,10 @@
 package dev.dora.launcher.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.api.QueryRoutes;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
@@ -14,9 +17,8 @@ import dev.dora.ingest.pagerduty.PagerDutySource;
 import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
-import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
-import dev.dora.api.QueryRoutes;
+import dev.dora.streams.config.MetricsConfig;
 import dev.dora.testkit.TestKafkaCluster;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -140,25 +142,17 @@ public final class RunningStack implements AutoCloseable {
         return post("application/x-ndjson", ndjson);
     }
 
-    public void awaitCaughtUp() throws Exception {
+    public void awaitCaughtUp() {
         awaitCaughtUp(Duration.ofSeconds(120));
     }
 
-    /** Waits until the health endpoint reports nothing left to process, twice in a row. */
-    public void awaitCaughtUp(final Duration timeout) throws Exception {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        int idle = 0;
-        String last = "";
-        while (idle < 2) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("pipeline did not catch up; last health: " + last);
-            }
-            final HttpResponse<String> health = get("/api/v1/health");
-            last = health.body();
-            final JsonNode body = JSON.readTree(last);
-            idle = health.statusCode() == 200 && body.get("pendingRecords").asLong(-1) == 0 ? idle + 1 : 0;
-            Thread.sleep(250);
-        }
+    /** Waits until the health endpoint reports nothing left to process, for long enough that no stage is in between. */
+    public void awaitCaughtUp(final Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).during(Duration.ofMillis(500))
+                .until(() -> {
+                    final HttpResponse<String> health = get("/api/v1/health");
+                    return health.statusCode() == 200 && JSON.readTree(health.body()).get("pendingRecords").asLong(-1) == 0;
+                });
     }
 
     @Override

@@ -7,14 +7,19 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Signed GitHub push, deployment_status and incident issue webhooks and a PagerDuty triggered/resolved pair,
  * mapped through the catalog, on a real broker: the metrics come out of {@code GET /api/v1/metrics}.
  */
+@Tag("e2e")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class WebhooksEndToEndTest {
 
     private static final String GITHUB_SECRET = "gh-secret";

@@ -12,12 +12,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /** The {@code dora import} command line: option names, defaults, usage errors (exit 2). Nothing is started here. */
+@Tag("unit")
 class ImportCommandTest {
 
     @TempDir

@@ -8,19 +8,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
+import dev.dora.testkit.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * number in the summary and kept in the dead-letter topic, over HTTP and straight to Kafka, and a second import
  * changes nothing.
  */
+@Tag("e2e")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ImportEventsTest {
 
     private static final String A = "a".repeat(40);
@@ -74,7 +75,7 @@ class ImportEventsTest {
             assertEquals(first, stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02"),
                     "importing the same file again changes nothing");
 
-            final List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetters(stack.bootstrapServers(), 4);
+            final List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetters(stack.bootstrapServers());
             final List<String> reasons = new ArrayList<>();
             for (final ConsumerRecord<byte[], byte[]> record : deadLetters) {
                 reasons.add(new String(record.headers().lastHeader(Topics.DLQ_REASON_HEADER).value(),
@@ -100,22 +101,8 @@ class ImportEventsTest {
         }
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(final String bootstrap, final int expected) {
-        final Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "import-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(Topics.DEAD_LETTER.name()));
-            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-        }
-        return records;
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(final String bootstrap) {
+        return TopicRecords.read(bootstrap, Topics.DEAD_LETTER.name(), r -> true);
     }
 
     private static String change(final String sha, final String at, final String parents) {

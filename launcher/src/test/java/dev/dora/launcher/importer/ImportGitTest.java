@@ -17,15 +17,20 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dora import git} on a throwaway repository with a merge commit and a squash merge, into a real running stack:
  * the lead-time samples of a deployment of the head are the hand-computed ones, and importing twice changes nothing.
  */
+@Tag("e2e")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ImportGitTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

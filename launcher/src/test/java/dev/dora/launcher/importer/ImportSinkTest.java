@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP sink's retries and the mapping of the API's rejections back to lines; the progress line. */
+@Tag("unit")
 class ImportSinkTest {
 
     @Test

@@ -106,8 +106,8 @@ public final class BenchmarkCatalog {
             checkTime(at + c.tier() + " lead time", c.leadTime());
             checkTime(at + c.tier() + " restore time", c.timeToRestore());
             final Benchmark.RateBand cfr = c.changeFailureRate();
-            check(cfr != null && cfr.upper() != null && cfr.upper() >= 0 && cfr.upper() <= 1
-                            && (cfr.lower() == null || (cfr.lower() >= 0 && cfr.lower() <= cfr.upper())),
+            check(cfr != null && fraction(cfr.upper()) && (cfr.lower() == null || fraction(cfr.lower())
+                            && cfr.lower() <= cfr.upper()),
                     at + c.tier() + ": change failure rate bounds must be fractions, lower <= upper");
         }
         check(previous == Tier.LOW, at + "the last cluster must be low");
@@ -119,6 +119,10 @@ public final class BenchmarkCatalog {
         check(band.upperSeconds() == null
                         || band.upperSeconds() > (band.lowerSeconds() == null ? 0 : band.lowerSeconds()),
                 at + ": upper bound must exceed lower bound");
+    }
+
+    private static boolean fraction(final Double value) {
+        return value != null && value >= 0 && value <= 1;
     }
 
     private static void check(final boolean ok, final String message) {

@@ -63,47 +63,66 @@ final class CommitLabels {
         final ChangeEvent event = node == null ? received : withLabels(received, node.getChange().getLabels());
         final Map<String, DeployRef> firsts = node == null ? Map.of() : new TreeMap<>(node.getFirstDeployments());
         tx.putEntity(Entity.COMMIT, sha, new CommitNode(event, new TreeMap<>(firsts)));
+        final Parents parents = relink(sha, node == null ? List.of() : node.getChange().getParents(),
+                event.getParents());
+        if (node == null) {
+            arrived(sha, event);
+        } else {
+            replaced(node.getChange(), event, firsts, parents);
+        }
+    }
 
-        final Set<String> oldParents = node == null ? Set.of() : new LinkedHashSet<>(node.getChange().getParents());
-        final Set<String> newParents = new LinkedHashSet<>(event.getParents());
+    /** The parents a new version of a commit dropped and gained. */
+    private record Parents(List<String> removed, List<String> added) {
+    }
+
+    /** Moves the commit's child links from its old parents to its new ones. */
+    private Parents relink(final String sha, final List<String> oldParents, final List<String> newParents) {
+        final Set<String> before = new LinkedHashSet<>(oldParents);
+        final Set<String> after = new LinkedHashSet<>(newParents);
         final List<String> removed = new ArrayList<>();
-        for (final String parent : oldParents) {
-            if (!newParents.contains(parent)) {
+        for (final String parent : before) {
+            if (!after.contains(parent)) {
                 tx.unlink(new Child(service, parent, sha).encode());
                 removed.add(parent);
             }
         }
         final List<String> added = new ArrayList<>();
-        for (final String parent : newParents) {
-            if (!oldParents.contains(parent)) {
+        for (final String parent : after) {
+            if (!before.contains(parent)) {
                 tx.link(new Child(service, parent, sha).encode());
                 added.add(parent);
             }
         }
-        if (node == null) {
-            arrived(sha, event);
-            return;
-        }
-        final boolean recommitted = !node.getChange().getCommittedAt().equals(event.getCommittedAt());
+        return new Parents(removed, added);
+    }
+
+    /**
+     * A known commit got a new version: its day, its hotfix mark and its parents may have changed, and with them
+     * the facts of the deployments that delivered it and the labels of its old and new ancestors.
+     */
+    private void replaced(final ChangeEvent old, final ChangeEvent event, final Map<String, DeployRef> firsts,
+                          final Parents parents) {
+        final boolean recommitted = !old.getCommittedAt().equals(event.getCommittedAt());
         if (!firsts.containsKey(MetricsConfig.PRODUCTION) && recommitted) {
-            change.buckets().addUndeployedChange(service, node.getChange().getCommittedAt(), -1);
+            change.buckets().addUndeployedChange(service, old.getCommittedAt(), -1);
             change.buckets().addUndeployedChange(service, event.getCommittedAt(), 1);
         }
-        final boolean remarked = change.config().hotfixRule().matches(node.getChange())
+        final boolean remarked = change.config().hotfixRule().matches(old)
                 != change.config().hotfixRule().matches(event);
         firsts.forEach((group, label) -> {
             if (recommitted || remarked) {
                 change.markDeployment(label);
             }
             final List<String> seeds = new ArrayList<>();
-            for (final String parent : removed) {
+            for (final String parent : parents.removed()) {
                 final CommitNode p = commit(parent);
                 if (p != null && label.equals(label(p, group))) {
                     seeds.add(parent);
                 }
             }
             raise(group, seeds);
-            for (final String parent : added) {
+            for (final String parent : parents.added()) {
                 lower(parent, group, label);
             }
         });

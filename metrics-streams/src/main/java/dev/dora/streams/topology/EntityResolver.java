@@ -71,8 +71,8 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
         if (!Precedence.wins(event, current)) {
             final String team = EventFields.team(event);
             if (team != null && !event.equals(current)) {
-                context.forward(record.withKey(EventFields.service(event))
-                        .withValue(new TeamObservation(EventFields.service(event), team, EventFields.occurredAt(event).toEpochMilli())));
+                context.forward(record.withKey(EventFields.service(event)).withValue(new TeamObservation(
+                        EventFields.service(event), team, EventFields.occurredAt(event).toEpochMilli())));
             }
             return;
         }

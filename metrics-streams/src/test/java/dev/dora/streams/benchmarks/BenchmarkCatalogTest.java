@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code docs/BENCHMARKS-DORA.md}. The expected tiers are written out here by hand, not derived from the resource,
  * so a change to the data or the rules fails until this table (and the document) agree with it.
  */
+@Tag("unit")
 class BenchmarkCatalogTest {
 
     private static final long HOUR = 3_600;

@@ -10,11 +10,13 @@ import dev.dora.events.ChangeEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("unit")
 class HotfixRuleTest {
 
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class MetricsConfigTest {
 
     private final MetricsConfig defaults = MetricsConfig.defaults("localhost:9092", Path.of("state"));

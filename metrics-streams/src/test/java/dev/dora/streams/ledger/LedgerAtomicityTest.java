@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * A record the ledger fails to apply, at whatever point of it, changes nothing: no store entry and no message; and
  * the next record is applied as if the failed one had never been tried.
  */
-@Tag("unit")
+@Tag("topology")
 class LedgerAtomicityTest {
 
     private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");

@@ -1,6 +1,5 @@
 package dev.dora.streams.model;
 
-import dev.dora.schema.EventFields;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +10,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.schema.AvroCodec;
+import dev.dora.schema.EventFields;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
 import dev.dora.streams.simulation.ServiceProfile;
@@ -23,9 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The demo history is realistic enough to exercise every rule, and the model ranks its services sensibly. */
+@Tag("unit")
 class HistoryGeneratorTest {
 
     private static final Instant END = Instant.parse("2026-10-01T00:00:00Z");

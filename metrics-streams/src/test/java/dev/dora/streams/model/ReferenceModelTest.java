@@ -31,9 +31,11 @@ import java.util.Random;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The reference model against hand-computed expectations, one rule of the semantics at a time. */
+@Tag("unit")
 class ReferenceModelTest {
 
     private static final String S = "checkout";

@@ -15,12 +15,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The worked example of {@code docs/METRICS.md}, event for event. Every number printed in the document is
  * asserted here: if the semantics or the document change, this test says which one is now wrong.
  */
+@Tag("unit")
 class WorkedExampleTest {
 
     private static final String S = "checkout";

@@ -11,20 +11,22 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStrategy;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.Severity;
+import dev.dora.streams.model.MetricsAnswer;
+import dev.dora.streams.model.ReferenceModel;
 import dev.dora.streams.query.WindowMetrics.SeverityBreakdown;
 import dev.dora.streams.query.WindowMetrics.StrategyBreakdown;
 import dev.dora.streams.query.WindowMetrics;
-import dev.dora.streams.model.MetricsAnswer;
-import dev.dora.streams.model.ReferenceModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The metrics by incident severity and by deployment strategy, on a small hand-built history of one service. */
+@Tag("topology")
 class BreakdownsTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");

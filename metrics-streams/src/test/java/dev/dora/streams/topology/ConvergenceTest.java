@@ -10,12 +10,11 @@ import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
 import dev.dora.facts.DeploymentFact;
-import dev.dora.streams.query.LedgerReader;
-import dev.dora.streams.query.MetricsQuery;
-import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.model.DeploymentView;
 import dev.dora.streams.model.MetricsAnswer;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.query.LedgerReader;
+import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.simulation.HistoryGenerator;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Generated histories piped through the topology in order, shuffled, duplicated and with a late backfill
  * must all give the answers of the independent {@link ReferenceModel}, for every scope and several windows.
  */
+@Tag("topology")
 class ConvergenceTest {
 
     private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");

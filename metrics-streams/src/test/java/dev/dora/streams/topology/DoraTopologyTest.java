@@ -1,7 +1,5 @@
 package dev.dora.streams.topology;
 
-import dev.dora.streams.config.MetricsConfig;
-
 import static dev.dora.streams.topology.PipelineDriver.commit;
 import static dev.dora.streams.topology.PipelineDriver.deploy;
 import static dev.dora.streams.topology.PipelineDriver.deployment;
@@ -16,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
+import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.WindowMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +25,10 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("topology")
 class DoraTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");

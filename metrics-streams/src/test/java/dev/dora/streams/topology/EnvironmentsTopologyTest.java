@@ -20,12 +20,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Environment groups, the attribution of incidents (and the count of those nobody is charged with) and the hotfix
  * rule, on hand-built histories through the whole topology.
  */
+@Tag("topology")
 class EnvironmentsTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-10-05T09:00:00Z");

@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
-import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.model.WorkedExampleFixture;
+import dev.dora.streams.query.WindowMetrics;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The worked example of docs/METRICS.md through the streaming topology: the published numbers, within 1%. */
+@Tag("topology")
 class WorkedExampleTopologyTest {
 
     @Test

@@ -1,4 +1,4 @@
-package dev.dora.ingest;
+package dev.dora.testkit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

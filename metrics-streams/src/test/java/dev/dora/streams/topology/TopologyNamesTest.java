@@ -1,0 +1,49 @@
+package dev.dora.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dora.streams.config.MetricsConfig;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The names the changelog and repartition topics are derived from are part of the on-disk state: renaming a store,
+ * a processor or the repartition would orphan a running installation's state. They are pinned here.
+ */
+@Tag("unit")
+class TopologyNamesTest {
+
+    private static final MetricsConfig CONFIG = MetricsConfig.defaults("unused:9092", Path.of("unused"));
+
+    @Test
+    void storesProcessorsAndTopicsKeepTheirNames() {
+        final TopologyDescription description = DoraTopology.build(CONFIG).describe();
+        final Set<String> stores = new TreeSet<>();
+        final Set<String> processors = new TreeSet<>();
+        final Set<String> topics = new TreeSet<>();
+        for (final TopologyDescription.Subtopology sub : description.subtopologies()) {
+            for (final TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    stores.addAll(processor.stores());
+                    processors.add(processor.name());
+                } else if (node instanceof TopologyDescription.Source source) {
+                    topics.addAll(source.topicSet());
+                } else if (node instanceof TopologyDescription.Sink sink) {
+                    topics.add(sink.topic());
+                }
+            }
+        }
+        assertEquals(Set.of("deployment-entities", "deployment-cause-claims", "incident-entities", "ledger-entities",
+                "ledger-indexes", "metrics-day-buckets", "metrics-services"), stores);
+        assertEquals(Set.of("resolve-deployments", "resolve-incidents", "ledger"),
+                Set.copyOf(processors.stream().filter(p -> p.startsWith("resolve-") || p.equals("ledger")).toList()));
+        final String app = CONFIG.streamsApplicationId();
+        assertEquals(Set.of("dora.events.changes", "dora.events.deployments", "dora.events.incidents",
+                "dora.facts.deployments", "dora.facts.incidents", app + "-cause-claims", app + "-attributions",
+                "ledger-entities-repartition"), topics);
+    }
+}
