@@ -70,6 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Waiting for the pipeline to be ready");
         out.flush();
         runtime.awaitHealthy(Duration.ofMinutes(5), out);
+        out.printf("Dashboard: %s/ (open it now: the figures fill in as the history loads)%n", runtime.baseUrl());
+        out.flush();
 
         final DemoData demo = new DemoData(runtime.client(), runtime.baseUrl(), out);
         final long loadStarted = System.nanoTime();
@@ -86,6 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Loaded and processed in %.1f s%n", (System.nanoTime() - loadStarted) / 1e9);
 
         final List<MetricsTable.Row> rows = demo.summary();
+        out.println();
+        out.printf("Dashboard: %s/%n", runtime.baseUrl());
         out.println();
         out.println("DORA metrics per service, last 90 days (medians):");
         out.println();
@@ -136,8 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void printUrls(final PrintWriter out, final String baseUrl, final List<MetricsTable.Row> rows) {
         out.println();
-        out.println("Explore the API:");
-        out.printf("  %s/%n", baseUrl);
+        out.printf("Explore the API (every endpoint: %s/api):%n", baseUrl);
         out.printf("  %s/api/v1/services%n", baseUrl);
         out.printf("  %s/api/v1/metrics%n", baseUrl);
         rows.stream().map(MetricsTable.Row::team).filter(team -> !"-".equals(team)).findFirst().ifPresent(team ->
