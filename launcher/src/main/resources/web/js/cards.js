@@ -105,17 +105,21 @@ function delta(card, now, before, windowDays) {
   }
   let change;
   let text;
+  let rounded;
   if (card.points) {
     change = (now - before) * 100;
     text = `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(1)} points`;
+    rounded = Math.abs(change) < 0.05;
   } else if (before === 0) {
+    // no relative change from zero: say what happened instead
     change = now;
-    text = now === 0 ? 'no change' : 'up from none';
+    text = 'up from none';
+    rounded = now === 0;
   } else {
     change = ((now - before) / before) * 100;
     text = `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(0)} %`;
+    rounded = Math.abs(change) < 0.5;
   }
-  const rounded = card.points ? Math.abs(change) < 0.05 : Math.abs(change) < 0.5;
   const improved = card.better === 'higher' ? change > 0 : change < 0;
   const kind = rounded ? 'same' : improved ? 'better' : 'worse';
   const arrow = rounded ? '→' : change > 0 ? '▲' : '▼';
