@@ -16,7 +16,11 @@ import io.javalin.Javalin;
 import io.javalin.http.UnauthorizedResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -147,7 +151,16 @@ class DashboardBrowserTest {
     @Test
     @Order(2)
     void aFailedDeploymentOpensWithItsRuleAndIncidentAndSurvivesRefreshAndReload() throws Exception {
-        open("/?service=" + SERVICE + "&window=90d");
+        // the service of a failed deployment charged with an incident: the page must find it by paging its table
+        String service = null;
+        for (final JsonNode d : stack.getJson("/api/v1/deployments?window=90d&limit=1000").get("deployments")) {
+            if (d.get("failed").asBoolean() && d.at("/failure/incidentId").isTextual()) {
+                service = d.get("service").asText();
+                break;
+            }
+        }
+        assertTrue(service != null, "the generated history has a failed deployment with an incident");
+        open("/?service=" + service + "&window=90d");
         WebElement failed = null;
         for (int page = 0; page < 20 && failed == null; page++) {
             failed = driver.findElements(By.cssSelector("#deployments tr[data-failed=true]")).stream()
@@ -268,27 +281,37 @@ class DashboardBrowserTest {
     }
 
     /**
-     * Ready for access control: against a server that wants a bearer token on its API, the page asks for one in its
-     * form (not prompt()), asks again when it is refused, keeps it in sessionStorage and sends it on every call.
+     * Ready for the planned hardening: behind a server that sends {@code Content-Security-Policy: default-src 'self'}
+     * and wants a bearer token on its API (here in front of the real API), the page asks for a token in its form (not
+     * prompt()), asks again when it is refused, keeps it in sessionStorage, sends it on every call, and renders
+     * everything, charts included, without a single policy violation.
      */
     @Test
     @Order(6)
-    void aTokenIsAskedForOnceOnA401AndSentOnEveryCall() throws Exception {
+    void underAStrictCspATokenIsAskedForOnceOnA401AndSentOnEveryCall() throws Exception {
         final List<String> seen = new CopyOnWriteArrayList<>();
         final Javalin guarded = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             Dashboard.register(config);
+            config.routes.before(ctx -> ctx.header("Content-Security-Policy", "default-src 'self'"));
             config.routes.before("/api/v1/*", ctx -> {
                 seen.add(ctx.path() + " " + ctx.header("Authorization"));
                 if (!("Bearer " + TOKEN).equals(ctx.header("Authorization"))) {
                     throw new UnauthorizedResponse("authorization: a bearer token is needed");
                 }
             });
-            // nothing has been sent to this server: the page must show its "no events yet" state
-            config.routes.get("/api/v1/services", ctx -> ctx.json(Map.of("services", List.of())));
+            config.routes.get("/api/v1/*", ctx -> {
+                final HttpResponse<String> answer = stack.get(ctx.path()
+                        + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+                ctx.status(answer.statusCode()).contentType("application/json").result(answer.body());
+            });
         }).start(0);
         try {
-            driver.get("http://localhost:" + guarded.port() + "/");
+            final String base = "http://localhost:" + guarded.port();
+            assertEquals("default-src 'self'", HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/"))
+                    .build(), HttpResponse.BodyHandlers.discarding()).headers().firstValue("Content-Security-Policy")
+                    .orElse("none"), "the page itself is served under the policy");
+            driver.get(base + "/?team=" + TEAM + "&window=30d");
             final WebDriverWait wait = new WebDriverWait(driver, SETTLE, POLL);
             wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
             driver.findElement(By.id("token")).sendKeys("wrong");
@@ -301,20 +324,36 @@ class DashboardBrowserTest {
             wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
             assertTrue(driver.findElement(By.id("token-reason")).getText().contains("asks for a token"));
             driver.findElement(By.id("token")).sendKeys(TOKEN + Keys.ENTER);
-            wait.until(d -> "empty".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
-            assertEquals("No events yet", driver.findElement(By.id("empty-title")).getText());
+            awaitSettled();
+            assertCardsShow(stack.getJson("/api/v1/metrics?team=" + TEAM + "&window=30d"), "behind a token and a CSP");
+            assertWeeklyChart("/api/v1/metrics/series?granularity=week&window=30d&team=" + TEAM);
             assertEquals(TOKEN, ((JavascriptExecutor) driver).executeScript("return sessionStorage.getItem('dora.token')"));
+            assertTrue(seen.size() > 5 && seen.subList(3, seen.size()).stream().allMatch(call -> call.endsWith(" Bearer " + TOKEN)),
+                    "every call after the token was given carries it: " + seen);
 
             seen.clear();
             driver.navigate().refresh();
-            wait.until(d -> "empty".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
+            awaitSettled();
             assertFalse(driver.findElement(By.id("token-dialog")).isDisplayed(), "the kept token is used, not asked for");
-            assertEquals(List.of("/api/v1/services Bearer " + TOKEN), seen);
+            assertTrue(!seen.isEmpty() && seen.stream().allMatch(call -> call.endsWith(" Bearer " + TOKEN)), seen.toString());
             final List<String> errors = chromium.consoleErrors();
-            assertTrue(errors.stream().allMatch(e -> e.contains("401")), "only the refused requests are logged: " + errors);
+            assertTrue(errors.stream().allMatch(e -> e.contains("401")),
+                    "only the refused requests are logged, no policy violation: " + errors);
         } finally {
             guarded.stop();
         }
+    }
+
+    @Test
+    @Order(7)
+    void aWindowWithoutDeploymentsShowsTheEmptyState() throws Exception {
+        driver.get(stack.baseUrl() + "/?from=2001-01-01&to=2001-02-01");
+        new WebDriverWait(driver, SETTLE, POLL).until(d -> "empty".equals(d.findElement(By.tagName("body")).getAttribute("data-state")));
+        assertTrue(driver.findElement(By.id("empty")).isDisplayed());
+        assertEquals("No production deployments in this window", driver.findElement(By.id("empty-title")).getText());
+        assertTrue(driver.findElement(By.id("empty-hint")).getText().contains("run the demo"));
+        assertFalse(driver.findElement(By.id("content")).isDisplayed());
+        assertNoConsoleErrors();
     }
 
     // --------------------------------------------------------------------------------------------------------
