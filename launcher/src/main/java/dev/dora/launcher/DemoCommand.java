@@ -70,8 +70,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("Waiting for the pipeline to be ready");
         out.flush();
         runtime.awaitHealthy(Duration.ofMinutes(5), out);
-        out.printf("Dashboard: %s/ (open it now: the figures fill in as the history loads)%n", runtime.baseUrl());
-        out.flush();
 
         final DemoData demo = new DemoData(runtime.client(), runtime.baseUrl(), out);
         final long loadStarted = System.nanoTime();
@@ -80,6 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("Reusing the demo data already in %s (loaded %s); use --fresh to load it again%n", dataDir,
                     Files.readString(marker, StandardCharsets.UTF_8).trim());
         } else {
+            out.printf("Dashboard: %s/ (open it now: the figures fill in as the history loads)%n", runtime.baseUrl());
+            out.flush();
             final List<SpecificRecord> events = HistoryGenerator.demo(Instant.now()).generate();
             demo.load(events);
             Files.writeString(marker, Instant.now() + " (" + events.size() + " events)\n", StandardCharsets.UTF_8);
