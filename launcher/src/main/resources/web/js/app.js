@@ -28,7 +28,6 @@ let pages = { deployments: null, incidents: null };
 let shown = null;
 
 function init() {
-  fill($('benchmark'), State.BENCHMARKS.map((name) => h('option', { value: name }, `${name.replace('dora-', 'DORA ')} report`)));
   history.replaceState(null, '', State.write(state));
   wire();
   load();
@@ -105,7 +104,8 @@ let lastOpened = '';
 async function openDeployment(id) {
   lastOpened = id;
   state = { ...state, deployment: id };
-  history.pushState(null, '', State.write(state));
+  // the drill-down is in the URL (a link or a reload opens it again) but not in the history: Escape closes it
+  history.replaceState(null, '', State.write(state));
   try {
     await showDeployment(id);
   } catch (e) {
