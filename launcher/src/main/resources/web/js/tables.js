@@ -2,7 +2,7 @@
 // Buttons in rows carry data-open-deployment or data-scope-*; app.js handles them with one delegated listener.
 
 import { h, fill } from './dom.js';
-import { count, dateTime, duration, frequency, median, percent, NONE, shortSha } from './format.js';
+import { count, dateTime, duration, frequency, median, percent, NONE } from './format.js';
 import { recoveryCard, tierBadge } from './cards.js';
 
 export const RULES = {
