@@ -78,6 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("Reusing the demo data already in %s (loaded %s); use --fresh to load it again%n", dataDir,
                     Files.readString(marker, StandardCharsets.UTF_8).trim());
         } else {
+            out.printf("Dashboard: %s/ (open it now: the figures fill in as the history loads)%n", runtime.baseUrl());
+            out.flush();
             final List<SpecificRecord> events = HistoryGenerator.demo(Instant.now()).generate();
             demo.load(events);
             Files.writeString(marker, Instant.now() + " (" + events.size() + " events)\n", StandardCharsets.UTF_8);
@@ -86,6 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Loaded and processed in %.1f s%n", (System.nanoTime() - loadStarted) / 1e9);
 
         final List<MetricsTable.Row> rows = demo.summary();
+        out.println();
+        out.printf("Dashboard: %s/%n", runtime.baseUrl());
         out.println();
         out.println("DORA metrics per service, last 90 days (medians):");
         out.println();
@@ -136,8 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static void printUrls(final PrintWriter out, final String baseUrl, final List<MetricsTable.Row> rows) {
         out.println();
-        out.println("Explore the API:");
-        out.printf("  %s/%n", baseUrl);
+        out.printf("Explore the API (every endpoint: %s/api):%n", baseUrl);
         out.printf("  %s/api/v1/services%n", baseUrl);
         out.printf("  %s/api/v1/metrics%n", baseUrl);
         rows.stream().map(MetricsTable.Row::team).filter(team -> !"-".equals(team)).findFirst().ifPresent(team ->

@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.api.QueryRoutes;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
 import dev.dora.ingest.catalog.CatalogSync;
@@ -11,9 +12,9 @@ import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
 import dev.dora.ingest.webhook.WebhookStats;
-import dev.dora.streams.config.MetricsConfig;
+import dev.dora.launcher.web.Dashboard;
 import dev.dora.streams.MetricsPipeline;
-import dev.dora.api.QueryRoutes;
+import dev.dora.streams.config.MetricsConfig;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything {@code dora demo} and {@code dora serve} run in one JVM: the embedded Kafka broker (unless an existing
- * cluster is used), the metrics pipeline, the ingest producer and one HTTP server with the ingest and query routes.
+ * cluster is used), the metrics pipeline, the ingest producer and one HTTP server with the ingest and query routes
+ * and the web dashboard.
  * {@link #close()} stops them in the reverse order: HTTP first so that no request is cut off half-published, Kafka last
  * so that the pipeline can commit its work.
  */
@@ -114,7 +116,7 @@ final class DoraRuntime implements AutoCloseable {
                 WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
                         stats);
                 QueryRoutes.register(config, pipeline);
-                config.routes.get("/", ctx -> ctx.html(IndexPage.html()));
+                Dashboard.register(config);
             });
             started.add(0, http::stop);
             http.start(httpPort);

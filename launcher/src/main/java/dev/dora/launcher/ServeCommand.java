@@ -75,10 +75,11 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("Waiting for the pipeline to be ready");
         out.flush();
         runtime.awaitHealthy(Duration.ofMinutes(5), out);
-        out.printf("%ndora is serving on %s (log: %s)%n", runtime.baseUrl(), Logging.logFile(dataDir));
+        out.printf("%nDashboard: %s/%n", runtime.baseUrl());
+        out.printf("dora is serving on %s (log: %s)%n", runtime.baseUrl(), Logging.logFile(dataDir));
         out.printf("  POST %s/api/v1/events%n  GET  %s/api/v1/metrics%n  GET  %s/api/v1/services%n"
-                + "  GET  %s/api/v1/health%nPress Ctrl-C to stop.%n", runtime.baseUrl(), runtime.baseUrl(),
-                runtime.baseUrl(), runtime.baseUrl());
+                + "  GET  %s/api/v1/health%n  every endpoint: %s/api%nPress Ctrl-C to stop.%n", runtime.baseUrl(),
+                runtime.baseUrl(), runtime.baseUrl(), runtime.baseUrl(), runtime.baseUrl());
         out.flush();
         Shutdown.awaitSignal();
         return 0;

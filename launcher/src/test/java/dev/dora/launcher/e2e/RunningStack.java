@@ -17,6 +17,7 @@ import dev.dora.ingest.pagerduty.PagerDutySource;
 import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
+import dev.dora.launcher.web.Dashboard;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.testkit.TestKafkaCluster;
@@ -35,7 +36,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
-/** A real broker, the metrics pipeline, ingest and the query API on one HTTP port, as the launcher runs them. */
+/**
+ * A real broker, the metrics pipeline, ingest, the query API and the web dashboard on one HTTP port, as the launcher
+ * runs them.
+ */
 public final class RunningStack implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +77,7 @@ public final class RunningStack implements AutoCloseable {
             QueryRoutes.register(config, pipeline);
             WebhookRoutes.register(config, publisher, sources, WebhookSecrets.of(secrets, Map.of(), sources),
                     () -> catalog, false);
+            Dashboard.register(config);
         }).start(0);
         return new RunningStack(kafka, pipeline, publisher, http);
     }
