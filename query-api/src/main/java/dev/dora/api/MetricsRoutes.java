@@ -33,9 +33,9 @@ final class MetricsRoutes {
         final RequestScope scope = RequestScope.parse(ctx, pipeline, clock);
         final Benchmark benchmark = benchmark(ctx.queryParam("benchmark"));
         final Window window = scope.window();
-        final WindowMetrics metrics = scope.query().metrics(scope.services(), scope.environment(), window.fromDay(),
+        final WindowMetrics metrics = scope.query().metrics(scope.bucketScope(), scope.environment(), window.fromDay(),
                 window.toDay());
-        final double deployDays = scope.query().deployDaysPerWeekMedian(scope.services(), scope.environment(),
+        final double deployDays = scope.query().deployDaysPerWeekMedian(scope.bucketScope(), scope.environment(),
                 window.fromDay(), window.toDay());
         ctx.json(new Answers.Metrics(scope.echo(), metrics,
                 Tiering.tiers(benchmark, metrics, deployDays, window.days())));
@@ -52,7 +52,7 @@ final class MetricsRoutes {
                     + " buckets, more than " + MAX_SERIES_BUCKETS
                     + "; choose a coarser granularity or a shorter window");
         }
-        final List<WindowMetrics> metrics = scope.query().series(scope.services(), scope.environment(), periods);
+        final List<WindowMetrics> metrics = scope.query().series(scope.bucketScope(), scope.environment(), periods);
         final List<Answers.SeriesBucket> buckets = new ArrayList<>(periods.size());
         for (int i = 0; i < periods.size(); i++) {
             buckets.add(new Answers.SeriesBucket(periods.get(i).start().toString(), periods.get(i).end().toString(),

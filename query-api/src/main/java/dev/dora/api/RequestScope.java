@@ -2,6 +2,7 @@ package dev.dora.api;
 
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.MetricsQuery;
+import dev.dora.streams.store.Scope;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -78,6 +79,11 @@ record RequestScope(String service, String team, String environment, Window wind
 
     static String blankToNull(final String value) {
         return value == null || value.isBlank() ? null : value;
+    }
+
+    /** Whose day buckets answer: the service's, the team's or the organisation's. */
+    Scope bucketScope() {
+        return MetricsQuery.scope(service, team);
     }
 
     /** The scope as every answer echoes it. */

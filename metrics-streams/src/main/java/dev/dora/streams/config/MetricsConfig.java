@@ -27,7 +27,7 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
     public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
     /** Raised whenever a release derives facts differently from the same events. */
-    public static final int SEMANTICS_VERSION = 4;
+    public static final int SEMANTICS_VERSION = 5;
     /** The environment group of every production environment; other environments are each their own group. */
     public static final String PRODUCTION = "production";
 

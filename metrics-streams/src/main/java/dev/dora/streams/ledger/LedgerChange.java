@@ -21,6 +21,7 @@ final class LedgerChange {
     private final MetricsConfig config;
     private final LedgerTx tx;
     private final DayBuckets buckets;
+    private final ServiceDirectory directory;
     /** Deployments whose facts the record may have changed, in the order they were marked. */
     private final Set<String> dirtyDeployments = new LinkedHashSet<>();
     private final Set<String> dirtyIncidents = new LinkedHashSet<>();
@@ -34,7 +35,9 @@ final class LedgerChange {
     LedgerChange(final MetricsConfig config, final LedgerTx tx) {
         this.config = config;
         this.tx = tx;
-        this.buckets = new DayBuckets(tx.buckets(), config::environmentGroup);
+        this.directory = new ServiceDirectory(tx.services());
+        this.buckets = new DayBuckets(tx.buckets(), config::environmentGroup, directory::team);
+        directory.movesWith(buckets);
     }
 
     MetricsConfig config() {
@@ -51,6 +54,10 @@ final class LedgerChange {
 
     DayBuckets buckets() {
         return buckets;
+    }
+
+    ServiceDirectory directory() {
+        return directory;
     }
 
     /** The environment group of an environment: production for every production environment. */

@@ -178,7 +178,7 @@ public final class ServiceLedger {
             final DeploymentTimeline timeline = new DeploymentTimeline(change, labels);
             final IncidentIndex incidents = new IncidentIndex(change, labels, timeline);
             final Charges charges = new Charges(change);
-            return new Parts(change, new ServiceDirectory(change.tx().services()), labels, timeline, incidents,
+            return new Parts(change, change.directory(), labels, timeline, incidents,
                     charges, new FactDeriver(change, labels, timeline, incidents, charges));
         }
     }

@@ -5,6 +5,7 @@ import dev.dora.facts.IncidentFact;
 import dev.dora.state.DayBucket;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.StagedStore;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -14,11 +15,15 @@ import java.util.function.UnaryOperator;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 
 /**
- * The per-(service, environment group, UTC day) aggregates every window query merges. A fact moves a bucket by
- * its contribution; replacing a fact retracts the old contribution first, so late and corrected events converge
- * exactly. Keys are {@link BucketKey}s.
+ * The per-(scope, environment group, UTC day) aggregates every window query merges. A fact moves a bucket by its
+ * contribution; replacing a fact retracts the old contribution first, so late and corrected events converge
+ * exactly. Every contribution of a service goes to three rows: the service's, its current team's part and the
+ * organisation's part in this partition ({@link Scope}); when the service changes team, its rows move from the
+ * old team's part to the new one's, so a team always sums exactly its current services' whole history. Keys are
+ * {@link BucketKey}s.
  */
 public final class DayBuckets {
 
@@ -28,14 +33,18 @@ public final class DayBuckets {
 
     private final StagedStore<DayBucket> store;
     private final UnaryOperator<String> groupOf;
+    private final UnaryOperator<String> teamOf;
 
     /**
      * @param store   the buckets, as the current record stages them
      * @param groupOf the environment group of an environment name
+     * @param teamOf  the current team of a service, null when it has none
      */
-    public DayBuckets(final StagedStore<DayBucket> store, final UnaryOperator<String> groupOf) {
+    public DayBuckets(final StagedStore<DayBucket> store, final UnaryOperator<String> groupOf,
+                      final UnaryOperator<String> teamOf) {
         this.store = store;
         this.groupOf = groupOf;
+        this.teamOf = teamOf;
     }
 
     public static long epochDay(final Instant instant) {
@@ -140,18 +149,105 @@ public final class DayBuckets {
         }
     }
 
+    /** Applies {@code change} to the service's row and to its team's and the organisation's parts. */
     private void update(final String service, final String group, final long day,
                         final UnaryOperator<DayBucket> change) {
-        final Bytes key = BucketKey.of(service, group, day);
+        updateRow(Scope.service(service), group, day, change);
+        final String team = teamOf.apply(service);
+        if (team != null) {
+            updateRow(Scope.team(team), group, day, change);
+        }
+        updateRow(Scope.ORGANISATION, group, day, change);
+    }
+
+    private void updateRow(final Scope scope, final String group, final long day,
+                           final UnaryOperator<DayBucket> change) {
+        final Bytes key = BucketKey.of(scope, group, day);
         final DayBucket current = store.get(key);
-        // a copy: the staged store hands out the instance it holds
-        final DayBucket next = change.apply(current == null ? DayBucket.newBuilder().build()
-                : DayBucket.newBuilder(current).build());
+        // a row staged by this record is its own copy, changed in place; any other is copied once first
+        final DayBucket mine = current == null ? DayBucket.newBuilder().build()
+                : store.isStaged(key) ? current : DayBucket.newBuilder(current).build();
+        final DayBucket next = change.apply(mine);
         if (isEmpty(next)) {
             store.delete(key);
         } else {
             store.put(key, next);
         }
+    }
+
+    /**
+     * Moves every row of {@code service} from team {@code from}'s part to team {@code to}'s (either may be null,
+     * for no team): a team's metrics cover its current services, with their whole history.
+     */
+    public void moveTeam(final String service, final String from, final String to) {
+        for (final KeyValue<Bytes, DayBucket> row : store.prefix(BucketKey.prefix(Scope.service(service)))) {
+            final BucketKey key = BucketKey.decode(row.key);
+            if (from != null) {
+                updateRow(Scope.team(from), key.group(), key.day(), b -> add(b, row.value, -1));
+            }
+            if (to != null) {
+                updateRow(Scope.team(to), key.group(), key.day(), b -> add(b, row.value, 1));
+            }
+        }
+    }
+
+    /** {@code target} plus (sign 1) or minus (sign -1) everything {@code source} holds. */
+    static DayBucket add(final DayBucket target, final DayBucket source, final int sign) {
+        target.setDeployments(target.getDeployments() + sign * source.getDeployments());
+        target.setFailedDeployments(target.getFailedDeployments() + sign * source.getFailedDeployments());
+        target.setLeadTimeSamples(target.getLeadTimeSamples() + sign * source.getLeadTimeSamples());
+        target.setIncidentsOpened(target.getIncidentsOpened() + sign * source.getIncidentsOpened());
+        target.setIncidentsResolved(target.getIncidentsResolved() + sign * source.getIncidentsResolved());
+        target.setRecoverySamples(target.getRecoverySamples() + sign * source.getRecoverySamples());
+        target.setReworkDeployments(target.getReworkDeployments() + sign * source.getReworkDeployments());
+        target.setDetectSamples(target.getDetectSamples() + sign * source.getDetectSamples());
+        target.setDetectSecondsSum(target.getDetectSecondsSum() + sign * source.getDetectSecondsSum());
+        target.setBaselineDeployments(target.getBaselineDeployments() + sign * source.getBaselineDeployments());
+        target.setUnknownShaDeployments(target.getUnknownShaDeployments() + sign * source.getUnknownShaDeployments());
+        target.setUndeployedChanges(target.getUndeployedChanges() + sign * source.getUndeployedChanges());
+        target.setFailureGapSamples(target.getFailureGapSamples() + sign * source.getFailureGapSamples());
+        target.setFailureGapSecondsSum(target.getFailureGapSecondsSum() + sign * source.getFailureGapSecondsSum());
+        target.setUnattributedIncidents(target.getUnattributedIncidents() + sign * source.getUnattributedIncidents());
+        target.setLeadTimeHistogram(Histograms.combine(target.getLeadTimeHistogram(), source.getLeadTimeHistogram(),
+                sign));
+        target.setRestoreHistogram(Histograms.combine(target.getRestoreHistogram(), source.getRestoreHistogram(), sign));
+        target.setRecoveryHistogram(Histograms.combine(target.getRecoveryHistogram(), source.getRecoveryHistogram(),
+                sign));
+        target.setIncidentsBySeverity(addCounts(target.getIncidentsBySeverity(), source.getIncidentsBySeverity(), sign));
+        target.setResolvedBySeverity(addCounts(target.getResolvedBySeverity(), source.getResolvedBySeverity(), sign));
+        target.setDeploymentsByStrategy(addCounts(target.getDeploymentsByStrategy(), source.getDeploymentsByStrategy(),
+                sign));
+        target.setFailedByStrategy(addCounts(target.getFailedByStrategy(), source.getFailedByStrategy(), sign));
+        target.setReworkByStrategy(addCounts(target.getReworkByStrategy(), source.getReworkByStrategy(), sign));
+        target.setLeadTimeSamplesByStrategy(addCounts(target.getLeadTimeSamplesByStrategy(),
+                source.getLeadTimeSamplesByStrategy(), sign));
+        target.setRecoverySamplesByStrategy(addCounts(target.getRecoverySamplesByStrategy(),
+                source.getRecoverySamplesByStrategy(), sign));
+        target.setRestoreHistogramBySeverity(addHistograms(target.getRestoreHistogramBySeverity(),
+                source.getRestoreHistogramBySeverity(), sign));
+        target.setLeadTimeHistogramByStrategy(addHistograms(target.getLeadTimeHistogramByStrategy(),
+                source.getLeadTimeHistogramByStrategy(), sign));
+        target.setRecoveryHistogramByStrategy(addHistograms(target.getRecoveryHistogramByStrategy(),
+                source.getRecoveryHistogramByStrategy(), sign));
+        return target;
+    }
+
+    private static Map<String, Long> addCounts(final Map<String, Long> target, final Map<String, Long> source,
+                                               final int sign) {
+        Map<String, Long> out = target;
+        for (final Map.Entry<String, Long> entry : source.entrySet()) {
+            out = addCount(out, entry.getKey(), sign * entry.getValue());
+        }
+        return out;
+    }
+
+    private static Map<String, ByteBuffer> addHistograms(final Map<String, ByteBuffer> target,
+                                                         final Map<String, ByteBuffer> source, final int sign) {
+        Map<String, ByteBuffer> out = target;
+        for (final Map.Entry<String, ByteBuffer> entry : source.entrySet()) {
+            out = addHistogram(out, entry.getKey(), entry.getValue(), sign);
+        }
+        return out;
     }
 
     /**

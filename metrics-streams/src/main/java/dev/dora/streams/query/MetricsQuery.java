@@ -5,9 +5,11 @@ import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.metrics.Granularity;
 import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.ServiceKey;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -22,8 +24,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Answers metric queries for a scope and a window of whole UTC days by merging the day buckets of the scope's
- * services ({@link BucketTotals}); the buckets are kept by the ledgers, so no query reads a deployment.
+ * Answers metric queries for a scope and a window of whole UTC days by adding up the scope's day buckets
+ * ({@link BucketTotals}). The ledgers keep a service's rows and each partition's part of every team and of the
+ * organisation ({@link Scope}), so a team or the organisation costs one range read per partition, however many
+ * services it has, and no query reads a deployment. The store may span several partitions: every read adds up
+ * whatever rows of the scope it finds, in any order.
  */
 public final class MetricsQuery {
 
@@ -50,6 +55,11 @@ public final class MetricsQuery {
         return Optional.ofNullable(services.get(ServiceKey.of(name)));
     }
 
+    /** The scope a query names: one service, one team, or (neither) the organisation. */
+    public static Scope scope(final String service, final String team) {
+        return service != null ? Scope.service(service) : team != null ? Scope.team(team) : Scope.ORGANISATION;
+    }
+
     /** The services a scope covers: one service, every service whose current team is {@code team}, or all. */
     public List<String> servicesIn(final String service, final String team) {
         if (service != null) {
@@ -70,21 +80,18 @@ public final class MetricsQuery {
         return environments;
     }
 
-    /** The metrics of {@code servicesInScope} in environment {@code group} over the days [fromDay, toDay) (epoch days, UTC). */
-    public WindowMetrics metrics(final List<String> servicesInScope, final String group, final long fromDay,
-                                 final long toDay) {
-        return series(servicesInScope, group, List.of(new Granularity.Period(
+    /** The metrics of {@code scope} in environment {@code group} over the days [fromDay, toDay) (epoch days, UTC). */
+    public WindowMetrics metrics(final Scope scope, final String group, final long fromDay, final long toDay) {
+        return series(scope, group, List.of(new Granularity.Period(
                 LocalDate.ofEpochDay(fromDay), LocalDate.ofEpochDay(toDay)))).get(0);
     }
 
     /**
-     * The metrics of each of {@code periods} (consecutive, in order), read in one pass over each service's buckets
-     * from the first period's start: a series costs about what its whole range costs. The incidents open at each
-     * period's end come from the service's lifetime counts minus what opened and resolved from then on, so no
-     * query reads the days before its window.
+     * The metrics of each of {@code periods} (consecutive, in order), from one range read of the scope's rows from
+     * the first period's start. The incidents open at each period's end come from the scope's lifetime counts minus
+     * what opened and resolved from then on, so no query reads the days before its window.
      */
-    public List<WindowMetrics> series(final List<String> servicesInScope, final String group,
-                                      final List<Granularity.Period> periods) {
+    public List<WindowMetrics> series(final Scope scope, final String group, final List<Granularity.Period> periods) {
         final long[] starts = starts(periods);
         final int n = periods.size();
         final BucketTotals[] totals = new BucketTotals[n];
@@ -95,27 +102,20 @@ public final class MetricsQuery {
         final long[] netIn = new long[n];
         long netAfter = 0;
         long lifetimeNet = 0;
-        for (final String service : servicesInScope) {
-            final DayBucket lifetime = buckets.get(BucketKey.of(service, group, BucketKey.LIFETIME));
-            if (lifetime != null) {
-                lifetimeNet += lifetime.getIncidentsOpened() - lifetime.getIncidentsResolved();
-            }
-            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(BucketKey.of(service, group, starts[0]),
-                    BucketKey.of(service, group, BucketKey.LAST_DAY))) {
-                int period = 0;
-                while (it.hasNext()) {
-                    final KeyValue<Bytes, DayBucket> entry = it.next();
-                    final long day = BucketKey.day(entry.key);
-                    while (period < n && day >= starts[period + 1]) {
-                        period++;
-                    }
-                    final long net = entry.value.getIncidentsOpened() - entry.value.getIncidentsResolved();
-                    if (period == n) {
-                        netAfter += net;
-                    } else {
-                        netIn[period] += net;
-                        totals[period].add(entry.value);
-                    }
+        try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(BucketKey.of(scope, group, starts[0]),
+                BucketKey.of(scope, group, BucketKey.LIFETIME))) {
+            while (it.hasNext()) {
+                final KeyValue<Bytes, DayBucket> entry = it.next();
+                final long day = BucketKey.day(entry.key);
+                final long net = entry.value.getIncidentsOpened() - entry.value.getIncidentsResolved();
+                if (day == BucketKey.LIFETIME) {
+                    lifetimeNet += net;
+                } else if (day >= starts[n]) {
+                    netAfter += net;
+                } else {
+                    final int period = period(starts, day);
+                    netIn[period] += net;
+                    totals[period].add(entry.value);
                 }
             }
         }
@@ -127,6 +127,12 @@ public final class MetricsQuery {
             netFromEnd += netIn[i];
         }
         return List.of(out);
+    }
+
+    /** The period holding {@code day}: the last whose start is at or before it. */
+    private static int period(final long[] starts, final long day) {
+        final int found = Arrays.binarySearch(starts, 0, starts.length - 1, day);
+        return found >= 0 ? found : -found - 2;
     }
 
     /** The epoch days at which the periods start, then the day the last one ends. */
@@ -145,20 +151,18 @@ public final class MetricsQuery {
 
     /**
      * The median, over the ISO weeks of [fromDay, toDay) (the first and last clipped), of the number of days on
-     * which at least one service in scope deployed to production: how habitually a scope deploys, which a burst
-     * of deployments on one day does not inflate.
+     * which at least one service in scope deployed: how habitually a scope deploys, which a burst of deployments on
+     * one day does not inflate.
      */
-    public double deployDaysPerWeekMedian(final List<String> servicesInScope, final String group, final long fromDay,
+    public double deployDaysPerWeekMedian(final Scope scope, final String group, final long fromDay,
                                           final long toDay) {
         final Set<Long> deployDays = new HashSet<>();
-        for (final String service : servicesInScope) {
-            try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
-                    BucketKey.of(service, group, fromDay), BucketKey.of(service, group, toDay - 1))) {
-                while (it.hasNext()) {
-                    final KeyValue<Bytes, DayBucket> entry = it.next();
-                    if (entry.value.getDeployments() > 0) {
-                        deployDays.add(BucketKey.day(entry.key));
-                    }
+        try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
+                BucketKey.of(scope, group, fromDay), BucketKey.of(scope, group, toDay - 1))) {
+            while (it.hasNext()) {
+                final KeyValue<Bytes, DayBucket> entry = it.next();
+                if (entry.value.getDeployments() > 0) {
+                    deployDays.add(BucketKey.day(entry.key));
                 }
             }
         }

@@ -45,6 +45,11 @@ public final class StagedStore<V> {
         return read.computeIfAbsent(key, store::get);
     }
 
+    /** Whether this record staged {@code key}: its value is then the record's own, not the store's. */
+    public boolean isStaged(final Bytes key) {
+        return staged.containsKey(key);
+    }
+
     /** Stages {@code value} under {@code key}; a null value deletes it. */
     public void put(final Bytes key, final V value) {
         staged.put(key, value);

@@ -17,6 +17,7 @@ import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.query.WindowMetrics;
+import dev.dora.streams.store.Scope;
 import dev.dora.testkit.TestKafkaCluster;
 import dev.dora.testkit.TopicRecords;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ class MetricsPipelineBrokerTest {
             awaitIdle(pipeline);
             final MetricsQuery query = pipeline.query();
             final long day = DayBuckets.epochDay(T0);
-            assertEquals(1, query.metrics(List.of("dlq-shop"), MetricsConfig.PRODUCTION, day, day + 1).deploymentFrequency().deployments(),
+            assertEquals(1, query.metrics(Scope.service("dlq-shop"), MetricsConfig.PRODUCTION, day, day + 1).deploymentFrequency().deployments(),
                     "the good record after the bad ones was processed");
             final Map<String, String> reasons = deadLetterReasons();
             assertTrue(reasons.containsKey("garbage"), reasons.toString());
@@ -132,7 +133,7 @@ class MetricsPipelineBrokerTest {
             produce(kafka.bootstrapServers(), events);
             awaitIdle(pipeline);
             final MetricsQuery query = pipeline.query();
-            final WindowMetrics m = query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1);
+            final WindowMetrics m = query.metrics(Scope.service("shop"), MetricsConfig.PRODUCTION, from, from + 1);
             assertEquals(2, m.deploymentFrequency().deployments());
             assertEquals(1, m.changeFailureRate().failed());
             assertEquals(1, m.leadTime().samples());
@@ -143,11 +144,11 @@ class MetricsPipelineBrokerTest {
         try (MetricsPipeline restarted = MetricsPipeline.start(config)) {
             awaitIdle(restarted);
             final MetricsQuery query = restarted.query();
-            assertEquals(2, query.metrics(query.servicesIn("shop", null), MetricsConfig.PRODUCTION, from, from + 1).deploymentFrequency().deployments(),
+            assertEquals(2, query.metrics(Scope.service("shop"), MetricsConfig.PRODUCTION, from, from + 1).deploymentFrequency().deployments(),
                     "a restart on the same state keeps every metric");
             produce(kafka.bootstrapServers(), List.of(deploy("d3", "shop", "b", T0.plusSeconds(20_000))));
             awaitIdle(restarted);
-            assertEquals(3, restarted.query().metrics(List.of("shop"), MetricsConfig.PRODUCTION, from, from + 1).deploymentFrequency().deployments());
+            assertEquals(3, restarted.query().metrics(Scope.service("shop"), MetricsConfig.PRODUCTION, from, from + 1).deploymentFrequency().deployments());
             assertEquals(0, restarted.pendingRecords(), "idle means nothing pending");
         }
     }

@@ -67,7 +67,11 @@ class StoreKeysTest {
                 new IncidentTimeline("shop", "production", -1L, "i-1").encode());
         pinned("6173686f7000642d31006564676500692d3100", new Charged("shop", "d-1", "edge", "i-1").encode());
         pinned("6273686f7000692d31006564676500642d3100", new Attributed("shop", "i-1", "edge", "d-1").encode());
-        pinned("73686f700070726f64756374696f6e008000000000004e20", BucketKey.of("shop", "production", 20_000L));
+        // bucket keys gained their scope's tag in semantics version 5, when teams and the organisation got rows
+        pinned("7373686f700070726f64756374696f6e008000000000004e20",
+                BucketKey.of(Scope.service("shop"), "production", 20_000L));
+        pinned("74746561007000800000000001e240", BucketKey.of(Scope.team("tea"), "p", 123_456L));
+        pinned("6f0070008000000000000001", BucketKey.of(Scope.ORGANISATION, "p", 1L));
         pinned("73686f7000", ServiceKey.of("shop"));
         pinned("642d3100692d31006564676500", new ClaimKey("d-1", "i-1", "edge").encode());
     }
@@ -78,7 +82,7 @@ class StoreKeysTest {
                 new ShaDeployment("s", "sha", "g", -AT, "d"), new Delivered("s", "d", "sha"),
                 new Uncaused("s", "g", AT, "i"), new CauseDeployment("s", "d", "i", "t"),
                 new CauseSha("s", "g", "sha", "i"), new Rollback("s", "d", "r"), new IncidentTimeline("s", "g", 0, "i"),
-                new Charged("s", "d", "t", "i"), new Attributed("s", "i", "t", "d"), new BucketKey("s", "g", 3),
+                new Charged("s", "d", "t", "i"), new Attributed("s", "i", "t", "d"), new BucketKey(Scope.team("s"), "g", 3),
                 new ClaimKey("d", "i", "s"));
         assertEquals(keys, List.of(Child.decode(new Child("s", "p", "c").encode()),
                 Timeline.decode(new Timeline("s", "g", AT, "d").encode()),
@@ -91,7 +95,7 @@ class StoreKeysTest {
                 IncidentTimeline.decode(new IncidentTimeline("s", "g", 0, "i").encode()),
                 Charged.decode(new Charged("s", "d", "t", "i").encode()),
                 Attributed.decode(new Attributed("s", "i", "t", "d").encode()),
-                BucketKey.decode(new BucketKey("s", "g", 3).encode()),
+                BucketKey.decode(new BucketKey(Scope.team("s"), "g", 3).encode()),
                 ClaimKey.decode(new ClaimKey("d", "i", "s").encode())));
         assertEquals("abc", Entity.id(Entity.COMMIT.key("shop", "abc")));
     }

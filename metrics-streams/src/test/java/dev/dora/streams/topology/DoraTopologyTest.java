@@ -16,6 +16,7 @@ import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.WindowMetrics;
+import dev.dora.streams.store.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -230,7 +231,8 @@ class DoraTopologyTest {
         }
         try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
             final long from = dev.dora.streams.metrics.DayBuckets.epochDay(monday);
-            assertEquals(3.0, driver.query().deployDaysPerWeekMedian(List.of("shop"), MetricsConfig.PRODUCTION, from, from + 21),
+            assertEquals(3.0, driver.query().deployDaysPerWeekMedian(Scope.service("shop"), MetricsConfig.PRODUCTION, from,
+                    from + 21),
                     "weeks with 5, 1 and 3 deploy days; two deployments a day count once");
         }
     }

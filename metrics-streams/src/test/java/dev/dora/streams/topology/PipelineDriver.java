@@ -14,6 +14,7 @@ import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.StoreNames;
 import dev.dora.streams.query.WindowMetrics;
 import java.nio.charset.StandardCharsets;
@@ -111,14 +112,14 @@ public final class PipelineDriver implements AutoCloseable {
     public WindowMetrics metrics(final String service, final String team, final String environment,
                                  final Instant from, final Instant to) {
         final MetricsQuery query = query();
-        return query.metrics(query.servicesIn(service, team), environment, DayBuckets.epochDay(from),
+        return query.metrics(MetricsQuery.scope(service, team), environment, DayBuckets.epochDay(from),
                 DayBuckets.epochDay(to));
     }
 
     /** The production day bucket of {@code service} for the UTC day holding {@code instant}, or null when there is none. */
     public DayBucket dayBucket(final String service, final Instant instant) {
         final KeyValueStore<Bytes, DayBucket> store = driver.getKeyValueStore(StoreNames.DAY_BUCKETS);
-        return store.get(BucketKey.of(service, MetricsConfig.PRODUCTION, DayBuckets.epochDay(instant)));
+        return store.get(BucketKey.of(Scope.service(service), MetricsConfig.PRODUCTION, DayBuckets.epochDay(instant)));
     }
 
     /** The latest value published on dora.facts.deployments for each deployment id (absent after a tombstone). */
