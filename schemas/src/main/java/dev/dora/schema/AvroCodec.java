@@ -23,10 +23,14 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -90,16 +94,38 @@ public final class AvroCodec {
      * whatever the JVM's system properties say.
      */
     public static void trustGeneratedClasses() {
-        final ClassSecurityValidator.Builder trusted = ClassSecurityValidator.builder();
-        RECORD_TYPES.forEach(trusted::add);
-        trusted.add(dev.dora.events.DeploymentStatus.class)
-                .add(dev.dora.events.DeploymentStrategy.class)
-                .add(dev.dora.events.IncidentStatus.class)
-                .add(dev.dora.events.Severity.class)
-                .add(dev.dora.facts.FailureRule.class)
-                .add(dev.dora.state.EntityType.class);
         ClassSecurityValidator.setGlobal(
-                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), trusted.build()));
+                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), generatedClasses()));
+    }
+
+    /**
+     * Every generated class a record of {@link #RECORD_TYPES} may hold: the types themselves and every record and
+     * enum their schemas name, nested ones included (an incident fact's charged deployments), found from the schemas
+     * so that a new nested type cannot be forgotten.
+     */
+    static ClassSecurityValidator.ClassSecurityPredicate generatedClasses() {
+        final ClassSecurityValidator.Builder trusted = ClassSecurityValidator.builder();
+        final Set<String> seen = new HashSet<>();
+        final Deque<Schema> pending = new ArrayDeque<>();
+        RECORD_TYPES.forEach(type -> pending.add(SpecificData.get().getSchema(type)));
+        while (!pending.isEmpty()) {
+            final Schema schema = pending.pop();
+            switch (schema.getType()) {
+                case RECORD, ENUM -> {
+                    if (seen.add(schema.getFullName())) {
+                        trusted.add(schema.getFullName());
+                        if (schema.getType() == Schema.Type.RECORD) {
+                            schema.getFields().forEach(field -> pending.add(field.schema()));
+                        }
+                    }
+                }
+                case UNION -> pending.addAll(schema.getTypes());
+                case ARRAY -> pending.add(schema.getElementType());
+                case MAP -> pending.add(schema.getValueType());
+                default -> { }
+            }
+        }
+        return trusted.build();
     }
 
     public byte[] encode(final SpecificRecord record) {
