@@ -54,7 +54,7 @@ class GrafanaProvisioningTest {
         assertTrue(api.path("jsonData").path("allowedHosts").toString().contains(api.path("url").asText()),
                 "Infinity is allowed to call its own base URL");
         final JsonNode providers = Repository.yaml(Repository.file("deploy/grafana/provisioning/dashboards/dora.yaml"));
-        assertEquals("/var/lib/grafana/dashboards/dora", providers.at("/providers/0/options/path").asText());
+        assertEquals("/etc/grafana/dashboards/dora", providers.at("/providers/0/options/path").asText());
     }
 
     @Test
