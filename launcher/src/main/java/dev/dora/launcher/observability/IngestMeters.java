@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Counts the ingest edge's requests by source and answer: {@code POST /api/v1/events} as source {@code api}, each
@@ -59,7 +60,7 @@ final class IngestMeters {
             Timer.builder("dora.ingest.request.duration")
                     .description("Time to answer an ingest request: reading, validating and Kafka's acknowledgement")
                     .tag("source", source)
-                    .register(registry).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    .register(registry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 }

@@ -67,8 +67,11 @@ final class MetricsRefresher implements AutoCloseable {
         return health.get();
     }
 
-    /** Reads everything once; a part that fails keeps its previous value and counts as a failure. */
-    void refresh() {
+    /**
+     * Reads everything once; a part that fails keeps its previous value and counts as a failure. Runs on the
+     * refresher's thread only.
+     */
+    private void refresh() {
         duration.record(() -> {
             final PipelineHealth previous = health.get();
             Double refreshedAt = previous.refreshedAt();

@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics}, in one place: a Micrometer Prometheus registry with the DORA gauges of every service, team
@@ -36,17 +38,18 @@ public final class Observability implements AutoCloseable {
 
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
 
-    private final PrometheusMeterRegistry registry;
-    private final MetricsRefresher refresher;
-    private final IngestMeters ingest;
-    private final AutoCloseable[] binders;
+    private static final Logger LOG = LoggerFactory.getLogger(Observability.class);
 
-    private Observability(final PrometheusMeterRegistry registry, final MetricsRefresher refresher,
-                          final IngestMeters ingest, final AutoCloseable... binders) {
+    private final PrometheusMeterRegistry registry;
+    private final IngestMeters ingest;
+    private final AutoCloseable[] closeables;
+
+    /** @param closeables closed in this order by {@link #close()}: the refresher first, the registry last */
+    private Observability(final PrometheusMeterRegistry registry, final IngestMeters ingest,
+                          final AutoCloseable... closeables) {
         this.registry = registry;
-        this.refresher = refresher;
         this.ingest = ingest;
-        this.binders = binders;
+        this.closeables = closeables;
     }
 
     /**
@@ -58,12 +61,7 @@ public final class Observability implements AutoCloseable {
      */
     public static Observability start(final MetricsPipeline pipeline, final WebhookStats webhooks,
                                       final Collection<String> webhookSources, final ObservabilitySettings settings) {
-        return start(pipeline, webhooks, webhookSources, settings, Clock.systemUTC());
-    }
-
-    static Observability start(final MetricsPipeline pipeline, final WebhookStats webhooks,
-                               final Collection<String> webhookSources, final ObservabilitySettings settings,
-                               final Clock clock) {
+        final Clock clock = Clock.systemUTC();
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KafkaMeterFilter.apply(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -81,7 +79,7 @@ public final class Observability implements AutoCloseable {
         registry.getPrometheusRegistry().register(new DoraGauges(refresher::scopes, settings.windowLabel()));
         registry.getPrometheusRegistry().register(new PipelineGauges(pipeline::isRunning, refresher::health));
         refresher.start();
-        return new Observability(registry, refresher, new IngestMeters(registry, Set.copyOf(webhookSources)),
+        return new Observability(registry, new IngestMeters(registry, Set.copyOf(webhookSources)),
                 refresher, streams, gc, registry::close);
     }
 
@@ -89,16 +87,6 @@ public final class Observability implements AutoCloseable {
     public void register(final JavalinConfig config) {
         ingest.register(config);
         config.routes.get(PATH, this::scrape);
-    }
-
-    /** The registry, for tests and for binding more meters. */
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
-    /** Reads the stores and Kafka now, as the refresher does every interval. */
-    void refreshNow() {
-        refresher.refresh();
     }
 
     private void scrape(final Context ctx) throws IOException {
@@ -110,11 +98,11 @@ public final class Observability implements AutoCloseable {
 
     @Override
     public void close() {
-        for (final AutoCloseable binder : binders) {
+        for (final AutoCloseable closeable : closeables) {
             try {
-                binder.close();
+                closeable.close();
             } catch (final Exception e) {
-                org.slf4j.LoggerFactory.getLogger(Observability.class).warn("cannot close {}", binder, e);
+                LOG.warn("cannot close {}", closeable, e);
             }
         }
     }
