@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.launcher.observability.ObservabilitySettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +38,11 @@ public final class CommonOptions {
                     + "and DORA_CDEVENTS_TOKEN.")
     Path webhookSecrets;
 
+    @Option(names = "--prometheus-window", defaultValue = ObservabilitySettings.DEFAULT_WINDOW, paramLabel = "DAYS",
+            description = "Rolling window of the DORA gauges at GET /metrics, in days like 7d or 90d; each gauge equals "
+                    + "GET /api/v1/metrics?window=DAYS for its scope (default: ${DEFAULT-VALUE}).")
+    String prometheusWindow;
+
     @Option(names = "--insecure-webhooks",
             description = "Accept unsigned webhooks from sources whose secret is not configured. For local demos only.")
     boolean insecureWebhooks;
@@ -49,6 +55,11 @@ public final class CommonOptions {
         }
         return WebhookSettings.load(file == null ? null : file.toAbsolutePath().normalize(), webhookSecrets,
                 insecureWebhooks);
+    }
+
+    /** What GET /metrics measures; call {@link #validate} first. */
+    ObservabilitySettings observability() {
+        return ObservabilitySettings.defaults().withWindow(prometheusWindow);
     }
 
     /** The data directory as an absolute path, so that log messages and errors show where it really is. */
@@ -64,6 +75,11 @@ public final class CommonOptions {
         if (kafkaPort < 1 || kafkaPort > 65534) {
             throw new ParameterException(spec.commandLine(),
                     "--kafka-port must be between 1 and 65534, its controller uses the next port (got " + kafkaPort + ")");
+        }
+        try {
+            ObservabilitySettings.windowDays(prometheusWindow);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--prometheus-window " + e.getMessage());
         }
         if (kafkaPort == port || kafkaPort + 1 == port) {
             throw new ParameterException(spec.commandLine(), "--port " + port

@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Logging.init(dataDir);
         final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, null, common.kafkaPort,
-                bootstrap -> demoConfig(bootstrap, dataDir), common.webhookSettings(), out);
+                bootstrap -> demoConfig(bootstrap, dataDir), common.webhookSettings(), common.observability(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();
@@ -95,6 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println();
         out.print(MetricsTable.render(rows));
         printUrls(out, runtime.baseUrl(), rows);
+        MonitoringLinks.print(out, runtime.baseUrl(), common.observability());
+        out.println();
         out.printf("Log: %s%nPress Ctrl-C to stop.%n", Logging.logFile(dataDir));
         out.flush();
         Shutdown.awaitSignal();

@@ -12,6 +12,8 @@ import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
 import dev.dora.ingest.webhook.WebhookStats;
+import dev.dora.launcher.observability.Observability;
+import dev.dora.launcher.observability.ObservabilitySettings;
 import dev.dora.launcher.web.Dashboard;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
@@ -47,17 +49,20 @@ final class DoraRuntime implements AutoCloseable {
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
     private final CatalogSync catalog;
+    private final Observability observability;
     private final Javalin http;
     private final int httpPort;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private boolean closed;
 
     private DoraRuntime(final EmbeddedKafka kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                        final CatalogSync catalog, final Javalin http, final int httpPort) {
+                        final CatalogSync catalog, final Observability observability, final Javalin http,
+                        final int httpPort) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.catalog = catalog;
+        this.observability = observability;
         this.http = http;
         this.httpPort = httpPort;
     }
@@ -71,12 +76,14 @@ final class DoraRuntime implements AutoCloseable {
     static DoraRuntime start(final Path dataDir, final int httpPort, final String bootstrapServers, final int kafkaPort,
                              final Function<String, MetricsConfig> configFor, final PrintWriter out)
             throws IOException, InterruptedException {
-        return start(dataDir, httpPort, bootstrapServers, kafkaPort, configFor, WebhookSettings.none(), out);
+        return start(dataDir, httpPort, bootstrapServers, kafkaPort, configFor, WebhookSettings.none(),
+                ObservabilitySettings.defaults(), out);
     }
 
+    /** @param metrics what {@code GET /metrics} measures: the DORA gauges' window */
     static DoraRuntime start(final Path dataDir, final int httpPort, final String bootstrapServers, final int kafkaPort,
                              final Function<String, MetricsConfig> configFor, final WebhookSettings webhooks,
-                             final PrintWriter out)
+                             final ObservabilitySettings metrics, final PrintWriter out)
             throws IOException, InterruptedException {
         // checked before Kafka starts: finding out after ten seconds of start-up is annoying
         Ports.requireFree(null, httpPort, "HTTP port (--port)", "choose another with --port");
@@ -110,17 +117,21 @@ final class DoraRuntime implements AutoCloseable {
                     new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
             final WebhookSecrets secrets = WebhookSecrets.of(webhooks.configuredSecrets(), System.getenv(), sources);
             final WebhookStats stats = new WebhookStats();
+            final Observability observability = Observability.start(pipeline, stats,
+                    sources.stream().map(WebhookSource::name).toList(), metrics);
+            started.add(0, observability);
             final Javalin http = Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
                 IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
                 WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
                         stats);
                 QueryRoutes.register(config, pipeline);
+                observability.register(config);
                 Dashboard.register(config);
             });
             started.add(0, http::stop);
             http.start(httpPort);
-            return new DoraRuntime(kafka, pipeline, publisher, catalog, http, httpPort);
+            return new DoraRuntime(kafka, pipeline, publisher, catalog, observability, http, httpPort);
         } catch (final Exception e) {
             for (final AutoCloseable resource : started) {
                 try {
@@ -192,6 +203,7 @@ final class DoraRuntime implements AutoCloseable {
         }
         closed = true;
         closeQuietly("HTTP server", http::stop);
+        closeQuietly("metrics of GET /metrics", observability);
         closeQuietly("event publisher", publisher);
         closeQuietly("catalog sync", catalog);
         closeQuietly("metrics pipeline", pipeline);

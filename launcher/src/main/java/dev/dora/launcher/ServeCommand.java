@@ -70,7 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
         Logging.init(dataDir);
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, bootstrapServers, common.kafkaPort,
-                this::metricsConfig, common.webhookSettings(), out);
+                this::metricsConfig, common.webhookSettings(), common.observability(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();
@@ -78,8 +78,10 @@ public final class ServeCommand implements Callable<Integer> {
         out.printf("%nDashboard: %s/%n", runtime.baseUrl());
         out.printf("dora is serving on %s (log: %s)%n", runtime.baseUrl(), Logging.logFile(dataDir));
         out.printf("  POST %s/api/v1/events%n  GET  %s/api/v1/metrics%n  GET  %s/api/v1/services%n"
-                + "  GET  %s/api/v1/health%n  every endpoint: %s/api%nPress Ctrl-C to stop.%n", runtime.baseUrl(),
+                + "  GET  %s/api/v1/health%n  every endpoint: %s/api%n", runtime.baseUrl(),
                 runtime.baseUrl(), runtime.baseUrl(), runtime.baseUrl(), runtime.baseUrl());
+        MonitoringLinks.print(out, runtime.baseUrl(), common.observability());
+        out.println("Press Ctrl-C to stop.");
         out.flush();
         Shutdown.awaitSignal();
         return 0;

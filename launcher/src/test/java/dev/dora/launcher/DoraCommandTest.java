@@ -124,6 +124,19 @@ class DoraCommandTest {
     }
 
     @Test
+    void prometheusWindow() {
+        assertEquals(30, parse(ServeCommand.class, "serve").common.observability().windowDays());
+        assertEquals("30d", parse(DemoCommand.class, "demo").common.observability().windowLabel());
+        assertEquals("7d", parse(ServeCommand.class, "serve", "--prometheus-window", "7d").common.observability()
+                .windowLabel());
+        for (final String wrong : List.of("0d", "30", "2w", "3661d")) {
+            final Run run = run("serve", "--prometheus-window", wrong, "--data-dir", tempDir.toString());
+            assertEquals(2, run.code, wrong);
+            assertTrue(run.err.contains("--prometheus-window must be a number of days like 7d"), run.err);
+        }
+    }
+
+    @Test
     void durations() {
         final DurationConverter converter = new DurationConverter();
         assertEquals(Duration.ofMinutes(30), converter.convert("30m"));
@@ -159,7 +172,7 @@ class DoraCommandTest {
         final Run help = run("serve", "--help");
         for (final String option : List.of("--port", "--data-dir", "--bootstrap-servers", "--kafka-port",
                 "--partitions", "--production-environments", "--incident-window", "--hotfix-branches",
-                "--hotfix-labels")) {
+                "--hotfix-labels", "--prometheus-window")) {
             assertTrue(help.out.contains(option), option + " in\n" + help.out);
         }
         assertTrue(run("demo", "--help").out.contains("--fresh"));

@@ -186,6 +186,43 @@ public final class MetricsPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The records in the dead-letter topic: what the ingest edge refused and what Kafka Streams could not process,
+     * since the topic was created (it is never compacted or expired).
+     */
+    public long deadLetterRecords() throws InterruptedException {
+        try {
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            final Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            final var description = admin.describeTopics(List.of(Topics.DEAD_LETTER.name())).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(Topics.DEAD_LETTER.name());
+            description.partitions().forEach(p -> {
+                latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest());
+                earliest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.earliest());
+            });
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+                    admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
+            long records = 0;
+            for (final var entry : ends.entrySet()) {
+                records += Math.max(0, entry.getValue().offset() - starts.get(entry.getKey()).offset());
+            }
+            return records;
+        } catch (final ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the dead-letter topic's offsets from Kafka: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * The Kafka Streams client, for binding its metrics (Micrometer's {@code KafkaStreamsMetrics}) only: the pipeline
+     * starts, queries and closes it itself.
+     */
+    public KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
     @Override
     public void close() {
         // leave the group so that a restart gets its partitions back at once, not after the session timeout

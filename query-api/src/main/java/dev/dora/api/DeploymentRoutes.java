@@ -57,6 +57,7 @@ final class DeploymentRoutes {
     }
 
     void list(final Context ctx) {
+        final boolean rows = DeploymentRows.requested(ctx.queryParam("format"));
         final int limit = limit(ctx.queryParam("limit"));
         final Cursor after = Cursor.parse(ctx.queryParam("cursor"));
         final RequestScope scope = RequestScope.parse(ctx, pipeline, clock);
@@ -77,12 +78,16 @@ final class DeploymentRoutes {
                 break;
             }
         }
-        final List<Deployment> deployments = new ArrayList<>();
+        final List<DeploymentFact> facts = new ArrayList<>();
         for (final Cursor item : found.subList(0, Math.min(limit, found.size()))) {
-            ledger.deployment(item.service, item.ref.getDeploymentId())
-                    .ifPresent(fact -> deployments.add(view(fact, ledger, false)));
+            ledger.deployment(item.service, item.ref.getDeploymentId()).ifPresent(facts::add);
         }
-        ctx.json(new Page(deployments, found.size() > limit ? found.get(limit - 1).encode() : null));
+        final String next = found.size() > limit ? found.get(limit - 1).encode() : null;
+        if (rows) {
+            ctx.json(new DeploymentRows.Page(facts.stream().map(DeploymentRows::row).toList(), next));
+        } else {
+            ctx.json(new Page(facts.stream().map(fact -> view(fact, ledger, false)).toList(), next));
+        }
     }
 
     void one(final Context ctx) {
@@ -111,7 +116,7 @@ final class DeploymentRoutes {
                 fact.getStrategy() == null ? null : fact.getStrategy().name());
     }
 
-    private static Failure failure(final DeploymentFact fact) {
+    static Failure failure(final DeploymentFact fact) {
         final FailureRule rule = fact.getFailureRule();
         if (rule == null) {
             return null;

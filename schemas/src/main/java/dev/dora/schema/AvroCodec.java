@@ -23,10 +23,14 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -88,49 +92,42 @@ public final class AvroCodec {
     /**
      * Avro 1.12.2 refuses to instantiate generated classes whose package is not trusted; trust ours, whatever the
      * JVM's system properties say: every record and enum reachable from {@link #RECORD_TYPES}' schemas, so that a
-     * record type nested in another (a fact's list of charged deployments, say) cannot be forgotten. The tests' JVM
-     * trusts the generated packages through a system property; {@code dora.jar} relies on this alone.
+     * record type nested in another (a fact's list of charged deployments, say) cannot be forgotten. The programs and
+     * the tests' JVMs (testkit's {@code TrustGeneratedClasses}) trust them this way alone.
      */
     public static void trustGeneratedClasses() {
-        final ClassSecurityValidator.Builder trusted = ClassSecurityValidator.builder();
-        final java.util.Set<String> seen = new java.util.HashSet<>();
-        RECORD_TYPES.forEach(type -> trustNamedTypes(SpecificData.get().getSchema(type), trusted, seen));
-        // a generated enum that no record holds (yet) is trusted all the same
-        trustNamedTypes(dev.dora.state.EntityType.getClassSchema(), trusted, seen);
         ClassSecurityValidator.setGlobal(
-                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), trusted.build()));
+                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), generatedClasses()));
     }
 
-    /** The class generated for a named type, loaded directly: Avro's own lookup would refuse it before it is trusted. */
-    private static Class<?> generatedClass(final Schema schema) {
-        try {
-            return Class.forName(SpecificData.getClassName(schema), false, AvroCodec.class.getClassLoader());
-        } catch (final ClassNotFoundException e) {
-            throw new IllegalStateException("no generated class for the Avro type " + schema.getFullName(), e);
-        }
-    }
-
-    /** Adds the classes of {@code schema} and of every named type inside it. */
-    static void trustNamedTypes(final Schema schema, final ClassSecurityValidator.Builder trusted,
-                                final java.util.Set<String> seen) {
-        switch (schema.getType()) {
-            case RECORD -> {
-                if (seen.add(schema.getFullName())) {
-                    trusted.add(generatedClass(schema));
-                    schema.getFields().forEach(field -> trustNamedTypes(field.schema(), trusted, seen));
+    /**
+     * Every generated class a record of {@link #RECORD_TYPES} may hold: the types themselves and every record and
+     * enum their schemas name, nested ones included (an incident fact's charged deployments), found from the schemas
+     * so that a new nested type cannot be forgotten.
+     */
+    static ClassSecurityValidator.ClassSecurityPredicate generatedClasses() {
+        final ClassSecurityValidator.Builder trusted = ClassSecurityValidator.builder();
+        final Set<String> seen = new HashSet<>();
+        final Deque<Schema> pending = new ArrayDeque<>();
+        RECORD_TYPES.forEach(type -> pending.add(SpecificData.get().getSchema(type)));
+        while (!pending.isEmpty()) {
+            final Schema schema = pending.pop();
+            switch (schema.getType()) {
+                case RECORD, ENUM -> {
+                    if (seen.add(schema.getFullName())) {
+                        trusted.add(schema.getFullName());
+                        if (schema.getType() == Schema.Type.RECORD) {
+                            schema.getFields().forEach(field -> pending.add(field.schema()));
+                        }
+                    }
                 }
-            }
-            case ENUM -> {
-                if (seen.add(schema.getFullName())) {
-                    trusted.add(generatedClass(schema));
-                }
-            }
-            case UNION -> schema.getTypes().forEach(member -> trustNamedTypes(member, trusted, seen));
-            case ARRAY -> trustNamedTypes(schema.getElementType(), trusted, seen);
-            case MAP -> trustNamedTypes(schema.getValueType(), trusted, seen);
-            default -> {
+                case UNION -> pending.addAll(schema.getTypes());
+                case ARRAY -> pending.add(schema.getElementType());
+                case MAP -> pending.add(schema.getValueType());
+                default -> { }
             }
         }
+        return trusted.build();
     }
 
     public byte[] encode(final SpecificRecord record) {

@@ -96,7 +96,10 @@ class ApiContractTest {
                 "/api/v1/deployments?limit=1001",
                 "/api/v1/deployments?cursor=garbage",
                 "/api/v1/deployments/no-such-deployment",
-                "/api/v1/incidents/no-such-incident"));
+                "/api/v1/incidents/no-such-incident",
+                "/api/v1/deployments?" + window + "&service=" + service + "&format=rows",
+                "/api/v1/deployments?" + window + "&team=" + team + "&limit=5&format=rows",
+                "/api/v1/deployments?format=table"));
         final Set<String> deployments = new LinkedHashSet<>();
         for (final String rule : List.of(ReferenceModel.CAUSE_DEPLOYMENT_ID, ReferenceModel.CAUSE_SHA,
                 ReferenceModel.TIME_WINDOW, ReferenceModel.ROLLBACK)) {

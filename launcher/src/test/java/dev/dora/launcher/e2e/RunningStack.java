@@ -17,6 +17,9 @@ import dev.dora.ingest.pagerduty.PagerDutySource;
 import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
+import dev.dora.ingest.webhook.WebhookStats;
+import dev.dora.launcher.observability.Observability;
+import dev.dora.launcher.observability.ObservabilitySettings;
 import dev.dora.launcher.web.Dashboard;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
@@ -37,24 +40,29 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A real broker, the metrics pipeline, ingest, the query API and the web dashboard on one HTTP port, as the launcher
- * runs them.
+ * A real broker, the metrics pipeline, ingest, the query API, {@code GET /metrics} and the web dashboard on one HTTP
+ * port, as the launcher runs them. The metrics refresh every {@link #METRICS_REFRESH}, so tests wait less.
  */
 public final class RunningStack implements AutoCloseable {
+
+    /** How often {@code GET /metrics} reads the stores in tests. */
+    public static final Duration METRICS_REFRESH = Duration.ofSeconds(1);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TestKafkaCluster kafka;
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
+    private final Observability observability;
     private final Javalin http;
     private final HttpClient client = HttpClient.newHttpClient();
 
     private RunningStack(final TestKafkaCluster kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                         final Javalin http) {
+                         final Observability observability, final Javalin http) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
+        this.observability = observability;
         this.http = http;
     }
 
@@ -72,14 +80,19 @@ public final class RunningStack implements AutoCloseable {
         final ServiceCatalog catalog = catalogYaml == null ? ServiceCatalog.empty() : ServiceCatalogYaml.parse(catalogYaml);
         final List<WebhookSource> sources = List.of(
                 new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
+        final WebhookStats stats = new WebhookStats();
+        final Observability observability = Observability.start(pipeline, stats,
+                sources.stream().map(WebhookSource::name).toList(),
+                ObservabilitySettings.defaults().withRefreshInterval(METRICS_REFRESH));
         final Javalin http = Javalin.create(config -> {
             IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
             QueryRoutes.register(config, pipeline);
             WebhookRoutes.register(config, publisher, sources, WebhookSecrets.of(secrets, Map.of(), sources),
-                    () -> catalog, false);
+                    () -> catalog, false, stats);
+            observability.register(config);
             Dashboard.register(config);
         }).start(0);
-        return new RunningStack(kafka, pipeline, publisher, http);
+        return new RunningStack(kafka, pipeline, publisher, observability, http);
     }
 
     public URI uri(final String pathAndQuery) {
@@ -110,6 +123,12 @@ public final class RunningStack implements AutoCloseable {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET} with an {@code Accept} header, e.g. to ask {@code /metrics} for OpenMetrics. */
+    public HttpResponse<String> get(final String pathAndQuery, final String accept) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Accept", accept).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(final String pathAndQuery) throws Exception {
@@ -160,9 +179,14 @@ public final class RunningStack implements AutoCloseable {
                 });
     }
 
+    public int port() {
+        return http.port();
+    }
+
     @Override
     public void close() throws Exception {
         http.stop();
+        observability.close();
         publisher.close();
         pipeline.close();
         kafka.close();

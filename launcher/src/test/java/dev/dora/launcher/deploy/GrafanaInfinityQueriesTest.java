@@ -1,0 +1,204 @@
+package dev.dora.launcher.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.launcher.e2e.RunningStack;
+import dev.dora.streams.simulation.HistoryGenerator;
+import dev.dora.streams.simulation.PerformanceLevel;
+import dev.dora.streams.simulation.ServiceProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every Infinity query of the provisioned dashboards, panels and variables alike, run as Grafana and the plugin would
+ * run it against a real stack loaded with generated history: with the dashboard's default time range and every value
+ * of the variables it names (All included), each call answers 200, and every column it selects is present in every
+ * row and holds data in some answer.
+ */
+@Tag("e2e")
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GrafanaInfinityQueriesTest {
+
+    private static final Pattern RELATIVE = Pattern.compile("now-(\\d+)([dh])");
+
+    private RunningStack stack;
+
+    @BeforeAll
+    void startAndLoad() throws Exception {
+        final List<ServiceProfile> services = new ArrayList<>(HistoryGenerator.demoServices());
+        services.add(ServiceProfile.of("edge-proxy", null, PerformanceLevel.LOW));
+        final List<SpecificRecord> events = HistoryGenerator.builder().seed(3).end(Instant.now()).days(100)
+                .services(services).build().generate();
+        stack = RunningStack.start();
+        stack.postAll(events, 1_000);
+        stack.awaitCaughtUp(Duration.ofSeconds(150));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyInfinityQueryAnswersWithTheColumnsItSelects() throws Exception {
+        int calls = 0;
+        int queries = 0;
+        for (final var entry : Dashboards.all().entrySet()) {
+            final JsonNode dashboard = entry.getValue();
+            final InfinityCall infinity = new InfinityCall(stack.baseUrl(), day(dashboard.at("/time/from").asText()),
+                    day(dashboard.at("/time/to").asText()));
+            final Map<String, List<InfinityCall.Value>> choices = variableChoices(dashboard, infinity);
+            for (final Dashboards.Query query : Dashboards.queries(dashboard)) {
+                if (!Dashboards.INFINITY.equals(query.datasource().path("type").asText())) {
+                    continue;
+                }
+                final String where = entry.getKey().getFileName() + " " + query.where();
+                queries++;
+                calls += check(where, query.query(), infinity, choices);
+            }
+        }
+        assertTrue(queries >= 20, "the dashboards' Infinity queries: " + queries);
+        assertTrue(calls > queries, "every value of the variables was tried: " + calls + " calls");
+    }
+
+    /** Runs the query with every combination of its variables' values; the number of calls. */
+    private static int check(final String where, final JsonNode query, final InfinityCall infinity,
+                             final Map<String, List<InfinityCall.Value>> choices) throws Exception {
+        assertEquals("backend", query.path("parser").asText(), where + ": the backend parser (alerting, caching)");
+        assertTrue(query.path("url").asText().startsWith("/api/v1/"), where + ": a path below the data source's URL");
+        assertTrue(InfinityCall.isPlainPath(query.path("root_selector").asText()), where + ": a plain root selector");
+        final List<Map<String, InfinityCall.Value>> combinations = new ArrayList<>(List.of(Map.of()));
+        for (final String variable : InfinityCall.variables(query)) {
+            assertTrue(choices.containsKey(variable), where + " names $" + variable);
+            final List<Map<String, InfinityCall.Value>> extended = new ArrayList<>();
+            for (final Map<String, InfinityCall.Value> combination : combinations) {
+                for (final InfinityCall.Value value : choices.get(variable)) {
+                    final Map<String, InfinityCall.Value> next = new HashMap<>(combination);
+                    next.put(variable, value);
+                    extended.add(next);
+                }
+            }
+            combinations.clear();
+            combinations.addAll(extended);
+        }
+        final Map<String, Boolean> holdsData = new LinkedHashMap<>();
+        for (final JsonNode column : query.path("columns")) {
+            assertTrue(InfinityCall.isPlainPath(column.path("selector").asText()), where + ": plain selector " + column);
+            holdsData.put(column.path("selector").asText(), false);
+        }
+        assertFalse(holdsData.isEmpty(), where + " selects its columns");
+        for (final Map<String, InfinityCall.Value> values : combinations) {
+            final InfinityCall.Answer answer = infinity.run(query, values);
+            for (final int status : answer.statuses()) {
+                assertEquals(200, status, where + " " + answer.url());
+            }
+            for (final JsonNode row : answer.rows()) {
+                for (final JsonNode column : query.path("columns")) {
+                    final JsonNode value = InfinityCall.select(row, column.path("selector").asText());
+                    assertFalse(value.isMissingNode(), () -> where + " " + answer.url() + ": no column "
+                            + column.path("selector").asText() + " in " + abbreviated(row));
+                    if (!value.isNull()) {
+                        assertTyped(where, column, value);
+                        holdsData.put(column.path("selector").asText(), true);
+                    }
+                }
+            }
+        }
+        holdsData.forEach((selector, held) -> assertTrue(held, where + ": column " + selector
+                + " holds no data for any value of " + InfinityCall.variables(query)));
+        return combinations.size();
+    }
+
+    private static String abbreviated(final JsonNode row) {
+        final String text = row.toString();
+        return text.length() <= 300 ? text : text.substring(0, 300) + "…";
+    }
+
+    /** The value is what the column's type makes of it, as Infinity's framer reads it. */
+    private static void assertTyped(final String where, final JsonNode column, final JsonNode value) {
+        final String what = where + " column " + column.path("selector").asText() + " = " + value;
+        switch (column.path("type").asText()) {
+            case "number" -> assertTrue(value.isNumber(), what + " is a number");
+            case "string" -> assertTrue(value.isValueNode(), what + " is a value");
+            case "timestamp" -> {
+                try {
+                    if ("2006-01-02".equals(column.path("timestampFormat").asText())) {
+                        LocalDate.parse(value.asText());
+                    } else {
+                        Instant.parse(value.asText());
+                    }
+                } catch (final DateTimeParseException e) {
+                    throw new AssertionError(what + " is not a timestamp in its format", e);
+                }
+            }
+            default -> throw new AssertionError(what + ": a column type this check does not know");
+        }
+    }
+
+    /** Each variable's values, from its own query: All first when it has it, then every value the API lists. */
+    private Map<String, List<InfinityCall.Value>> variableChoices(final JsonNode dashboard, final InfinityCall infinity)
+            throws Exception {
+        final Map<String, List<InfinityCall.Value>> choices = new HashMap<>();
+        for (final JsonNode variable : dashboard.path("templating").path("list")) {
+            if (!Dashboards.INFINITY.equals(variable.path("datasource").path("type").asText())) {
+                continue;
+            }
+            final JsonNode query = variable.at("/query/infinityQuery");
+            final String column = query.at("/columns/0/selector").asText();
+            final Set<String> values = new LinkedHashSet<>();
+            for (final JsonNode row : infinity.run(query, Map.of()).rows()) {
+                final JsonNode value = InfinityCall.select(row, column);
+                if (value.isTextual()) {
+                    values.add(value.asText());
+                }
+            }
+            assertTrue(values.size() >= 2, "variable " + variable.path("name") + " has values: " + values);
+            final List<InfinityCall.Value> list = new ArrayList<>();
+            if (variable.path("includeAll").asBoolean()) {
+                list.add(new InfinityCall.Value(variable.path("allValue").asText(), "All"));
+            }
+            values.forEach(v -> list.add(new InfinityCall.Value(v, v)));
+            choices.put(variable.path("name").asText(), list);
+        }
+        return choices;
+    }
+
+    /** The UTC day of one end of a dashboard's relative time range ({@code now}, {@code now-90d}, {@code now-6h}). */
+    private static LocalDate day(final String relative) {
+        final Instant now = Instant.now();
+        if ("now".equals(relative)) {
+            return LocalDate.ofInstant(now, ZoneOffset.UTC);
+        }
+        final Matcher matcher = RELATIVE.matcher(relative);
+        assertTrue(matcher.matches(), "a relative time: " + relative);
+        final long amount = Long.parseLong(matcher.group(1));
+        return LocalDate.ofInstant(now.minus(Duration.ofSeconds(amount * ("d".equals(matcher.group(2)) ? 86_400 : 3_600))),
+                ZoneOffset.UTC);
+    }
+}
