@@ -4,12 +4,13 @@ import dev.dora.api.Window;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.MetricsQuery;
+import dev.dora.streams.store.Scope;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads the metrics of every scope the gauges show from the state stores: each service, each team and the
@@ -36,21 +37,20 @@ final class DoraScopes {
         final Window window = window();
         final List<ServiceInfo> services = query.services();
         final List<DoraScope> scopes = new ArrayList<>(services.size() + 1);
-        final Map<String, List<String>> teams = new TreeMap<>();
-        final List<String> all = new ArrayList<>(services.size());
+        final Set<String> teams = new TreeSet<>();
         for (final ServiceInfo info : services) {
             final String service = info.getService();
-            all.add(service);
             if (info.getTeam() != null) {
-                teams.computeIfAbsent(info.getTeam(), t -> new ArrayList<>()).add(service);
+                teams.add(info.getTeam());
             }
-            scopes.add(DoraScope.service(service, info.getTeam(), query.metrics(List.of(service),
+            scopes.add(DoraScope.service(service, info.getTeam(), query.metrics(Scope.service(service),
                     MetricsConfig.PRODUCTION, window.fromDay(), window.toDay())));
         }
-        teams.forEach((team, members) -> scopes.add(DoraScope.team(team, query.metrics(members,
+        // a team's and the organisation's rows are their own: no merging of their services here
+        teams.forEach(team -> scopes.add(DoraScope.team(team, query.metrics(Scope.team(team),
                 MetricsConfig.PRODUCTION, window.fromDay(), window.toDay()))));
-        scopes.add(DoraScope.organisation(query.metrics(all, MetricsConfig.PRODUCTION, window.fromDay(),
-                window.toDay())));
+        scopes.add(DoraScope.organisation(query.metrics(Scope.ORGANISATION, MetricsConfig.PRODUCTION,
+                window.fromDay(), window.toDay())));
         return scopes;
     }
 }
