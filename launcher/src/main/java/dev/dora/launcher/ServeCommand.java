@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.schema.KafkaClientSettings;
 import dev.dora.streams.config.HotfixRule;
 import dev.dora.streams.config.MetricsConfig;
 import java.io.PrintWriter;
@@ -32,9 +33,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "Use this Kafka cluster instead of starting the embedded broker (--kafka-port is then unused).")
-    String bootstrapServers;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--partitions", defaultValue = "3", paramLabel = "N",
             description = "Partitions of the topics the pipeline creates; existing event topics must already have "
@@ -69,8 +69,8 @@ public final class ServeCommand implements Callable<Integer> {
         final Path dataDir = common.dataDir();
         Logging.init(dataDir);
         final PrintWriter out = spec.commandLine().getOut();
-        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, bootstrapServers, common.kafkaPort,
-                this::metricsConfig, common.webhookSettings(), out);
+        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, cluster.cluster(spec),
+                common.kafkaPort, this::metricsConfig, common.webhookSettings(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();
@@ -84,13 +84,21 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The pipeline configuration these options describe, for the given bootstrap servers. */
+    /** The pipeline's definitions these options describe, for the given bootstrap servers (plain connections). */
     MetricsConfig metricsConfig(final String bootstrap) {
         return MetricsConfig.defaults(bootstrap, common.dataDir().resolve("streams"))
                 .withPartitions(partitions)
                 .withProductionEnvironments(productionEnvironmentSet())
                 .withIncidentWindow(incidentWindow)
                 .withHotfixRule(hotfixRule());
+    }
+
+    /**
+     * The whole pipeline configuration these options describe for the cluster actually used: the definitions, and
+     * the client settings, threads, replication and Streams overrides of {@link ClusterOptions}.
+     */
+    MetricsConfig metricsConfig(final KafkaClientSettings kafka) {
+        return cluster.apply(metricsConfig(kafka.bootstrapServers()), kafka, spec);
     }
 
     /**
@@ -151,8 +159,6 @@ public final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--production-environments needs at least one name");
         }
         hotfixRule();
-        if (bootstrapServers != null && bootstrapServers.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--bootstrap-servers must not be empty");
-        }
+        cluster.validate(spec);
     }
 }
