@@ -65,9 +65,10 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        // before validation: reading --kafka-config loads Kafka's client configuration classes, which create loggers
         final Path dataDir = common.dataDir();
         Logging.init(dataDir);
+        validate();
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, cluster.cluster(spec),
                 common.kafkaPort, this::metricsConfig, common.webhookSettings(), out);

@@ -76,6 +76,12 @@ public final class KafkaConnectionCheck {
         if (config != null) {
             return "the Kafka client settings of " + origin + " are not valid: " + clean(config);
         }
+        final Throwable store = findMessage(failure, "keystore");
+        if (store != null) {
+            return "cannot open the TLS trust store or key store for " + listener + ": " + clean(store)
+                    + (store == deepest(failure) ? "" : ": " + clean(deepest(failure)))
+                    + "; check ssl.truststore.* and ssl.keystore.* (locations and passwords) in " + origin;
+        }
         if (failure instanceof KafkaException && failure.getCause() != null) {
             // a client that could not even be built: a key store that does not open, a JAAS text that does not parse
             return "cannot create a Kafka client for " + listener + " with " + origin + ": " + clean(failure) + ": "
@@ -93,6 +99,20 @@ public final class KafkaConnectionCheck {
     private static Throwable find(final Throwable failure, final Class<? extends Throwable> type) {
         for (Throwable current = failure; current != null; current = current.getCause()) {
             if (type.isInstance(current)) {
+                return current;
+            }
+            if (current.getCause() == current) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** The outermost failure whose message mentions {@code word}, ignoring case. */
+    private static Throwable findMessage(final Throwable failure, final String word) {
+        for (Throwable current = failure; current != null; current = current.getCause()) {
+            if (current.getMessage() != null && current.getMessage().toLowerCase(java.util.Locale.ROOT)
+                    .contains(word)) {
                 return current;
             }
             if (current.getCause() == current) {
