@@ -78,8 +78,12 @@ public final class KafkaConnectionCheck {
         }
         final Throwable store = findMessage(failure, "keystore");
         if (store != null) {
+            final boolean wrongPassword = find(failure, java.security.UnrecoverableKeyException.class) != null
+                    || find(failure, javax.crypto.BadPaddingException.class) != null
+                    || findMessage(failure, "password was incorrect") != null;
             return "cannot open the TLS trust store or key store for " + listener + ": " + clean(store)
-                    + (store == deepest(failure) ? "" : ": " + clean(deepest(failure)))
+                    + (wrongPassword ? ": the password does not open it"
+                            : store == deepest(failure) ? "" : ": " + clean(deepest(failure)))
                     + "; check ssl.truststore.* and ssl.keystore.* (locations and passwords) in " + origin;
         }
         if (failure instanceof KafkaException && failure.getCause() != null) {
