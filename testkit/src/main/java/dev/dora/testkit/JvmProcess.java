@@ -94,7 +94,7 @@ public final class JvmProcess implements AutoCloseable {
      * SIGTERM, as Ctrl-C or an orchestrator would send, then waits for the process to exit; SIGKILL if it has not
      * within 30 s.
      *
-     * @return the exit code
+     * @return the exit code: 143 when the JVM ended on the signal after running its shutdown hooks
      */
     public int stop() throws InterruptedException {
         process.destroy();
