@@ -1,8 +1,9 @@
 package dev.dora.launcher;
 
 import dev.dora.schema.KafkaClientSettings;
-import dev.dora.streams.MetricsConfig;
-import dev.dora.streams.StreamsOverrides;
+import dev.dora.streams.StreamsProperties;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.config.StreamsOverrides;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import picocli.CommandLine.ParameterException;
  * <p>Precedence: an option given on the command line wins over the same setting in a file ({@code --bootstrap-servers}
  * over the client file's {@code bootstrap.servers}, {@code --stream-threads} over {@code num.stream.threads},
  * {@code --replication-factor} over {@code replication.factor}); the files win over dora's defaults; and nothing
- * changes the settings dora's correctness rests on ({@link StreamsOverrides#PROTECTED}).
+ * changes the settings dora's correctness rests on ({@link StreamsProperties#PROTECTED}).
  */
 public final class ClusterOptions {
 
@@ -93,7 +94,9 @@ public final class ClusterOptions {
             return StreamsOverrides.NONE;
         }
         try {
-            return StreamsOverrides.load(streamsConfig);
+            final StreamsOverrides overrides = StreamsOverrides.load(streamsConfig);
+            StreamsProperties.requireNothingProtected(overrides.properties(), overrides.origin());
+            return overrides;
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

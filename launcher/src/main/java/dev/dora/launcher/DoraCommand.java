@@ -50,7 +50,8 @@ public final class DoraCommand implements Runnable {
     @Override
     public void run() {
         // "dora" alone is a usage error: say what to type instead of doing nothing
-        throw new ParameterException(spec.commandLine(), "Missing command: use 'dora demo', 'dora serve', 'dora broker' or 'dora import'");
+        throw new ParameterException(spec.commandLine(),
+                "Missing command: use 'dora demo', 'dora serve', 'dora broker' or 'dora import'");
     }
 
     /** Runtime failures: a readable message on stderr, the stack trace only in the log file. */

@@ -82,7 +82,8 @@ final class DoraRuntime implements AutoCloseable {
                              final Function<String, MetricsConfig> configFor, final WebhookSettings webhooks,
                              final PrintWriter out)
             throws IOException, InterruptedException {
-        return start(dataDir, httpPort, Optional.ofNullable(bootstrapServers).map(KafkaClientSettings::of), kafkaPort, kafka -> configFor.apply(kafka.bootstrapServers()).withKafka(kafka), webhooks, out);
+        return start(dataDir, httpPort, Optional.ofNullable(bootstrapServers).map(KafkaClientSettings::of), kafkaPort,
+                kafka -> configFor.apply(kafka.bootstrapServers()).withKafka(kafka), webhooks, out);
     }
 
     /**

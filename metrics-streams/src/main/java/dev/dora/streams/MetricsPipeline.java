@@ -2,7 +2,6 @@ package dev.dora.streams;
 
 import dev.dora.schema.AvroCodec;
 import dev.dora.schema.EventFields;
-import dev.dora.schema.KafkaClientSettings;
 import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
@@ -10,7 +9,6 @@ import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.store.StoreNames;
-import dev.dora.streams.topology.BoundedMemoryRocksDbConfig;
 import dev.dora.streams.topology.DoraTopology;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +31,6 @@ import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -84,32 +81,13 @@ public final class MetricsPipeline implements AutoCloseable {
     }
 
     /**
-     * The Kafka Streams configuration: dora's settings, then the client properties of {@code --kafka-config} (for
-     * every internal client), then the {@code --streams-config} overrides, and last the
-     * {@linkplain StreamsOverrides#PROTECTED protected} settings again, which neither file may change.
+     * The Kafka Streams configuration: see {@link StreamsProperties}.
      *
-     * @throws IllegalArgumentException when either file changes a protected setting, naming it and why
+     * @throws IllegalArgumentException when {@code --kafka-config} or {@code --streams-config} changes a protected
+     *                                  setting, naming it and why
      */
     public static Properties streamsProperties(final MetricsConfig config) {
-        StreamsOverrides.requireNothingProtected(config.kafka().properties(), config.kafka().origin());
-        final Properties props = new Properties();
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
-        props.putAll(config.kafka().properties());
-        props.putAll(config.streamsOverrides().properties());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        // the client-level ones (acks, isolation.level, ...) Kafka Streams sets itself under exactly-once
-        for (final KafkaClientSettings.Required setting : StreamsOverrides.PROTECTED) {
-            if (setting.value() != null && StreamsConfig.configDef().names().contains(setting.key())) {
-                props.put(setting.key(), setting.value());
-            }
-        }
-        return props;
+        return StreamsProperties.of(config);
     }
 
     public MetricsConfig config() {

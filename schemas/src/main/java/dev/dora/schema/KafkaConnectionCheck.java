@@ -50,7 +50,25 @@ public final class KafkaConnectionCheck {
                                   final Duration timeout) {
         final String listener = "Kafka at " + settings.bootstrapServers() + " (" + settings.securityProtocol()
                 + " listener" + settings.saslMechanism().map(m -> ", SASL mechanism " + m).orElse("") + ")";
-        final String origin = settings.origin();
+        final String refused = refusal(listener, settings.origin(), failure);
+        if (refused != null) {
+            return refused;
+        }
+        final String unusable = unusableSettings(listener, settings.origin(), failure);
+        if (unusable != null) {
+            return unusable;
+        }
+        if (failure instanceof TimeoutException || find(failure,
+                org.apache.kafka.common.errors.TimeoutException.class) != null) {
+            return "cannot reach " + listener + " within " + timeout.toSeconds() + " s; is the cluster up, and is "
+                    + settings.securityProtocol() + " the protocol of the listener at that address "
+                    + "(security.protocol in " + settings.origin() + ")?";
+        }
+        return "cannot connect to " + listener + ": " + clean(deepest(failure));
+    }
+
+    /** The cluster answered but refused: credentials, mechanism, certificate or permissions; else null. */
+    private static String refusal(final String listener, final String origin, final Throwable failure) {
         final Throwable sasl = find(failure, SaslAuthenticationException.class);
         if (sasl != null) {
             return listener + " refused dora's credentials: " + clean(sasl) + "; check the user name and password in "
@@ -72,6 +90,11 @@ public final class KafkaConnectionCheck {
             return listener + " denied dora an operation: " + clean(authorization) + "; grant the user the ACLs "
                     + "listed in docs/OPERATIONS.md";
         }
+        return null;
+    }
+
+    /** No client could be built from the settings: invalid values, a store that does not open; else null. */
+    private static String unusableSettings(final String listener, final String origin, final Throwable failure) {
         final Throwable config = find(failure, ConfigException.class);
         if (config != null) {
             return "the Kafka client settings of " + origin + " are not valid: " + clean(config);
@@ -81,23 +104,17 @@ public final class KafkaConnectionCheck {
             final boolean wrongPassword = find(failure, java.security.UnrecoverableKeyException.class) != null
                     || find(failure, javax.crypto.BadPaddingException.class) != null
                     || findMessage(failure, "password was incorrect") != null;
-            return "cannot open the TLS trust store or key store for " + listener + ": " + clean(store)
-                    + (wrongPassword ? ": the password does not open it"
-                            : store == deepest(failure) ? "" : ": " + clean(deepest(failure)))
+            final String detail = wrongPassword ? ": the password does not open it"
+                    : store == deepest(failure) ? "" : ": " + clean(deepest(failure));
+            return "cannot open the TLS trust store or key store for " + listener + ": " + clean(store) + detail
                     + "; check ssl.truststore.* and ssl.keystore.* (locations and passwords) in " + origin;
         }
         if (failure instanceof KafkaException && failure.getCause() != null) {
-            // a client that could not even be built: a key store that does not open, a JAAS text that does not parse
+            // a client that could not even be built, e.g. a JAAS text that does not parse
             return "cannot create a Kafka client for " + listener + " with " + origin + ": " + clean(failure) + ": "
                     + clean(deepest(failure));
         }
-        if (failure instanceof TimeoutException || find(failure,
-                org.apache.kafka.common.errors.TimeoutException.class) != null) {
-            return "cannot reach " + listener + " within " + timeout.toSeconds() + " s; is the cluster up, and is "
-                    + settings.securityProtocol() + " the protocol of the listener at that address "
-                    + "(security.protocol in " + origin + ")?";
-        }
-        return "cannot connect to " + listener + ": " + clean(deepest(failure));
+        return null;
     }
 
     private static Throwable find(final Throwable failure, final Class<? extends Throwable> type) {

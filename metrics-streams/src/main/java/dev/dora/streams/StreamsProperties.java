@@ -2,16 +2,13 @@ package dev.dora.streams;
 
 import dev.dora.schema.KafkaClientSettings;
 import dev.dora.schema.KafkaClientSettings.Required;
-import dev.dora.schema.SecretRedaction;
 import dev.dora.schema.Topics;
-import java.nio.file.Path;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.topology.BoundedMemoryRocksDbConfig;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,15 +16,12 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
- * The {@code --streams-config} file: any Kafka Streams property ({@code num.standby.replicas},
- * {@code group.protocol}, {@code state.dir}, {@code commit.interval.ms}, prefixed client settings, ...), applied last
- * over dora's own. The settings the pipeline's correctness rests on ({@link #PROTECTED}) cannot be changed: a file
- * that tries is refused at start-up with the key and the reason.
+ * The Kafka Streams configuration of the pipeline: dora's settings, then the client properties of
+ * {@code --kafka-config} (for every internal client), then the {@code --streams-config} overrides, and last the
+ * {@linkplain #PROTECTED protected} settings, which neither file may change: a file that tries is refused with the key
+ * and the reason.
  */
-public final class StreamsOverrides {
-
-    /** No overrides. */
-    public static final StreamsOverrides NONE = new StreamsOverrides(Map.of(), Optional.empty());
+public final class StreamsProperties {
 
     private static final String EXACTLY_ONCE = "exactly-once processing commits the state stores, the facts and the "
             + "consumed offsets together, so that a crash neither loses nor double-counts an event";
@@ -37,44 +31,42 @@ public final class StreamsOverrides {
     /** The Streams settings dora fixes, each with the reason it cannot change. */
     public static final List<Required> PROTECTED = protectedSettings();
 
-    private final Map<String, String> properties;
-    private final Optional<Path> file;
-
-    private StreamsOverrides(final Map<String, String> properties, final Optional<Path> file) {
-        this.properties = Collections.unmodifiableMap(new TreeMap<>(properties));
-        this.file = file;
+    private StreamsProperties() {
     }
 
     /**
-     * Reads a {@code --streams-config} file.
+     * The properties Kafka Streams runs with.
      *
-     * @throws IllegalArgumentException when it cannot be read or changes a {@linkplain #PROTECTED protected} setting
+     * @throws IllegalArgumentException when either file changes a protected setting, naming it and why
      */
-    public static StreamsOverrides load(final Path file) {
-        final Path path = file.toAbsolutePath().normalize();
-        final StreamsOverrides overrides = new StreamsOverrides(
-                KafkaClientSettings.readProperties(file, "--streams-config"), Optional.of(path));
-        overrides.requireNothingProtected();
-        return overrides;
+    public static Properties of(final MetricsConfig config) {
+        requireNothingProtected(config.kafka().properties(), config.kafka().origin());
+        requireNothingProtected(config.streamsOverrides().properties(), config.streamsOverrides().origin());
+        final Properties props = new Properties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+        props.putAll(config.kafka().properties());
+        props.putAll(config.streamsOverrides().properties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // the client-level ones (acks, isolation.level, ...) Kafka Streams sets itself under exactly-once
+        for (final Required setting : PROTECTED) {
+            if (setting.value() != null && StreamsConfig.configDef().names().contains(setting.key())) {
+                props.put(setting.key(), setting.value());
+            }
+        }
+        return props;
     }
 
     /**
-     * These properties as overrides.
+     * Refuses properties that would change a protected setting.
      *
-     * @throws IllegalArgumentException when they change a {@linkplain #PROTECTED protected} setting
-     */
-    public static StreamsOverrides of(final Map<String, String> properties) {
-        SecretRedaction.register(properties);
-        final StreamsOverrides overrides = new StreamsOverrides(properties, Optional.empty());
-        overrides.requireNothingProtected();
-        return overrides;
-    }
-
-    /**
-     * Refuses client properties (from {@code --kafka-config}, which Kafka Streams receives too) that would change a
-     * protected Streams setting.
-     *
-     * @param origin where they come from, for the message
+     * @param origin where they come from ({@code --streams-config /path}, {@code --kafka-config /path}), for the message
+     * @throws IllegalArgumentException naming each such setting and why
      */
     public static void requireNothingProtected(final Map<String, String> properties, final String origin) {
         final List<String> conflicts = KafkaClientSettings.conflicts(properties, PROTECTED);
@@ -82,51 +74,6 @@ public final class StreamsOverrides {
             throw new IllegalArgumentException(origin + " changes settings dora's pipeline relies on: "
                     + String.join("; ", conflicts));
         }
-    }
-
-    private void requireNothingProtected() {
-        requireNothingProtected(properties, origin());
-    }
-
-    /** Sorted, unmodifiable. */
-    public Map<String, String> properties() {
-        return properties;
-    }
-
-    public Optional<String> get(final String key) {
-        return Optional.ofNullable(properties.get(key));
-    }
-
-    /** These overrides less one key, e.g. one that a command-line option sets instead. */
-    public StreamsOverrides without(final String key) {
-        final Map<String, String> rest = new TreeMap<>(properties);
-        rest.remove(key);
-        return new StreamsOverrides(rest, file);
-    }
-
-    public Optional<Path> file() {
-        return file;
-    }
-
-    /** {@code --streams-config /path}, or {@code the Streams overrides} when they did not come from a file. */
-    public String origin() {
-        return file.map(path -> "--streams-config " + path).orElse("the Streams overrides");
-    }
-
-    @Override
-    public boolean equals(final Object other) {
-        return other instanceof StreamsOverrides that && properties.equals(that.properties) && file.equals(that.file);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(properties, file);
-    }
-
-    /** The overrides with every secret value hidden. */
-    @Override
-    public String toString() {
-        return "StreamsOverrides" + SecretRedaction.redact(properties) + file.map(path -> " from " + path).orElse("");
     }
 
     private static List<Required> protectedSettings() {

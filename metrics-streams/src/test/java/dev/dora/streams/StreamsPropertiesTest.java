@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.schema.KafkaClientSettings;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.config.StreamsOverrides;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("unit")
-class StreamsOverridesTest {
+class StreamsPropertiesTest {
 
     @TempDir
     Path dir;
@@ -56,8 +58,9 @@ class StreamsOverridesTest {
         final Path file = dir.resolve("streams.properties");
         Files.writeString(file, "processing.guarantee=at_least_once\nensure.explicit.internal.resource.naming=false\n"
                 + "application.id=mine\nproducer.acks=1\nnum.standby.replicas=1\n", StandardCharsets.UTF_8);
+        final StreamsOverrides overrides = StreamsOverrides.load(file);
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> StreamsOverrides.load(file));
+                () -> MetricsPipeline.streamsProperties(base.withStreamsOverrides(overrides)));
         final String message = e.getMessage();
         assertTrue(message.startsWith("--streams-config " + file.toAbsolutePath()), message);
         assertTrue(message.contains("processing.guarantee=at_least_once is not allowed, dora needs "
@@ -75,6 +78,7 @@ class StreamsOverridesTest {
         Files.writeString(file, "processing.guarantee=exactly_once_v2\nproducer.sasl.jaas.config=x password=\"pw-123456\";\n",
                 StandardCharsets.UTF_8);
         final StreamsOverrides overrides = StreamsOverrides.load(file);
+        StreamsProperties.requireNothingProtected(overrides.properties(), overrides.origin());
         assertEquals("exactly_once_v2", overrides.properties().get("processing.guarantee"));
         assertFalse(overrides.toString().contains("pw-123456"), overrides.toString());
         assertFalse(base.withStreamsOverrides(overrides).toString().contains("pw-123456"));
