@@ -86,20 +86,42 @@ public final class AvroCodec {
     }
 
     /**
-     * Avro 1.12.2 refuses to instantiate generated classes whose package is not trusted; trust ours,
-     * whatever the JVM's system properties say.
+     * Avro 1.12.2 refuses to instantiate generated classes whose package is not trusted; trust ours, whatever the
+     * JVM's system properties say: every record and enum reachable from {@link #RECORD_TYPES}' schemas, so that a
+     * record type nested in another (a fact's list of charged deployments, say) cannot be forgotten. The tests' JVM
+     * trusts the generated packages through a system property; {@code dora.jar} relies on this alone.
      */
     public static void trustGeneratedClasses() {
         final ClassSecurityValidator.Builder trusted = ClassSecurityValidator.builder();
-        RECORD_TYPES.forEach(trusted::add);
-        trusted.add(dev.dora.events.DeploymentStatus.class)
-                .add(dev.dora.events.DeploymentStrategy.class)
-                .add(dev.dora.events.IncidentStatus.class)
-                .add(dev.dora.events.Severity.class)
-                .add(dev.dora.facts.FailureRule.class)
-                .add(dev.dora.state.EntityType.class);
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        RECORD_TYPES.forEach(type -> trustNamedTypes(SpecificData.get().getSchema(type), trusted, seen));
+        // a generated enum that no record holds (yet) is trusted all the same
+        trustNamedTypes(dev.dora.state.EntityType.getClassSchema(), trusted, seen);
         ClassSecurityValidator.setGlobal(
                 ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), trusted.build()));
+    }
+
+    /** Adds the classes of {@code schema} and of every named type inside it. */
+    static void trustNamedTypes(final Schema schema, final ClassSecurityValidator.Builder trusted,
+                                final java.util.Set<String> seen) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (seen.add(schema.getFullName())) {
+                    trusted.add(SpecificData.get().getClass(schema));
+                    schema.getFields().forEach(field -> trustNamedTypes(field.schema(), trusted, seen));
+                }
+            }
+            case ENUM -> {
+                if (seen.add(schema.getFullName())) {
+                    trusted.add(SpecificData.get().getClass(schema));
+                }
+            }
+            case UNION -> schema.getTypes().forEach(member -> trustNamedTypes(member, trusted, seen));
+            case ARRAY -> trustNamedTypes(schema.getElementType(), trusted, seen);
+            case MAP -> trustNamedTypes(schema.getValueType(), trusted, seen);
+            default -> {
+            }
+        }
     }
 
     public byte[] encode(final SpecificRecord record) {
