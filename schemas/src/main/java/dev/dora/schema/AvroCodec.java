@@ -101,19 +101,28 @@ public final class AvroCodec {
                 ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), trusted.build()));
     }
 
+    /** The class generated for a named type, loaded directly: Avro's own lookup would refuse it before it is trusted. */
+    private static Class<?> generatedClass(final Schema schema) {
+        try {
+            return Class.forName(SpecificData.getClassName(schema), false, AvroCodec.class.getClassLoader());
+        } catch (final ClassNotFoundException e) {
+            throw new IllegalStateException("no generated class for the Avro type " + schema.getFullName(), e);
+        }
+    }
+
     /** Adds the classes of {@code schema} and of every named type inside it. */
     static void trustNamedTypes(final Schema schema, final ClassSecurityValidator.Builder trusted,
                                 final java.util.Set<String> seen) {
         switch (schema.getType()) {
             case RECORD -> {
                 if (seen.add(schema.getFullName())) {
-                    trusted.add(SpecificData.get().getClass(schema));
+                    trusted.add(generatedClass(schema));
                     schema.getFields().forEach(field -> trustNamedTypes(field.schema(), trusted, seen));
                 }
             }
             case ENUM -> {
                 if (seen.add(schema.getFullName())) {
-                    trusted.add(SpecificData.get().getClass(schema));
+                    trusted.add(generatedClass(schema));
                 }
             }
             case UNION -> schema.getTypes().forEach(member -> trustNamedTypes(member, trusted, seen));
