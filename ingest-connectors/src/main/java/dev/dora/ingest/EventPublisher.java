@@ -3,6 +3,7 @@ package dev.dora.ingest;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
+import dev.dora.schema.KafkaClientSettings;
 import dev.dora.schema.Topic;
 import dev.dora.schema.Topics;
 import java.nio.charset.StandardCharsets;
@@ -52,27 +53,51 @@ public final class EventPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final Duration timeout;
 
+    /** The settings the producer cannot do without, whatever {@code --kafka-config} says. */
+    static final List<KafkaClientSettings.Required> REQUIRED = List.of(
+            new KafkaClientSettings.Required(ProducerConfig.ACKS_CONFIG, "all",
+                    "an event is acknowledged only once every in-sync replica has it"),
+            new KafkaClientSettings.Required(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                    "the producer's own retries must not write an event twice"),
+            KafkaClientSettings.Required.absent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    "the ingest producer acknowledges each request on its own, outside any transaction"),
+            new KafkaClientSettings.Required(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    "dora encodes keys and values itself"),
+            new KafkaClientSettings.Required(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    "dora encodes keys and values itself"));
+
     /** An idempotent producer with {@code acks=all}. */
     public EventPublisher(final String bootstrapServers) {
-        this(bootstrapServers, Map.of());
+        this(KafkaClientSettings.of(bootstrapServers), Map.of());
     }
 
     /** @param producerOverrides producer configuration that replaces the defaults, e.g. shorter timeouts */
     public EventPublisher(final String bootstrapServers, final Map<String, Object> producerOverrides) {
-        final Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "dora-ingest");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        this(KafkaClientSettings.of(bootstrapServers), producerOverrides);
+    }
+
+    /** An idempotent producer with {@code acks=all}, connected as {@code kafka} says (TLS, SASL, ...). */
+    public EventPublisher(final KafkaClientSettings kafka) {
+        this(kafka, Map.of());
+    }
+
+    /**
+     * @param kafka             the servers and the client properties of {@code --kafka-config}, which may tune the
+     *                          defaults (timeouts, ...) but not {@link #REQUIRED}
+     * @param producerOverrides producer configuration that replaces the defaults, e.g. shorter timeouts
+     * @throws IllegalArgumentException when the client properties contradict {@link #REQUIRED}
+     */
+    public EventPublisher(final KafkaClientSettings kafka, final Map<String, Object> producerOverrides) {
+        final Map<String, Object> defaults = new HashMap<>();
+        defaults.put(ProducerConfig.CLIENT_ID_CONFIG, "dora-ingest");
+        defaults.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        defaults.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        defaults.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         // a whole rejected request body goes to the dead-letter topic in one record
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DEAD_LETTER_MAX_BYTES + 64 * 1024);
-        config.putAll(producerOverrides);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        defaults.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.DEAD_LETTER_MAX_BYTES + 64 * 1024);
+        defaults.putAll(producerOverrides);
+        final Map<String, Object> config = kafka.configFor("the ingest producer", defaults, REQUIRED);
         // a send may block up to max.block.ms before the delivery timeout even starts
         this.timeout = Duration.ofMillis(millis(config, ProducerConfig.MAX_BLOCK_MS_CONFIG)
                 + millis(config, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).plus(MARGIN);

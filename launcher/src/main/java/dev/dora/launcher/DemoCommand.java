@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -64,8 +65,9 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("Removed %s%n", dataDir);
         }
         Logging.init(dataDir);
-        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, null, common.kafkaPort,
-                bootstrap -> demoConfig(bootstrap, dataDir), common.webhookSettings(), common.observability(), out);
+        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, Optional.empty(), common.kafkaPort,
+                kafka -> demoConfig(kafka.bootstrapServers(), dataDir), common.webhookSettings(), common.observability(),
+                out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();

@@ -1,6 +1,7 @@
 package dev.dora.launcher;
 
 import dev.dora.launcher.importer.ImportCommand;
+import dev.dora.schema.SecretRedaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code dora} command line: {@code dora demo}, {@code dora serve} and {@code dora import git|events}.
+ * The {@code dora} command line: {@code dora demo}, {@code dora serve}, {@code dora broker} and
+ * {@code dora import git|events}.
  *
  * <p>Exit codes: 0 success, 1 a runtime failure (a one-line message on stderr, the stack trace in the log),
  * 2 a usage error.
@@ -22,7 +24,8 @@ import picocli.CommandLine.Spec;
         versionProvider = DoraCommand.VersionProvider.class,
         description = "DORA metrics (deployment frequency, lead time for changes, change failure rate, time to "
                 + "restore) computed continuously from change, deployment and incident events with Kafka Streams.",
-        subcommands = {DemoCommand.class, ServeCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, ServeCommand.class, BrokerCommand.class, ImportCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (details in <data-dir>/logs/dora.log)", "2:usage error"})
 public final class DoraCommand implements Runnable {
@@ -47,15 +50,19 @@ public final class DoraCommand implements Runnable {
     @Override
     public void run() {
         // "dora" alone is a usage error: say what to type instead of doing nothing
-        throw new ParameterException(spec.commandLine(), "Missing command: use 'dora demo', 'dora serve' or 'dora import'");
+        throw new ParameterException(spec.commandLine(),
+                "Missing command: use 'dora demo', 'dora serve', 'dora broker' or 'dora import'");
     }
 
     /** Runtime failures: a readable message on stderr, the stack trace only in the log file. */
     private static int handleFailure(final Exception failure, final CommandLine commandLine,
                                      final CommandLine.ParseResult parseResult) {
-        LoggerFactory.getLogger(DoraCommand.class).error("dora {} failed", commandLine.getCommandName(), failure);
+        // a client's exception may quote a setting: secrets from the configuration files are scrubbed first
+        LoggerFactory.getLogger(DoraCommand.class).error("dora {} failed", commandLine.getCommandName(),
+                SecretRedaction.scrub(failure));
         final String logDir = System.getProperty(Logging.LOG_DIR_PROPERTY);
-        commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + describe(failure)));
+        commandLine.getErr().println(commandLine.getColorScheme().errorText("error: "
+                + SecretRedaction.scrub(describe(failure))));
         if (logDir != null) {
             commandLine.getErr().println("details: " + logDir + "/dora.log");
         }

@@ -15,6 +15,8 @@ import dev.dora.ingest.webhook.WebhookStats;
 import dev.dora.launcher.observability.Observability;
 import dev.dora.launcher.observability.ObservabilitySettings;
 import dev.dora.launcher.web.Dashboard;
+import dev.dora.schema.KafkaClientSettings;
+import dev.dora.schema.KafkaConnectionCheck;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
 import io.javalin.Javalin;
@@ -29,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class DoraRuntime implements AutoCloseable {
 
     private static final Duration NOTICE_INTERVAL = Duration.ofSeconds(10);
+    /** How long the start-up check waits for an existing cluster to answer. */
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(30);
 
     private final EmbeddedKafka kafka;
     private final MetricsPipeline pipeline;
@@ -68,7 +73,8 @@ final class DoraRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts everything; on a failure, what was already started is stopped again before the exception propagates.
+     * Starts everything with plain connections; on a failure, what was already started is stopped again before the
+     * exception propagates.
      *
      * @param bootstrapServers an existing cluster, or {@code null} to start the embedded broker on {@code kafkaPort}
      * @param configFor        the pipeline's configuration for the bootstrap servers actually used
@@ -85,33 +91,57 @@ final class DoraRuntime implements AutoCloseable {
                              final Function<String, MetricsConfig> configFor, final WebhookSettings webhooks,
                              final ObservabilitySettings metrics, final PrintWriter out)
             throws IOException, InterruptedException {
+        return start(dataDir, httpPort, Optional.ofNullable(bootstrapServers).map(KafkaClientSettings::of), kafkaPort,
+                kafka -> configFor.apply(kafka.bootstrapServers()).withKafka(kafka), webhooks, metrics, out);
+    }
+
+    /**
+     * Starts everything; on a failure, what was already started is stopped again before the exception propagates.
+     *
+     * @param cluster   an existing cluster and how to connect to it (TLS, SASL, ...), or empty to start the
+     *                  embedded broker on {@code kafkaPort}
+     * @param configFor the pipeline's configuration for the cluster actually used
+     * @param metrics   what {@code GET /metrics} measures: the DORA gauges' window
+     * @throws KafkaConnectionCheck.KafkaConnectionException when the cluster cannot be used with these settings
+     */
+    static DoraRuntime start(final Path dataDir, final int httpPort, final Optional<KafkaClientSettings> cluster,
+                             final int kafkaPort, final Function<KafkaClientSettings, MetricsConfig> configFor,
+                             final WebhookSettings webhooks, final ObservabilitySettings metrics,
+                             final PrintWriter out)
+            throws IOException, InterruptedException {
         // checked before Kafka starts: finding out after ten seconds of start-up is annoying
         Ports.requireFree(null, httpPort, "HTTP port (--port)", "choose another with --port");
         Files.createDirectories(dataDir);
         final List<AutoCloseable> started = new ArrayList<>();
         try {
             final EmbeddedKafka kafka;
-            final String bootstrap;
-            if (bootstrapServers == null) {
+            final KafkaClientSettings settings;
+            if (cluster.isEmpty()) {
                 out.printf("Starting the embedded Kafka broker on localhost:%d (data in %s)%n", kafkaPort,
                         dataDir.resolve("kafka"));
                 out.flush();
                 kafka = EmbeddedKafka.start(dataDir, kafkaPort);
                 started.add(kafka);
-                bootstrap = kafka.bootstrapServers();
+                settings = KafkaClientSettings.of(kafka.bootstrapServers());
             } else {
                 kafka = null;
-                bootstrap = bootstrapServers;
-                out.printf("Using the Kafka cluster at %s%n", bootstrap);
+                settings = cluster.get();
+                out.printf("Using the Kafka cluster at %s (%s%s%s)%n", settings.bootstrapServers(),
+                        settings.securityProtocol(), settings.saslMechanism().map(m -> ", SASL " + m).orElse(""),
+                        settings.file().map(f -> "; client settings from " + f).orElse(""));
                 out.flush();
+                logger().info("Kafka client settings: {}", settings);
+                KafkaConnectionCheck.verify(settings, CONNECTION_TIMEOUT);
             }
-            out.println("Starting the metrics pipeline (Kafka Streams)");
+            final MetricsConfig metricsConfig = configFor.apply(settings);
+            out.printf("Starting the metrics pipeline (Kafka Streams, %d thread%s)%n", metricsConfig.streamThreads(),
+                    metricsConfig.streamThreads() == 1 ? "" : "s");
             out.flush();
-            final MetricsPipeline pipeline = MetricsPipeline.start(configFor.apply(bootstrap));
+            final MetricsPipeline pipeline = MetricsPipeline.start(metricsConfig);
             started.add(0, pipeline);
-            final EventPublisher publisher = new EventPublisher(bootstrap);
+            final EventPublisher publisher = new EventPublisher(settings);
             started.add(0, publisher);
-            final CatalogSync catalog = CatalogSync.start(bootstrap, webhooks.catalog());
+            final CatalogSync catalog = CatalogSync.start(settings, webhooks.catalog());
             started.add(0, catalog);
             final List<WebhookSource> sources = List.of(
                     new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());

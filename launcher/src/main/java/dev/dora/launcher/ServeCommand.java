@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.schema.KafkaClientSettings;
 import dev.dora.streams.config.HotfixRule;
 import dev.dora.streams.config.MetricsConfig;
 import java.io.PrintWriter;
@@ -32,9 +33,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
-            description = "Use this Kafka cluster instead of starting the embedded broker (--kafka-port is then unused).")
-    String bootstrapServers;
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--partitions", defaultValue = "3", paramLabel = "N",
             description = "Partitions of the topics the pipeline creates; existing event topics must already have "
@@ -65,12 +65,13 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        // before validation: reading --kafka-config loads Kafka's client configuration classes, which create loggers
         final Path dataDir = common.dataDir();
         Logging.init(dataDir);
+        validate();
         final PrintWriter out = spec.commandLine().getOut();
-        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, bootstrapServers, common.kafkaPort,
-                this::metricsConfig, common.webhookSettings(), common.observability(), out);
+        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, cluster.cluster(spec),
+                common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.observability(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();
@@ -87,13 +88,21 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The pipeline configuration these options describe, for the given bootstrap servers. */
+    /** The pipeline's definitions these options describe, for the given bootstrap servers (plain connections). */
     MetricsConfig metricsConfig(final String bootstrap) {
         return MetricsConfig.defaults(bootstrap, common.dataDir().resolve("streams"))
                 .withPartitions(partitions)
                 .withProductionEnvironments(productionEnvironmentSet())
                 .withIncidentWindow(incidentWindow)
                 .withHotfixRule(hotfixRule());
+    }
+
+    /**
+     * The whole pipeline configuration these options describe for the cluster actually used: the definitions, and
+     * the client settings, threads, replication and Streams overrides of {@link ClusterOptions}.
+     */
+    MetricsConfig metricsConfig(final KafkaClientSettings kafka) {
+        return cluster.apply(metricsConfig(kafka.bootstrapServers()), kafka, spec);
     }
 
     /**
@@ -154,8 +163,6 @@ public final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--production-environments needs at least one name");
         }
         hotfixRule();
-        if (bootstrapServers != null && bootstrapServers.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "--bootstrap-servers must not be empty");
-        }
+        cluster.validate(spec);
     }
 }

@@ -41,7 +41,7 @@ class DoraCommandTest {
         assertEquals(8080, serve.common.port);
         assertEquals(Path.of("./data").toAbsolutePath().normalize(), serve.common.dataDir());
         assertEquals(19092, serve.common.kafkaPort);
-        assertNull(serve.bootstrapServers);
+        assertNull(serve.cluster.bootstrapServers);
         assertEquals(3, serve.partitions);
         assertEquals(List.of("production", "prod"), serve.productionEnvironments);
         assertEquals(Duration.ofHours(24), serve.incidentWindow);
@@ -62,7 +62,7 @@ class DoraCommandTest {
                 "--production-environments", "live, prod-eu", "--incident-window", "2d");
         assertEquals(9000, serve.common.port);
         assertEquals(Path.of("/tmp/dora-x"), serve.common.dataDir());
-        assertEquals("kafka:9092", serve.bootstrapServers);
+        assertEquals("kafka:9092", serve.cluster.bootstrapServers);
         assertEquals(29092, serve.common.kafkaPort);
 
         final MetricsConfig config = serve.metricsConfig("kafka:9092");

@@ -9,7 +9,6 @@ import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.store.StoreNames;
-import dev.dora.streams.topology.BoundedMemoryRocksDbConfig;
 import dev.dora.streams.topology.DoraTopology;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,9 +31,6 @@ import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -62,7 +58,9 @@ public final class MetricsPipeline implements AutoCloseable {
 
     public static MetricsPipeline start(final MetricsConfig config) throws InterruptedException {
         AvroCodec.trustGeneratedClasses();
-        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+        final Properties properties = streamsProperties(config);
+        final Admin admin = Admin.create(config.kafka().configFor("the pipeline's admin client",
+                Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "dora-pipeline-admin")));
         try {
             TopicAdmin.ensureTopics(admin, config.partitions(), config.replicationFactor());
             for (final String loop : DoraTopology.loopTopics(config)) {
@@ -73,7 +71,7 @@ public final class MetricsPipeline implements AutoCloseable {
             admin.close();
             throw e;
         }
-        final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config), streamsProperties(config));
+        final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config), properties);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Kafka Streams stopped on an unexpected error", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -82,23 +80,14 @@ public final class MetricsPipeline implements AutoCloseable {
         return new MetricsPipeline(config, streams, admin);
     }
 
+    /**
+     * The Kafka Streams configuration: see {@link StreamsProperties}.
+     *
+     * @throws IllegalArgumentException when {@code --kafka-config} or {@code --streams-config} changes a protected
+     *                                  setting, naming it and why
+     */
     public static Properties streamsProperties(final MetricsConfig config) {
-        final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER.name());
-        return props;
+        return StreamsProperties.of(config);
     }
 
     public MetricsConfig config() {

@@ -1,50 +1,152 @@
 package dev.dora.schema;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Creates the pipeline's topics where they are missing and checks the ones that exist. */
+/**
+ * Creates the pipeline's topics where they are missing and checks the ones that exist, so that a topic created
+ * earlier with another partition count or cleanup policy is reported by name at start-up rather than discovered
+ * later as wrong numbers. Replication is the cluster's business: the replication factor is configurable ({@code -1}
+ * takes the broker's {@code default.replication.factor}) and {@code min.insync.replicas} is left to the cluster.
+ */
 public final class TopicAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
 
     private TopicAdmin() {
     }
 
     /**
-     * Creates {@code topic} if it does not exist and checks that it has {@code partitions} partitions, as a
-     * topic co-partitioned with the event topics must.
+     * Creates every topic of {@link Topics#ALL} that does not exist yet and checks them all.
+     *
+     * @param replicationFactor {@code -1} for the broker's default
+     * @throws IllegalStateException naming every existing topic whose partition count (the event topics must all
+     *                               have {@code partitions}: the topology joins them by service) or cleanup policy
+     *                               does not fit
+     */
+    public static void ensureTopics(final Admin admin, final int partitions, final short replicationFactor)
+            throws InterruptedException {
+        ensureTopics(admin, Topics.ALL, names(Topics.EVENT_TOPICS), partitions, replicationFactor);
+    }
+
+    /**
+     * Creates {@code topic} if it does not exist and checks that it has {@code partitions} partitions, as a topic
+     * co-partitioned with the event topics must, and the cleanup policy of its configuration.
      */
     public static void ensureTopic(final Admin admin, final Topic<?, ?> topic, final int partitions,
                                    final short replicationFactor) throws InterruptedException {
+        ensureTopics(admin, List.of(topic), Set.of(topic.name()), partitions, replicationFactor);
+    }
+
+    /**
+     * Creates the missing {@code topics} with {@code partitions} partitions, then checks every one of them: those in
+     * {@code coPartitioned} must have exactly {@code partitions} partitions, and each must have the cleanup policy of
+     * its configuration ({@code delete} when it names none).
+     *
+     * @throws IllegalStateException naming each topic that does not fit, or when the cluster refuses to create one
+     */
+    public static void ensureTopics(final Admin admin, final Collection<? extends Topic<?, ?>> topics,
+                                    final Set<String> coPartitioned, final int partitions,
+                                    final short replicationFactor) throws InterruptedException {
+        final Set<String> wanted = names(topics);
         try {
-            if (!admin.listTopics().names().get().contains(topic.name())) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(topic.name(), Optional.of(partitions),
-                            Optional.of(replicationFactor)).configs(topic.configs()))).all().get();
-                } catch (final ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
+            final Set<String> existing = admin.listTopics().names().get();
+            for (final Topic<?, ?> topic : topics) {
+                if (!existing.contains(topic.name())) {
+                    create(admin, topic, partitions, replicationFactor);
                 }
             }
-            final int actual = describe(admin, Set.of(topic.name())).get(topic.name()).partitions().size();
-            if (actual != partitions) {
-                throw new IllegalStateException("topic " + topic.name() + " has " + actual + " partitions where "
-                        + partitions + " (the configured partition count) are needed");
+            final Map<String, TopicDescription> described = describe(admin, wanted);
+            final Map<ConfigResource, Config> configs = admin.describeConfigs(wanted.stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all().get();
+            final List<String> problems = new ArrayList<>();
+            for (final Topic<?, ?> topic : topics) {
+                final int actual = described.get(topic.name()).partitions().size();
+                if (coPartitioned.contains(topic.name()) && actual != partitions) {
+                    problems.add("topic " + topic.name() + " has " + actual + " partitions where " + partitions
+                            + " (the configured partition count, --partitions) are needed");
+                }
+                final Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
+                cleanupPolicyProblem(topic, config).ifPresent(problems::add);
+                retentionWarning(topic, config);
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("existing topics do not fit dora: " + String.join("; ", problems)
+                        + ". Recreate them (dora creates missing topics itself), or set --partitions to match");
             }
         } catch (final ExecutionException e) {
-            throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
-                    e.getCause());
+            throw new IllegalStateException("cannot create or check the pipeline's topics " + wanted + ": "
+                    + SecretRedaction.scrub(e.getCause().getMessage()), e.getCause());
         }
+    }
+
+    private static void create(final Admin admin, final Topic<?, ?> topic, final int partitions,
+                               final short replicationFactor) throws ExecutionException, InterruptedException {
+        final Optional<Short> replicas = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
+        try {
+            admin.createTopics(List.of(new NewTopic(topic.name(), Optional.of(partitions), replicas)
+                    .configs(topic.configs()))).all().get();
+            LOG.info("created topic {} with {} partitions, replication factor {}", topic.name(), partitions,
+                    replicas.map(String::valueOf).orElse("of the cluster's default"));
+        } catch (final ExecutionException e) {
+            // another instance created it at the same moment: the checks that follow hold for it all the same
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    /** The cleanup policy a topic needs, compared as a set ({@code compact,delete} is not {@code compact}). */
+    private static Optional<String> cleanupPolicyProblem(final Topic<?, ?> topic, final Config config) {
+        final String expected = topic.configs().getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG,
+                TopicConfig.CLEANUP_POLICY_DELETE);
+        final ConfigEntry entry = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        if (entry == null || entry.value() == null || policies(entry.value()).equals(policies(expected))) {
+            return Optional.empty();
+        }
+        final String why = TopicConfig.CLEANUP_POLICY_COMPACT.equals(expected)
+                ? "it holds one current record per key"
+                : "its records are kept, never compacted away";
+        return Optional.of("topic " + topic.name() + " has cleanup.policy=" + entry.value() + " where "
+                + expected + " is needed (" + why + ")");
+    }
+
+    /** Event topics are the record of truth; a finite retention loses what a re-computation needs. */
+    private static void retentionWarning(final Topic<?, ?> topic, final Config config) {
+        final String expected = topic.configs().get(TopicConfig.RETENTION_MS_CONFIG);
+        final ConfigEntry entry = config == null ? null : config.get(TopicConfig.RETENTION_MS_CONFIG);
+        if (expected != null && entry != null && entry.value() != null && !expected.equals(entry.value())) {
+            LOG.warn("topic {} has retention.ms={} where dora creates it with {}: events older than that cannot be "
+                    + "recomputed", topic.name(), entry.value(), expected);
+        }
+    }
+
+    private static Set<String> policies(final String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> names(final Collection<? extends Topic<?, ?>> topics) {
+        return topics.stream().map(Topic::name).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Topics just created may take a moment to be visible to every broker's metadata. */
@@ -59,48 +161,6 @@ public final class TopicAdmin {
                 }
                 Thread.sleep(100);
             }
-        }
-    }
-
-    /**
-     * Creates every topic of {@link Topics#ALL} that does not exist yet.
-     *
-     * @param replicationFactor {@code -1} for the broker's default
-     * @throws IllegalStateException when an event topic exists with another partition count: the metrics
-     *                               topology joins them by service and needs them co-partitioned
-     */
-    public static void ensureTopics(final Admin admin, final int partitions, final short replicationFactor)
-            throws InterruptedException {
-        try {
-            final Set<String> existing = admin.listTopics().names().get();
-            final List<NewTopic> missing = new ArrayList<>();
-            for (final Topic<String, ?> topic : Topics.ALL) {
-                if (!existing.contains(topic.name())) {
-                    missing.add(new NewTopic(topic.name(), Optional.of(partitions), Optional.of(replicationFactor))
-                            .configs(topic.configs()));
-                }
-            }
-            for (final NewTopic topic : missing) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get();
-                } catch (final ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-            final Set<String> eventTopics = Topics.EVENT_TOPICS.stream().map(Topic::name).collect(Collectors.toSet());
-            final Map<String, TopicDescription> described = describe(admin, eventTopics);
-            final Map<String, Integer> counts = described.values().stream()
-                    .collect(Collectors.toMap(TopicDescription::name, d -> d.partitions().size()));
-            if (counts.values().stream().anyMatch(n -> n != partitions)) {
-                throw new IllegalStateException("the event topics must all have " + partitions
-                        + " partitions (the configured partition count) but have " + counts
-                        + "; set the partition count to match, or recreate the topics");
-            }
-        } catch (final ExecutionException e) {
-            throw new IllegalStateException("cannot create the pipeline's topics: " + e.getCause().getMessage(),
-                    e.getCause());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.dora.ingest.catalog;
 
+import dev.dora.schema.KafkaClientSettings;
 import dev.dora.schema.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,11 +84,11 @@ public final class CatalogSync implements AutoCloseable {
     /** The file's text last published or rejected; only touched by the start thread, then the watcher thread. */
     private String lastFileText;
 
-    private CatalogSync(final String bootstrapServers, final Optional<Path> file, final Duration startTimeout) {
+    private CatalogSync(final KafkaClientSettings kafka, final Optional<Path> file, final Duration startTimeout) {
         this.file = file;
         this.startTimeout = startTimeout;
-        this.producer = file.isPresent() ? new KafkaProducer<>(producerConfig(bootstrapServers)) : null;
-        this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers));
+        this.producer = file.isPresent() ? new KafkaProducer<>(producerConfig(kafka)) : null;
+        this.consumer = new KafkaConsumer<>(consumerConfig(kafka));
         this.follower = new Thread(this::follow, "dora-catalog-follower");
         this.follower.setDaemon(true);
         this.watcher = file.isPresent()
@@ -99,9 +100,22 @@ public final class CatalogSync implements AutoCloseable {
                 : null;
     }
 
-    /** {@link #start(String, Optional, Duration, Duration)} with the default poll interval and start timeout. */
+    /** {@link #start(KafkaClientSettings, Optional, Duration, Duration)} with the default poll interval and start
+     *  timeout. */
     public static CatalogSync start(final String bootstrapServers, final Optional<Path> catalogFile) {
-        return start(bootstrapServers, catalogFile, DEFAULT_POLL_INTERVAL, DEFAULT_START_TIMEOUT);
+        return start(KafkaClientSettings.of(bootstrapServers), catalogFile);
+    }
+
+    /** {@link #start(KafkaClientSettings, Optional, Duration, Duration)} with the default poll interval and start
+     *  timeout. */
+    public static CatalogSync start(final KafkaClientSettings kafka, final Optional<Path> catalogFile) {
+        return start(kafka, catalogFile, DEFAULT_POLL_INTERVAL, DEFAULT_START_TIMEOUT);
+    }
+
+    /** {@link #start(KafkaClientSettings, Optional, Duration, Duration)} with plain connections. */
+    public static CatalogSync start(final String bootstrapServers, final Optional<Path> catalogFile,
+                                    final Duration pollInterval, final Duration startTimeout) {
+        return start(KafkaClientSettings.of(bootstrapServers), catalogFile, pollInterval, startTimeout);
     }
 
     /**
@@ -114,7 +128,7 @@ public final class CatalogSync implements AutoCloseable {
      * @throws ServiceCatalogYaml.InvalidCatalogException when the file is not a valid catalog
      * @throws IllegalStateException when the file cannot be read or the broker does not answer in time
      */
-    public static CatalogSync start(final String bootstrapServers, final Optional<Path> catalogFile,
+    public static CatalogSync start(final KafkaClientSettings kafka, final Optional<Path> catalogFile,
                                     final Duration pollInterval, final Duration startTimeout) {
         final Optional<Path> file = catalogFile.map(Path::toAbsolutePath);
         final String text;
@@ -125,7 +139,7 @@ public final class CatalogSync implements AutoCloseable {
         } else {
             text = null;
         }
-        final CatalogSync sync = new CatalogSync(bootstrapServers, file, startTimeout);
+        final CatalogSync sync = new CatalogSync(kafka, file, startTimeout);
         try {
             if (text != null) {
                 sync.publish(text).get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -351,30 +365,39 @@ public final class CatalogSync implements AutoCloseable {
         }
     }
 
-    private static Map<String, Object> producerConfig(final String bootstrapServers) {
-        final Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "dora-catalog-publisher");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        return config;
+    private static Map<String, Object> producerConfig(final KafkaClientSettings kafka) {
+        return kafka.configFor("the catalog publisher", Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "dora-catalog-publisher",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000), List.of(
+                new KafkaClientSettings.Required(ProducerConfig.ACKS_CONFIG, "all",
+                        "a published catalog must survive a broker failure"),
+                new KafkaClientSettings.Required(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                        "retries must not reorder catalog versions"),
+                KafkaClientSettings.Required.absent(ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                        "the catalog is published outside any transaction"),
+                new KafkaClientSettings.Required(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                        "the catalog topic holds text"),
+                new KafkaClientSettings.Required(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                        "the catalog topic holds text")));
     }
 
-    private static Map<String, Object> consumerConfig(final String bootstrapServers) {
-        final Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "dora-catalog-follower");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        return config;
+    private static Map<String, Object> consumerConfig(final KafkaClientSettings kafka) {
+        return kafka.configFor("the catalog follower", Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, "dora-catalog-follower",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), List.of(
+                new KafkaClientSettings.Required(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        "only catalogs whose write completed are applied"),
+                new KafkaClientSettings.Required(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                        "every instance reads the whole topic from the start"),
+                new KafkaClientSettings.Required(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
+                        "dora creates its topics with their retention itself"),
+                KafkaClientSettings.Required.absent(ConsumerConfig.GROUP_ID_CONFIG,
+                        "every instance reads every partition of the catalog topic, outside any group"),
+                new KafkaClientSettings.Required(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                        StringDeserializer.class, "the catalog topic holds text"),
+                new KafkaClientSettings.Required(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                        StringDeserializer.class, "the catalog topic holds text")));
     }
 }

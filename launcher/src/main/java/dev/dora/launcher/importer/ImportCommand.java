@@ -54,7 +54,7 @@ public final class ImportCommand implements Runnable {
                                  final Iterator<ImportItem> items) throws InterruptedException {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try (EventSink sink = target.open(backoff)) {
+        try (EventSink sink = target.open(spec, backoff)) {
             out.printf("%s: sending %s to %s%n", label, total >= 0 ? String.format("%,d events", total) : "events",
                     sink.describe());
             out.flush();

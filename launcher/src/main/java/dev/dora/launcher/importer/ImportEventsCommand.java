@@ -43,12 +43,13 @@ public final class ImportEventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before validation: reading --kafka-config loads Kafka's client classes, which create loggers
+        ImportCommand.initLogging();
         final boolean stdin = "-".equals(file.toString());
         target.validate(spec);
         if (!stdin && !Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), file + ": no such file");
         }
-        ImportCommand.initLogging();
         final PrintWriter out = spec.commandLine().getOut();
         final String name = stdin ? "standard input" : file.toString();
         final Importer.Summary summary;

@@ -64,8 +64,9 @@ public final class ImportGitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        // before validation: reading --kafka-config loads Kafka's client classes, which create loggers
         ImportCommand.initLogging();
+        validate();
         final PrintWriter out = spec.commandLine().getOut();
         final long started = System.nanoTime();
         final GitHistory history = GitHistory.read(repo.toAbsolutePath().normalize(), branch, service, team,

@@ -6,6 +6,8 @@ import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.PublishException;
 import dev.dora.ingest.Rejection;
+import dev.dora.schema.KafkaClientSettings;
+import dev.dora.schema.KafkaConnectionCheck;
 import dev.dora.schema.Topic;
 import dev.dora.schema.Topics;
 import java.io.IOException;
@@ -56,17 +58,32 @@ final class KafkaEventSink implements EventSink {
      * @throws ImportException when it is not reachable or the topics are missing
      */
     static KafkaEventSink open(final String bootstrapServers, final Backoff backoff) throws InterruptedException {
-        requireTopics(bootstrapServers);
-        return new KafkaEventSink(bootstrapServers, backoff, new EventPublisher(bootstrapServers,
+        return open(KafkaClientSettings.of(bootstrapServers), backoff);
+    }
+
+    /**
+     * Checks that the cluster is reachable with these settings (TLS, SASL, ...) and holds dora's topics, then
+     * creates the producer.
+     *
+     * @throws ImportException when it is not reachable, refuses the credentials, or the topics are missing
+     */
+    static KafkaEventSink open(final KafkaClientSettings kafka, final Backoff backoff) throws InterruptedException {
+        try {
+            KafkaConnectionCheck.verify(kafka, ADMIN_TIMEOUT);
+        } catch (final KafkaConnectionCheck.KafkaConnectionException e) {
+            throw new ImportException(e.getMessage(), e);
+        }
+        requireTopics(kafka);
+        return new KafkaEventSink(kafka.bootstrapServers(), backoff, new EventPublisher(kafka,
                 Map.of("client.id", "dora-import")));
     }
 
-    private static void requireTopics(final String bootstrapServers) throws InterruptedException {
-        final Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    private static void requireTopics(final KafkaClientSettings kafka) throws InterruptedException {
+        final String bootstrapServers = kafka.bootstrapServers();
+        final Map<String, Object> config = kafka.configFor("the importer's admin client", Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "dora-import-admin",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis());
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ADMIN_TIMEOUT.toMillis()));
         final Set<String> existing;
         try (Admin admin = Admin.create(config)) {
             existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);

@@ -1,8 +1,11 @@
 package dev.dora.launcher.importer;
 
+import dev.dora.schema.KafkaClientSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,10 +33,19 @@ public final class TargetOptions {
                     + "exist (dora serve --bootstrap-servers creates them).")
     String bootstrapServers;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...) for producing straight to "
+                    + "Kafka; its bootstrap.servers is used when --bootstrap-servers is not given. Default with "
+                    + "--bootstrap-servers: the file named by " + KafkaClientSettings.ENVIRONMENT_VARIABLE + ", if any.")
+    Path kafkaConfig;
+
     @Option(names = "--batch-size", defaultValue = "" + DEFAULT_BATCH_SIZE, paramLabel = "N",
             description = "Events per request or per Kafka batch, 1 to " + MAX_BATCH_SIZE
                     + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    /** The environment, so tests can pass their own. */
+    Map<String, String> environment = System.getenv();
 
     /** The API's base URL, {@link #DEFAULT_URL} unless {@code --url} was given. */
     String url() {
@@ -42,8 +54,9 @@ public final class TargetOptions {
 
     /** Checks picocli cannot express; a failure is a usage error (exit code 2). */
     void validate(final CommandSpec spec) {
-        if (url != null && bootstrapServers != null) {
-            throw new ParameterException(spec.commandLine(), "--url and --bootstrap-servers exclude each other: "
+        if (url != null && (bootstrapServers != null || kafkaConfig != null)) {
+            throw new ParameterException(spec.commandLine(), "--url and --"
+                    + (bootstrapServers != null ? "bootstrap-servers" : "kafka-config") + " exclude each other: "
                     + "post to the API or produce to Kafka, not both");
         }
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
@@ -53,7 +66,9 @@ public final class TargetOptions {
             throw new ParameterException(spec.commandLine(), "--batch-size must be between 1 and " + MAX_BATCH_SIZE
                     + " (got " + batchSize + ")");
         }
-        if (bootstrapServers == null) {
+        if (toKafka()) {
+            kafka(spec);
+        } else {
             final URI uri;
             try {
                 uri = new URI(url().trim());
@@ -68,10 +83,33 @@ public final class TargetOptions {
         }
     }
 
+    /** Whether the events go straight to Kafka: {@code --bootstrap-servers} or {@code --kafka-config} was given. */
+    boolean toKafka() {
+        return bootstrapServers != null || kafkaConfig != null;
+    }
+
+    /**
+     * The cluster and how to connect: {@code --kafka-config}, else (with {@code --bootstrap-servers} only) the file
+     * named by {@value KafkaClientSettings#ENVIRONMENT_VARIABLE}, else plain connections.
+     */
+    KafkaClientSettings kafka(final CommandSpec spec) {
+        Path file = kafkaConfig;
+        final String fromEnvironment = environment.get(KafkaClientSettings.ENVIRONMENT_VARIABLE);
+        if (file == null && fromEnvironment != null && !fromEnvironment.isBlank()) {
+            file = Path.of(fromEnvironment.trim());
+        }
+        final String servers = bootstrapServers == null ? null : bootstrapServers.trim();
+        try {
+            return file == null ? KafkaClientSettings.of(servers) : KafkaClientSettings.load(file, servers);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     /** Connects to the target: for Kafka this checks that the cluster answers and has dora's topics. */
-    EventSink open(final Backoff backoff) throws InterruptedException {
-        return bootstrapServers != null
-                ? KafkaEventSink.open(bootstrapServers.trim(), backoff)
+    EventSink open(final CommandSpec spec, final Backoff backoff) throws InterruptedException {
+        return toKafka()
+                ? KafkaEventSink.open(kafka(spec), backoff)
                 : new HttpEventSink(url().trim(), backoff);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dora.streams.config;
 
+import dev.dora.schema.KafkaClientSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -7,10 +8,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Everything the metrics pipeline needs to know to run: where Kafka is, where state lives, and the definitions
+ * Everything the metrics pipeline needs to know to run: how to reach Kafka, where state lives, and the definitions
  * that decide what counts (production environments, the incident attribution window, the hotfix rule).
  *
- * @param bootstrapServers       Kafka bootstrap servers
+ * <p>Only the definitions enter the {@linkplain #streamsApplicationId() application id}: connection settings,
+ * threads, replication and Streams overrides can change from one start to the next without recomputing anything.
+ *
+ * @param kafka                  how every client reaches the cluster: bootstrap servers and {@code --kafka-config}
  * @param applicationId          prefix of the Kafka Streams application id, see {@link #streamsApplicationId()}
  * @param stateDir               where the RocksDB state stores live
  * @param partitions             partition count of the event topics and of every internal topic
@@ -19,10 +23,12 @@ import java.util.stream.Collectors;
  * @param incidentWindow         how long after a deployment an incident without a named cause is charged to it
  * @param hotfixRule             which changes are hotfixes (by branch glob or label), for the rework rate
  * @param streamThreads          Kafka Streams threads
+ * @param streamsOverrides       Kafka Streams properties applied last ({@code --streams-config}); the protected
+ *                               ones are refused
  */
-public record MetricsConfig(String bootstrapServers, String applicationId, Path stateDir, int partitions,
+public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Path stateDir, int partitions,
                             short replicationFactor, Set<String> productionEnvironments, Duration incidentWindow,
-                            HotfixRule hotfixRule, int streamThreads) {
+                            HotfixRule hotfixRule, int streamThreads, StreamsOverrides streamsOverrides) {
 
     public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
@@ -41,6 +47,15 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
         if (incidentWindow.isNegative()) {
             throw new IllegalArgumentException("the incident window cannot be negative");
         }
+        if (kafka == null) {
+            throw new IllegalArgumentException("the Kafka client settings are needed");
+        }
+        if (streamThreads < 1) {
+            throw new IllegalArgumentException("at least one stream thread is needed");
+        }
+        if (streamsOverrides == null) {
+            throw new IllegalArgumentException("Streams overrides are needed (StreamsOverrides.NONE for none)");
+        }
         if (hotfixRule == null) {
             throw new IllegalArgumentException("a hotfix rule is needed (HotfixRule.none() for none)");
         }
@@ -49,44 +64,72 @@ public record MetricsConfig(String bootstrapServers, String applicationId, Path 
     }
 
     public static MetricsConfig defaults(final String bootstrapServers, final Path stateDir) {
-        return new MetricsConfig(bootstrapServers, "dora-metrics", stateDir, 3, (short) -1,
-                DEFAULT_PRODUCTION_ENVIRONMENTS, DEFAULT_INCIDENT_WINDOW, HotfixRule.defaults(), 1);
+        return defaults(KafkaClientSettings.of(bootstrapServers), stateDir);
+    }
+
+    public static MetricsConfig defaults(final KafkaClientSettings kafka, final Path stateDir) {
+        return new MetricsConfig(kafka, "dora-metrics", stateDir, 3, (short) -1,
+                DEFAULT_PRODUCTION_ENVIRONMENTS, DEFAULT_INCIDENT_WINDOW, HotfixRule.defaults(), 1,
+                StreamsOverrides.NONE);
+    }
+
+    /** The Kafka bootstrap servers every client connects to. */
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 
     public MetricsConfig withPartitions(final int value) {
-        return new MetricsConfig(bootstrapServers, applicationId, stateDir, value, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads);
+        return new MetricsConfig(kafka, applicationId, stateDir, value, replicationFactor,
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
     }
 
     public MetricsConfig withReplicationFactor(final short value) {
-        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, value,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads);
+        return new MetricsConfig(kafka, applicationId, stateDir, partitions, value,
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
     }
 
     public MetricsConfig withProductionEnvironments(final Set<String> value) {
-        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
-                value, incidentWindow, hotfixRule, streamThreads);
+        return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
+                value, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
     }
 
     public MetricsConfig withIncidentWindow(final Duration value) {
-        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, value, hotfixRule, streamThreads);
+        return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, value, hotfixRule, streamThreads, streamsOverrides);
     }
 
     /** This configuration with another hotfix rule; see {@link HotfixRule}. */
     public MetricsConfig withHotfixRule(final HotfixRule value) {
-        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, value, streamThreads);
+        return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, value, streamThreads, streamsOverrides);
     }
 
     public MetricsConfig withApplicationId(final String value) {
-        return new MetricsConfig(bootstrapServers, value, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads);
+        return new MetricsConfig(kafka, value, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
     }
 
     public MetricsConfig withStreamThreads(final int value) {
-        return new MetricsConfig(bootstrapServers, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, value);
+        return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, hotfixRule, value, streamsOverrides);
+    }
+
+    /** This configuration with other client settings (servers, security); the application id does not change. */
+    public MetricsConfig withKafka(final KafkaClientSettings value) {
+        return new MetricsConfig(value, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
+    }
+
+    /** This configuration with other Streams overrides; the application id does not change. */
+    public MetricsConfig withStreamsOverrides(final StreamsOverrides value) {
+        return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, value);
+    }
+
+    /** This configuration with another state directory; the application id does not change. */
+    public MetricsConfig withStateDir(final Path value) {
+        return new MetricsConfig(kafka, applicationId, value, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
     }
 
     /**

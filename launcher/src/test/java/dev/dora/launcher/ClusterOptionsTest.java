@@ -1,0 +1,132 @@
+package dev.dora.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dora.schema.KafkaClientSettings;
+import dev.dora.streams.config.MetricsConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** How serve's cluster options combine with the files they name. Nothing is started here. */
+@Tag("unit")
+class ClusterOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private static ServeCommand parse(final String... args) {
+        final CommandLine.ParseResult result = DoraCommand.newCommandLine().parseArgs(args);
+        return (ServeCommand) result.subcommand().commandSpec().userObject();
+    }
+
+    private Path file(final String name, final String text) throws Exception {
+        final Path file = dir.resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static MetricsConfig config(final ServeCommand serve) {
+        return serve.metricsConfig(serve.cluster.cluster(serve.spec).orElseThrow());
+    }
+
+    @Test
+    void threadsDefaultToTheCoresAndTheOptionWinsOverTheStreamsFile() throws Exception {
+        final Path streams = file("streams.properties", "num.stream.threads=3\nreplication.factor=2\n"
+                + "num.standby.replicas=1\n");
+        final MetricsConfig defaults = config(parse("serve", "--bootstrap-servers", "k:9092"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), defaults.streamThreads());
+        assertEquals(-1, defaults.replicationFactor(), "the cluster's default");
+
+        final MetricsConfig fromFile = config(parse("serve", "--bootstrap-servers", "k:9092",
+                "--streams-config", streams.toString()));
+        assertEquals(3, fromFile.streamThreads());
+        assertEquals(2, fromFile.replicationFactor());
+        assertEquals(Map.of("num.standby.replicas", "1"), fromFile.streamsOverrides().properties(),
+                "what an option also sets is taken out of the overrides");
+
+        final MetricsConfig options = config(parse("serve", "--bootstrap-servers", "k:9092",
+                "--streams-config", streams.toString(), "--stream-threads", "5", "--replication-factor", "3"));
+        assertEquals(5, options.streamThreads());
+        assertEquals(3, options.replicationFactor());
+        assertEquals(defaults.streamsApplicationId(), options.streamsApplicationId(),
+                "threads, replication and overrides do not start a new computation");
+    }
+
+    @Test
+    void theClientFileNamesTheClusterWhenTheOptionDoesNot() throws Exception {
+        final Path client = file("client.properties", "bootstrap.servers=secure:9093\nsecurity.protocol=SSL\n");
+        final ServeCommand serve = parse("serve", "--kafka-config", client.toString());
+        final KafkaClientSettings settings = serve.cluster.cluster(serve.spec).orElseThrow();
+        assertEquals("secure:9093", settings.bootstrapServers());
+        assertEquals("SSL", config(serve).kafka().securityProtocol());
+
+        final ServeCommand overridden = parse("serve", "--kafka-config", client.toString(), "--bootstrap-servers",
+                "other:9093");
+        assertEquals("other:9093", overridden.cluster.cluster(overridden.spec).orElseThrow().bootstrapServers());
+
+        final ServeCommand fromEnvironment = parse("serve");
+        fromEnvironment.cluster.environment = Map.of(KafkaClientSettings.ENVIRONMENT_VARIABLE, client.toString());
+        assertEquals("secure:9093", fromEnvironment.cluster.cluster(fromEnvironment.spec).orElseThrow()
+                .bootstrapServers());
+        assertTrue(parse("serve").cluster.cluster(null).isEmpty(), "no cluster: the embedded broker");
+    }
+
+    @Test
+    void badFilesAreUsageErrorsNamingTheFileAndTheSetting() throws Exception {
+        final Path streams = file("streams.properties", "processing.guarantee=at_least_once\n");
+        final Run protectedSetting = run("serve", "--bootstrap-servers", "k:9092", "--streams-config",
+                streams.toString(), "--data-dir", dir.resolve("d").toString());
+        assertEquals(2, protectedSetting.code);
+        assertTrue(protectedSetting.err.contains("processing.guarantee=at_least_once is not allowed"),
+                protectedSetting.err);
+        assertTrue(protectedSetting.err.contains(streams.toAbsolutePath().toString()), protectedSetting.err);
+
+        final Path noServers = file("client.properties", "security.protocol=SSL\n");
+        final Run missing = run("serve", "--kafka-config", noServers.toString(), "--data-dir",
+                dir.resolve("d").toString());
+        assertEquals(2, missing.code);
+        assertTrue(missing.err.contains("has no bootstrap.servers"), missing.err);
+
+        assertEquals(2, run("serve", "--bootstrap-servers", "k:9092", "--stream-threads", "0").code);
+        assertEquals(2, run("serve", "--bootstrap-servers", "k:9092", "--replication-factor", "0").code);
+        final Run nothing = run("serve", "--kafka-config", dir.resolve("absent.properties").toString());
+        assertTrue(nothing.err.contains("no such file"), nothing.err);
+    }
+
+    @Test
+    void helpListsTheClusterOptionsAndTheBrokerCommand() {
+        final Run help = run("serve", "--help");
+        for (final String option : List.of("--kafka-config", "--streams-config", "--stream-threads",
+                "--replication-factor", "--bootstrap-servers")) {
+            assertTrue(help.out.contains(option), option + " in\n" + help.out);
+        }
+        final Run broker = run("broker", "--help");
+        assertTrue(broker.out.contains("--kafka-port") && broker.out.contains("--data-dir"), broker.out);
+        assertTrue(run("import", "events", "--help").out.contains("--kafka-config"));
+        assertFalse(run("--help").out.isEmpty());
+    }
+
+    private static Run run(final String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = DoraCommand.newCommandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        final int code = commandLine.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+}

@@ -1,0 +1,117 @@
+package dev.dora.streams;
+
+import dev.dora.schema.KafkaClientSettings;
+import dev.dora.schema.KafkaClientSettings.Required;
+import dev.dora.schema.Topics;
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.topology.BoundedMemoryRocksDbConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+/**
+ * The Kafka Streams configuration of the pipeline: dora's settings, then the client properties of
+ * {@code --kafka-config} (for every internal client), then the {@code --streams-config} overrides, and last the
+ * {@linkplain #PROTECTED protected} settings, which neither file may change: a file that tries is refused with the key
+ * and the reason.
+ */
+public final class StreamsProperties {
+
+    private static final String EXACTLY_ONCE = "exactly-once processing commits the state stores, the facts and the "
+            + "consumed offsets together, so that a crash neither loses nor double-counts an event";
+    private static final String DEAD_LETTERS = "a record that cannot be read or processed goes to "
+            + Topics.DEAD_LETTER.name() + " with its reason, and processing goes on";
+
+    /** The Streams settings dora fixes, each with the reason it cannot change. */
+    public static final List<Required> PROTECTED = protectedSettings();
+
+    private StreamsProperties() {
+    }
+
+    /**
+     * The properties Kafka Streams runs with.
+     *
+     * @throws IllegalArgumentException when either file changes a protected setting, naming it and why
+     */
+    public static Properties of(final MetricsConfig config) {
+        requireNothingProtected(config.kafka().properties(), config.kafka().origin());
+        requireNothingProtected(config.streamsOverrides().properties(), config.streamsOverrides().origin());
+        final Properties props = new Properties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+        props.putAll(config.kafka().properties());
+        props.putAll(config.streamsOverrides().properties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // the client-level ones (acks, isolation.level, ...) Kafka Streams sets itself under exactly-once
+        for (final Required setting : PROTECTED) {
+            if (setting.value() != null && StreamsConfig.configDef().names().contains(setting.key())) {
+                props.put(setting.key(), setting.value());
+            }
+        }
+        return props;
+    }
+
+    /**
+     * Refuses properties that would change a protected setting.
+     *
+     * @param origin where they come from ({@code --streams-config /path}, {@code --kafka-config /path}), for the message
+     * @throws IllegalArgumentException naming each such setting and why
+     */
+    public static void requireNothingProtected(final Map<String, String> properties, final String origin) {
+        final List<String> conflicts = KafkaClientSettings.conflicts(properties, PROTECTED);
+        if (!conflicts.isEmpty()) {
+            throw new IllegalArgumentException(origin + " changes settings dora's pipeline relies on: "
+                    + String.join("; ", conflicts));
+        }
+    }
+
+    private static List<Required> protectedSettings() {
+        final List<Required> settings = new ArrayList<>(List.of(
+                new Required(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2, EXACTLY_ONCE),
+                new Required(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true,
+                        "every store and internal topic keeps its name across releases, so that state survives "
+                                + "an upgrade"),
+                Required.absent(StreamsConfig.APPLICATION_ID_CONFIG, "the application id carries a fingerprint of "
+                        + "the metric definitions: a change of definitions starts a new computation instead of "
+                        + "mixing two"),
+                Required.absent(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        "give the cluster with --bootstrap-servers or in --kafka-config"),
+                Required.absent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG,
+                        "every topic and store of the pipeline names its own serdes"),
+                Required.absent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG,
+                        "every topic and store of the pipeline names its own serdes"),
+                new Required(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        LogAndContinueExceptionHandler.class, DEAD_LETTERS),
+                new Required(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        LogAndContinueProcessingExceptionHandler.class, DEAD_LETTERS),
+                new Required(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true, DEAD_LETTERS),
+                new Required(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTER.name(),
+                        DEAD_LETTERS),
+                Required.absent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        "a result that cannot be written must stop processing, never be dropped")));
+        // the same client settings reach Streams' clients with or without a prefix
+        for (final String prefix : List.of("", "main.consumer.", "restore.consumer.", "global.consumer.",
+                "consumer.")) {
+            settings.add(new Required(prefix + ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    EXACTLY_ONCE));
+        }
+        for (final String prefix : List.of("", "producer.")) {
+            settings.add(new Required(prefix + ProducerConfig.ACKS_CONFIG, "all", EXACTLY_ONCE));
+            settings.add(new Required(prefix + ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, EXACTLY_ONCE));
+            settings.add(Required.absent(prefix + ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    "Kafka Streams names its own transactions"));
+        }
+        return List.copyOf(settings);
+    }
+}
