@@ -10,11 +10,12 @@ import java.io.InputStream;
 /**
  * Reads a request body with a size limit that holds whether or not the client declared a {@code Content-Length}
  * (a chunked body is counted as it arrives). Shared by every route that reads bodies itself.
+ *
+ * <p>Nothing beyond the limit is read: a declared length over it is refused before a byte of the body is read, and a
+ * chunked body as soon as it passes it. The server then closes the connection after the answer rather than reading
+ * the rest, so a client sending gigabytes costs the server the limit at most.
  */
 public final class BoundedBody {
-
-    /** How much of an oversized body is read and thrown away so that the client gets to see the 413. */
-    static final long DRAIN_BYTES = 64L * 1024 * 1024;
 
     private BoundedBody() {
     }
@@ -34,20 +35,16 @@ public final class BoundedBody {
     /**
      * The whole body.
      *
-     * @throws TooLargeException when it is larger than {@code maxBodyBytes}; up to 64 MiB beyond the limit are
-     *                           read and discarded so that the answer reaches a client still sending
+     * @throws TooLargeException when it is larger than {@code maxBodyBytes}; the rest is not read
      * @throws IOException       when the body cannot be read
      */
     public static byte[] read(final HttpServletRequest request, final long maxBodyBytes)
             throws IOException, TooLargeException {
         final long declared = request.getContentLengthLong();
-        final InputStream in = request.getInputStream();
         if (declared > maxBodyBytes) {
-            if (declared - maxBodyBytes <= DRAIN_BYTES) {
-                drain(in, DRAIN_BYTES + maxBodyBytes);
-            }
             throw new TooLargeException(declared, true, maxBodyBytes);
         }
+        final InputStream in = request.getInputStream();
         final ByteArrayOutputStream out =
                 new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, maxBodyBytes));
         final byte[] buffer = new byte[8192];
@@ -56,8 +53,7 @@ public final class BoundedBody {
         while ((n = in.read(buffer)) != -1) {
             total += n;
             if (total > maxBodyBytes) {
-                final long rest = drain(in, DRAIN_BYTES);
-                throw new TooLargeException(total + rest, rest < DRAIN_BYTES, maxBodyBytes);
+                throw new TooLargeException(maxBodyBytes, false, maxBodyBytes);
             }
             out.write(buffer, 0, n);
         }
@@ -77,15 +73,5 @@ public final class BoundedBody {
         } catch (final IOException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "cannot read the body: " + e.getMessage());
         }
-    }
-
-    private static long drain(final InputStream in, final long limit) throws IOException {
-        final byte[] buffer = new byte[8192];
-        long total = 0;
-        int n;
-        while (total < limit && (n = in.read(buffer)) != -1) {
-            total += n;
-        }
-        return total;
     }
 }
