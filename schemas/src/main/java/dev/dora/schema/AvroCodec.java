@@ -90,16 +90,22 @@ public final class AvroCodec {
      * whatever the JVM's system properties say.
      */
     public static void trustGeneratedClasses() {
+        ClassSecurityValidator.setGlobal(
+                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), trustedClasses()));
+    }
+
+    /** The generated classes the pipeline reads and writes: the record types and every type nested in them. */
+    static ClassSecurityValidator.ClassSecurityPredicate trustedClasses() {
         final ClassSecurityValidator.Builder trusted = ClassSecurityValidator.builder();
         RECORD_TYPES.forEach(trusted::add);
-        trusted.add(dev.dora.events.DeploymentStatus.class)
+        return trusted.add(dev.dora.events.DeploymentStatus.class)
                 .add(dev.dora.events.DeploymentStrategy.class)
                 .add(dev.dora.events.IncidentStatus.class)
                 .add(dev.dora.events.Severity.class)
+                .add(dev.dora.facts.ChargedDeployment.class)
                 .add(dev.dora.facts.FailureRule.class)
-                .add(dev.dora.state.EntityType.class);
-        ClassSecurityValidator.setGlobal(
-                ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), trusted.build()));
+                .add(dev.dora.state.EntityType.class)
+                .build();
     }
 
     public byte[] encode(final SpecificRecord record) {

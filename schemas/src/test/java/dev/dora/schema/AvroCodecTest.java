@@ -130,4 +130,36 @@ class AvroCodecTest {
                 .setOccurredAt(T).setSha(change.getSha()).setParents(List.of()).setCommittedAt(T).build();
         assertEquals(List.of(), unlabelled.getLabels(), "labels default to empty");
     }
+
+    /**
+     * The jar runs without the test JVM's -Dorg.apache.avro.SERIALIZABLE_PACKAGES: every generated type a record
+     * nests must be trusted by the codec itself (ChargedDeployment was not, and the ledger dead-lettered every
+     * incident charged to a deployment in ./dora demo).
+     */
+    @Test
+    void everyGeneratedTypeTheRecordsNestIsTrustedWithoutSystemProperties() throws Exception {
+        final java.util.Set<String> names = new java.util.TreeSet<>();
+        for (final Class<? extends SpecificRecord> type : AvroCodec.RECORD_TYPES) {
+            collect(SpecificData.get().getSchema(type), names);
+        }
+        assertTrue(names.contains("dev.dora.facts.ChargedDeployment"), names.toString());
+        for (final String name : names) {
+            assertTrue(AvroCodec.trustedClasses().isTrusted(Class.forName(name)), name + " is not trusted");
+        }
+    }
+
+    private static void collect(final Schema schema, final java.util.Set<String> names) {
+        switch (schema.getType()) {
+            case RECORD -> {
+                if (names.add(schema.getFullName())) {
+                    schema.getFields().forEach(field -> collect(field.schema(), names));
+                }
+            }
+            case ENUM -> names.add(schema.getFullName());
+            case ARRAY -> collect(schema.getElementType(), names);
+            case MAP -> collect(schema.getValueType(), names);
+            case UNION -> schema.getTypes().forEach(branch -> collect(branch, names));
+            default -> { }
+        }
+    }
 }
