@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads a request body with a size limit that holds whether or not the client declared a {@code Content-Length}
@@ -63,7 +64,8 @@ public final class BoundedBody {
     /**
      * The whole body, for a route answering errors through {@link ApiException}.
      *
-     * @throws ApiException 413 when it is larger than {@code maxBodyBytes}, 400 when it cannot be read
+     * @throws ApiException 413 when it is larger than {@code maxBodyBytes}, 408 when it arrives too slowly, 400 when
+     *                      it cannot be read
      */
     public static byte[] readOrRefuse(final HttpServletRequest request, final long maxBodyBytes) {
         try {
@@ -71,7 +73,18 @@ public final class BoundedBody {
         } catch (final TooLargeException e) {
             throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
         } catch (final IOException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "cannot read the body: " + e.getMessage());
+            // a body cut off for arriving too slowly (or not at all) is the client's delay, not a malformed body
+            throw new ApiException(timedOut(e) ? HttpStatus.REQUEST_TIMEOUT : HttpStatus.BAD_REQUEST,
+                    "cannot read the body: " + e.getMessage());
         }
+    }
+
+    private static boolean timedOut(final Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
