@@ -17,6 +17,7 @@ import dev.dora.ingest.pagerduty.PagerDutySource;
 import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
+import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.web.Dashboard;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
@@ -37,8 +38,9 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * A real broker, the metrics pipeline, ingest, the query API and the web dashboard on one HTTP port, as the launcher
- * runs them.
+ * A real broker, the metrics pipeline, ingest, the query API and the web dashboard on one HTTP port, behind the same
+ * {@link HttpEdge} as the launcher runs them (loopback, no tokens, unless the test gives its own settings). With a
+ * client token, every request this class sends carries it.
  */
 public final class RunningStack implements AutoCloseable {
 
@@ -48,14 +50,18 @@ public final class RunningStack implements AutoCloseable {
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
     private final Javalin http;
+    private final HttpEdge edge;
+    private final String token;
     private final HttpClient client = HttpClient.newHttpClient();
 
     private RunningStack(final TestKafkaCluster kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                         final Javalin http) {
+                         final Javalin http, final HttpEdge edge, final String token) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.http = http;
+        this.edge = edge;
+        this.token = token;
     }
 
     public static RunningStack start() throws Exception {
@@ -64,6 +70,15 @@ public final class RunningStack implements AutoCloseable {
 
     /** With the webhook endpoints of every source, the given catalog (YAML, or null) and configured secrets. */
     public static RunningStack start(final String catalogYaml, final Map<String, String> secrets) throws Exception {
+        return start(catalogYaml, secrets, HttpEdge.Settings.local(0), null);
+    }
+
+    /**
+     * With the given HTTP edge (tokens, CORS, limits; its port is ignored: any free one), sending {@code token}
+     * (or none when null) with every request of its own.
+     */
+    public static RunningStack start(final String catalogYaml, final Map<String, String> secrets,
+                                     final HttpEdge.Settings settings, final String token) throws Exception {
         final TestKafkaCluster kafka = TestKafkaCluster.start();
         final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-e2e");
         final MetricsPipeline pipeline = MetricsPipeline.start(
@@ -72,22 +87,31 @@ public final class RunningStack implements AutoCloseable {
         final ServiceCatalog catalog = catalogYaml == null ? ServiceCatalog.empty() : ServiceCatalogYaml.parse(catalogYaml);
         final List<WebhookSource> sources = List.of(
                 new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
+        final HttpEdge edge = HttpEdge.of(new HttpEdge.Settings(settings.host(), 0, settings.tokens(),
+                settings.policy(), settings.corsOrigins(), settings.limits()));
         final Javalin http = Javalin.create(config -> {
+            edge.configure(config);
             IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
             QueryRoutes.register(config, pipeline);
             WebhookRoutes.register(config, publisher, sources, WebhookSecrets.of(secrets, Map.of(), sources),
                     () -> catalog, false);
             Dashboard.register(config);
-        }).start(0);
-        return new RunningStack(kafka, pipeline, publisher, http);
+        }).start();
+        return new RunningStack(kafka, pipeline, publisher, http, edge, token);
     }
 
     public URI uri(final String pathAndQuery) {
         return URI.create("http://localhost:" + http.port() + pathAndQuery);
     }
 
+    /** A request to this stack, carrying the stack's client token if it has one. */
+    public HttpRequest.Builder request(final String pathAndQuery) {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathAndQuery));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+
     public HttpResponse<String> post(final String contentType, final String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri("/api/v1/events")).header("Content-Type", contentType)
+        return client.send(request("/api/v1/events").header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -106,14 +130,14 @@ public final class RunningStack implements AutoCloseable {
 
     public HttpResponse<String> webhook(final String source, final Map<String, String> headers, final String body)
             throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(uri("/webhooks/" + source))
+        final HttpRequest.Builder request = request("/webhooks/" + source)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(final String pathAndQuery) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(request(pathAndQuery).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public JsonNode getJson(final String pathAndQuery) throws Exception {
@@ -137,6 +161,15 @@ public final class RunningStack implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + http.port();
+    }
+
+    /** The edge in front of the routes: its settings, and the refused requests so far. */
+    public HttpEdge edge() {
+        return edge;
+    }
+
+    public MetricsPipeline pipeline() {
+        return pipeline;
     }
 
     public String bootstrapServers() {
