@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.launcher.http.HttpEdge;
 import dev.dora.streams.config.HotfixRule;
 import dev.dora.streams.config.MetricsConfig;
 import java.io.PrintWriter;
@@ -31,6 +32,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    AccessOptions access;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "Use this Kafka cluster instead of starting the embedded broker (--kafka-port is then unused).")
@@ -66,10 +70,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         validate();
+        final HttpEdge.Settings http = access.settings(spec, common.port);
         final Path dataDir = common.dataDir();
+        // before anything touches the directory: a second dora on it stops here, naming the first
+        DataDirLock.acquire(dataDir);
         Logging.init(dataDir);
         final PrintWriter out = spec.commandLine().getOut();
-        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, bootstrapServers, common.kafkaPort,
+        final DoraRuntime runtime = DoraRuntime.start(dataDir, http, bootstrapServers, common.kafkaPort,
                 this::metricsConfig, common.webhookSettings(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");

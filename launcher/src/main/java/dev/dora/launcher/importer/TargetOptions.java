@@ -72,6 +72,6 @@ public final class TargetOptions {
     EventSink open(final Backoff backoff) throws InterruptedException {
         return bootstrapServers != null
                 ? KafkaEventSink.open(bootstrapServers.trim(), backoff)
-                : new HttpEventSink(url().trim(), backoff);
+                : new HttpEventSink(url().trim(), backoff, System.getenv(HttpEventSink.TOKEN_VARIABLE));
     }
 }
