@@ -117,6 +117,7 @@ public final class HttpEdge {
             server.insertHandler(new MinimumDataRateHandler(limits.minBodyBytesPerSecond(), 0));
             server.insertHandler(bodyTurns(limits));
             server.insertHandler(new SecurityHeaders());
+            server.setErrorHandler(new JsonErrorHandler());
             server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         });
         config.jetty.addConnector((server, httpConfiguration) -> {

@@ -20,15 +20,19 @@ final class SecurityHeaders extends Handler.Wrapper {
 
     @Override
     public boolean handle(final Request request, final Response response, final Callback callback) throws Exception {
-        final HttpFields.Mutable headers = response.getHeaders();
+        apply(response.getHeaders(), Request.getPathInContext(request));
+        return super.handle(request, response, callback);
+    }
+
+    /** Puts the headers for an answer to {@code path}; also for the answers Jetty gives without any handler. */
+    static void apply(final HttpFields.Mutable headers, final String path) {
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("X-Frame-Options", "DENY");
         headers.put("Referrer-Policy", "no-referrer");
         headers.put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        if (isApi(Request.getPathInContext(request))) {
+        if (path == null || isApi(path)) {
             headers.put("Cache-Control", "no-store");
         }
-        return super.handle(request, response, callback);
     }
 
     /** Answers that carry data: the API, the webhooks and the Prometheus endpoint. */
