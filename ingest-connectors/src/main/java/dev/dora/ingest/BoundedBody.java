@@ -6,15 +6,17 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads a request body with a size limit that holds whether or not the client declared a {@code Content-Length}
  * (a chunked body is counted as it arrives). Shared by every route that reads bodies itself.
+ *
+ * <p>Nothing beyond the limit is read: a declared length over it is refused before a byte of the body is read, and a
+ * chunked body as soon as it passes it. The server then closes the connection after the answer rather than reading
+ * the rest, so a client sending gigabytes costs the server the limit at most.
  */
 public final class BoundedBody {
-
-    /** How much of an oversized body is read and thrown away so that the client gets to see the 413. */
-    static final long DRAIN_BYTES = 64L * 1024 * 1024;
 
     private BoundedBody() {
     }
@@ -34,20 +36,16 @@ public final class BoundedBody {
     /**
      * The whole body.
      *
-     * @throws TooLargeException when it is larger than {@code maxBodyBytes}; up to 64 MiB beyond the limit are
-     *                           read and discarded so that the answer reaches a client still sending
+     * @throws TooLargeException when it is larger than {@code maxBodyBytes}; the rest is not read
      * @throws IOException       when the body cannot be read
      */
     public static byte[] read(final HttpServletRequest request, final long maxBodyBytes)
             throws IOException, TooLargeException {
         final long declared = request.getContentLengthLong();
-        final InputStream in = request.getInputStream();
         if (declared > maxBodyBytes) {
-            if (declared - maxBodyBytes <= DRAIN_BYTES) {
-                drain(in, DRAIN_BYTES + maxBodyBytes);
-            }
             throw new TooLargeException(declared, true, maxBodyBytes);
         }
+        final InputStream in = request.getInputStream();
         final ByteArrayOutputStream out =
                 new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : 8192, maxBodyBytes));
         final byte[] buffer = new byte[8192];
@@ -56,8 +54,7 @@ public final class BoundedBody {
         while ((n = in.read(buffer)) != -1) {
             total += n;
             if (total > maxBodyBytes) {
-                final long rest = drain(in, DRAIN_BYTES);
-                throw new TooLargeException(total + rest, rest < DRAIN_BYTES, maxBodyBytes);
+                throw new TooLargeException(maxBodyBytes, false, maxBodyBytes);
             }
             out.write(buffer, 0, n);
         }
@@ -67,7 +64,8 @@ public final class BoundedBody {
     /**
      * The whole body, for a route answering errors through {@link ApiException}.
      *
-     * @throws ApiException 413 when it is larger than {@code maxBodyBytes}, 400 when it cannot be read
+     * @throws ApiException 413 when it is larger than {@code maxBodyBytes}, 408 when it arrives too slowly, 400 when
+     *                      it cannot be read
      */
     public static byte[] readOrRefuse(final HttpServletRequest request, final long maxBodyBytes) {
         try {
@@ -75,17 +73,18 @@ public final class BoundedBody {
         } catch (final TooLargeException e) {
             throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
         } catch (final IOException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "cannot read the body: " + e.getMessage());
+            // a body cut off for arriving too slowly (or not at all) is the client's delay, not a malformed body
+            throw new ApiException(timedOut(e) ? HttpStatus.REQUEST_TIMEOUT : HttpStatus.BAD_REQUEST,
+                    "cannot read the body: " + e.getMessage());
         }
     }
 
-    private static long drain(final InputStream in, final long limit) throws IOException {
-        final byte[] buffer = new byte[8192];
-        long total = 0;
-        int n;
-        while (total < limit && (n = in.read(buffer)) != -1) {
-            total += n;
+    private static boolean timedOut(final Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return true;
+            }
         }
-        return total;
+        return false;
     }
 }

@@ -1,7 +1,5 @@
 package dev.dora.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.ingest.http.ApiErrors;
@@ -10,7 +8,6 @@ import dev.dora.ingest.http.JsonReply;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,14 +25,29 @@ import org.apache.avro.specific.SpecificRecord;
  * dead-letter topic ({@link CanonicalEvents#scrub}). A body or NDJSON line that is not JSON cannot be scrubbed and is
  * kept as received (truncated to the dead-letter topic's size limit).
  *
- * <p>Errors are JSON {@code {"error": "..."}} ({@link ApiErrors}): 400 for a body that is not JSON or neither an
- * array nor an object, 413 for a body over the limit, 415 for another content type, 503 when Kafka does not
- * acknowledge, 500 naming only an id for a fault of the server.
+ * <p>Work per request is bounded: the body is read up to its limit and no further; at most {@value #MAX_EVENTS}
+ * events are read from it; at most {@value #MAX_DEAD_LETTERS} invalid events are dead-lettered one by one (a body
+ * with more is refused whole, as one dead-letter record); the answer lists at most {@value #MAX_LISTED_REJECTIONS}
+ * rejections and counts the others in {@code rejectedNotListed}.
+ *
+ * <p>Errors are JSON {@code {"error": "..."}} ({@link ApiErrors}): 400 for a body that is not JSON (a key given twice
+ * in one object included) or neither an array nor an object, or with too many invalid events; 413 for a body over
+ * the limit or with too many events, 415 for another content type, 503 when Kafka does not acknowledge, 500 naming
+ * only an id for a fault of the server.
  */
 public final class IngestRoutes {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final String PATH = "/api/v1/events";
+    /** Most events one request may carry. */
+    public static final int MAX_EVENTS = EventBatch.MAX_EVENTS;
+    /**
+     * Most invalid events one request may have, each a dead-letter record; a body with more is refused whole and
+     * kept as one dead-letter record.
+     */
+    public static final int MAX_DEAD_LETTERS = 1_000;
+    /** Most rejections an answer lists; {@code rejectedNotListed} counts the others. */
+    public static final int MAX_LISTED_REJECTIONS = 100;
 
     static final String NDJSON = "application/x-ndjson";
 
@@ -75,29 +87,17 @@ public final class IngestRoutes {
                         "Content-Type must be application/json or application/x-ndjson");
             }
             final byte[] body = BoundedBody.readOrRefuse(ctx.req(), maxBodyBytes);
-            final EventBatch batch = NDJSON.equals(mediaType) ? EventBatch.fromNdjson(body) : parseJson(body);
+            final EventBatch batch;
+            try {
+                batch = NDJSON.equals(mediaType) ? EventBatch.fromNdjson(body) : EventBatch.fromJson(body);
+            } catch (final EventBatch.InvalidBodyException e) {
+                throw refuseBody(body, e.getMessage());
+            }
+            if (batch.rejected().size() > MAX_DEAD_LETTERS) {
+                throw refuseBody(body, tooManyRejected(batch));
+            }
             publish(batch.accepted(), batch.rejected());
             accepted(ctx, batch);
-        }
-
-        /** The events of a JSON body; a body that is not an array or object of JSON is refused. */
-        private EventBatch parseJson(final byte[] body) {
-            final JsonNode tree;
-            try {
-                tree = body.length == 0 ? null : EventBatch.READER.readTree(body);
-            } catch (final JsonProcessingException e) {
-                throw refuseBody(body, "body is not valid JSON: " + EventBatch.describe(e));
-            } catch (final IOException e) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "cannot read the body: " + e.getMessage());
-            }
-            if (tree == null || tree.isMissingNode()) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "body is not valid JSON: the body is empty");
-            }
-            if (!tree.isArray() && !tree.isObject()) {
-                throw refuseBody(body, "body must be a JSON array of events or a single event object (got "
-                        + tree.getNodeType().name().toLowerCase(Locale.ROOT) + ")");
-            }
-            return EventBatch.fromJson(tree);
         }
 
         /** Keeps a refused body in the dead-letter topic as received; the 400 to throw once Kafka has it. */
@@ -119,11 +119,23 @@ public final class IngestRoutes {
             final ObjectNode response = JsonReply.object();
             response.put("accepted", batch.accepted().size());
             final ArrayNode rejected = response.putArray("rejected");
-            for (final Rejection rejection : batch.rejected()) {
+            final List<Rejection> all = batch.rejected();
+            for (final Rejection rejection : all.subList(0, Math.min(all.size(), MAX_LISTED_REJECTIONS))) {
                 rejected.addObject().put("index", rejection.index()).put("error", rejection.error());
+            }
+            if (all.size() > MAX_LISTED_REJECTIONS) {
+                response.put("rejectedNotListed", all.size() - MAX_LISTED_REJECTIONS);
             }
             JsonReply.send(ctx, 202, response);
         }
+    }
+
+    /** Why a body with more invalid events than one request may dead-letter is refused whole. */
+    static String tooManyRejected(final EventBatch batch) {
+        final Rejection first = batch.rejected().get(0);
+        return "body: " + batch.rejected().size() + " of its " + batch.events() + " events are invalid, more than the "
+                + MAX_DEAD_LETTERS + " one request may have; nothing was accepted. The first, at index "
+                + first.index() + ": " + first.error();
     }
 
     static String mediaType(final String contentType) {

@@ -240,6 +240,7 @@ public final class JsonFields {
     }
 
     private String nonBlank(final String field, final String text) {
+        requireWellFormed(field, text);
         if (!text.isBlank()) {
             return lenient ? text.trim() : text;
         }
@@ -247,6 +248,31 @@ public final class JsonFields {
             return null;
         }
         throw new InvalidEventException(field, "must not be empty");
+    }
+
+    /**
+     * Refuses text that is not valid Unicode: a lone surrogate (possible through a JSON escape such as
+     * {@code "\\ud800"}) would be written to Kafka as a replacement character, so two different ids could become one.
+     */
+    private static void requireWellFormed(final String field, final String text) {
+        final int at = loneSurrogate(text);
+        if (at >= 0) {
+            throw new InvalidEventException(field, String.format("must be valid Unicode (found a lone surrogate U+%04X"
+                    + " at position %d)", (int) text.charAt(at), at));
+        }
+    }
+
+    /** The position of the first surrogate that is not half of a pair, or -1. */
+    public static int loneSurrogate(final String text) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // ------------------------------------------------------------------------------------- ids and flags
@@ -258,6 +284,7 @@ public final class JsonFields {
             return value.asText();
         }
         if (value.isTextual() && !value.textValue().isBlank()) {
+            requireWellFormed(path(name), value.textValue());
             return lenient ? value.textValue().trim() : value.textValue();
         }
         throw invalid(name, "must be an integer or a non-empty string (got " + echo(value) + ")");
@@ -387,13 +414,19 @@ public final class JsonFields {
 
     // --------------------------------------------------------------------------------------------------- echo
 
-    /** A value as an error message repeats it: quoted, shortened, control characters as backslash-u-hex escapes. */
+    /**
+     * A value as an error message repeats it: quoted, shortened, control characters and lone surrogates as
+     * backslash-u-hex escapes (so that the answer itself is valid Unicode).
+     */
     public static String echo(final String value) {
         final String shortened = shorten(value);
         final StringBuilder text = new StringBuilder(shortened.length() + 2).append('\'');
         for (int i = 0; i < shortened.length(); i++) {
             final char c = shortened.charAt(i);
-            if (isControl(c)) {
+            if (Character.isHighSurrogate(c) && i + 1 < shortened.length()
+                    && Character.isLowSurrogate(shortened.charAt(i + 1))) {
+                text.append(c).append(shortened.charAt(++i));
+            } else if (isControl(c) || Character.isSurrogate(c)) {
                 text.append(String.format("\\u%04X", (int) c));
             } else {
                 text.append(c);

@@ -37,7 +37,8 @@ public record Rejection(int index, String error, byte[] payload) {
     public static Rejection ofBody(final String error, final byte[] body) {
         byte[] payload = body;
         try {
-            final JsonNode tree = body.length == 0 ? null : MAPPER.readTree(body);
+            // strictly: a body refused for a repeated key is kept as received, not with one of the values dropped
+            final JsonNode tree = body.length == 0 ? null : StrictJson.READER.readTree(body);
             if (tree != null && !tree.isMissingNode()) {
                 payload = scrubbed(tree);
             }

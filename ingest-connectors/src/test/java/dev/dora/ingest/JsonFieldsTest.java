@@ -155,4 +155,22 @@ class JsonFieldsTest {
         final JsonNode array = MAPPER.valueToTree(List.of("y".repeat(150)));
         assertEquals(JsonFields.MAX_ECHO_CHARS + 1, JsonFields.echo(array).length());
     }
+
+    @Test
+    void textAndIdsMustBeValidUnicode() throws IOException {
+        final JsonFields fields = strict("""
+                {"lone": "ab\\udc00", "high": "\\ud800", "pair": "\\ud83d\\ude00", "labels": ["ok", "\\ud800x"]}""");
+        assertEquals("lone: must be valid Unicode (found a lone surrogate U+DC00 at position 2)",
+                rejection(() -> fields.optionalBoundedText("lone", 10)));
+        assertEquals("high: must be valid Unicode (found a lone surrogate U+D800 at position 0)",
+                rejection(() -> fields.id("high")));
+        assertEquals("high: must be valid Unicode (found a lone surrogate U+D800 at position 0)",
+                rejection(() -> fields.text("high")));
+        assertEquals("labels[1]: must be valid Unicode (found a lone surrogate U+D800 at position 0)",
+                rejection(() -> fields.optionalBoundedTextList("labels", 5, 10)));
+        assertEquals("\ud83d\ude00", fields.boundedText("pair", 1));
+        assertEquals("'\\uD800x'", JsonFields.echo("\ud800x"));
+        assertEquals("'\ud83d\ude00'", JsonFields.echo("\ud83d\ude00"));
+        assertEquals(-1, JsonFields.loneSurrogate("plain \ud83d\ude00"));
+    }
 }

@@ -1,5 +1,7 @@
 package dev.dora.launcher;
 
+import dev.dora.launcher.http.HttpEdge;
+import dev.dora.launcher.http.Scope;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.simulation.HistoryGenerator;
@@ -40,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final String MARKER = "demo-data.loaded";
 
     /** What dora itself creates in a data directory; --fresh refuses to wipe a directory holding anything else. */
-    static final Set<String> OWN_ENTRIES = Set.of("kafka", "streams", "logs", MARKER);
+    static final Set<String> OWN_ENTRIES = Set.of("kafka", "streams", "logs", MARKER, DataDirLock.FILE);
 
     private static final Duration PROCESSING_TIMEOUT = Duration.ofMinutes(10);
 
@@ -50,6 +52,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    AccessOptions access;
+
     @Option(names = "--fresh",
             description = "Delete the data directory first (its Kafka data, state and logs) and load the demo again.")
     boolean fresh;
@@ -57,15 +62,23 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.validate(spec);
+        HttpEdge.Settings http = access.settings(spec, common.port);
+        // the demo loads and reads its history through the API: with tokens configured, with one of its own
+        final String loaderToken = http.tokens().isEmpty() ? null : DemoData.newToken();
+        if (loaderToken != null) {
+            http = http.withTokens(http.tokens().with("dora-demo", Scope.ADMIN, loaderToken));
+        }
         final Path dataDir = common.dataDir();
         final PrintWriter out = spec.commandLine().getOut();
+        // before anything touches the directory, --fresh included: a second dora on it stops here, naming the first
+        DataDirLock.acquire(dataDir);
         if (fresh) {
             // wiped before logging starts: the log file lives in the directory being deleted
             wipe(dataDir);
             out.printf("Removed %s%n", dataDir);
         }
         Logging.init(dataDir);
-        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, Optional.empty(), common.kafkaPort,
+        final DoraRuntime runtime = DoraRuntime.start(dataDir, http, Optional.empty(), common.kafkaPort,
                 kafka -> demoConfig(kafka.bootstrapServers(), dataDir), common.webhookSettings(), common.observability(),
                 out);
         Shutdown.closeOnExit(runtime, out);
@@ -73,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         runtime.awaitHealthy(Duration.ofMinutes(5), out);
 
-        final DemoData demo = new DemoData(runtime.client(), runtime.baseUrl(), out);
+        final DemoData demo = new DemoData(runtime.client(), runtime.baseUrl(), loaderToken, out);
         final long loadStarted = System.nanoTime();
         final Path marker = dataDir.resolve(MARKER);
         if (Files.exists(marker)) {
@@ -181,8 +194,12 @@ public final class DemoCommand implements Callable<Integer> {
         try (Stream<Path> walk = Files.walk(dataDir)) {
             paths = walk.sorted(Comparator.reverseOrder()).collect(Collectors.toCollection(ArrayList::new));
         }
+        // the lock file stays, and so the directory holding it: this process owns them while it runs
+        final Path lock = dataDir.resolve(DataDirLock.FILE);
         for (final Path path : paths) {
-            Files.delete(path);
+            if (!path.equals(lock) && !(path.equals(dataDir) && Files.exists(lock))) {
+                Files.delete(path);
+            }
         }
     }
 }

@@ -11,8 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.LoggerFactory;
@@ -31,12 +33,29 @@ final class DemoData {
 
     private final HttpClient client;
     private final String baseUrl;
+    private final String token;
     private final PrintWriter out;
 
-    DemoData(final HttpClient client, final String baseUrl, final PrintWriter out) {
+    /**
+     * @param token a bearer token of scope admin when the API needs one, else null
+     */
+    DemoData(final HttpClient client, final String baseUrl, final String token, final PrintWriter out) {
         this.client = client;
         this.baseUrl = baseUrl;
+        this.token = token;
         this.out = out;
+    }
+
+    /** A fresh random token (256 bits, URL-safe) for the demo's own requests; it never leaves the process. */
+    static String newToken() {
+        final byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private HttpRequest.Builder request(final String pathAndQuery) {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
     }
 
     /**
@@ -73,7 +92,7 @@ final class DemoData {
     }
 
     private JsonNode post(final String ndjson) throws IOException, InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/events"))
+        final HttpRequest request = request("/api/v1/events")
                 .timeout(Duration.ofMinutes(1))
                 .header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString(ndjson, StandardCharsets.UTF_8))
@@ -94,8 +113,7 @@ final class DemoData {
 
     /** GETs a query endpoint, e.g. {@code /api/v1/services}, and parses the JSON answer. */
     JsonNode get(final String pathAndQuery) throws IOException, InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                .timeout(Duration.ofSeconds(30)).GET().build();
+        final HttpRequest request = request(pathAndQuery).timeout(Duration.ofSeconds(30)).GET().build();
         final HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + pathAndQuery + " answered " + response.statusCode() + ": "

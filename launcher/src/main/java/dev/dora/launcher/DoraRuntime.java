@@ -12,6 +12,7 @@ import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
 import dev.dora.ingest.webhook.WebhookStats;
+import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.observability.Observability;
 import dev.dora.launcher.observability.ObservabilitySettings;
 import dev.dora.launcher.web.Dashboard;
@@ -56,61 +57,42 @@ final class DoraRuntime implements AutoCloseable {
     private final CatalogSync catalog;
     private final Observability observability;
     private final Javalin http;
-    private final int httpPort;
+    private final HttpEdge edge;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private boolean closed;
 
     private DoraRuntime(final EmbeddedKafka kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
                         final CatalogSync catalog, final Observability observability, final Javalin http,
-                        final int httpPort) {
+                        final HttpEdge edge) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.catalog = catalog;
         this.observability = observability;
         this.http = http;
-        this.httpPort = httpPort;
-    }
-
-    /**
-     * Starts everything with plain connections; on a failure, what was already started is stopped again before the
-     * exception propagates.
-     *
-     * @param bootstrapServers an existing cluster, or {@code null} to start the embedded broker on {@code kafkaPort}
-     * @param configFor        the pipeline's configuration for the bootstrap servers actually used
-     */
-    static DoraRuntime start(final Path dataDir, final int httpPort, final String bootstrapServers, final int kafkaPort,
-                             final Function<String, MetricsConfig> configFor, final PrintWriter out)
-            throws IOException, InterruptedException {
-        return start(dataDir, httpPort, bootstrapServers, kafkaPort, configFor, WebhookSettings.none(),
-                ObservabilitySettings.defaults(), out);
-    }
-
-    /** @param metrics what {@code GET /metrics} measures: the DORA gauges' window */
-    static DoraRuntime start(final Path dataDir, final int httpPort, final String bootstrapServers, final int kafkaPort,
-                             final Function<String, MetricsConfig> configFor, final WebhookSettings webhooks,
-                             final ObservabilitySettings metrics, final PrintWriter out)
-            throws IOException, InterruptedException {
-        return start(dataDir, httpPort, Optional.ofNullable(bootstrapServers).map(KafkaClientSettings::of), kafkaPort,
-                kafka -> configFor.apply(kafka.bootstrapServers()).withKafka(kafka), webhooks, metrics, out);
+        this.edge = edge;
     }
 
     /**
      * Starts everything; on a failure, what was already started is stopped again before the exception propagates.
+     * The caller owns the data directory ({@link DataDirLock}).
      *
+     * @param http      where and how the HTTP server listens, and who may use it
      * @param cluster   an existing cluster and how to connect to it (TLS, SASL, ...), or empty to start the
      *                  embedded broker on {@code kafkaPort}
      * @param configFor the pipeline's configuration for the cluster actually used
      * @param metrics   what {@code GET /metrics} measures: the DORA gauges' window
      * @throws KafkaConnectionCheck.KafkaConnectionException when the cluster cannot be used with these settings
      */
-    static DoraRuntime start(final Path dataDir, final int httpPort, final Optional<KafkaClientSettings> cluster,
-                             final int kafkaPort, final Function<KafkaClientSettings, MetricsConfig> configFor,
+    static DoraRuntime start(final Path dataDir, final HttpEdge.Settings http,
+                             final Optional<KafkaClientSettings> cluster, final int kafkaPort,
+                             final Function<KafkaClientSettings, MetricsConfig> configFor,
                              final WebhookSettings webhooks, final ObservabilitySettings metrics,
                              final PrintWriter out)
             throws IOException, InterruptedException {
+        final int httpPort = http.port();
         // checked before Kafka starts: finding out after ten seconds of start-up is annoying
-        Ports.requireFree(null, httpPort, "HTTP port (--port)", "choose another with --port");
+        Ports.requireFree(http.host(), httpPort, "HTTP port (--port)", "choose another with --port");
         Files.createDirectories(dataDir);
         final List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -147,11 +129,12 @@ final class DoraRuntime implements AutoCloseable {
                     new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
             final WebhookSecrets secrets = WebhookSecrets.of(webhooks.configuredSecrets(), System.getenv(), sources);
             final WebhookStats stats = new WebhookStats();
+            final HttpEdge edge = HttpEdge.of(http);
             final Observability observability = Observability.start(pipeline, stats,
-                    sources.stream().map(WebhookSource::name).toList(), metrics);
+                    sources.stream().map(WebhookSource::name).toList(), edge.authFailures(), metrics);
             started.add(0, observability);
-            final Javalin http = Javalin.create(config -> {
-                config.startup.showJavalinBanner = false;
+            final Javalin server = Javalin.create(config -> {
+                edge.configure(config);
                 IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
                 WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
                         stats);
@@ -159,9 +142,10 @@ final class DoraRuntime implements AutoCloseable {
                 observability.register(config);
                 Dashboard.register(config);
             });
-            started.add(0, http::stop);
-            http.start(httpPort);
-            return new DoraRuntime(kafka, pipeline, publisher, catalog, observability, http, httpPort);
+            started.add(0, server::stop);
+            server.start();
+            describeAccess(http, out);
+            return new DoraRuntime(kafka, pipeline, publisher, catalog, observability, server, edge);
         } catch (final Exception e) {
             for (final AutoCloseable resource : started) {
                 try {
@@ -174,9 +158,35 @@ final class DoraRuntime implements AutoCloseable {
         }
     }
 
+    /** Says who may use the API; without tokens, loudly, on the console and in the log. */
+    private static void describeAccess(final HttpEdge.Settings http, final PrintWriter out) {
+        if (http.tokens().isEmpty()) {
+            final String warning = "The API runs WITHOUT access control on " + http.host() + ":" + http.port()
+                    + ": whoever can reach it can read the metrics and send events (--api-tokens FILE adds bearer"
+                    + " tokens; see docs/SECURITY.md)";
+            out.println(warning);
+            logger().warn(warning);
+        } else {
+            out.printf("The API needs a bearer token (%d known: %s); GET /api/v1/health is open%n",
+                    http.tokens().names().size(), String.join(", ", http.tokens().names()));
+        }
+        if (!http.corsOrigins().isEmpty()) {
+            out.printf("Web pages from %s may call the API (CORS)%n", String.join(", ", http.corsOrigins()));
+        }
+        out.flush();
+    }
+
     /** Where the API answers, e.g. {@code http://localhost:8080}. */
     String baseUrl() {
-        return "http://localhost:" + httpPort;
+        final String host = edge.settings().host();
+        final boolean local = host.equals("0.0.0.0") || host.equals("::") || host.equals("127.0.0.1")
+                || host.equals("localhost");
+        return "http://" + (local ? "localhost" : host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+    }
+
+    /** The HTTP edge: its settings, and the refused requests so far for a metrics registry. */
+    HttpEdge edge() {
+        return edge;
     }
 
     HttpClient client() {

@@ -1,6 +1,7 @@
 package dev.dora.launcher;
 
 import dev.dora.schema.KafkaClientSettings;
+import dev.dora.launcher.http.HttpEdge;
 import dev.dora.streams.config.HotfixRule;
 import dev.dora.streams.config.MetricsConfig;
 import java.io.PrintWriter;
@@ -36,6 +37,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    AccessOptions access;
+
     @Option(names = "--partitions", defaultValue = "3", paramLabel = "N",
             description = "Partitions of the topics the pipeline creates; existing event topics must already have "
                     + "this many (default: ${DEFAULT-VALUE}).")
@@ -65,12 +69,15 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // before validation: reading --kafka-config loads Kafka's client configuration classes, which create loggers
+        final HttpEdge.Settings http = access.settings(spec, common.port);
         final Path dataDir = common.dataDir();
+        // before anything touches the directory: a second dora on it stops here, naming the first
+        DataDirLock.acquire(dataDir);
+        // before validation: reading --kafka-config loads Kafka's client configuration classes, which create loggers
         Logging.init(dataDir);
         validate();
         final PrintWriter out = spec.commandLine().getOut();
-        final DoraRuntime runtime = DoraRuntime.start(dataDir, common.port, cluster.cluster(spec),
+        final DoraRuntime runtime = DoraRuntime.start(dataDir, http, cluster.cluster(spec),
                 common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.observability(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");

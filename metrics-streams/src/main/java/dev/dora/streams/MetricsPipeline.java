@@ -71,6 +71,8 @@ public final class MetricsPipeline implements AutoCloseable {
             admin.close();
             throw e;
         }
+        // kept apart from streamsProperties, which stays free of side effects: this one keeps a file in the state dir
+        StaticMembership.properties(config.stateDir()).forEach(properties::putIfAbsent);
         final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config), properties);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Kafka Streams stopped on an unexpected error", e);

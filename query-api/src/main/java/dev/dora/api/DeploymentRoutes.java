@@ -57,9 +57,9 @@ final class DeploymentRoutes {
     }
 
     void list(final Context ctx) {
-        final boolean rows = DeploymentRows.requested(ctx.queryParam("format"));
-        final int limit = limit(ctx.queryParam("limit"));
-        final Cursor after = Cursor.parse(ctx.queryParam("cursor"));
+        final boolean rows = DeploymentRows.requested(QueryParams.one(ctx, "format"));
+        final int limit = limit(QueryParams.one(ctx, "limit"));
+        final Cursor after = Cursor.parse(QueryParams.one(ctx, "cursor"));
         final RequestScope scope = RequestScope.parse(ctx, pipeline, clock);
         final LedgerReader ledger = pipeline.ledger();
         // one more than a page tells whether another page follows
@@ -91,7 +91,7 @@ final class DeploymentRoutes {
     }
 
     void one(final Context ctx) {
-        final String id = ctx.pathParam("id");
+        final String id = QueryParams.id(ctx);
         final LedgerReader ledger = pipeline.ledger();
         final Optional<String> service = pipeline.pipeline().deploymentService(id);
         final DeploymentFact fact = service.flatMap(s -> ledger.deployment(s, id)).orElseThrow(() ->
@@ -142,8 +142,8 @@ final class DeploymentRoutes {
         } catch (final NumberFormatException e) {
             // one message below
         }
-        throw ApiException.badRequest("limit: must be a whole number from 1 to " + MAX_LIMIT + " (got '" + value
-                + "')");
+        throw ApiException.badRequest("limit: must be a whole number from 1 to " + MAX_LIMIT + " (got "
+                + QueryParams.echo(value) + ")");
     }
 
     /** Where the previous page ended: opaque to clients, who pass {@code next} back as {@code cursor}. */
@@ -163,7 +163,8 @@ final class DeploymentRoutes {
                         .split("\u0000", 3);
                 return new Cursor(parts[0], new DeployRef(Long.parseLong(parts[1]), parts[2]));
             } catch (final RuntimeException e) {
-                throw ApiException.badRequest("cursor: not a cursor this API returned as next (got '" + value + "')");
+                throw ApiException.badRequest("cursor: not a cursor this API returned as next (got "
+                        + QueryParams.echo(value) + ")");
             }
         }
     }

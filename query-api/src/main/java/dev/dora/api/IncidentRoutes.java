@@ -46,8 +46,8 @@ final class IncidentRoutes {
     }
 
     void list(final Context ctx) {
-        final int limit = DeploymentRoutes.limit(ctx.queryParam("limit"));
-        final int offset = offset(ctx.queryParam("cursor"));
+        final int limit = DeploymentRoutes.limit(QueryParams.one(ctx, "limit"));
+        final int offset = offset(QueryParams.one(ctx, "cursor"));
         final RequestScope scope = RequestScope.parse(ctx, pipeline, clock);
         final LedgerReader ledger = pipeline.ledger();
         // without environment= the list shows the incidents of every environment
@@ -61,14 +61,16 @@ final class IncidentRoutes {
         }
         final UnattributedReason reasons = reasons(ledger);
         final List<Incident> incidents = new ArrayList<>();
-        for (final IncidentFact fact : all.subList(Math.min(offset, all.size()), Math.min(offset + limit, all.size()))) {
+        // in long: a cursor near Integer.MAX_VALUE plus the limit must not wrap around
+        final long end = (long) offset + limit;
+        for (final IncidentFact fact : all.subList(Math.min(offset, all.size()), (int) Math.min(end, all.size()))) {
             incidents.add(view(fact, reasons));
         }
-        ctx.json(new Page(incidents, offset + limit < all.size() ? Integer.toString(offset + limit) : null));
+        ctx.json(new Page(incidents, end < all.size() ? Long.toString(end) : null));
     }
 
     void one(final Context ctx) {
-        final String id = ctx.pathParam("id");
+        final String id = QueryParams.id(ctx);
         final LedgerReader ledger = pipeline.ledger();
         final IncidentFact fact = pipeline.pipeline().incidentService(id).flatMap(s -> ledger.incident(s, id))
                 .orElseThrow(() -> ApiException.notFound("id: no incident '" + id + "' is known"));
@@ -111,6 +113,7 @@ final class IncidentRoutes {
         } catch (final NumberFormatException e) {
             // one message below
         }
-        throw ApiException.badRequest("cursor: not a cursor this API returned as next (got '" + cursor + "')");
+        throw ApiException.badRequest("cursor: not a cursor this API returned as next (got "
+                + QueryParams.echo(cursor) + ")");
     }
 }

@@ -30,8 +30,9 @@ final class MetricsRoutes {
     }
 
     void metrics(final Context ctx) {
-        final RequestScope scope = RequestScope.parse(ctx, pipeline, clock);
-        final Benchmark benchmark = benchmark(ctx.queryParam("benchmark"));
+        final RequestScope.Params params = RequestScope.params(ctx, clock);
+        final Benchmark benchmark = benchmark(QueryParams.one(ctx, "benchmark"));
+        final RequestScope scope = params.resolve(pipeline);
         final Window window = scope.window();
         final WindowMetrics metrics = scope.query().metrics(scope.bucketScope(), scope.environment(), window.fromDay(),
                 window.toDay());
@@ -43,7 +44,7 @@ final class MetricsRoutes {
 
     void series(final Context ctx) {
         final RequestScope.Params params = RequestScope.params(ctx, clock);
-        final Granularity granularity = granularity(ctx.queryParam("granularity"));
+        final Granularity granularity = granularity(QueryParams.one(ctx, "granularity"));
         final RequestScope scope = params.resolve(pipeline);
         final List<Granularity.Period> periods = granularity.periods(scope.window().fromDate(),
                 scope.window().toDate());

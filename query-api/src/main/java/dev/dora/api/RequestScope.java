@@ -52,19 +52,20 @@ record RequestScope(String service, String team, String environment, Window wind
 
     /**
      * Checks {@code service}, {@code team}, {@code environment}, {@code from}, {@code to} and {@code window}, before
-     * any work.
+     * any work: each at most once, names bounded ({@link QueryParams}), the window within its limits ({@link Window}).
      *
      * @throws ApiException 400 naming the invalid parameter
      */
     static Params params(final Context ctx, final Clock clock) {
-        final String service = blankToNull(ctx.queryParam("service"));
-        final String team = blankToNull(ctx.queryParam("team"));
+        final String service = QueryParams.name(ctx, "service");
+        final String team = QueryParams.name(ctx, "team");
         if (service != null && team != null) {
             throw ApiException.badRequest("service, team: give one of them, or neither for every service");
         }
-        final Window window = Window.parse(ctx.queryParam("from"), ctx.queryParam("to"), ctx.queryParam("window"),
-                LocalDate.now(clock));
-        return new Params(service, team, blankToNull(ctx.queryParam("environment")), window);
+        final String environment = QueryParams.name(ctx, "environment");
+        final Window window = Window.parse(QueryParams.one(ctx, "from"), QueryParams.one(ctx, "to"),
+                QueryParams.one(ctx, "window"), LocalDate.now(clock));
+        return new Params(service, team, environment, window);
     }
 
     /** {@link #params} resolved at once. */
@@ -74,11 +75,7 @@ record RequestScope(String service, String team, String environment, Window wind
 
     /** Whether the request named an environment (the incident list shows every environment when it names none). */
     static boolean namesEnvironment(final Context ctx) {
-        return blankToNull(ctx.queryParam("environment")) != null;
-    }
-
-    static String blankToNull(final String value) {
-        return value == null || value.isBlank() ? null : value;
+        return QueryParams.name(ctx, "environment") != null;
     }
 
     /** Whose day buckets answer: the service's, the team's or the organisation's. */

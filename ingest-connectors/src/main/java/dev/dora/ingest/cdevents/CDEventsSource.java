@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.JsonFields;
+import dev.dora.ingest.StrictJson;
 import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.webhook.AbstractWebhookSource;
 import dev.dora.ingest.webhook.Mapping;
@@ -67,7 +68,7 @@ public final class CDEventsSource extends AbstractWebhookSource {
     private static final String BEARER = "bearer ";
     private static final Set<String> MAPPED = Set.of("change.merged", "service.deployed", "service.upgraded",
             "service.rolledback", "incident.detected", "incident.reported", "incident.resolved");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     public CDEventsSource() {

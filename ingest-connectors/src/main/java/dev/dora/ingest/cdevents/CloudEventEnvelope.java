@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.JsonFields;
+import dev.dora.ingest.StrictJson;
 import dev.dora.ingest.webhook.WebhookRequest;
 import java.io.IOException;
 import java.util.Base64;
@@ -34,7 +35,7 @@ record CloudEventEnvelope(String mode, String id, String source, String type, St
                           String dataPath) {
 
     static final String SPEC_VERSION = "1.0";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     /**
      * Reads the envelope of a request.

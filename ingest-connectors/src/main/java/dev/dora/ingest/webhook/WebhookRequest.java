@@ -2,8 +2,9 @@ package dev.dora.ingest.webhook;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.dora.ingest.InvalidEventException;
+import dev.dora.ingest.StrictJson;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
  */
 public final class WebhookRequest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectReader JSON = StrictJson.READER;
 
     private final Map<String, String> headers;
     private final byte[] body;

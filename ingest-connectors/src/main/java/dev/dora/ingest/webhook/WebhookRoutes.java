@@ -206,8 +206,15 @@ public final class WebhookRoutes {
             JsonReply.send(ctx, 202, response);
         }
 
-        /** The events as the ingest API would accept them, or the first rule one of them breaks. */
+        /**
+         * The events as the ingest API would accept them, or the first rule one of them breaks; 413 for more events
+         * than one request to the ingest API may carry.
+         */
         private static List<SpecificRecord> revalidate(final List<SpecificRecord> events) {
+            if (events.size() > IngestRoutes.MAX_EVENTS) {
+                throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "body: maps to " + events.size()
+                        + " events; one delivery may carry at most " + IngestRoutes.MAX_EVENTS);
+            }
             final List<SpecificRecord> valid = new ArrayList<>(events.size());
             for (final SpecificRecord event : events) {
                 valid.add(CanonicalEvents.parse(CanonicalEvents.toJson(event)));

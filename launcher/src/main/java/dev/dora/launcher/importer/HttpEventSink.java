@@ -28,16 +28,24 @@ final class HttpEventSink implements EventSink {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PATH = "/api/v1/events";
 
+    /** The environment variable holding the bearer token for a dora that needs one (scope ingest or admin). */
+    static final String TOKEN_VARIABLE = "DORA_API_TOKEN";
+
     private final URI endpoint;
     private final String baseUrl;
     private final Backoff backoff;
     private final HttpClient client;
+    private final String token;
 
-    HttpEventSink(final String baseUrl, final Backoff backoff) {
+    /**
+     * @param token the bearer token to send, or null for a dora without access control
+     */
+    HttpEventSink(final String baseUrl, final Backoff backoff, final String token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.endpoint = URI.create(this.baseUrl + PATH);
         this.backoff = backoff;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.token = token == null || token.isBlank() ? null : token.trim();
     }
 
     @Override
@@ -70,11 +78,14 @@ final class HttpEventSink implements EventSink {
     }
 
     private JsonNode post(final String ndjson) throws InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(endpoint)
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                 .timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(ndjson, StandardCharsets.UTF_8))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson, StandardCharsets.UTF_8));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        final HttpRequest request = builder.build();
         for (int attempt = 1; ; attempt++) {
             HttpResponse<String> response = null;
             String problem;
@@ -88,6 +99,10 @@ final class HttpEventSink implements EventSink {
             if (response != null) {
                 if (response.statusCode() == 202 || response.statusCode() == 200) {
                     return parse(response.body());
+                }
+                if (response.statusCode() == 401 || response.statusCode() == 403) {
+                    throw new ImportException("POST " + endpoint + " " + problem + "; this dora needs a token of"
+                            + " scope ingest: set " + TOKEN_VARIABLE);
                 }
                 if (response.statusCode() != 503) {
                     throw new ImportException("POST " + endpoint + " " + problem);

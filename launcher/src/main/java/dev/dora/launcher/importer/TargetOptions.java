@@ -110,6 +110,6 @@ public final class TargetOptions {
     EventSink open(final CommandSpec spec, final Backoff backoff) throws InterruptedException {
         return toKafka()
                 ? KafkaEventSink.open(kafka(spec), backoff)
-                : new HttpEventSink(url().trim(), backoff);
+                : new HttpEventSink(url().trim(), backoff, System.getenv(HttpEventSink.TOKEN_VARIABLE));
     }
 }

@@ -1,9 +1,11 @@
 package dev.dora.launcher.observability;
 
 import dev.dora.ingest.webhook.WebhookStats;
+import dev.dora.launcher.http.AuthFailureCounts;
 import dev.dora.streams.MetricsPipeline;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -58,9 +60,11 @@ public final class Observability implements AutoCloseable {
      * @param webhooks       the webhook endpoints' counters
      * @param webhookSources the webhook sources' names, the only values of the {@code source} label besides
      *                       {@code api} and {@code unknown}
+     * @param authFailures   the refused requests of the HTTP edge, by token name and reason
      */
     public static Observability start(final MetricsPipeline pipeline, final WebhookStats webhooks,
-                                      final Collection<String> webhookSources, final ObservabilitySettings settings) {
+                                      final Collection<String> webhookSources, final AuthFailureCounts authFailures,
+                                      final ObservabilitySettings settings) {
         final Clock clock = Clock.systemUTC();
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KafkaMeterFilter.apply(registry);
@@ -74,6 +78,12 @@ public final class Observability implements AutoCloseable {
         final KafkaStreamsMetrics streams = new KafkaStreamsMetrics(pipeline.kafkaStreams());
         streams.bindTo(registry);
         WebhookMeters.bind(registry, webhooks, webhookSources);
+        // the series are fixed once the tokens are read, so one counter function per series covers every refusal
+        for (final AuthFailureCounts.Series series : authFailures.series()) {
+            FunctionCounter.builder("dora.api.auth.failures", authFailures, counts -> counts.count(series))
+                    .description("Requests refused by the API's access control, by token name and reason")
+                    .tag("token", series.token()).tag("reason", series.reason().label()).register(registry);
+        }
         final MetricsRefresher refresher = new MetricsRefresher(pipeline,
                 new DoraScopes(settings.windowDays(), clock), settings.refreshInterval(), clock, registry);
         registry.getPrometheusRegistry().register(new DoraGauges(refresher::scopes, settings.windowLabel()));

@@ -84,7 +84,8 @@ class ApiContractTest {
                 "/api/v1/deployments?" + window + "&service=" + service,
                 "/api/v1/deployments?" + window + "&team=" + team + "&limit=5",
                 "/api/v1/deployments?" + window + "&service=" + service + "&environment=staging&limit=3",
-                "/api/v1/incidents?from=2000-01-01&to=2100-01-01&limit=1000",
+                // every incident of the history, in the longest window there is (ten years; issue 13)
+                "/api/v1/incidents?from=2017-01-01&to=2026-12-31&limit=1000",
                 "/api/v1/incidents?" + window + "&service=" + service + "&environment=production",
                 "/api/v1/metrics?from=yesterday",
                 "/api/v1/metrics?from=2026-10-02&to=2026-10-01",

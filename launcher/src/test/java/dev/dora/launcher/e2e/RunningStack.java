@@ -20,6 +20,7 @@ import dev.dora.ingest.webhook.WebhookSource;
 import dev.dora.ingest.webhook.WebhookStats;
 import dev.dora.launcher.observability.Observability;
 import dev.dora.launcher.observability.ObservabilitySettings;
+import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.web.Dashboard;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
@@ -41,7 +42,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * A real broker, the metrics pipeline, ingest, the query API, {@code GET /metrics} and the web dashboard on one HTTP
- * port, as the launcher runs them. The metrics refresh every {@link #METRICS_REFRESH}, so tests wait less.
+ * port, behind the same {@link HttpEdge} as the launcher runs them (loopback, no tokens, unless the test gives its own
+ * settings). With a client token, every request this class sends carries it. The metrics refresh every
+ * {@link #METRICS_REFRESH}, so tests wait less.
  */
 public final class RunningStack implements AutoCloseable {
 
@@ -55,15 +58,20 @@ public final class RunningStack implements AutoCloseable {
     private final EventPublisher publisher;
     private final Observability observability;
     private final Javalin http;
+    private final HttpEdge edge;
+    private final String token;
     private final HttpClient client = HttpClient.newHttpClient();
 
     private RunningStack(final TestKafkaCluster kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                         final Observability observability, final Javalin http) {
+                         final Observability observability, final Javalin http, final HttpEdge edge,
+                         final String token) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.observability = observability;
         this.http = http;
+        this.edge = edge;
+        this.token = token;
     }
 
     public static RunningStack start() throws Exception {
@@ -72,6 +80,15 @@ public final class RunningStack implements AutoCloseable {
 
     /** With the webhook endpoints of every source, the given catalog (YAML, or null) and configured secrets. */
     public static RunningStack start(final String catalogYaml, final Map<String, String> secrets) throws Exception {
+        return start(catalogYaml, secrets, HttpEdge.Settings.local(0), null);
+    }
+
+    /**
+     * With the given HTTP edge (tokens, CORS, limits; its port is ignored: any free one), sending {@code token}
+     * (or none when null) with every request of its own.
+     */
+    public static RunningStack start(final String catalogYaml, final Map<String, String> secrets,
+                                     final HttpEdge.Settings settings, final String token) throws Exception {
         final TestKafkaCluster kafka = TestKafkaCluster.start();
         final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-e2e");
         final MetricsPipeline pipeline = MetricsPipeline.start(
@@ -81,26 +98,35 @@ public final class RunningStack implements AutoCloseable {
         final List<WebhookSource> sources = List.of(
                 new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
         final WebhookStats stats = new WebhookStats();
+        final HttpEdge edge = HttpEdge.of(new HttpEdge.Settings(settings.host(), 0, settings.tokens(),
+                settings.policy(), settings.corsOrigins(), settings.limits()));
         final Observability observability = Observability.start(pipeline, stats,
-                sources.stream().map(WebhookSource::name).toList(),
+                sources.stream().map(WebhookSource::name).toList(), edge.authFailures(),
                 ObservabilitySettings.defaults().withRefreshInterval(METRICS_REFRESH));
         final Javalin http = Javalin.create(config -> {
+            edge.configure(config);
             IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
             QueryRoutes.register(config, pipeline);
             WebhookRoutes.register(config, publisher, sources, WebhookSecrets.of(secrets, Map.of(), sources),
                     () -> catalog, false, stats);
             observability.register(config);
             Dashboard.register(config);
-        }).start(0);
-        return new RunningStack(kafka, pipeline, publisher, observability, http);
+        }).start();
+        return new RunningStack(kafka, pipeline, publisher, observability, http, edge, token);
     }
 
     public URI uri(final String pathAndQuery) {
         return URI.create("http://localhost:" + http.port() + pathAndQuery);
     }
 
+    /** A request to this stack, carrying the stack's client token if it has one. */
+    public HttpRequest.Builder request(final String pathAndQuery) {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(uri(pathAndQuery));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+
     public HttpResponse<String> post(final String contentType, final String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri("/api/v1/events")).header("Content-Type", contentType)
+        return client.send(request("/api/v1/events").header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -119,7 +145,7 @@ public final class RunningStack implements AutoCloseable {
 
     public HttpResponse<String> webhook(final String source, final Map<String, String> headers, final String body)
             throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(uri("/webhooks/" + source))
+        final HttpRequest.Builder request = request("/webhooks/" + source)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -127,12 +153,12 @@ public final class RunningStack implements AutoCloseable {
 
     /** {@code GET} with an {@code Accept} header, e.g. to ask {@code /metrics} for OpenMetrics. */
     public HttpResponse<String> get(final String pathAndQuery, final String accept) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Accept", accept).GET().build(),
+        return client.send(request(pathAndQuery).header("Accept", accept).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(final String pathAndQuery) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(request(pathAndQuery).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public JsonNode getJson(final String pathAndQuery) throws Exception {
@@ -156,6 +182,15 @@ public final class RunningStack implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + http.port();
+    }
+
+    /** The edge in front of the routes: its settings, and the refused requests so far. */
+    public HttpEdge edge() {
+        return edge;
+    }
+
+    public MetricsPipeline pipeline() {
+        return pipeline;
     }
 
     public String bootstrapServers() {

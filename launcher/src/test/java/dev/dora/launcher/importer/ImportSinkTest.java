@@ -42,7 +42,7 @@ class ImportSinkTest {
         server.start();
         try {
             final HttpEventSink sink = new HttpEventSink("http://127.0.0.1:" + server.getAddress().getPort() + "/",
-                    ImportCli.QUICK);
+                    ImportCli.QUICK, null);
             final List<ImportItem> batch = List.of(
                     ImportItem.valid("line 1", null, "{\"type\":\"change\"}"),
                     ImportItem.invalid("line 3", "{\"sha\":\"x\"}", "sha: must be 40 hexadecimal digits"));
