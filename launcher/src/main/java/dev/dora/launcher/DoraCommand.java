@@ -1,5 +1,6 @@
 package dev.dora.launcher;
 
+import dev.dora.launcher.bench.BenchCommand;
 import dev.dora.launcher.importer.ImportCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code dora} command line: {@code dora demo}, {@code dora serve} and {@code dora import git|events}.
+ * The {@code dora} command line: {@code dora demo}, {@code dora serve}, {@code dora import git|events} and
+ * {@code dora bench}.
  *
  * <p>Exit codes: 0 success, 1 a runtime failure (a one-line message on stderr, the stack trace in the log),
  * 2 a usage error.
@@ -22,7 +24,8 @@ import picocli.CommandLine.Spec;
         versionProvider = DoraCommand.VersionProvider.class,
         description = "DORA metrics (deployment frequency, lead time for changes, change failure rate, time to "
                 + "restore) computed continuously from change, deployment and incident events with Kafka Streams.",
-        subcommands = {DemoCommand.class, ServeCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, ServeCommand.class, ImportCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (details in <data-dir>/logs/dora.log)", "2:usage error"})
 public final class DoraCommand implements Runnable {
@@ -47,7 +50,8 @@ public final class DoraCommand implements Runnable {
     @Override
     public void run() {
         // "dora" alone is a usage error: say what to type instead of doing nothing
-        throw new ParameterException(spec.commandLine(), "Missing command: use 'dora demo', 'dora serve' or 'dora import'");
+        throw new ParameterException(spec.commandLine(),
+                "Missing command: use 'dora demo', 'dora serve', 'dora import' or 'dora bench'");
     }
 
     /** Runtime failures: a readable message on stderr, the stack trace only in the log file. */

@@ -74,6 +74,11 @@ public final class HistoryGenerator {
         return new Builder();
     }
 
+    /** The services whose history this generates. */
+    public List<ServiceProfile> services() {
+        return services;
+    }
+
     /** Seed 42, 120 days ending at {@code end}, {@link #demoServices()}. */
     public static HistoryGenerator demo(final Instant end) {
         return builder().seed(42).end(end).days(120).services(demoServices()).build();
