@@ -67,12 +67,40 @@ final class PassThrough {
                 }
             }
             admin.createTopics(created).all().get(1, TimeUnit.MINUTES);
+            awaitLeaders(admin, topics);
             final double produce = produce(bootstrapServers, history, topics);
             final double consume = consume(bootstrapServers, partitions, history.events());
             admin.deleteTopics(topics).all().get(1, TimeUnit.MINUTES);
             return new Result(history.events(), history.recordBytes(), produce, consume);
         } catch (final ExecutionException | TimeoutException e) {
             throw new IOException("pass-through on " + bootstrapServers + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader: an idempotent producer that starts earlier gets
+     * NOT_LEADER_OR_FOLLOWER, then can stay stuck on OUT_OF_ORDER_SEQUENCE_NUMBER for its whole delivery timeout.
+     */
+    private static void awaitLeaders(final Admin admin, final List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            try {
+                final boolean ready = admin.describeTopics(topics).allTopicNames().get(1, TimeUnit.MINUTES).values()
+                        .stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (final ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("the pass-through topics have no leaders after a minute");
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -92,7 +120,9 @@ final class PassThrough {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config);
              DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(history.records()),
                      1 << 16))) {
-            producer.partitionsFor(topics.get(0)); // metadata first: not part of the measurement
+            for (final String topic : topics) {
+                producer.partitionsFor(topic); // metadata first: not part of the measurement
+            }
             started = System.nanoTime();
             while (true) {
                 final int topic;
