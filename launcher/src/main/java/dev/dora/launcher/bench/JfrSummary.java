@@ -19,9 +19,11 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * What a JFR recording says dominates: the execution samples ({@code jdk.ExecutionSample}, the events
  * {@code jfr print --events jdk.ExecutionSample} shows) grouped by thread, and the Kafka Streams threads' samples
- * by phase (processing, committing, polling), by the dora method on the stack (inclusive), by top frame (self) and
- * by the library the top frame belongs to. Samples of threads in native code (RocksDB's JNI calls) are
- * {@code jdk.NativeMethodSample}s, taken at another rate: they are summarised apart, by top frame.
+ * by phase (processing, committing, polling), by the dora method on the stack (inclusive), by any method on the stack
+ * (inclusive, leaving out the frames of Kafka Streams' own dispatch, which the phases already show), by top frame
+ * (self) with the frames that called it, and by the library the top frame belongs to. Samples of threads in native
+ * code (RocksDB's JNI calls) are {@code jdk.NativeMethodSample}s, taken at another rate: they are summarised apart,
+ * by top frame, without the samples of a thread waiting for the network ({@code EPoll.wait}), which cost nothing.
  *
  * <p>{@code java -cp launcher/target/dora.jar dev.dora.launcher.bench.JfrSummary recording.jfr [top]} prints it.
  *
@@ -30,13 +32,22 @@ import jdk.jfr.consumer.RecordingFile;
  * @param byThread       samples per thread kind (digits and application ids folded), in percent of all
  * @param streamPhases   stream-thread samples per phase, percent of the stream threads' samples
  * @param streamDora     stream-thread samples with the dora method on their stack, percent (inclusive)
+ * @param streamInclusive stream-thread samples with the method on their stack, Kafka Streams' dispatch frames and
+ *                       the loop's frames (on more than {@value #LOOP_SHARE} % of the samples) left out (inclusive)
  * @param streamSelf     stream-thread samples per top frame, percent (self)
+ * @param streamStacks   stream-thread samples per top frame and its {@value #CALLERS} callers, percent (self)
  * @param streamLibrary  stream-thread samples per library of the top frame, percent
- * @param streamNative   native-method samples of the stream threads per top frame, percent of those
+ * @param streamNative   native-method samples of the stream threads per top frame, percent of those (idle waits
+ *                       for the network left out)
  */
 public record JfrSummary(long samples, long streamSamples, List<Line> byThread, List<Line> streamPhases,
-                         List<Line> streamDora, List<Line> streamSelf, List<Line> streamLibrary,
-                         List<Line> streamNative) {
+                         List<Line> streamDora, List<Line> streamInclusive, List<Line> streamSelf,
+                         List<Line> streamStacks, List<Line> streamLibrary, List<Line> streamNative) {
+
+    /** Frames on more of the samples than this (percent) are the thread's loop, not a cost to look at. */
+    static final int LOOP_SHARE = 90;
+    /** Callers shown with each top frame. */
+    static final int CALLERS = 3;
 
     /** One group and its share. */
     public record Line(String name, long samples, double percent) {
@@ -77,7 +88,9 @@ public record JfrSummary(long samples, long streamSamples, List<Line> byThread, 
         final Map<String, Long> threads = new HashMap<>();
         final Map<String, Long> phases = new HashMap<>();
         final Map<String, Long> dora = new HashMap<>();
+        final Map<String, Long> inclusive = new HashMap<>();
         final Map<String, Long> self = new HashMap<>();
+        final Map<String, Long> stacks = new HashMap<>();
         final Map<String, Long> libraries = new HashMap<>();
         final Map<String, Long> nativeTop = new HashMap<>();
         long all = 0;
@@ -96,9 +109,10 @@ public record JfrSummary(long samples, long streamSamples, List<Line> byThread, 
                 final boolean streamThread = thread.contains("StreamThread");
                 final List<RecordedFrame> frames = frames(event.getStackTrace());
                 if (!execution) {
-                    if (streamThread) {
+                    final String where = frames.isEmpty() ? "(no stack)" : name(frames.get(0));
+                    if (streamThread && !where.endsWith("EPoll.wait")) {
                         streamNative++;
-                        nativeTop.merge(frames.isEmpty() ? "(no stack)" : name(frames.get(0)), 1L, Long::sum);
+                        nativeTop.merge(where, 1L, Long::sum);
                     }
                     continue;
                 }
@@ -113,19 +127,31 @@ public record JfrSummary(long samples, long streamSamples, List<Line> byThread, 
                     final String topFrame = name(frames.get(0));
                     self.merge(topFrame, 1L, Long::sum);
                     libraries.merge(library(frames.get(0)), 1L, Long::sum);
+                    final StringBuilder stack = new StringBuilder(topFrame);
+                    for (int i = 1; i <= CALLERS && i < frames.size(); i++) {
+                        stack.append(" < ").append(name(frames.get(i)));
+                    }
+                    stacks.merge(stack.toString(), 1L, Long::sum);
                 }
                 final Set<String> seen = new HashSet<>();
                 for (final RecordedFrame frame : frames) {
                     final String name = name(frame);
-                    if (frame.getMethod().getType().getName().startsWith("dev.dora.") && seen.add(name)) {
-                        dora.merge(name, 1L, Long::sum);
+                    if (seen.add(name)) {
+                        if (!isDispatch(frame)) {
+                            inclusive.merge(name, 1L, Long::sum);
+                        }
+                        if (frame.getMethod().getType().getName().startsWith("dev.dora.")) {
+                            dora.merge(name, 1L, Long::sum);
+                        }
                     }
                 }
             }
         }
+        final long loop = stream * LOOP_SHARE / 100;
+        inclusive.values().removeIf(count -> count > loop);
         return new JfrSummary(all, stream, lines(threads, all, top), lines(phases, stream, top),
-                lines(dora, stream, top), lines(self, stream, top), lines(libraries, stream, top),
-                lines(nativeTop, streamNative, top));
+                lines(dora, stream, top), lines(inclusive, stream, top), lines(self, stream, top),
+                lines(stacks, stream, top), lines(libraries, stream, top), lines(nativeTop, streamNative, top));
     }
 
     /** Prints the summary of the recording named by the first argument. */
@@ -146,9 +172,13 @@ public record JfrSummary(long samples, long streamSamples, List<Line> byThread, 
         table(out, "Threads (% of all samples)", byThread);
         table(out, "Stream threads by phase (% of stream-thread samples)", streamPhases);
         table(out, "Stream threads: dora methods on the stack (inclusive, %)", streamDora);
+        table(out, "Stream threads: any method on the stack but Kafka Streams' dispatch (inclusive, %)",
+                streamInclusive);
         table(out, "Stream threads: top frames (self, %)", streamSelf);
+        table(out, "Stream threads: top frames < their callers (self, %)", streamStacks);
         table(out, "Stream threads: library of the top frame (self, %)", streamLibrary);
-        table(out, "Stream threads in native code: top frames (% of native samples)", streamNative);
+        table(out, "Stream threads in native code, network waits left out: top frames (% of those samples)",
+                streamNative);
     }
 
     private static void table(final PrintWriter out, final String title, final List<Line> lines) {
@@ -188,7 +218,7 @@ public record JfrSummary(long samples, long streamSamples, List<Line> byThread, 
 
     /** {@code o.a.k.s.p.i.StreamTask.process}: packages abbreviated, class and method in full. */
     static String name(final RecordedFrame frame) {
-        final String type = frame.getMethod().getType().getName();
+        final String type = typeName(frame);
         final String[] parts = type.split("\\.");
         final StringBuilder name = new StringBuilder();
         for (int i = 0; i < parts.length - 1; i++) {
@@ -197,8 +227,22 @@ public record JfrSummary(long samples, long streamSamples, List<Line> byThread, 
         return name.append(parts[parts.length - 1]).append('.').append(frame.getMethod().getName()).toString();
     }
 
-    private static String shortName(final RecordedFrame frame) {
+    /** Kafka Streams handing a record from node to node: on every processing sample, saying nothing of its own. */
+    private static boolean isDispatch(final RecordedFrame frame) {
         final String type = frame.getMethod().getType().getName();
+        return type.startsWith("org.apache.kafka.streams.processor.internals.")
+                || type.startsWith("org.apache.kafka.streams.kstream.internals.");
+    }
+
+    /** The frame's class; a lambda's generated class named after the class that declared it. */
+    private static String typeName(final RecordedFrame frame) {
+        final String type = frame.getMethod().getType().getName();
+        final int lambda = type.indexOf("$$Lambda");
+        return lambda < 0 ? type : type.substring(0, lambda) + "$$Lambda";
+    }
+
+    private static String shortName(final RecordedFrame frame) {
+        final String type = typeName(frame);
         return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
     }
 
