@@ -282,6 +282,10 @@ final class Benchmark {
                 "ms", Figure.Target.atMost(1000, "≤ 1,000 ms"), busyNote));
         figures.add(Figure.info("freshness.backfill.eventsPerSecond", "that backfill, with live traffic",
                 busy.eventsPerSecond(), "events/s", null));
+        if (!busy.cleared()) {
+            failures.add(String.format("freshness: the concurrent backfill's backlog was not cleared within %.0f s: "
+                    + "the pipeline processed less than the live traffic brought", busy.seconds()));
+        }
         if (rest.lost() > 0 || busy.live().lost() > 0) {
             failures.add("freshness: " + (rest.lost() + busy.live().lost()) + " live deployments never became visible");
         }

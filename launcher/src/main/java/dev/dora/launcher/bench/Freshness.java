@@ -19,9 +19,12 @@ final class Freshness {
     /**
      * The delays during the concurrent backfill, and that backfill's own figures.
      *
-     * @param seconds from its import's start until fewer than a second's worth of live events were pending
+     * @param seconds from its import's start until fewer than a second's worth of live events were pending (or
+     *                until the measurement gave up)
+     * @param cleared false when the backlog never went down that far in time: the live events outpaced the pipeline
      */
-    record DuringBackfill(LiveTraffic.Result live, long events, double importSeconds, double seconds) {
+    record DuringBackfill(LiveTraffic.Result live, long events, double importSeconds, double seconds,
+                          boolean cleared) {
         double eventsPerSecond() {
             return events / seconds;
         }
@@ -61,12 +64,21 @@ final class Freshness {
                 throw new IOException("the concurrent backfill failed: " + e.getCause().getMessage(), e.getCause());
             }
             // live events keep a few records in flight: the backlog is gone when less than a second's worth is left
-            final long done = Finality.await(api, null, rate, Backfill.timeoutFor(concurrent.events()), out,
-                    "concurrent backfill");
+            long done;
+            boolean cleared = true;
+            try {
+                done = Finality.await(api, null, rate, Backfill.timeoutFor(concurrent.events()), out,
+                        "concurrent backfill");
+            } catch (final IOException e) {
+                // the probes measured so far still tell how late live events were; the unseen ones count as lost
+                out.println("  " + e.getMessage());
+                done = System.nanoTime();
+                cleared = false;
+            }
             traffic.recording(false);
             traffic.stop();
-            final LiveTraffic.Result live = traffic.awaitProbes(PROBE_TIMEOUT);
-            return new DuringBackfill(live, concurrent.events(), importSeconds, (done - started) / 1e9);
+            final LiveTraffic.Result live = traffic.awaitProbes(cleared ? PROBE_TIMEOUT : Duration.ofSeconds(30));
+            return new DuringBackfill(live, concurrent.events(), importSeconds, (done - started) / 1e9, cleared);
         }
     }
 }
