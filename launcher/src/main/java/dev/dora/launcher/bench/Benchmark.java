@@ -195,8 +195,8 @@ final class Benchmark {
         figures.add(Figure.targeted("backfill.tenMillionSeconds", "10 M events at this rate (projection)",
                 TEN_MILLION / rate, "s", Figure.Target.atMost(600, "≤ 600 s"), "linear projection"));
         figures.add(Figure.info("backfill.cpuSecondsPerThousandEvents", "CPU per 1,000 events (dora process)",
-                result.cpuSecondsPerThousandEvents(), "CPU-s", String.format("%.0f CPU-s in all; the importer used %.0f",
-                        result.cpuSeconds(), result.harnessCpuSeconds())));
+                result.cpuSecondsPerThousandEvents(), "CPU-s", String.format(
+                        "%.0f CPU-s in all; the importer used %.0f", result.cpuSeconds(), result.harnessCpuSeconds())));
 
         verification = Verification.check(api, history, settings);
         say(verification.correct() ? "  answers checked: all %,d numbers right"
@@ -248,7 +248,8 @@ final class Benchmark {
                     result.requests() > 0 ? result.p50() : null, "ms", note));
             figures.add(Figure.targeted("queries." + kind.id() + ".p99", "query p99: " + kind.label,
                     result.requests() > 0 ? result.p99() : null, "ms",
-                    Figure.Target.atMost(kind.targetP99Millis, String.format("≤ %.0f ms", kind.targetP99Millis)), note));
+                    Figure.Target.atMost(kind.targetP99Millis, String.format("≤ %.0f ms", kind.targetP99Millis)),
+                    note));
             if (result.errors() > 0) {
                 failures.add("queries: " + result.errors() + " answers to " + kind.label + " were not 200");
             }

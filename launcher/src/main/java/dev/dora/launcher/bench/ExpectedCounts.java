@@ -81,7 +81,8 @@ final class ExpectedCounts {
             if (w != null) {
                 w.counts = isProduction(i.getEnvironment());
                 w.time = i.getOpenedAt().toEpochMilli();
-                w.resolvedAt = resolved && i.getResolvedAt() != null ? i.getResolvedAt().toEpochMilli() : Long.MIN_VALUE;
+                w.resolvedAt = resolved && i.getResolvedAt() != null ? i.getResolvedAt().toEpochMilli()
+                        : Long.MIN_VALUE;
             }
         } else if (!(event instanceof ChangeEvent)) {
             throw new IllegalArgumentException("not an event: " + event.getClass().getName());

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * {@code dora import events FILE --bootstrap-servers …} (or {@code --url …}), run in this JVM exactly as the command
- * line runs it: the same reader, validation, batching, producer and retries. Its output goes to a file.
+ * {@code dora import events FILE --bootstrap-servers …} (or {@code --url …}), run in this JVM exactly as the
+ * command line runs it: the same reader, validation, batching, producer and retries. Its output goes to a file.
  */
 final class ImportRun {
 

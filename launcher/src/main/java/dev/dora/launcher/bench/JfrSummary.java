@@ -25,7 +25,8 @@ import jdk.jfr.consumer.RecordingFile;
  * code (RocksDB's JNI calls) are {@code jdk.NativeMethodSample}s, taken at another rate: they are summarised apart,
  * by top frame, without the samples of a thread waiting for the network ({@code EPoll.wait}), which cost nothing.
  *
- * <p>{@code java -cp launcher/target/dora.jar dev.dora.launcher.bench.JfrSummary recording.jfr [top]} prints it.
+ * <p>{@code java -cp launcher/target/dora.jar dev.dora.launcher.bench.JfrSummary recording.jfr… [top]} prints it;
+ * several recordings are summarised together.
  *
  * @param samples        execution samples of every thread
  * @param streamSamples  execution samples of the Kafka Streams stream threads
@@ -85,85 +86,116 @@ public record JfrSummary(long samples, long streamSamples, List<Line> byThread, 
 
     /** Reads a recording; lists keep their {@code top} largest groups. */
     public static JfrSummary of(final Path recording, final int top) throws IOException {
-        final Map<String, Long> threads = new HashMap<>();
-        final Map<String, Long> phases = new HashMap<>();
-        final Map<String, Long> dora = new HashMap<>();
-        final Map<String, Long> inclusive = new HashMap<>();
-        final Map<String, Long> self = new HashMap<>();
-        final Map<String, Long> stacks = new HashMap<>();
-        final Map<String, Long> libraries = new HashMap<>();
-        final Map<String, Long> nativeTop = new HashMap<>();
-        long all = 0;
-        long stream = 0;
-        long streamNative = 0;
-        try (RecordingFile file = new RecordingFile(recording)) {
-            while (file.hasMoreEvents()) {
-                final RecordedEvent event = file.readEvent();
-                final String type = event.getEventType().getName();
-                final boolean execution = type.equals("jdk.ExecutionSample");
-                if (!execution && !type.equals("jdk.NativeMethodSample")) {
-                    continue;
+        return of(List.of(recording), top);
+    }
+
+    /** Reads several recordings as one. */
+    public static JfrSummary of(final List<Path> recordings, final int top) throws IOException {
+        final Tally tally = new Tally();
+        for (final Path recording : recordings) {
+            try (RecordingFile file = new RecordingFile(recording)) {
+                while (file.hasMoreEvents()) {
+                    tally.add(file.readEvent());
                 }
-                final String thread = event.getThread("sampledThread") == null ? "unknown"
-                        : String.valueOf(event.getThread("sampledThread").getJavaName());
-                final boolean streamThread = thread.contains("StreamThread");
-                final List<RecordedFrame> frames = frames(event.getStackTrace());
-                if (!execution) {
-                    final String where = frames.isEmpty() ? "(no stack)" : name(frames.get(0));
-                    if (streamThread && !where.endsWith("EPoll.wait")) {
-                        streamNative++;
-                        nativeTop.merge(where, 1L, Long::sum);
+            }
+        }
+        return tally.summary(top);
+    }
+
+    /** Prints the summary of the recordings named by the arguments; a number among them is the lines per table. */
+    public static void main(final String[] args) throws IOException {
+        final List<Path> recordings = new ArrayList<>();
+        int top = 25;
+        for (final String arg : args) {
+            if (arg.matches("\\d+")) {
+                top = Integer.parseInt(arg);
+            } else {
+                recordings.add(Path.of(arg));
+            }
+        }
+        if (recordings.isEmpty()) {
+            System.err.println("usage: JfrSummary RECORDING.jfr... [TOP]");
+            System.exit(2);
+        }
+        final PrintWriter out = new PrintWriter(System.out, true);
+        of(recordings, top).print(out);
+        out.flush();
+    }
+
+    /** The counts behind a summary, one sample at a time. */
+    private static final class Tally {
+        private final Map<String, Long> threads = new HashMap<>();
+        private final Map<String, Long> phases = new HashMap<>();
+        private final Map<String, Long> dora = new HashMap<>();
+        private final Map<String, Long> inclusive = new HashMap<>();
+        private final Map<String, Long> self = new HashMap<>();
+        private final Map<String, Long> stacks = new HashMap<>();
+        private final Map<String, Long> libraries = new HashMap<>();
+        private final Map<String, Long> nativeTop = new HashMap<>();
+        private long all;
+        private long stream;
+        private long streamNative;
+
+        void add(final RecordedEvent event) {
+            final String type = event.getEventType().getName();
+            final boolean execution = type.equals("jdk.ExecutionSample");
+            if (!execution && !type.equals("jdk.NativeMethodSample")) {
+                return;
+            }
+            final String thread = event.getThread("sampledThread") == null ? "unknown"
+                    : String.valueOf(event.getThread("sampledThread").getJavaName());
+            final boolean streamThread = thread.contains("StreamThread");
+            final List<RecordedFrame> frames = frames(event.getStackTrace());
+            if (!execution) {
+                final String where = frames.isEmpty() ? "(no stack)" : name(frames.get(0));
+                if (streamThread && !where.endsWith("EPoll.wait")) {
+                    streamNative++;
+                    nativeTop.merge(where, 1L, Long::sum);
+                }
+                return;
+            }
+            all++;
+            threads.merge(threadKind(thread), 1L, Long::sum);
+            if (streamThread) {
+                addStreamSample(frames);
+            }
+        }
+
+        private void addStreamSample(final List<RecordedFrame> frames) {
+            stream++;
+            phases.merge(phase(frames), 1L, Long::sum);
+            if (!frames.isEmpty()) {
+                final String topFrame = name(frames.get(0));
+                self.merge(topFrame, 1L, Long::sum);
+                libraries.merge(library(frames.get(0)), 1L, Long::sum);
+                final StringBuilder stack = new StringBuilder(topFrame);
+                for (int i = 1; i <= CALLERS && i < frames.size(); i++) {
+                    stack.append(" < ").append(name(frames.get(i)));
+                }
+                stacks.merge(stack.toString(), 1L, Long::sum);
+            }
+            final Set<String> seen = new HashSet<>();
+            for (final RecordedFrame frame : frames) {
+                final String name = name(frame);
+                if (seen.add(name)) {
+                    if (!isDispatch(frame)) {
+                        inclusive.merge(name, 1L, Long::sum);
                     }
-                    continue;
-                }
-                all++;
-                threads.merge(threadKind(thread), 1L, Long::sum);
-                if (!streamThread) {
-                    continue;
-                }
-                stream++;
-                phases.merge(phase(frames), 1L, Long::sum);
-                if (!frames.isEmpty()) {
-                    final String topFrame = name(frames.get(0));
-                    self.merge(topFrame, 1L, Long::sum);
-                    libraries.merge(library(frames.get(0)), 1L, Long::sum);
-                    final StringBuilder stack = new StringBuilder(topFrame);
-                    for (int i = 1; i <= CALLERS && i < frames.size(); i++) {
-                        stack.append(" < ").append(name(frames.get(i)));
-                    }
-                    stacks.merge(stack.toString(), 1L, Long::sum);
-                }
-                final Set<String> seen = new HashSet<>();
-                for (final RecordedFrame frame : frames) {
-                    final String name = name(frame);
-                    if (seen.add(name)) {
-                        if (!isDispatch(frame)) {
-                            inclusive.merge(name, 1L, Long::sum);
-                        }
-                        if (frame.getMethod().getType().getName().startsWith("dev.dora.")) {
-                            dora.merge(name, 1L, Long::sum);
-                        }
+                    if (frame.getMethod().getType().getName().startsWith("dev.dora.")) {
+                        dora.merge(name, 1L, Long::sum);
                     }
                 }
             }
         }
-        final long loop = stream * LOOP_SHARE / 100;
-        inclusive.values().removeIf(count -> count > loop);
-        return new JfrSummary(all, stream, lines(threads, all, top), lines(phases, stream, top),
-                lines(dora, stream, top), lines(inclusive, stream, top), lines(self, stream, top),
-                lines(stacks, stream, top), lines(libraries, stream, top), lines(nativeTop, streamNative, top));
-    }
 
-    /** Prints the summary of the recording named by the first argument. */
-    public static void main(final String[] args) throws IOException {
-        if (args.length < 1) {
-            System.err.println("usage: JfrSummary RECORDING.jfr [TOP]");
-            System.exit(2);
+        JfrSummary summary(final int top) {
+            final long loop = stream * LOOP_SHARE / 100;
+            final Map<String, Long> belowLoop = new HashMap<>(inclusive);
+            belowLoop.values().removeIf(count -> count > loop);
+            return new JfrSummary(all, stream, lines(threads, all, top), lines(phases, stream, top),
+                    lines(dora, stream, top), lines(belowLoop, stream, top), lines(self, stream, top),
+                    lines(stacks, stream, top), lines(libraries, stream, top), lines(nativeTop, streamNative, top));
         }
-        final JfrSummary summary = of(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 25);
-        final PrintWriter out = new PrintWriter(System.out, true);
-        summary.print(out);
-        out.flush();
     }
 
     /** The summary as plain text, one table per grouping. */

@@ -5,7 +5,6 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.DeploymentStrategy;
 import dev.dora.ingest.CanonicalEvents;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,7 +45,8 @@ final class LiveTraffic implements AutoCloseable {
     private final DoraApi api;
     private final String tag;
     private final long periodMicros;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "bench-live"));
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "bench-live"));
     private final ScheduledExecutorService poller = Executors.newScheduledThreadPool(2, r -> daemon(r, "bench-probe"));
     private final String[] heads = new String[SERVICES];
     private final AtomicLong sent = new AtomicLong();
@@ -153,7 +153,7 @@ final class LiveTraffic implements AutoCloseable {
 
     private void poll(final String probe, final long acknowledgedAt, final boolean counted) {
         final long sentAt = System.nanoTime();
-        api.getAsync("/api/v1/deployments/" + probe).whenComplete((HttpResponse<String> response, Throwable failure) -> {
+        api.getAsync("/api/v1/deployments/" + probe).whenComplete((response, failure) -> {
             if (failure == null && response.statusCode() == 200) {
                 if (counted && outstanding.remove(probe)) {
                     synchronized (delays) {

@@ -36,8 +36,8 @@ final class QueryLoad {
                       final int requests, final Duration limit) throws InterruptedException {
         final AtomicLong next = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
-        runClients(api, urls, clients, next, new AtomicLong(), 2L * clients, System.nanoTime() + WARM_UP_LIMIT.toNanos(),
-                new AtomicLong());
+        runClients(api, urls, clients, next, new AtomicLong(), 2L * clients,
+                System.nanoTime() + WARM_UP_LIMIT.toNanos(), new AtomicLong());
         final AtomicLong recorded = new AtomicLong();
         final long started = System.nanoTime();
         final List<Histogram> histograms = runClients(api, urls, clients, next, recorded, requests,

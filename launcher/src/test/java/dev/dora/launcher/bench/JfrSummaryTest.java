@@ -37,7 +37,8 @@ class JfrSummaryTest {
         assertTrue(summary.streamSamples() > 0, "the busy thread was sampled");
         assertEquals("Kafka Streams stream threads", summary.byThread().get(0).name());
         assertTrue(summary.streamSelf().get(0).name().endsWith("JfrSummaryTest.spin")
-                || summary.streamStacks().get(0).name().contains("JfrSummaryTest.spin"), summary.streamSelf().toString());
+                        || summary.streamStacks().get(0).name().contains("JfrSummaryTest.spin"),
+                summary.streamSelf().toString());
         assertEquals("other", summary.streamPhases().get(0).name(), "no Kafka Streams loop on its stack");
         assertEquals(100.0, summary.streamPhases().get(0).percent(), 1e-9);
     }

@@ -255,7 +255,7 @@ public final class HistoryGenerator {
         return new ServiceBlock(events, incidents(service, rng, production));
     }
 
-    /** Every service's incidents and the staging ones as events, ordered by opening; they follow every service block. */
+    /** Every service's incidents and the staging ones as events, by opening; they follow every service's block. */
     private List<SpecificRecord> incidentEvents(final List<IncidentPlan> incidents, final StagingDeploys stagingDeploys,
                                                 final SplittableRandom finishing) {
         capOpenIncidents(incidents, finishing);

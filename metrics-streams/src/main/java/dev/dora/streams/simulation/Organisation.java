@@ -72,7 +72,7 @@ public final class Organisation {
         return sizedFor("", events, count, days, end, seed);
     }
 
-    /** As {@link #sizedFor(long, int, int, Instant, long)}, every service and team name starting with {@code prefix}. */
+    /** As {@link #sizedFor(long, int, int, Instant, long)}, service and team names starting with {@code prefix}. */
     public static List<ServiceProfile> sizedFor(final String prefix, final long events, final int count, final int days,
                                                 final Instant end, final long seed) {
         if (events < 1) {
