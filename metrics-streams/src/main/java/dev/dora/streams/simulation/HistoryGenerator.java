@@ -1,5 +1,6 @@
 package dev.dora.streams.simulation;
 
+import dev.dora.schema.AvroCodec;
 import dev.dora.schema.EventFields;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
@@ -8,6 +9,8 @@ import dev.dora.events.DeploymentStrategy;
 import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +18,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -67,6 +72,11 @@ public final class HistoryGenerator {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The services whose history this generates. */
+    public List<ServiceProfile> services() {
+        return services;
     }
 
     /** Seed 42, 120 days ending at {@code end}, {@link #demoServices()}. */
@@ -164,25 +174,146 @@ public final class HistoryGenerator {
         final SplittableRandom master = new SplittableRandom(seed);
         final List<SpecificRecord> events = new ArrayList<>();
         final List<IncidentPlan> incidents = new ArrayList<>();
-        final List<DeploymentEvent> stagingDeploys = new ArrayList<>();
+        final StagingDeploys stagingDeploys = new StagingDeploys();
         for (final ServiceProfile service : services) {
-            final SplittableRandom rng = master.split();
-            final List<Commit> mainline = commits(service, rng, events);
-            final List<ProdDeploy> production = deployments(service, rng, mainline, events, stagingDeploys);
-            incidents.addAll(incidents(service, rng, production));
+            final ServiceBlock block = serviceBlock(service, master.split(), stagingDeploys);
+            events.addAll(block.events());
+            incidents.addAll(block.incidents());
         }
         final SplittableRandom finishing = master.split();
-        capOpenIncidents(incidents, finishing);
-        incidents.addAll(stagingIncidents(stagingDeploys, finishing));
-        incidents.sort(Comparator.comparing((IncidentPlan p) -> p.openedAt).thenComparing(p -> p.id));
-        for (final IncidentPlan plan : incidents) {
-            emitIncident(plan, events);
-        }
+        events.addAll(incidentEvents(incidents, stagingDeploys, finishing));
         dropSomeTeams(events, finishing);
         redeliverSome(events, finishing);
         // stable: events of one instant keep their causal order (in_progress before success, open before resolved)
         events.sort(Comparator.comparing(EventFields::occurredAt));
         return events;
+    }
+
+    /**
+     * The same events as {@link #generate()}, in the same order (oldest first), without holding them all in memory:
+     * each service's events are written to a temporary file in {@code spillDirectory} as soon as they are generated,
+     * and the returned stream merges them back by time. Memory stays proportional to one service's history plus
+     * the incidents, so histories of ten million events and more fit in a small heap. Close the stream to delete
+     * the file.
+     */
+    public HistoryStream stream(final Path spillDirectory) throws IOException {
+        deploymentCounter = 0;
+        incidentCounter = 0;
+        final SplittableRandom master = new SplittableRandom(seed);
+        final SpillFile spill = SpillFile.create(spillDirectory);
+        try {
+            final List<IncidentPlan> incidents = new ArrayList<>();
+            final StagingDeploys stagingDeploys = new StagingDeploys();
+            long index = 0;
+            for (final ServiceProfile service : services) {
+                final ServiceBlock block = serviceBlock(service, master.split(), stagingDeploys);
+                spill.writeRun(block.events(), index);
+                index += block.events().size();
+                incidents.addAll(block.incidents());
+            }
+            final SplittableRandom finishing = master.split();
+            final List<SpecificRecord> incidentEvents = incidentEvents(incidents, stagingDeploys, finishing);
+            spill.writeRun(incidentEvents, index);
+            final long total = index + incidentEvents.size();
+            if (total >= Integer.MAX_VALUE - DUPLICATES) {
+                throw new IllegalStateException("a history of more than two billion events is not supported");
+            }
+            // the same draws, in the same order, as dropSomeTeams and redeliverSome make over the whole list
+            final BitSet teamless = new BitSet((int) total);
+            for (int i = 0; i < total; i++) {
+                if (finishing.nextDouble() < TEAMLESS_SHARE) {
+                    teamless.set(i);
+                }
+            }
+            final List<SpillFile.Entry> duplicates = new ArrayList<>();
+            for (int i = 0; i < DUPLICATES && total > 0; i++) {
+                final int original = finishing.nextInt((int) total);
+                SpecificRecord event = AvroCodec.get().decode(spill.read(original));
+                if (teamless.get(original)) {
+                    event = withoutTeam(event);
+                }
+                duplicates.add(new SpillFile.Entry(EventFields.occurredAt(event).toEpochMilli(), total + i,
+                        AvroCodec.get().encode(event)));
+            }
+            spill.finishWriting();
+            return new HistoryStream(spill, teamless, duplicates, total + duplicates.size());
+        } catch (final IOException | RuntimeException e) {
+            spill.close();
+            throw e;
+        }
+    }
+
+    /** One service's share of a history: its events in generation order and its incidents, not yet events. */
+    private record ServiceBlock(List<SpecificRecord> events, List<IncidentPlan> incidents) {
+    }
+
+    private ServiceBlock serviceBlock(final ServiceProfile service, final SplittableRandom rng,
+                                      final StagingDeploys stagingDeploys) {
+        final List<SpecificRecord> events = new ArrayList<>();
+        final List<Commit> mainline = commits(service, rng, events);
+        final List<ProdDeploy> production = deployments(service, rng, mainline, events, stagingDeploys);
+        return new ServiceBlock(events, incidents(service, rng, production));
+    }
+
+    /** Every service's incidents and the staging ones as events, by opening; they follow every service's block. */
+    private List<SpecificRecord> incidentEvents(final List<IncidentPlan> incidents, final StagingDeploys stagingDeploys,
+                                                final SplittableRandom finishing) {
+        capOpenIncidents(incidents, finishing);
+        incidents.addAll(stagingIncidents(stagingDeploys, finishing));
+        incidents.sort(Comparator.comparing((IncidentPlan p) -> p.openedAt).thenComparing(p -> p.id));
+        final List<SpecificRecord> events = new ArrayList<>();
+        for (final IncidentPlan plan : incidents) {
+            emitIncident(plan, events);
+        }
+        return events;
+    }
+
+    /**
+     * The successful staging deployments, as compactly as the staging incidents need them (one of them may be
+     * picked as a cause): a long history has hundreds of thousands.
+     */
+    private final class StagingDeploys {
+        private int size;
+        private int[] service = new int[1024];
+        private long[] id = new long[1024];
+        private long[] finishedAt = new long[1024];
+
+        void add(final ServiceProfile profile, final DeploymentEvent staging) {
+            if (size == id.length) {
+                service = Arrays.copyOf(service, size * 2);
+                id = Arrays.copyOf(id, size * 2);
+                finishedAt = Arrays.copyOf(finishedAt, size * 2);
+            }
+            service[size] = firstServiceNamed(profile.name());
+            id[size] = Long.parseLong(staging.getId());
+            finishedAt[size] = staging.getFinishedAt().toEpochMilli();
+            size++;
+        }
+
+        int size() {
+            return size;
+        }
+
+        ServiceProfile service(final int index) {
+            return services.get(service[index]);
+        }
+
+        String id(final int index) {
+            return Long.toString(id[index]);
+        }
+
+        Instant finishedAt(final int index) {
+            return Instant.ofEpochMilli(finishedAt[index]);
+        }
+    }
+
+    private int firstServiceNamed(final String name) {
+        for (int i = 0; i < services.size(); i++) {
+            if (services.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("unknown service " + name);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -297,7 +428,7 @@ public final class HistoryGenerator {
 
     private List<ProdDeploy> deployments(final ServiceProfile service, final SplittableRandom rng,
                                          final List<Commit> mainline, final List<SpecificRecord> events,
-                                         final List<DeploymentEvent> stagingDeploys) {
+                                         final StagingDeploys stagingDeploys) {
         final List<ProdDeploy> production = new ArrayList<>();
         Instant cursor = start.plus(Duration.ofHours(1));
         String runningSha = null;
@@ -315,7 +446,7 @@ public final class HistoryGenerator {
             }
             final DeploymentEvent staging = deployment(service, "staging", sha, stagingStart, stagingEnd,
                     DeploymentStatus.success, null, service.strategy());
-            stagingDeploys.add(staging);
+            stagingDeploys.add(service, staging);
             emitDeployment(staging, events);
 
             // sometimes the pipeline itself fails and is retried: not a failed change, not a deployment
@@ -529,18 +660,16 @@ public final class HistoryGenerator {
     }
 
     /** Non-production incidents exist too and must not count: two on staging. */
-    private List<IncidentPlan> stagingIncidents(final List<DeploymentEvent> stagingDeploys,
-                                                final SplittableRandom rng) {
+    private List<IncidentPlan> stagingIncidents(final StagingDeploys stagingDeploys, final SplittableRandom rng) {
         final List<IncidentPlan> plans = new ArrayList<>();
-        for (int i = 0; i < 2 && !stagingDeploys.isEmpty(); i++) {
-            final DeploymentEvent deploy = stagingDeploys.get(rng.nextInt(stagingDeploys.size()));
-            final ServiceProfile service = services.stream()
-                    .filter(s -> s.name().equals(deploy.getService())).findFirst().orElseThrow();
-            final Instant openedAt = deploy.getFinishedAt().plus(Duration.ofMinutes(5 + rng.nextInt(30)));
+        for (int i = 0; i < 2 && stagingDeploys.size() > 0; i++) {
+            final int deploy = rng.nextInt(stagingDeploys.size());
+            final ServiceProfile service = stagingDeploys.service(deploy);
+            final Instant openedAt = stagingDeploys.finishedAt(deploy).plus(Duration.ofMinutes(5 + rng.nextInt(30)));
             final Instant resolvedAt = openedAt.plus(Duration.ofMinutes(20 + rng.nextInt(120)));
             if (resolvedAt.isBefore(end)) {
                 plans.add(new IncidentPlan(service, nextIncidentId(), "staging", openedAt, resolvedAt,
-                        Severity.SEV4, deploy.getId(), null));
+                        Severity.SEV4, stagingDeploys.id(deploy), null));
             }
         }
         return plans;
@@ -577,18 +706,23 @@ public final class HistoryGenerator {
     /** Some producers do not know the team; the team rule must cope. */
     private static void dropSomeTeams(final List<SpecificRecord> events, final SplittableRandom rng) {
         for (int i = 0; i < events.size(); i++) {
-            if (rng.nextDouble() >= TEAMLESS_SHARE) {
-                continue;
-            }
-            final SpecificRecord event = events.get(i);
-            if (event instanceof ChangeEvent c) {
-                events.set(i, ChangeEvent.newBuilder(c).setTeam(null).build());
-            } else if (event instanceof DeploymentEvent d) {
-                events.set(i, DeploymentEvent.newBuilder(d).setTeam(null).build());
-            } else if (event instanceof IncidentEvent e) {
-                events.set(i, IncidentEvent.newBuilder(e).setTeam(null).build());
+            if (rng.nextDouble() < TEAMLESS_SHARE) {
+                events.set(i, withoutTeam(events.get(i)));
             }
         }
+    }
+
+    static SpecificRecord withoutTeam(final SpecificRecord event) {
+        if (event instanceof ChangeEvent c) {
+            return ChangeEvent.newBuilder(c).setTeam(null).build();
+        }
+        if (event instanceof DeploymentEvent d) {
+            return DeploymentEvent.newBuilder(d).setTeam(null).build();
+        }
+        if (event instanceof IncidentEvent e) {
+            return IncidentEvent.newBuilder(e).setTeam(null).build();
+        }
+        return event;
     }
 
     /** At-least-once delivery: a few events arrive twice, byte for byte. */

@@ -74,4 +74,17 @@ public record ServiceProfile(
                     Duration.ofDays(4), Duration.ofDays(10), DeploymentStrategy.recreate);
         };
     }
+
+    /**
+     * The same service, with {@code factor} times the commits and deployments per working day: a busier (or quieter)
+     * team working the same way. Lead times, failure rates and recovery times keep their shape.
+     */
+    public ServiceProfile scaled(final double factor) {
+        if (!(factor > 0)) {
+            throw new IllegalArgumentException("the factor must be positive: " + factor);
+        }
+        return new ServiceProfile(name, team, level, productionEnvironment, mainlineEventsPerWorkDay * factor,
+                directCommitShare, minBranchLifetime, maxBranchLifetime, deploysPerWorkDay * factor,
+                changeFailureRate, minTimeToRestore, maxTimeToRestore, strategy);
+    }
 }

@@ -1,0 +1,86 @@
+package dev.dora.launcher.bench;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The queries a dashboard issues, as the benchmark measures them: each kind rotates through the organisation's
+ * services or teams in a fixed shuffled order, so a run asks the same questions every time.
+ */
+final class Queries {
+
+    /** What is asked, and the p99 the issue sets for it (milliseconds, under 16 concurrent clients). */
+    enum Kind {
+        SERVICE_90_DAYS("a service's 90 days", 10),
+        TEAM_90_DAYS("a team's 90 days", 30),
+        ORGANISATION_90_DAYS("the organisation's 90 days", 100),
+        ORGANISATION_WEEKLY("the organisation's weekly series, whole history", 200),
+        DEPLOYMENT_PAGE("a service's deployment list (limit 100)", 20);
+
+        final String label;
+        final double targetP99Millis;
+
+        Kind(final String label, final double targetP99Millis) {
+            this.label = label;
+            this.targetP99Millis = targetP99Millis;
+        }
+
+        /** {@code service90Days}: the kind's name in the JSON. */
+        String id() {
+            final String[] words = name().toLowerCase(java.util.Locale.ROOT).split("_");
+            final StringBuilder id = new StringBuilder(words[0]);
+            for (int i = 1; i < words.length; i++) {
+                id.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+            }
+            return id.toString();
+        }
+    }
+
+    private Queries() {
+    }
+
+    /** The organisation over the whole history: the answer that must stop changing once the backfill is done. */
+    static String organisationWholeHistory(final BenchSettings settings) {
+        return "/api/v1/metrics?from=" + settings.start() + "&to=" + settings.end();
+    }
+
+    /** A scope's metrics over {@code [from, to)}; service or team null for the organisation. */
+    static String metrics(final String service, final String team, final LocalDate from, final LocalDate to) {
+        final StringBuilder query = new StringBuilder("/api/v1/metrics?from=" + from + "&to=" + to);
+        if (service != null) {
+            query.append("&service=").append(encode(service));
+        }
+        if (team != null) {
+            query.append("&team=").append(encode(team));
+        }
+        return query.toString();
+    }
+
+    /** The requests of one kind, in the order the clients take them. */
+    static List<String> of(final Kind kind, final List<String> services, final List<String> teams,
+                           final BenchSettings settings) {
+        final LocalDate end = settings.end();
+        final LocalDate ninetyDaysBefore = end.minusDays(90);
+        final List<String> urls = new ArrayList<>();
+        switch (kind) {
+            case SERVICE_90_DAYS -> services.forEach(s -> urls.add(metrics(s, null, ninetyDaysBefore, end)));
+            case TEAM_90_DAYS -> teams.forEach(t -> urls.add(metrics(null, t, ninetyDaysBefore, end)));
+            case ORGANISATION_90_DAYS -> urls.add(metrics(null, null, ninetyDaysBefore, end));
+            case ORGANISATION_WEEKLY -> urls.add("/api/v1/metrics/series?granularity=week&from=" + settings.start()
+                    + "&to=" + end);
+            case DEPLOYMENT_PAGE -> services.forEach(s -> urls.add("/api/v1/deployments?service=" + encode(s)
+                    + "&from=" + settings.start() + "&to=" + end + "&limit=100"));
+        }
+        Collections.shuffle(urls, new Random(settings.seed()));
+        return urls;
+    }
+
+    private static String encode(final String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.dora.launcher.bench;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Concurrent clients asking one kind of query as fast as the answers come: first a warm-up (at most two requests
+ * per client or ten seconds), then a measured run of a fixed number of requests or a fixed time, whichever ends
+ * first. Latency is the client's: from sending the request to the whole answer read. Only 200 answers count; the
+ * others are errors.
+ */
+final class QueryLoad {
+
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
+
+    /** Latencies in milliseconds. */
+    record Result(String kind, long requests, long errors, double p50, double p99, double max, double seconds) {
+        double perSecond() {
+            return requests / seconds;
+        }
+    }
+
+    private QueryLoad() {
+    }
+
+    static Result run(final DoraApi api, final Queries.Kind kind, final List<String> urls, final int clients,
+                      final int requests, final Duration limit) throws InterruptedException {
+        final AtomicLong next = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        runClients(api, urls, clients, next, new AtomicLong(), 2L * clients,
+                System.nanoTime() + WARM_UP_LIMIT.toNanos(), new AtomicLong());
+        final AtomicLong recorded = new AtomicLong();
+        final long started = System.nanoTime();
+        final List<Histogram> histograms = runClients(api, urls, clients, next, recorded, requests,
+                started + limit.toNanos(), errors);
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        final Histogram all = new Histogram(3);
+        histograms.forEach(all::add);
+        return new Result(kind.id(), all.getTotalCount(), errors.get(), millis(all.getValueAtPercentile(50)),
+                millis(all.getValueAtPercentile(99)), millis(all.getMaxValue()), seconds);
+    }
+
+    /** Runs the clients until {@code count} requests were taken or the deadline passed; one histogram per client. */
+    private static List<Histogram> runClients(final DoraApi api, final List<String> urls, final int clients,
+                                              final AtomicLong next, final AtomicLong taken, final long count,
+                                              final long deadline, final AtomicLong errors)
+            throws InterruptedException {
+        final ExecutorService pool = Executors.newFixedThreadPool(clients);
+        final List<Future<Histogram>> results = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            results.add(pool.submit(() -> {
+                final Histogram histogram = new Histogram(3); // microseconds
+                while (taken.getAndIncrement() < count && System.nanoTime() < deadline) {
+                    final String url = urls.get((int) (next.getAndIncrement() % urls.size()));
+                    final long sent = System.nanoTime();
+                    try {
+                        final HttpResponse<String> response = api.get(url);
+                        if (response.statusCode() == 200) {
+                            histogram.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000));
+                        } else {
+                            errors.incrementAndGet();
+                        }
+                    } catch (final IOException e) {
+                        errors.incrementAndGet();
+                    }
+                }
+                return histogram;
+            }));
+        }
+        pool.shutdown();
+        final List<Histogram> histograms = new ArrayList<>();
+        for (final Future<Histogram> result : results) {
+            try {
+                histograms.add(result.get());
+            } catch (final ExecutionException e) {
+                throw new IllegalStateException("a query client failed", e.getCause());
+            }
+        }
+        return histograms;
+    }
+
+    private static double millis(final long micros) {
+        return micros / 1000.0;
+    }
+}
