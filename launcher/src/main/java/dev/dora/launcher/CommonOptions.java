@@ -1,7 +1,9 @@
 package dev.dora.launcher;
 
 import dev.dora.launcher.observability.ObservabilitySettings;
+import dev.dora.streams.reports.ReportSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,6 +45,13 @@ public final class CommonOptions {
                     + "GET /api/v1/metrics?window=DAYS for its scope (default: ${DEFAULT-VALUE}).")
     String prometheusWindow;
 
+    @Option(names = "--report-grace", defaultValue = "1d", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long after a week's end, in event time, its weekly report is first published: events "
+                    + "arriving within it are in the first revision, later ones make a new revision "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration reportGrace;
+
     @Option(names = "--insecure-webhooks",
             description = "Accept unsigned webhooks from sources whose secret is not configured. For local demos only.")
     boolean insecureWebhooks;
@@ -55,6 +64,11 @@ public final class CommonOptions {
         }
         return WebhookSettings.load(file == null ? null : file.toAbsolutePath().normalize(), webhookSecrets,
                 insecureWebhooks);
+    }
+
+    /** What GET /metrics and the weekly reports publish; call {@link #validate} first. */
+    OutputSettings outputs() {
+        return new OutputSettings(observability(), ReportSettings.withGrace(reportGrace));
     }
 
     /** What GET /metrics measures; call {@link #validate} first. */

@@ -79,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Logging.init(dataDir);
         final DoraRuntime runtime = DoraRuntime.start(dataDir, http, Optional.empty(), common.kafkaPort,
-                kafka -> demoConfig(kafka.bootstrapServers(), dataDir), common.webhookSettings(), common.observability(),
+                kafka -> demoConfig(kafka.bootstrapServers(), dataDir), common.webhookSettings(), common.outputs(),
                 out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");

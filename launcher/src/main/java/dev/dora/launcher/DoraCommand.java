@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code dora} command line: {@code dora demo}, {@code dora serve}, {@code dora broker},
- * {@code dora import git|events} and {@code dora bench}.
+ * {@code dora import git|events}, {@code dora report} and {@code dora bench}.
  *
  * <p>Exit codes: 0 success, 1 a runtime failure (a one-line message on stderr, the stack trace in the log),
  * 2 a usage error.
@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = "DORA metrics (deployment frequency, lead time for changes, change failure rate, time to "
                 + "restore) computed continuously from change, deployment and incident events with Kafka Streams.",
         subcommands = {DemoCommand.class, ServeCommand.class, BrokerCommand.class, ImportCommand.class,
-                BenchCommand.class,
+                ReportCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:runtime failure (details in <data-dir>/logs/dora.log)", "2:usage error"})
@@ -53,7 +53,7 @@ public final class DoraCommand implements Runnable {
     public void run() {
         // "dora" alone is a usage error: say what to type instead of doing nothing
         throw new ParameterException(spec.commandLine(),
-                "Missing command: use 'dora demo', 'dora serve', 'dora broker', 'dora import' or 'dora bench'");
+                "Missing command: use 'dora demo', 'dora serve', 'dora broker', 'dora import', 'dora report' or 'dora bench'");
     }
 
     /** Runtime failures: a readable message on stderr, the stack trace only in the log file. */

@@ -14,12 +14,12 @@ import dev.dora.ingest.webhook.WebhookSource;
 import dev.dora.ingest.webhook.WebhookStats;
 import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.observability.Observability;
-import dev.dora.launcher.observability.ObservabilitySettings;
 import dev.dora.launcher.web.Dashboard;
 import dev.dora.schema.KafkaClientSettings;
 import dev.dora.schema.KafkaConnectionCheck;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.reports.ReportPublisher;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,6 +29,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,19 +57,21 @@ final class DoraRuntime implements AutoCloseable {
     private final EventPublisher publisher;
     private final CatalogSync catalog;
     private final Observability observability;
+    private final ReportPublisher reports;
     private final Javalin http;
     private final HttpEdge edge;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private boolean closed;
 
     private DoraRuntime(final EmbeddedKafka kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                        final CatalogSync catalog, final Observability observability, final Javalin http,
-                        final HttpEdge edge) {
+                        final CatalogSync catalog, final Observability observability, final ReportPublisher reports,
+                        final Javalin http, final HttpEdge edge) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.catalog = catalog;
         this.observability = observability;
+        this.reports = reports;
         this.http = http;
         this.edge = edge;
     }
@@ -81,13 +84,13 @@ final class DoraRuntime implements AutoCloseable {
      * @param cluster   an existing cluster and how to connect to it (TLS, SASL, ...), or empty to start the
      *                  embedded broker on {@code kafkaPort}
      * @param configFor the pipeline's configuration for the cluster actually used
-     * @param metrics   what {@code GET /metrics} measures: the DORA gauges' window
+     * @param outputs   what {@code GET /metrics} and the weekly reports publish
      * @throws KafkaConnectionCheck.KafkaConnectionException when the cluster cannot be used with these settings
      */
     static DoraRuntime start(final Path dataDir, final HttpEdge.Settings http,
                              final Optional<KafkaClientSettings> cluster, final int kafkaPort,
                              final Function<KafkaClientSettings, MetricsConfig> configFor,
-                             final WebhookSettings webhooks, final ObservabilitySettings metrics,
+                             final WebhookSettings webhooks, final OutputSettings outputs,
                              final PrintWriter out)
             throws IOException, InterruptedException {
         final int httpPort = http.port();
@@ -131,8 +134,10 @@ final class DoraRuntime implements AutoCloseable {
             final WebhookStats stats = new WebhookStats();
             final HttpEdge edge = HttpEdge.of(http);
             final Observability observability = Observability.start(pipeline, stats,
-                    sources.stream().map(WebhookSource::name).toList(), edge.authFailures(), metrics);
+                    sources.stream().map(WebhookSource::name).toList(), edge.authFailures(), outputs.metrics());
             started.add(0, observability);
+            final ReportPublisher reports = ReportPublisher.start(pipeline, outputs.reports(), Clock.systemUTC());
+            started.add(0, reports);
             final Javalin server = Javalin.create(config -> {
                 edge.configure(config);
                 IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
@@ -145,7 +150,7 @@ final class DoraRuntime implements AutoCloseable {
             started.add(0, server::stop);
             server.start();
             describeAccess(http, out);
-            return new DoraRuntime(kafka, pipeline, publisher, catalog, observability, server, edge);
+            return new DoraRuntime(kafka, pipeline, publisher, catalog, observability, reports, server, edge);
         } catch (final Exception e) {
             for (final AutoCloseable resource : started) {
                 try {
@@ -244,6 +249,7 @@ final class DoraRuntime implements AutoCloseable {
         closed = true;
         closeQuietly("HTTP server", http::stop);
         closeQuietly("metrics of GET /metrics", observability);
+        closeQuietly("weekly reports", reports);
         closeQuietly("event publisher", publisher);
         closeQuietly("catalog sync", catalog);
         closeQuietly("metrics pipeline", pipeline);

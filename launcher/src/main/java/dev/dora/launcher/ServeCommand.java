@@ -69,16 +69,17 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // usage errors first: they must not leave the data directory locked, nor a log behind
+        validate();
         final HttpEdge.Settings http = access.settings(spec, common.port);
         final Path dataDir = common.dataDir();
         // before anything touches the directory: a second dora on it stops here, naming the first
         DataDirLock.acquire(dataDir);
-        // before validation: reading --kafka-config loads Kafka's client configuration classes, which create loggers
+        // validation may have created loggers (reading --kafka-config does): Logging.init points them at the directory
         Logging.init(dataDir);
-        validate();
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, http, cluster.cluster(spec),
-                common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.observability(), out);
+                common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.outputs(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.schema.KafkaClientSettings;
 import dev.dora.streams.config.MetricsConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,48 +83,40 @@ class ClusterOptionsTest {
     @Test
     void badFilesAreUsageErrorsNamingTheFileAndTheSetting() throws Exception {
         final Path streams = file("streams.properties", "processing.guarantee=at_least_once\n");
-        final Run protectedSetting = run("serve", "--bootstrap-servers", "k:9092", "--streams-config",
+        final CliRun protectedSetting = run("serve", "--bootstrap-servers", "k:9092", "--streams-config",
                 streams.toString(), "--data-dir", dir.resolve("d").toString());
-        assertEquals(2, protectedSetting.code);
-        assertTrue(protectedSetting.err.contains("processing.guarantee=at_least_once is not allowed"),
-                protectedSetting.err);
-        assertTrue(protectedSetting.err.contains(streams.toAbsolutePath().toString()), protectedSetting.err);
+        assertEquals(2, protectedSetting.code());
+        assertTrue(protectedSetting.err().contains("processing.guarantee=at_least_once is not allowed"),
+                protectedSetting.err());
+        assertTrue(protectedSetting.err().contains(streams.toAbsolutePath().toString()), protectedSetting.err());
 
         final Path noServers = file("client.properties", "security.protocol=SSL\n");
-        final Run missing = run("serve", "--kafka-config", noServers.toString(), "--data-dir",
+        final CliRun missing = run("serve", "--kafka-config", noServers.toString(), "--data-dir",
                 dir.resolve("d").toString());
-        assertEquals(2, missing.code);
-        assertTrue(missing.err.contains("has no bootstrap.servers"), missing.err);
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("has no bootstrap.servers"), missing.err());
 
-        assertEquals(2, run("serve", "--bootstrap-servers", "k:9092", "--stream-threads", "0").code);
-        assertEquals(2, run("serve", "--bootstrap-servers", "k:9092", "--replication-factor", "0").code);
-        final Run nothing = run("serve", "--kafka-config", dir.resolve("absent.properties").toString());
-        assertTrue(nothing.err.contains("no such file"), nothing.err);
+        assertEquals(2, run("serve", "--bootstrap-servers", "k:9092", "--stream-threads", "0").code());
+        assertEquals(2, run("serve", "--bootstrap-servers", "k:9092", "--replication-factor", "0").code());
+        final CliRun nothing = run("serve", "--kafka-config", dir.resolve("absent.properties").toString());
+        assertTrue(nothing.err().contains("no such file"), nothing.err());
     }
 
     @Test
     void helpListsTheClusterOptionsAndTheBrokerCommand() {
-        final Run help = run("serve", "--help");
+        final CliRun help = run("serve", "--help");
         for (final String option : List.of("--kafka-config", "--streams-config", "--stream-threads",
                 "--replication-factor", "--bootstrap-servers")) {
-            assertTrue(help.out.contains(option), option + " in\n" + help.out);
+            assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
-        final Run broker = run("broker", "--help");
-        assertTrue(broker.out.contains("--kafka-port") && broker.out.contains("--data-dir"), broker.out);
-        assertTrue(run("import", "events", "--help").out.contains("--kafka-config"));
-        assertFalse(run("--help").out.isEmpty());
+        final CliRun broker = run("broker", "--help");
+        assertTrue(broker.out().contains("--kafka-port") && broker.out().contains("--data-dir"), broker.out());
+        assertTrue(run("import", "events", "--help").out().contains("--kafka-config"));
+        assertFalse(run("--help").out().isEmpty());
     }
 
-    private static Run run(final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = DoraCommand.newCommandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        final int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(final String... args) {
+        return CliRun.of(args);
     }
 
-    private record Run(int code, String out, String err) {
-    }
 }

@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.streams.config.HotfixRule;
 import dev.dora.streams.config.MetricsConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,16 +94,16 @@ class DoraCommandTest {
 
     @Test
     void invalidHotfixGlobsAreRefusedNamingTheOption() {
-        final Run bracket = run("serve", "--hotfix-branches", "hotfix/[0-9]*", "--data-dir", tempDir.toString());
-        assertEquals(2, bracket.code);
-        assertTrue(bracket.err.contains("--hotfix-branches: hotfix branch glob 'hotfix/[0-9]*': '[' at position 7"
-                + " is not supported"), bracket.err);
-        final Run stars = run("serve", "--hotfix-branches", "hotfix/***", "--data-dir", tempDir.toString());
-        assertEquals(2, stars.code);
-        assertTrue(stars.err.contains("--hotfix-branches: hotfix branch glob 'hotfix/***'"), stars.err);
-        final Run space = run("serve", "--hotfix-branches", "hot fix/*", "--data-dir", tempDir.toString());
-        assertEquals(2, space.code);
-        assertTrue(space.err.contains("must not contain whitespace"), space.err);
+        final CliRun bracket = run("serve", "--hotfix-branches", "hotfix/[0-9]*", "--data-dir", tempDir.toString());
+        assertEquals(2, bracket.code());
+        assertTrue(bracket.err().contains("--hotfix-branches: hotfix branch glob 'hotfix/[0-9]*': '[' at position 7"
+                + " is not supported"), bracket.err());
+        final CliRun stars = run("serve", "--hotfix-branches", "hotfix/***", "--data-dir", tempDir.toString());
+        assertEquals(2, stars.code());
+        assertTrue(stars.err().contains("--hotfix-branches: hotfix branch glob 'hotfix/***'"), stars.err());
+        final CliRun space = run("serve", "--hotfix-branches", "hot fix/*", "--data-dir", tempDir.toString());
+        assertEquals(2, space.code());
+        assertTrue(space.err().contains("must not contain whitespace"), space.err());
     }
 
     @Test
@@ -130,9 +128,9 @@ class DoraCommandTest {
         assertEquals("7d", parse(ServeCommand.class, "serve", "--prometheus-window", "7d").common.observability()
                 .windowLabel());
         for (final String wrong : List.of("0d", "30", "2w", "3661d")) {
-            final Run run = run("serve", "--prometheus-window", wrong, "--data-dir", tempDir.toString());
-            assertEquals(2, run.code, wrong);
-            assertTrue(run.err.contains("--prometheus-window must be a number of days like 7d"), run.err);
+            final CliRun run = run("serve", "--prometheus-window", wrong, "--data-dir", tempDir.toString());
+            assertEquals(2, run.code(), wrong);
+            assertTrue(run.err().contains("--prometheus-window must be a number of days like 7d"), run.err());
         }
     }
 
@@ -149,33 +147,33 @@ class DoraCommandTest {
 
     @Test
     void exitCodes() {
-        assertEquals(0, run("--help").code);
-        assertEquals(0, run("--version").code);
-        assertEquals(0, run("serve", "--help").code);
-        assertEquals(0, run("demo", "--help").code);
-        assertEquals(2, run().code, "no subcommand");
-        assertEquals(2, run("launch").code, "unknown subcommand");
-        assertEquals(2, run("serve", "--port", "eighty").code);
-        assertEquals(2, run("serve", "--incident-window", "soon").code);
-        assertEquals(2, run("serve", "--no-such-option").code);
+        assertEquals(0, run("--help").code());
+        assertEquals(0, run("--version").code());
+        assertEquals(0, run("serve", "--help").code());
+        assertEquals(0, run("demo", "--help").code());
+        assertEquals(2, run().code(), "no subcommand");
+        assertEquals(2, run("launch").code(), "unknown subcommand");
+        assertEquals(2, run("serve", "--port", "eighty").code());
+        assertEquals(2, run("serve", "--incident-window", "soon").code());
+        assertEquals(2, run("serve", "--no-such-option").code());
         // range checks run before anything starts
-        assertEquals(2, run("serve", "--port", "0", "--data-dir", tempDir.toString()).code);
-        assertEquals(2, run("serve", "--partitions", "0", "--data-dir", tempDir.toString()).code);
-        assertEquals(2, run("demo", "--port", "19093", "--data-dir", tempDir.toString()).code,
+        assertEquals(2, run("serve", "--port", "0", "--data-dir", tempDir.toString()).code());
+        assertEquals(2, run("serve", "--partitions", "0", "--data-dir", tempDir.toString()).code());
+        assertEquals(2, run("demo", "--port", "19093", "--data-dir", tempDir.toString()).code(),
                 "--port clashes with the controller port");
     }
 
     @Test
     void versionAndHelpShowTheContract() {
-        final Run version = run("--version");
-        assertTrue(version.out.startsWith("dora "), version.out);
-        final Run help = run("serve", "--help");
+        final CliRun version = run("--version");
+        assertTrue(version.out().startsWith("dora "), version.out());
+        final CliRun help = run("serve", "--help");
         for (final String option : List.of("--port", "--data-dir", "--bootstrap-servers", "--kafka-port",
                 "--partitions", "--production-environments", "--incident-window", "--hotfix-branches",
                 "--hotfix-labels", "--prometheus-window")) {
-            assertTrue(help.out.contains(option), option + " in\n" + help.out);
+            assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
-        assertTrue(run("demo", "--help").out.contains("--fresh"));
+        assertTrue(run("demo", "--help").out().contains("--fresh"));
     }
 
     @Test
@@ -194,16 +192,8 @@ class DoraCommandTest {
         assertTrue(Files.exists(home.resolve("thesis.tex")));
     }
 
-    private static Run run(final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = DoraCommand.newCommandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        final int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(final String... args) {
+        return CliRun.of(args);
     }
 
-    private record Run(int code, String out, String err) {
-    }
 }

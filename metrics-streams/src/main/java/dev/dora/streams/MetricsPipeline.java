@@ -1,5 +1,6 @@
 package dev.dora.streams;
 
+import dev.dora.reports.WeeklyReport;
 import dev.dora.schema.AvroCodec;
 import dev.dora.schema.EventFields;
 import dev.dora.schema.Topic;
@@ -8,8 +9,10 @@ import dev.dora.schema.Topics;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.MetricsQuery;
+import dev.dora.streams.query.ReportsQuery;
 import dev.dora.streams.store.StoreNames;
 import dev.dora.streams.topology.DoraTopology;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,18 +24,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -122,6 +124,12 @@ public final class MetricsPipeline implements AutoCloseable {
                         QueryableStoreTypes.keyValueStore())));
     }
 
+    /** The latest revision of every published weekly report (a global store: every instance holds them all). */
+    public ReportsQuery weeklyReports() {
+        return new ReportsQuery(streams.store(StoreQueryParameters.fromNameAndType(StoreNames.WEEKLY_REPORTS,
+                QueryableStoreTypes.<String, WeeklyReport>keyValueStore())));
+    }
+
     /** The service a deployment currently belongs to, if the pipeline knows the deployment. */
     public Optional<String> deploymentService(final String id) {
         return ownerOf(StoreNames.DEPLOYMENT_ENTITIES, id);
@@ -143,6 +151,18 @@ public final class MetricsPipeline implements AutoCloseable {
      * offsets are read before end offsets so that work moving between stages is never missed.
      */
     public long pendingRecords() throws InterruptedException {
+        return progress().pending();
+    }
+
+    /**
+     * How far the pipeline has got: the records of its input, repartition and loop topics it has not processed
+     * yet, and how many it has (the sum of its committed offsets), which grows with every step it commits.
+     */
+    public record Progress(long pending, long processed) {
+    }
+
+    /** See {@link Progress}. */
+    public Progress progress() throws InterruptedException {
         try {
             final Map<TopicPartition, OffsetAndMetadata> committed = admin
                     .listConsumerGroupOffsets(config.streamsApplicationId()).partitionsToOffsetAndMetadata()
@@ -166,12 +186,14 @@ public final class MetricsPipeline implements AutoCloseable {
             final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
                     admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
             long pending = 0;
+            long processed = 0;
             for (final var entry : ends.entrySet()) {
                 final OffsetAndMetadata done = committed.get(entry.getKey());
                 final long from = done != null ? done.offset() : starts.get(entry.getKey()).offset();
                 pending += Math.max(0, entry.getValue().offset() - from);
+                processed += done != null ? done.offset() : 0;
             }
-            return pending;
+            return new Progress(pending, processed);
         } catch (final ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the pipeline's progress from Kafka: " + e.getMessage(), e);
         }

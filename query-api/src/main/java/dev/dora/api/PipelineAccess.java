@@ -5,6 +5,7 @@ import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.MetricsQuery;
+import dev.dora.streams.query.ReportsQuery;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,11 @@ final class PipelineAccess {
     LedgerReader ledger() {
         requireRunning();
         return pipeline.ledger();
+    }
+
+    ReportsQuery weeklyReports() {
+        requireRunning();
+        return pipeline.weeklyReports();
     }
 
     /** The fact of a deployment, of whatever service it belongs to now. */

@@ -29,12 +29,14 @@ public final class QueryRoutes {
         final DeploymentRoutes deployments = new DeploymentRoutes(access, clock);
         final IncidentRoutes incidents = new IncidentRoutes(access, clock);
         final ServiceRoutes services = new ServiceRoutes(access);
+        final ReportRoutes reports = new ReportRoutes(access);
         config.routes.get("/api/v1/metrics", metrics::metrics);
         config.routes.get("/api/v1/metrics/series", metrics::series);
         config.routes.get("/api/v1/deployments", deployments::list);
         config.routes.get("/api/v1/deployments/{id}", deployments::one);
         config.routes.get("/api/v1/incidents", incidents::list);
         config.routes.get("/api/v1/incidents/{id}", incidents::one);
+        config.routes.get("/api/v1/reports/weekly", reports::weekly);
         config.routes.get("/api/v1/services", services::services);
         config.routes.get("/api/v1/health", services::health);
         config.routes.exception(ApiException.class,

@@ -5,6 +5,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.reports.WeeklyReport;
 import dev.dora.state.Attribution;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
@@ -54,7 +55,7 @@ public final class AvroCodec {
     /** Every generated record type that travels through Kafka. */
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
             ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class,
-            DeploymentFact.class, IncidentFact.class,
+            DeploymentFact.class, IncidentFact.class, WeeklyReport.class,
             Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class,
             EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
 

@@ -5,6 +5,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.reports.WeeklyReport;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
@@ -58,6 +59,14 @@ public final class Topics {
             Serdes.String(), AvroSerdes.of(IncidentFact.class), COMPACTED);
 
     /**
+     * One record per closed ISO week and scope (every service, every team, the organisation), keyed
+     * {@code service:<name>:<week>}, {@code team:<name>:<week>} or {@code organisation:<week>}, e.g.
+     * {@code team:commerce:2026-W44}; a week whose numbers change is published again with the next revision.
+     */
+    public static final Topic<String, WeeklyReport> WEEKLY_REPORTS = new Topic<>("dora.reports.weekly",
+            Serdes.String(), AvroSerdes.of(WeeklyReport.class), COMPACTED);
+
+    /**
      * The service catalog (YAML text as loaded from {@code --catalog}), under the single key
      * {@link #CATALOG_KEY}: every instance reads the latest one, so they all map events the same way.
      */
@@ -69,7 +78,7 @@ public final class Topics {
     public static final List<Topic<String, ?>> EVENT_TOPICS = List.of(CHANGES, DEPLOYMENTS, INCIDENTS);
 
     public static final List<Topic<String, ?>> ALL = List.of(
-            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS, CATALOG);
+            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS, WEEKLY_REPORTS, CATALOG);
 
     /** Header names on dead-letter records written by the ingest edge. */
     public static final String DLQ_REASON_HEADER = "dora.error.reason";

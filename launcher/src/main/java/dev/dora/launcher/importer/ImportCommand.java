@@ -34,10 +34,10 @@ public final class ImportCommand implements Runnable {
     }
 
     /**
-     * Imports have no data directory: their log goes to {@code <tmp>/dora-import-<user>/logs/dora.log}. Call before
-     * anything logs.
+     * Imports (and {@code dora report}) have no data directory: their log goes to
+     * {@code <tmp>/dora-import-<user>/logs/dora.log}. Call before anything logs.
      */
-    static void initLogging() {
+    public static void initLogging() {
         if (System.getProperty(Logging.LOG_DIR_PROPERTY) == null) {
             Logging.init(Path.of(System.getProperty("java.io.tmpdir"),
                     "dora-import-" + System.getProperty("user.name", "user")));

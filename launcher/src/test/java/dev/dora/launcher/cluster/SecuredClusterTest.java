@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dora.launcher.DoraCommand;
+import dev.dora.launcher.CliRun;
 import dev.dora.streams.model.ReferenceModel;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
@@ -13,8 +13,6 @@ import dev.dora.testkit.KafkaProcessCluster;
 import dev.dora.testkit.KafkaProcessCluster.Security;
 import dev.dora.testkit.TlsMaterial;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * dora on a broker whose client listener needs SASL (SCRAM-SHA-512) or TLS, configured only through
@@ -90,9 +87,9 @@ class SecuredClusterTest {
             final Path rest = dir.resolve("rest.ndjson");
             Files.writeString(rest, DoraApi.ndjson(events.subList(half, events.size())) + "\n",
                     StandardCharsets.UTF_8);
-            final Run imported = run("import", "events", rest.toString(), "--kafka-config", good.toString());
-            assertEquals(0, imported.code, imported.out + imported.err);
-            assertTrue(imported.out.contains("to Kafka at " + kafka.bootstrapServers()), imported.out);
+            final CliRun imported = run("import", "events", rest.toString(), "--kafka-config", good.toString());
+            assertEquals(0, imported.code(), imported.out() + imported.err());
+            assertTrue(imported.out().contains("to Kafka at " + kafka.bootstrapServers()), imported.out());
 
             dora.api().awaitCaughtUp(Duration.ofMinutes(3));
             ModelCheck.assertMatches(dora.api(), model, List.of(
@@ -116,11 +113,11 @@ class SecuredClusterTest {
             assertNoSecret(wrong, refused.console(), refused.logFile());
             assertNoSecret(secret, refused.console(), refused.logFile());
         }
-        final Run importRefused = run("import", "events", dir.resolve("rest.ndjson").toString(), "--kafka-config",
+        final CliRun importRefused = run("import", "events", dir.resolve("rest.ndjson").toString(), "--kafka-config",
                 bad.toString());
-        assertEquals(1, importRefused.code, importRefused.out + importRefused.err);
-        assertTrue(importRefused.err.contains(listener), importRefused.err);
-        assertFalse(importRefused.err.contains(wrong), importRefused.err);
+        assertEquals(1, importRefused.code(), importRefused.out() + importRefused.err());
+        assertTrue(importRefused.err().contains(listener), importRefused.err());
+        assertFalse(importRefused.err().contains(wrong), importRefused.err());
     }
 
     private static void assertNoSecret(final String secret, final String... texts) {
@@ -141,16 +138,8 @@ class SecuredClusterTest {
         return path;
     }
 
-    private static Run run(final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = DoraCommand.newCommandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        final int code = commandLine.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(final String... args) {
+        return CliRun.of(args);
     }
 
-    private record Run(int code, String out, String err) {
-    }
 }

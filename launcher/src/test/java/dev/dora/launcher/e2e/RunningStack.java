@@ -24,6 +24,8 @@ import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.web.Dashboard;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.reports.ReportPublisher;
+import dev.dora.streams.reports.ReportSettings;
 import dev.dora.testkit.TestKafkaCluster;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -34,6 +36,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,9 @@ public final class RunningStack implements AutoCloseable {
 
     /** How often {@code GET /metrics} reads the stores in tests. */
     public static final Duration METRICS_REFRESH = Duration.ofSeconds(1);
+    /** The weekly reports: a day's grace as by default, computed again at most every second while events arrive. */
+    public static final ReportSettings REPORTS = ReportSettings.withGrace(ReportSettings.DEFAULT_GRACE)
+            .withIntervals(Duration.ofMillis(200), Duration.ofSeconds(1));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,18 +63,20 @@ public final class RunningStack implements AutoCloseable {
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
     private final Observability observability;
+    private final ReportPublisher reports;
     private final Javalin http;
     private final HttpEdge edge;
     private final String token;
     private final HttpClient client = HttpClient.newHttpClient();
 
     private RunningStack(final TestKafkaCluster kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                         final Observability observability, final Javalin http, final HttpEdge edge,
-                         final String token) {
+                         final Observability observability, final ReportPublisher reports, final Javalin http,
+                         final HttpEdge edge, final String token) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.observability = observability;
+        this.reports = reports;
         this.http = http;
         this.edge = edge;
         this.token = token;
@@ -103,6 +111,7 @@ public final class RunningStack implements AutoCloseable {
         final Observability observability = Observability.start(pipeline, stats,
                 sources.stream().map(WebhookSource::name).toList(), edge.authFailures(),
                 ObservabilitySettings.defaults().withRefreshInterval(METRICS_REFRESH));
+        final ReportPublisher reports = ReportPublisher.start(pipeline, REPORTS, Clock.systemUTC());
         final Javalin http = Javalin.create(config -> {
             edge.configure(config);
             IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
@@ -112,7 +121,7 @@ public final class RunningStack implements AutoCloseable {
             observability.register(config);
             Dashboard.register(config);
         }).start();
-        return new RunningStack(kafka, pipeline, publisher, observability, http, edge, token);
+        return new RunningStack(kafka, pipeline, publisher, observability, reports, http, edge, token);
     }
 
     public URI uri(final String pathAndQuery) {
@@ -214,6 +223,11 @@ public final class RunningStack implements AutoCloseable {
                 });
     }
 
+    /** The stack's weekly report publisher. */
+    public ReportPublisher reports() {
+        return reports;
+    }
+
     public int port() {
         return http.port();
     }
@@ -222,6 +236,7 @@ public final class RunningStack implements AutoCloseable {
     public void close() throws Exception {
         http.stop();
         observability.close();
+        reports.close();
         publisher.close();
         pipeline.close();
         kafka.close();

@@ -5,7 +5,9 @@ import dev.dora.streams.metrics.Histograms;
 import dev.dora.streams.query.WindowMetrics.SeverityBreakdown;
 import dev.dora.streams.query.WindowMetrics.StrategyBreakdown;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -38,6 +40,44 @@ final class BucketTotals {
     private long gapSum;
     private final SortedMap<String, SeverityTotals> severities = new TreeMap<>();
     private final SortedMap<String, StrategyTotals> strategies = new TreeMap<>();
+
+    /** Days of the period on which the scope deployed (a set: a team's parts may name the same day). */
+    private final Set<Long> deployDays = new HashSet<>();
+
+    void add(final long day, final DayBucket bucket) {
+        if (bucket.getDeployments() > 0) {
+            deployDays.add(day);
+        }
+        add(bucket);
+    }
+
+    int deployDays() {
+        return deployDays.size();
+    }
+
+    /** Adds another period's sums to these: the totals of both periods together. */
+    void merge(final BucketTotals other) {
+        deployments += other.deployments;
+        failed += other.failed;
+        rework += other.rework;
+        opened += other.opened;
+        detectSamples += other.detectSamples;
+        detectSum += other.detectSum;
+        baselines += other.baselines;
+        unknownSha += other.unknownSha;
+        undeployed += other.undeployed;
+        unattributed += other.unattributed;
+        gapSamples += other.gapSamples;
+        gapSum += other.gapSum;
+        resolved += other.resolved;
+        other.bySeverity.forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
+        leadTimes.add(other.leadTimes);
+        restores.add(other.restores);
+        recoveries.add(other.recoveries);
+        other.severities.forEach((severity, t) -> SeverityTotals.of(severities, severity).merge(t));
+        other.strategies.forEach((strategy, t) -> StrategyTotals.of(strategies, strategy).merge(t));
+        deployDays.addAll(other.deployDays);
+    }
 
     void add(final DayBucket bucket) {
         deployments += bucket.getDeployments();
@@ -114,6 +154,12 @@ final class BucketTotals {
             return totals.computeIfAbsent(severity, s -> new SeverityTotals());
         }
 
+        void merge(final SeverityTotals other) {
+            opened += other.opened;
+            resolved += other.resolved;
+            restores.add(other.restores);
+        }
+
         static SortedMap<String, SeverityBreakdown> breakdowns(final Map<String, SeverityTotals> totals) {
             final SortedMap<String, SeverityBreakdown> out = new TreeMap<>();
             totals.forEach((severity, t) -> out.put(severity, new SeverityBreakdown(t.opened, t.resolved,
@@ -142,6 +188,14 @@ final class BucketTotals {
 
         private static StrategyTotals of(final Map<String, StrategyTotals> totals, final String strategy) {
             return totals.computeIfAbsent(strategy, s -> new StrategyTotals());
+        }
+
+        void merge(final StrategyTotals other) {
+            deployments += other.deployments;
+            failed += other.failed;
+            rework += other.rework;
+            leadTimes.add(other.leadTimes);
+            recoveries.add(other.recoveries);
         }
 
         static SortedMap<String, StrategyBreakdown> breakdowns(final Map<String, StrategyTotals> totals) {

@@ -7,8 +7,10 @@ import dev.dora.state.DeployRef;
 import dev.dora.streams.rules.LeadTime;
 import dev.dora.streams.store.Entity;
 import dev.dora.streams.store.IndexKeys.Delivered;
+import dev.dora.streams.store.IndexKeys.EventTime;
 import dev.dora.streams.store.IndexKeys.Timeline;
 import dev.dora.streams.store.Keys;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -67,6 +69,20 @@ public final class LedgerReader {
             }
         }
         return changes;
+    }
+
+    /**
+     * The pipeline's event time: the latest {@code occurredAt} any ledger of these stores applied (the latest of
+     * every partition's), or empty before the first event.
+     */
+    public Optional<Instant> eventTime() {
+        long latest = Long.MIN_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> it = indexes.range(EventTime.key(), EventTime.key())) {
+            while (it.hasNext()) {
+                latest = Math.max(latest, EventTime.decode(it.next().value));
+            }
+        }
+        return latest == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(latest));
     }
 
     /** Every incident of {@code service} opened in [fromMs, toMs), by (openedAt, id). */

@@ -98,6 +98,22 @@ public final class MetricsQuery {
         for (int i = 0; i < n; i++) {
             totals[i] = new BucketTotals();
         }
+        final long[] openAtEnd = read(scope, group, starts, totals);
+        final boolean production = MetricsConfig.PRODUCTION.equals(group);
+        final WindowMetrics[] out = new WindowMetrics[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production);
+        }
+        return List.of(out);
+    }
+
+    /**
+     * One range read of the scope's rows from the first period's start: adds each day to its period's totals and
+     * answers the incidents open at each period's end (the lifetime counts minus what opened and resolved from then
+     * on).
+     */
+    private long[] read(final Scope scope, final String group, final long[] starts, final BucketTotals[] totals) {
+        final int n = totals.length;
         // per period, incidents opened minus resolved in it; then those from the last period's end on
         final long[] netIn = new long[n];
         long netAfter = 0;
@@ -115,24 +131,78 @@ public final class MetricsQuery {
                 } else {
                     final int period = period(starts, day);
                     netIn[period] += net;
-                    totals[period].add(entry.value);
+                    totals[period].add(day, entry.value);
                 }
             }
         }
-        final boolean production = MetricsConfig.PRODUCTION.equals(group);
-        final WindowMetrics[] out = new WindowMetrics[n];
+        final long[] openAtEnd = new long[n];
         long netFromEnd = netAfter;
         for (int i = n - 1; i >= 0; i--) {
-            out[i] = totals[i].metrics(starts[i + 1] - starts[i], lifetimeNet - netFromEnd, production);
+            openAtEnd[i] = lifetimeNet - netFromEnd;
             netFromEnd += netIn[i];
         }
-        return List.of(out);
+        return openAtEnd;
+    }
+
+    /**
+     * Each of {@code weeks} (consecutive) with the week before it and the {@code trailing} weeks before it taken
+     * together, for reports that compare a week with its recent past; one range read from {@code trailing} weeks
+     * before the first.
+     */
+    public List<WeekMetrics> weeks(final Scope scope, final String group, final List<Granularity.Period> weeks,
+                                   final int trailing) {
+        final List<Granularity.Period> periods = new ArrayList<>();
+        LocalDate start = weeks.get(0).start();
+        for (int i = 0; i < trailing; i++) {
+            start = start.minusWeeks(1);
+            periods.add(0, new Granularity.Period(start, start.plusWeeks(1)));
+        }
+        periods.addAll(weeks);
+        final long[] starts = starts(periods);
+        final BucketTotals[] totals = new BucketTotals[periods.size()];
+        for (int i = 0; i < totals.length; i++) {
+            totals[i] = new BucketTotals();
+        }
+        final long[] openAtEnd = read(scope, group, starts, totals);
+        final boolean production = MetricsConfig.PRODUCTION.equals(group);
+        final List<WeekMetrics> out = new ArrayList<>(weeks.size());
+        for (int i = trailing; i < periods.size(); i++) {
+            final BucketTotals before = new BucketTotals();
+            for (int j = i - trailing; j < i; j++) {
+                before.merge(totals[j]);
+            }
+            out.add(new WeekMetrics(periods.get(i), totals[i].metrics(7, openAtEnd[i], production),
+                    totals[i].deployDays(), totals[i - 1].metrics(7, openAtEnd[i - 1], production),
+                    before.metrics(7L * trailing, openAtEnd[i - 1], production)));
+        }
+        return out;
+    }
+
+    /**
+     * One week's metrics, the number of days of it on which the scope deployed, and the metrics of the week before
+     * and of the weeks before it together.
+     */
+    public record WeekMetrics(Granularity.Period week, WindowMetrics metrics, int deployDays,
+                              WindowMetrics previousWeek, WindowMetrics weeksBefore) {
     }
 
     /** The period holding {@code day}: the last whose start is at or before it. */
     private static int period(final long[] starts, final long day) {
         final int found = Arrays.binarySearch(starts, 0, starts.length - 1, day);
         return found >= 0 ? found : -found - 2;
+    }
+
+    /** The first day the scope has a row of {@code group}, if it has any. */
+    public Optional<Long> firstDay(final Scope scope, final String group) {
+        long first = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(BucketKey.of(scope, group, Long.MIN_VALUE),
+                BucketKey.of(scope, group, BucketKey.LAST_DAY))) {
+            // several partitions may answer one after the other: the first row of each is a candidate
+            while (it.hasNext()) {
+                first = Math.min(first, BucketKey.day(it.next().key));
+            }
+        }
+        return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(first);
     }
 
     /** The epoch days at which the periods start, then the day the last one ends. */

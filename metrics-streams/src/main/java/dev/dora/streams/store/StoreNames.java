@@ -15,6 +15,8 @@ public final class StoreNames {
     public static final String LEDGER_INDEXES = "ledger-indexes";
     /** Per-(service, environment group, UTC day) aggregates that window queries merge, see {@link BucketKey}. */
     public static final String DAY_BUCKETS = "metrics-day-buckets";
+    /** The latest revision of every published weekly report, by its topic key: a global store on every instance. */
+    public static final String WEEKLY_REPORTS = "weekly-reports";
     /** Known services and their teams. */
     public static final String SERVICES = "metrics-services";
 

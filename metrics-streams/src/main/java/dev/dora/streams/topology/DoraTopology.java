@@ -58,6 +58,13 @@ public final class DoraTopology {
         addStore(builder, StoreNames.DAY_BUCKETS, Serdes.Bytes(), AvroSerdes.of(DayBucket.class));
         addStore(builder, StoreNames.SERVICES, Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class));
 
+        // every instance holds every published weekly report, so any of them answers GET /api/v1/reports/weekly
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WEEKLY_REPORTS),
+                        Serdes.String(), Topics.WEEKLY_REPORTS.valueSerde()).withLoggingDisabled(),
+                Topics.WEEKLY_REPORTS.name(), Consumed.with(Serdes.String(), Topics.WEEKLY_REPORTS.valueSerde())
+                        .withName("weekly-reports"),
+                LatestReport::new);
+
         final String claimsTopic = causeClaimsTopic(config);
         final KStream<String, SpecificRecord> deployments = builder
                 .stream(List.of(Topics.DEPLOYMENTS.name(), claimsTopic),

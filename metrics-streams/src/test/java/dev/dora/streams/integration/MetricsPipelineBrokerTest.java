@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Timeout;
 /** The topology on a real broker: exactly-once processing, the repartition hop, progress reporting, restarts. */
 @Tag("broker")
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
-class MetricsPipelineBrokerTest {
+public class MetricsPipelineBrokerTest {
 
     private static final Instant T0 = Instant.parse("2026-10-01T00:00:00Z");
     private static TestKafkaCluster kafka;
@@ -58,7 +58,7 @@ class MetricsPipelineBrokerTest {
         kafka.close();
     }
 
-    static void produce(final String bootstrap, final List<? extends SpecificRecord> events) throws Exception {
+    public static void produce(final String bootstrap, final List<? extends SpecificRecord> events) throws Exception {
         try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), AvroSerdes.any().serializer())) {

@@ -33,12 +33,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * must all give the answers of the independent {@link ReferenceModel}, for every scope and several windows.
  */
 @Tag("topology")
-class ConvergenceTest {
+public class ConvergenceTest {
 
     private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
 
     /** A generated history plus a few incidents naming another service's deployment as their cause. */
-    static List<SpecificRecord> history(final long seed) {
+    public static List<SpecificRecord> history(final long seed) {
         final List<SpecificRecord> events = new ArrayList<>(
                 HistoryGenerator.builder().seed(seed).end(END).days(45).build().generate());
         final List<DeploymentEvent> production = events.stream()
@@ -73,7 +73,7 @@ class ConvergenceTest {
         return events;
     }
 
-    static List<SpecificRecord> shuffledWithDuplicates(final List<SpecificRecord> events, final long seed) {
+    public static List<SpecificRecord> shuffledWithDuplicates(final List<SpecificRecord> events, final long seed) {
         final Random random = new Random(seed);
         final List<SpecificRecord> out = new ArrayList<>(events);
         for (int i = 0; i < events.size() / 10; i++) {
@@ -84,7 +84,7 @@ class ConvergenceTest {
     }
 
     /** Recent events first, then the oldest third arrives months late, newest first. */
-    static List<SpecificRecord> lateBackfill(final List<SpecificRecord> events) {
+    public static List<SpecificRecord> lateBackfill(final List<SpecificRecord> events) {
         final int third = events.size() / 3;
         final List<SpecificRecord> out = new ArrayList<>(events.subList(third, events.size()));
         final List<SpecificRecord> old = new ArrayList<>(events.subList(0, third));

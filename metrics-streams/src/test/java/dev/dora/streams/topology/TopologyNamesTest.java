@@ -46,4 +46,20 @@ class TopologyNamesTest {
                 "dora.facts.deployments", "dora.facts.incidents", app + "-cause-claims", app + "-attributions",
                 "ledger-entities-repartition"), topics);
     }
+
+    @Test
+    void theWeeklyReportsGlobalStoreKeepsItsNames() {
+        final Set<String> stores = new TreeSet<>();
+        final Set<String> sources = new TreeSet<>();
+        final Set<String> topics = new TreeSet<>();
+        for (final TopologyDescription.GlobalStore global : DoraTopology.build(CONFIG).describe().globalStores()) {
+            stores.addAll(global.processor().stores());
+            sources.add(global.source().name());
+            sources.add(global.processor().name());
+            topics.addAll(global.source().topicSet());
+        }
+        assertEquals(Set.of("weekly-reports"), stores);
+        assertEquals(Set.of("weekly-reports-source", "weekly-reports"), sources, "the source and the processor");
+        assertEquals(Set.of("dora.reports.weekly"), topics);
+    }
 }
