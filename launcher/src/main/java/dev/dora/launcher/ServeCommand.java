@@ -69,14 +69,20 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // usage errors first: they must not leave the data directory locked, nor a log behind
-        validate();
         final HttpEdge.Settings http = access.settings(spec, common.port);
         final Path dataDir = common.dataDir();
         // before anything touches the directory: a second dora on it stops here, naming the first
-        DataDirLock.acquire(dataDir);
-        // validation may have created loggers (reading --kafka-config does): Logging.init points them at the directory
-        Logging.init(dataDir);
+        final DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
+            // before validation: reading --kafka-config loads Kafka's client configuration classes, which create
+            // loggers
+            Logging.init(dataDir);
+            validate();
+        } catch (final RuntimeException e) {
+            // a usage error starts nothing: the directory is free again for the corrected command
+            lock.close();
+            throw e;
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, http, cluster.cluster(spec),
                 common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.outputs(), out);
