@@ -53,7 +53,11 @@ public final class KafkaProcessCluster implements AutoCloseable {
         SSL
     }
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * Three broker JVMs starting at once on a busy 2-core machine took over 90 s to elect a controller (measured while
+     * other builds ran); a healthy start takes 10 to 20 s.
+     */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final Path baseDir;
     private final Security security;

@@ -37,7 +37,7 @@ class KafkaProcessClusterTest {
     Path dir;
 
     @Test
-    @Timeout(180)
+    @Timeout(300)
     void aSingleNodeKeepsItsRecordsAcrossAStopAndAKill() throws Exception {
         try (KafkaProcessCluster kafka = KafkaProcessCluster.builder(dir).start()) {
             assertEquals(List.of(1), kafka.nodeIds());
@@ -56,7 +56,7 @@ class KafkaProcessClusterTest {
     }
 
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void threeNodesKeepAcceptingAcknowledgedWritesWithOneKilled() throws Exception {
         try (KafkaProcessCluster kafka = KafkaProcessCluster.builder(dir).nodes(3)
                 .brokerConfig("min.insync.replicas", "2").start()) {
