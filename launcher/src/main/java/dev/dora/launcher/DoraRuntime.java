@@ -1,6 +1,7 @@
 package dev.dora.launcher;
 
 import dev.dora.api.QueryRoutes;
+import dev.dora.api.cluster.ClusterReader;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
 import dev.dora.ingest.catalog.CatalogSync;
@@ -82,13 +83,15 @@ final class DoraRuntime implements AutoCloseable {
      *                  embedded broker on {@code kafkaPort}
      * @param configFor the pipeline's configuration for the cluster actually used
      * @param metrics   what {@code GET /metrics} measures: the DORA gauges' window
+     * @param reads     how to read across the application's instances ({@code --advertised-url}), or empty to read
+     *                  this instance's stores only
      * @throws KafkaConnectionCheck.KafkaConnectionException when the cluster cannot be used with these settings
      */
     static DoraRuntime start(final Path dataDir, final HttpEdge.Settings http,
                              final Optional<KafkaClientSettings> cluster, final int kafkaPort,
                              final Function<KafkaClientSettings, MetricsConfig> configFor,
                              final WebhookSettings webhooks, final ObservabilitySettings metrics,
-                             final PrintWriter out)
+                             final Optional<ClusterReader.Settings> reads, final PrintWriter out)
             throws IOException, InterruptedException {
         final int httpPort = http.port();
         // checked before Kafka starts: finding out after ten seconds of start-up is annoying
@@ -121,6 +124,15 @@ final class DoraRuntime implements AutoCloseable {
             out.flush();
             final MetricsPipeline pipeline = MetricsPipeline.start(metricsConfig);
             started.add(0, pipeline);
+            reads.ifPresent(across -> {
+                pipeline.readThrough(new ClusterReader(pipeline.partitions(), across));
+                out.printf("Answering as one with every instance of the application; this one is %s%n",
+                        across.advertisedUrl());
+                if (!http.tokens().isEmpty() && across.peerToken().isEmpty()) {
+                    out.println("Warning: the API needs tokens but DORA_PEER_TOKEN is not set: reads no request asked"
+                            + " for (the gauges of GET /metrics) cannot reach the other instances");
+                }
+            });
             final EventPublisher publisher = new EventPublisher(settings);
             started.add(0, publisher);
             final CatalogSync catalog = CatalogSync.start(settings, webhooks.catalog());

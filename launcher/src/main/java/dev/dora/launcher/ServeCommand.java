@@ -78,7 +78,8 @@ public final class ServeCommand implements Callable<Integer> {
         validate();
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, http, cluster.cluster(spec),
-                common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.observability(), out);
+                common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.observability(),
+                cluster.clusterReads(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();

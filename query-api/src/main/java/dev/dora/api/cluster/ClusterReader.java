@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.LocalPartitions;
-import dev.dora.streams.LocalPartitions.Answers;
-import dev.dora.streams.LocalPartitions.Keyed;
 import dev.dora.streams.query.BucketRow;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.StateUnavailableException;
@@ -87,7 +85,7 @@ public final class ClusterReader implements StoreReader {
 
     @Override
     public Optional<ServiceInfo> service(final String name) {
-        return Optional.ofNullable(routed(Keyed.SERVICE, name, "service", Map.of("name", name),
+        return Optional.ofNullable(routed(LocalPartitions.Keyed.SERVICE, name, "service", Map.of("name", name),
                 reader -> reader.service(name).orElse(null), json -> Wire.decode(json, ServiceInfo.class)));
     }
 
@@ -104,14 +102,14 @@ public final class ClusterReader implements StoreReader {
         query.put("group", group);
         query.put("from", Long.toString(fromDay));
         query.put("last", Long.toString(lastDay));
-        final Function<Set<Integer>, Answers<List<BucketRow>>> here =
+        final Function<Set<Integer>, LocalPartitions.Answers<List<BucketRow>>> here =
                 partitions -> local.buckets(scope, group, fromDay, lastDay, partitions);
         final Function<JsonNode, BucketRow> row =
                 json -> new BucketRow(json.get("day").asLong(), Wire.decode(json.get("bucket"), DayBucket.class));
         if (scope.kind() == Scope.Kind.SERVICE) {
             // a service's rows are all in its partition: ask its owner for that one partition
             return retrying("the rows of service " + scope.name(), () -> {
-                final KeyQueryMetadata owner = owner(Keyed.SERVICE, scope.name());
+                final KeyQueryMetadata owner = owner(LocalPartitions.Keyed.SERVICE, scope.name());
                 return collect(Map.of(owner.activeHost(), Set.of(owner.partition())), "buckets", query, here, row);
             });
         }
@@ -125,13 +123,13 @@ public final class ClusterReader implements StoreReader {
 
     @Override
     public Optional<String> deploymentService(final String id) {
-        return Optional.ofNullable(routed(Keyed.DEPLOYMENT, id, "deploymentService", Map.of("id", id),
+        return Optional.ofNullable(routed(LocalPartitions.Keyed.DEPLOYMENT, id, "deploymentService", Map.of("id", id),
                 reader -> reader.deploymentService(id).orElse(null), json -> json.isNull() ? null : json.asText()));
     }
 
     @Override
     public Optional<String> incidentService(final String id) {
-        return Optional.ofNullable(routed(Keyed.INCIDENT, id, "incidentService", Map.of("id", id),
+        return Optional.ofNullable(routed(LocalPartitions.Keyed.INCIDENT, id, "incidentService", Map.of("id", id),
                 reader -> reader.incidentService(id).orElse(null), json -> json.isNull() ? null : json.asText()));
     }
 
@@ -142,7 +140,7 @@ public final class ClusterReader implements StoreReader {
      * @param here   the same read of this instance's partition
      * @param decode the peer's {@code value}
      */
-    <T> T routed(final Keyed kind, final String key, final String op, final Map<String, String> parameters,
+    <T> T routed(final LocalPartitions.Keyed kind, final String key, final String op, final Map<String, String> parameters,
                  final Function<StoreReader, T> here, final Function<JsonNode, T> decode) {
         return retrying(op + " of " + key, () -> {
             final KeyQueryMetadata owner = owner(kind, key);
@@ -160,14 +158,14 @@ public final class ClusterReader implements StoreReader {
         });
     }
 
-    private KeyQueryMetadata owner(final Keyed kind, final String key) {
+    private KeyQueryMetadata owner(final LocalPartitions.Keyed kind, final String key) {
         return local.owner(kind, key).orElseThrow(() -> new Unavailable("no instance holds the partition of '"
                 + key + "' now"));
     }
 
     /** A read of every partition: each instance's active ones, each partition's answer taken exactly once. */
     private <T> List<T> gathered(final String op, final Map<String, String> parameters,
-                                 final Function<Set<Integer>, Answers<List<T>>> here,
+                                 final Function<Set<Integer>, LocalPartitions.Answers<List<T>>> here,
                                  final Function<JsonNode, T> decode) {
         return retrying(op, () -> {
             final Map<HostInfo, Set<Integer>> byHost = local.ledgerPartitionsByHost();
@@ -186,7 +184,7 @@ public final class ClusterReader implements StoreReader {
     /** Asks each instance for its partitions and checks that exactly the partitions asked answered, once each. */
     private <T> List<T> collect(final Map<HostInfo, Set<Integer>> byHost, final String op,
                                 final Map<String, String> parameters,
-                                final Function<Set<Integer>, Answers<List<T>>> here,
+                                final Function<Set<Integer>, LocalPartitions.Answers<List<T>>> here,
                                 final Function<JsonNode, T> decode) throws InterruptedException {
         final Set<Integer> wanted = new TreeSet<>();
         byHost.values().forEach(wanted::addAll);
@@ -196,7 +194,7 @@ public final class ClusterReader implements StoreReader {
         final Map<Integer, List<T>> answered = new TreeMap<>();
         final Map<Integer, String> failed = new TreeMap<>();
         for (final Map.Entry<HostInfo, Set<Integer>> entry : byHost.entrySet()) {
-            final Answers<List<T>> answers = entry.getKey().equals(self) ? here.apply(entry.getValue())
+            final LocalPartitions.Answers<List<T>> answers = entry.getKey().equals(self) ? here.apply(entry.getValue())
                     : decodeAnswers(ask(entry.getKey(), InternalRoutes.GATHER_PATH + op,
                     withPartitions(parameters, entry.getValue())), decode);
             failed.putAll(answers.failed());
@@ -237,14 +235,14 @@ public final class ClusterReader implements StoreReader {
         return query;
     }
 
-    private static <T> Answers<List<T>> decodeAnswers(final JsonNode json, final Function<JsonNode, T> decode) {
+    private static <T> LocalPartitions.Answers<List<T>> decodeAnswers(final JsonNode json, final Function<JsonNode, T> decode) {
         final Map<Integer, List<T>> answered = new TreeMap<>();
         json.get("answered").fields().forEachRemaining(entry ->
                 answered.put(Integer.parseInt(entry.getKey()), Wire.list(entry.getValue(), decode)));
         final Map<Integer, String> failed = new TreeMap<>();
         json.get("failed").fields().forEachRemaining(entry ->
                 failed.put(Integer.parseInt(entry.getKey()), entry.getValue().asText()));
-        return new Answers<>(answered, failed);
+        return new LocalPartitions.Answers<>(answered, failed);
     }
 
     private JsonNode ask(final HostInfo peer, final String path, final Map<String, String> query)

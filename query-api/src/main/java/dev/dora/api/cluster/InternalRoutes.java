@@ -4,7 +4,6 @@ import dev.dora.api.ApiException;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.LocalPartitions;
-import dev.dora.streams.LocalPartitions.Answers;
 import dev.dora.streams.query.BucketRow;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.StoreReader;
@@ -69,7 +68,7 @@ public final class InternalRoutes {
         final String group = param(ctx, "group");
         final long from = number(ctx, "from");
         final long last = number(ctx, "last");
-        final Answers<List<BucketRow>> answers = partitions.get().buckets(scope, group, from, last,
+        final LocalPartitions.Answers<List<BucketRow>> answers = partitions.get().buckets(scope, group, from, last,
                 partitionSet(ctx));
         ctx.json(encode(answers, row -> Map.of("day", row.day(), "bucket", Wire.encode(row.bucket()))));
     }
@@ -144,7 +143,7 @@ public final class InternalRoutes {
         }
     }
 
-    private static <T> Map<String, Object> encode(final Answers<List<T>> answers, final Function<T, Object> row) {
+    private static <T> Map<String, Object> encode(final LocalPartitions.Answers<List<T>> answers, final Function<T, Object> row) {
         final Map<String, List<Object>> answered = new LinkedHashMap<>();
         answers.answered().forEach((partition, rows) -> {
             final List<Object> out = new ArrayList<>(rows.size());
