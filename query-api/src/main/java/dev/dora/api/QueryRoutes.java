@@ -47,8 +47,12 @@ public final class QueryRoutes {
         InternalRoutes.register(config, pipeline::partitions);
         config.routes.before("/api/v1/*", QueryRoutes::enter);
         config.routes.after("/api/v1/*", ctx -> CallerToken.clear());
-        config.routes.exception(ApiException.class,
-                (e, ctx) -> ctx.status(e.status()).json(new Answers.Error(e.getMessage())));
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+            }
+            ctx.status(e.status()).json(new Answers.Error(e.getMessage()));
+        });
         config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503)
                 .header("Retry-After", RETRY_AFTER_SECONDS).json(
                 new Answers.Error("the metrics are not readable yet: " + e.getMessage() + "; retry shortly")));
