@@ -9,6 +9,7 @@ import dev.dora.ingest.cdevents.CDEventsSource;
 import dev.dora.ingest.github.GitHubSource;
 import dev.dora.ingest.gitlab.GitLabSource;
 import dev.dora.ingest.pagerduty.PagerDutySource;
+import dev.dora.ingest.webhook.KafkaDeliveries;
 import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
@@ -56,6 +57,7 @@ final class DoraRuntime implements AutoCloseable {
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
     private final CatalogSync catalog;
+    private final KafkaDeliveries deliveries;
     private final Observability observability;
     private final Javalin http;
     private final HttpEdge edge;
@@ -63,12 +65,13 @@ final class DoraRuntime implements AutoCloseable {
     private boolean closed;
 
     private DoraRuntime(final EmbeddedKafka kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                        final CatalogSync catalog, final Observability observability, final Javalin http,
-                        final HttpEdge edge) {
+                        final CatalogSync catalog, final KafkaDeliveries deliveries,
+                        final Observability observability, final Javalin http, final HttpEdge edge) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.catalog = catalog;
+        this.deliveries = deliveries;
         this.observability = observability;
         this.http = http;
         this.edge = edge;
@@ -137,6 +140,8 @@ final class DoraRuntime implements AutoCloseable {
             started.add(0, publisher);
             final CatalogSync catalog = CatalogSync.start(settings, webhooks.catalog());
             started.add(0, catalog);
+            final KafkaDeliveries deliveries = KafkaDeliveries.start(settings, CatalogSync.DEFAULT_START_TIMEOUT);
+            started.add(0, deliveries);
             final List<WebhookSource> sources = List.of(
                     new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
             final WebhookSecrets secrets = WebhookSecrets.of(webhooks.configuredSecrets(), System.getenv(), sources);
@@ -149,7 +154,7 @@ final class DoraRuntime implements AutoCloseable {
                 edge.configure(config);
                 IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
                 WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
-                        stats);
+                        stats, deliveries);
                 QueryRoutes.register(config, pipeline);
                 observability.register(config);
                 Dashboard.register(config);
@@ -157,7 +162,7 @@ final class DoraRuntime implements AutoCloseable {
             started.add(0, server::stop);
             server.start();
             describeAccess(http, out);
-            return new DoraRuntime(kafka, pipeline, publisher, catalog, observability, server, edge);
+            return new DoraRuntime(kafka, pipeline, publisher, catalog, deliveries, observability, server, edge);
         } catch (final Exception e) {
             for (final AutoCloseable resource : started) {
                 try {
@@ -258,6 +263,7 @@ final class DoraRuntime implements AutoCloseable {
         closeQuietly("metrics of GET /metrics", observability);
         closeQuietly("event publisher", publisher);
         closeQuietly("catalog sync", catalog);
+        closeQuietly("webhook delivery log", deliveries);
         closeQuietly("metrics pipeline", pipeline);
         if (kafka != null) {
             closeQuietly("embedded Kafka", kafka);
