@@ -69,10 +69,11 @@ class MultiInstanceTest {
                 .end(Instant.parse(TO + "T00:00:00Z")).days(20).build().generate();
         final ReferenceModel model = ReferenceModel.defaults().load(events);
         try (TestKafkaCluster kafka = TestKafkaCluster.start();
-             AppInstance a = AppInstance.clustered(kafka.bootstrapServers(), tokens());
-             AppInstance b = AppInstance.clustered(kafka.bootstrapServers(), tokens());
-             AppInstance c = AppInstance.clustered(kafka.bootstrapServers(), tokens());
-             AppInstance single = AppInstance.single(kafka.bootstrapServers(), tokens())) {
+             AppInstance single = AppInstance.single(kafka.bootstrapServers(), tokens());
+             Instances three = Instances.start(3, () -> AppInstance.clustered(kafka.bootstrapServers(), tokens()))) {
+            final AppInstance a = three.get(0);
+            final AppInstance b = three.get(1);
+            final AppInstance c = three.get(2);
             final long began = System.nanoTime();
             post(b, events);
             for (final AppInstance instance : List.of(a, b, c, single)) {
