@@ -253,7 +253,10 @@ public final class ClusterReader implements StoreReader {
             if (e.retryable()) {
                 throw new Unavailable(e.getMessage());
             }
-            throw new IllegalStateException(e.getMessage(), e);
+            // e.g. a peer refusing the token, or one of another version: retrying will not help, nor may the
+            // query answer without that instance's partitions
+            LOG.warn("Another instance refused a read: {}", e.getMessage());
+            throw new StateUnavailableException("another instance cannot be read (" + e.getMessage() + ")");
         }
     }
 
