@@ -1,13 +1,18 @@
 package dev.dora.launcher;
 
+import dev.dora.api.cluster.ClusterReader;
 import dev.dora.schema.KafkaClientSettings;
 import dev.dora.streams.StreamsProperties;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.config.StreamsOverrides;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,6 +28,11 @@ import picocli.CommandLine.ParameterException;
  * changes the settings dora's correctness rests on ({@link StreamsProperties#PROTECTED}).
  */
 public final class ClusterOptions {
+
+    /** The bearer token an instance sends to the others for reads no API request asked for. */
+    static final String PEER_TOKEN_VARIABLE = "DORA_PEER_TOKEN";
+    /** How long a query waits for every partition to be readable (a rebalance) before it answers 503. */
+    static final Duration READ_RETRY = Duration.ofSeconds(5);
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
             description = "Use this Kafka cluster instead of starting the embedded broker (--kafka-port is then unused).")
@@ -50,6 +60,12 @@ public final class ClusterOptions {
                     + "over replication.factor in --streams-config. Default: the cluster's default.replication.factor "
                     + "(1 for the embedded broker); min.insync.replicas is left to the cluster.")
     Short replicationFactor;
+
+    @Option(names = "--advertised-url", paramLabel = "URL",
+            description = "This instance's URL as the other instances of the same application reach it, e.g. "
+                    + "http://dora-api-1:8080 (also Kafka Streams' application.server). With it, any number of "
+                    + "instances answer every query as one, and num.standby.replicas defaults to 1.")
+    URI advertisedUrl;
 
     /** The environment, so tests can pass their own. */
     Map<String, String> environment = System.getenv();
@@ -128,8 +144,29 @@ public final class ClusterOptions {
                     .orElse(base.replicationFactor());
             overrides = overrides.without(StreamsConfig.REPLICATION_FACTOR_CONFIG);
         }
+        if (advertisedUrl != null) {
+            // the option wins over application.server in the file; a file's num.standby.replicas over the default
+            final HostInfo self = ClusterReader.hostOf(advertisedUrl);
+            overrides = overrides.with(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+            if (overrides.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG).isEmpty()) {
+                overrides = overrides.with(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+            }
+        }
         return base.withKafka(kafka).withStreamThreads(threads).withReplicationFactor(replicas)
                 .withStreamsOverrides(overrides);
+    }
+
+    /**
+     * How this instance reads across the application's instances, when {@code --advertised-url} is given: with the
+     * peer token of {@value #PEER_TOKEN_VARIABLE} for reads no API request asked for.
+     */
+    Optional<ClusterReader.Settings> clusterReads() {
+        if (advertisedUrl == null) {
+            return Optional.empty();
+        }
+        final String token = environment.get(PEER_TOKEN_VARIABLE);
+        return Optional.of(new ClusterReader.Settings(advertisedUrl,
+                token == null || token.isBlank() ? Optional.empty() : Optional.of(token.trim()), READ_RETRY));
     }
 
     /** Range checks picocli cannot express; a failure is a usage error (exit code 2). */
@@ -145,8 +182,22 @@ public final class ClusterOptions {
             throw new ParameterException(spec.commandLine(), "--replication-factor must be at least 1, or -1 for "
                     + "the cluster's default (got " + replicationFactor + ")");
         }
+        if (advertisedUrl != null) {
+            validateAdvertisedUrl(spec);
+        }
         cluster(spec);
         streamsOverrides(spec);
+    }
+
+    private void validateAdvertisedUrl(final CommandSpec spec) {
+        final String scheme = advertisedUrl.getScheme() == null ? "" : advertisedUrl.getScheme().toLowerCase();
+        final String path = advertisedUrl.getRawPath() == null ? "" : advertisedUrl.getRawPath();
+        final boolean bare = advertisedUrl.getRawQuery() == null && advertisedUrl.getRawUserInfo() == null
+                && (path.isEmpty() || path.equals("/"));
+        if (!List.of("http", "https").contains(scheme) || advertisedUrl.getHost() == null || !bare) {
+            throw new ParameterException(spec.commandLine(), "--advertised-url must be http://HOST:PORT or "
+                    + "https://HOST:PORT, without path, query or user (got " + advertisedUrl + ")");
+        }
     }
 
     private static int parsePositive(final CommandSpec spec, final String key, final String value) {

@@ -80,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
         Logging.init(dataDir);
         final DoraRuntime runtime = DoraRuntime.start(dataDir, http, Optional.empty(), common.kafkaPort,
                 kafka -> demoConfig(kafka.bootstrapServers(), dataDir), common.webhookSettings(), common.outputs(),
-                out);
+                Optional.empty(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();

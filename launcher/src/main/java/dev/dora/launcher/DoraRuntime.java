@@ -1,6 +1,7 @@
 package dev.dora.launcher;
 
 import dev.dora.api.QueryRoutes;
+import dev.dora.api.cluster.ClusterReader;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
 import dev.dora.ingest.catalog.CatalogSync;
@@ -8,6 +9,7 @@ import dev.dora.ingest.cdevents.CDEventsSource;
 import dev.dora.ingest.github.GitHubSource;
 import dev.dora.ingest.gitlab.GitLabSource;
 import dev.dora.ingest.pagerduty.PagerDutySource;
+import dev.dora.ingest.webhook.KafkaDeliveries;
 import dev.dora.ingest.webhook.WebhookRoutes;
 import dev.dora.ingest.webhook.WebhookSecrets;
 import dev.dora.ingest.webhook.WebhookSource;
@@ -56,6 +58,7 @@ final class DoraRuntime implements AutoCloseable {
     private final MetricsPipeline pipeline;
     private final EventPublisher publisher;
     private final CatalogSync catalog;
+    private final KafkaDeliveries deliveries;
     private final Observability observability;
     private final ReportPublisher reports;
     private final Javalin http;
@@ -64,12 +67,14 @@ final class DoraRuntime implements AutoCloseable {
     private boolean closed;
 
     private DoraRuntime(final EmbeddedKafka kafka, final MetricsPipeline pipeline, final EventPublisher publisher,
-                        final CatalogSync catalog, final Observability observability, final ReportPublisher reports,
-                        final Javalin http, final HttpEdge edge) {
+                        final CatalogSync catalog, final KafkaDeliveries deliveries,
+                        final Observability observability, final ReportPublisher reports, final Javalin http,
+                        final HttpEdge edge) {
         this.kafka = kafka;
         this.pipeline = pipeline;
         this.publisher = publisher;
         this.catalog = catalog;
+        this.deliveries = deliveries;
         this.observability = observability;
         this.reports = reports;
         this.http = http;
@@ -85,13 +90,15 @@ final class DoraRuntime implements AutoCloseable {
      *                  embedded broker on {@code kafkaPort}
      * @param configFor the pipeline's configuration for the cluster actually used
      * @param outputs   what {@code GET /metrics} and the weekly reports publish
+     * @param reads     how to read across the application's instances ({@code --advertised-url}), or empty to read
+     *                  this instance's stores only
      * @throws KafkaConnectionCheck.KafkaConnectionException when the cluster cannot be used with these settings
      */
     static DoraRuntime start(final Path dataDir, final HttpEdge.Settings http,
                              final Optional<KafkaClientSettings> cluster, final int kafkaPort,
                              final Function<KafkaClientSettings, MetricsConfig> configFor,
                              final WebhookSettings webhooks, final OutputSettings outputs,
-                             final PrintWriter out)
+                             final Optional<ClusterReader.Settings> reads, final PrintWriter out)
             throws IOException, InterruptedException {
         final int httpPort = http.port();
         // checked before Kafka starts: finding out after ten seconds of start-up is annoying
@@ -124,10 +131,21 @@ final class DoraRuntime implements AutoCloseable {
             out.flush();
             final MetricsPipeline pipeline = MetricsPipeline.start(metricsConfig);
             started.add(0, pipeline);
+            reads.ifPresent(across -> {
+                pipeline.readThrough(new ClusterReader(pipeline.partitions(), across));
+                out.printf("Answering as one with every instance of the application; this one is %s%n",
+                        across.advertisedUrl());
+                if (!http.tokens().isEmpty() && across.peerToken().isEmpty()) {
+                    out.println("Warning: the API needs tokens but DORA_PEER_TOKEN is not set: reads no request asked"
+                            + " for (the gauges of GET /metrics) cannot reach the other instances");
+                }
+            });
             final EventPublisher publisher = new EventPublisher(settings);
             started.add(0, publisher);
             final CatalogSync catalog = CatalogSync.start(settings, webhooks.catalog());
             started.add(0, catalog);
+            final KafkaDeliveries deliveries = KafkaDeliveries.start(settings, CatalogSync.DEFAULT_START_TIMEOUT);
+            started.add(0, deliveries);
             final List<WebhookSource> sources = List.of(
                     new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
             final WebhookSecrets secrets = WebhookSecrets.of(webhooks.configuredSecrets(), System.getenv(), sources);
@@ -142,7 +160,7 @@ final class DoraRuntime implements AutoCloseable {
                 edge.configure(config);
                 IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
                 WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
-                        stats);
+                        stats, deliveries);
                 QueryRoutes.register(config, pipeline);
                 observability.register(config);
                 Dashboard.register(config);
@@ -150,7 +168,8 @@ final class DoraRuntime implements AutoCloseable {
             started.add(0, server::stop);
             server.start();
             describeAccess(http, out);
-            return new DoraRuntime(kafka, pipeline, publisher, catalog, observability, reports, server, edge);
+            return new DoraRuntime(kafka, pipeline, publisher, catalog, deliveries, observability, reports, server,
+                    edge);
         } catch (final Exception e) {
             for (final AutoCloseable resource : started) {
                 try {
@@ -252,6 +271,7 @@ final class DoraRuntime implements AutoCloseable {
         closeQuietly("weekly reports", reports);
         closeQuietly("event publisher", publisher);
         closeQuietly("catalog sync", catalog);
+        closeQuietly("webhook delivery log", deliveries);
         closeQuietly("metrics pipeline", pipeline);
         if (kafka != null) {
             closeQuietly("embedded Kafka", kafka);

@@ -85,7 +85,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, http, cluster.cluster(spec),
-                common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.outputs(), out);
+                common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.outputs(),
+                cluster.clusterReads(), out);
         Shutdown.closeOnExit(runtime, out);
         out.println("Waiting for the pipeline to be ready");
         out.flush();

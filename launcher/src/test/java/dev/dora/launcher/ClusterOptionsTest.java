@@ -62,6 +62,33 @@ class ClusterOptionsTest {
     }
 
     @Test
+    void theAdvertisedUrlIsTheApplicationServerWithOneStandbyUnlessTheStreamsFileSaysOtherwise() throws Exception {
+        final ServeCommand single = parse("serve", "--bootstrap-servers", "k:9092");
+        assertTrue(single.cluster.clusterReads().isEmpty(), "without it an instance reads its own stores");
+        assertEquals(Map.of(), config(single).streamsOverrides().properties());
+
+        final ServeCommand advertised = parse("serve", "--bootstrap-servers", "k:9092", "--advertised-url",
+                "http://dora-api-1:8080");
+        assertEquals(Map.of("application.server", "dora-api-1:8080", "num.standby.replicas", "1"),
+                config(advertised).streamsOverrides().properties());
+        assertEquals("http://dora-api-1:8080",
+                advertised.cluster.clusterReads().orElseThrow().advertisedUrl().toString());
+
+        final Path streams = file("streams.properties", "num.standby.replicas=2\napplication.server=other:1\n");
+        final ServeCommand overridden = parse("serve", "--bootstrap-servers", "k:9092", "--advertised-url",
+                "https://dora.example.com", "--streams-config", streams.toString());
+        assertEquals(Map.of("application.server", "dora.example.com:443", "num.standby.replicas", "2"),
+                config(overridden).streamsOverrides().properties(), "the option wins, the file's standbys stay");
+
+        for (final String bad : List.of("dora-api-1:8080", "ftp://h:1", "http://h:1/path", "http://u@h:1")) {
+            final CliRun refused = run("serve", "--bootstrap-servers", "k:9092", "--advertised-url", bad,
+                    "--data-dir", dir.resolve("advertised-" + Math.abs(bad.hashCode())).toString());
+            assertEquals(2, refused.code(), bad);
+            assertTrue(refused.err().contains("--advertised-url"), refused.err());
+        }
+    }
+
+    @Test
     void theClientFileNamesTheClusterWhenTheOptionDoesNot() throws Exception {
         final Path client = file("client.properties", "bootstrap.servers=secure:9093\nsecurity.protocol=SSL\n");
         final ServeCommand serve = parse("serve", "--kafka-config", client.toString());
@@ -106,7 +133,7 @@ class ClusterOptionsTest {
     void helpListsTheClusterOptionsAndTheBrokerCommand() {
         final CliRun help = run("serve", "--help");
         for (final String option : List.of("--kafka-config", "--streams-config", "--stream-threads",
-                "--replication-factor", "--bootstrap-servers")) {
+                "--replication-factor", "--bootstrap-servers", "--advertised-url")) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
         final CliRun broker = run("broker", "--help");

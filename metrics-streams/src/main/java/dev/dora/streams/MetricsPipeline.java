@@ -2,14 +2,15 @@ package dev.dora.streams;
 
 import dev.dora.reports.WeeklyReport;
 import dev.dora.schema.AvroCodec;
-import dev.dora.schema.EventFields;
 import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.LedgerReader;
+import dev.dora.streams.query.LocalStores;
 import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.query.ReportsQuery;
+import dev.dora.streams.query.StoreReader;
 import dev.dora.streams.store.StoreNames;
 import dev.dora.streams.topology.DoraTopology;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class MetricsPipeline implements AutoCloseable {
     private final MetricsConfig config;
     private final KafkaStreams streams;
     private final Admin admin;
+    private volatile StoreReader readThrough;
 
     private MetricsPipeline(final MetricsConfig config, final KafkaStreams streams, final Admin admin) {
         this.config = config;
@@ -106,22 +108,17 @@ public final class MetricsPipeline implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
-    /** Reads the metrics from the local state stores; valid while the pipeline is running. */
+    /**
+     * Reads the metrics through {@link #reader()}: the local state stores, or every instance's when a cluster reader
+     * was given ({@link #readThrough}); valid while the pipeline is running.
+     */
     public MetricsQuery query() {
-        return new MetricsQuery(
-                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.DAY_BUCKETS,
-                        QueryableStoreTypes.keyValueStore())),
-                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SERVICES,
-                        QueryableStoreTypes.keyValueStore())));
+        return new MetricsQuery(reader());
     }
 
-    /** Reads the ledgers' facts and delivered changes from the local state stores. */
+    /** Reads the ledgers' facts and delivered changes through {@link #reader()}. */
     public LedgerReader ledger() {
-        return new LedgerReader(
-                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.LEDGER_ENTITIES,
-                        QueryableStoreTypes.keyValueStore())),
-                streams.store(StoreQueryParameters.fromNameAndType(StoreNames.LEDGER_INDEXES,
-                        QueryableStoreTypes.keyValueStore())));
+        return reader().ledger();
     }
 
     /** The latest revision of every published weekly report (a global store: every instance holds them all). */
@@ -132,18 +129,42 @@ public final class MetricsPipeline implements AutoCloseable {
 
     /** The service a deployment currently belongs to, if the pipeline knows the deployment. */
     public Optional<String> deploymentService(final String id) {
-        return ownerOf(StoreNames.DEPLOYMENT_ENTITIES, id);
+        return reader().deploymentService(id);
     }
 
     /** The service an incident currently belongs to, if the pipeline knows the incident. */
     public Optional<String> incidentService(final String id) {
-        return ownerOf(StoreNames.INCIDENT_ENTITIES, id);
+        return reader().incidentService(id);
     }
 
-    private Optional<String> ownerOf(final String store, final String id) {
-        final ReadOnlyKeyValueStore<String, SpecificRecord> winners =
-                streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore()));
-        return Optional.ofNullable(winners.get(id)).map(EventFields::service);
+    /** What every query reads: the reader given to {@link #readThrough}, else this instance's stores. */
+    public StoreReader reader() {
+        final StoreReader given = readThrough;
+        return given != null ? given : localStores();
+    }
+
+    /**
+     * Makes every query of this pipeline ({@link #query()}, {@link #ledger()}, whoever calls them) read through
+     * {@code reader}, e.g. one that routes and gathers across the instances of the application.
+     */
+    public void readThrough(final StoreReader reader) {
+        this.readThrough = reader;
+    }
+
+    /** Every partition this instance holds, read as one store per kind (a single instance holds them all). */
+    public StoreReader localStores() {
+        return new LocalStores(new LocalStores.Views(store(StoreNames.DAY_BUCKETS), store(StoreNames.SERVICES),
+                store(StoreNames.LEDGER_ENTITIES), store(StoreNames.LEDGER_INDEXES),
+                store(StoreNames.DEPLOYMENT_ENTITIES), store(StoreNames.INCIDENT_ENTITIES)));
+    }
+
+    /** This instance's active partitions and who holds the others, for reading across instances. */
+    public LocalPartitions partitions() {
+        return new LocalPartitions(streams, config.partitions());
+    }
+
+    private <K, V> ReadOnlyKeyValueStore<K, V> store(final String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
     }
 
     /**

@@ -1,8 +1,12 @@
 package dev.dora.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.api.cluster.CallerToken;
+import dev.dora.api.cluster.InternalRoutes;
 import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.query.StateUnavailableException;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -14,6 +18,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * {@link ApiException} and answered here, in one place, as {@code {"error": "..."}}.
  */
 public final class QueryRoutes {
+
+    /** How long a client is asked to wait before it retries a 503 (seconds). */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private QueryRoutes() {
     }
@@ -39,9 +46,31 @@ public final class QueryRoutes {
         config.routes.get("/api/v1/reports/weekly", reports::weekly);
         config.routes.get("/api/v1/services", services::services);
         config.routes.get("/api/v1/health", services::health);
-        config.routes.exception(ApiException.class,
-                (e, ctx) -> ctx.status(e.status()).json(new Answers.Error(e.getMessage())));
-        config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503).json(
+        InternalRoutes.register(config, pipeline::partitions);
+        config.routes.before("/api/v1/*", QueryRoutes::enter);
+        config.routes.after("/api/v1/*", ctx -> CallerToken.clear());
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.status() == 503) {
+                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+            }
+            ctx.status(e.status()).json(new Answers.Error(e.getMessage()));
+        });
+        config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503)
+                .header("Retry-After", RETRY_AFTER_SECONDS).json(
                 new Answers.Error("the metrics are not readable yet: " + e.getMessage() + "; retry shortly")));
+        config.routes.exception(StateUnavailableException.class, (e, ctx) -> ctx.status(503)
+                .header("Retry-After", RETRY_AFTER_SECONDS).json(new Answers.Error(e.getMessage())));
+    }
+
+    /**
+     * Before every query route: remembers the caller's credentials for the reads it forwards to other instances, and
+     * refuses a public route to a request marked as forwarded by another instance, which must not fan out again.
+     */
+    private static void enter(final Context ctx) {
+        CallerToken.set(ctx.header("Authorization"));
+        if (InternalRoutes.isInternal(ctx) && !ctx.path().startsWith("/api/v1/internal/")) {
+            throw ApiException.badRequest(InternalRoutes.HEADER + ": a request forwarded by another instance is "
+                    + "answered by /api/v1/internal only");
+        }
     }
 }

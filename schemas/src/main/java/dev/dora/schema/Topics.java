@@ -74,11 +74,27 @@ public final class Topics {
             Serdes.String(), Serdes.String(), COMPACTED);
     public static final String CATALOG_KEY = "catalog";
 
+    /** How long a webhook's delivery id is remembered for recognising a redelivery (providers retry for days). */
+    public static final long WEBHOOK_DELIVERY_RETENTION_MS = 7L * 24 * 60 * 60 * 1000;
+
+    /**
+     * The webhook deliveries acknowledged, keyed by source and delivery id ({@code github\n<X-GitHub-Delivery>}),
+     * the value the time of acknowledgement: every instance follows it, so a redelivery is recognised by whichever
+     * instance receives it, also after a restart. Compacted, and forgotten after
+     * {@link #WEBHOOK_DELIVERY_RETENTION_MS}.
+     */
+    public static final Topic<String, String> WEBHOOK_DELIVERIES = new Topic<>("dora.webhook-deliveries",
+            Serdes.String(), Serdes.String(), Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(WEBHOOK_DELIVERY_RETENTION_MS)));
+
     /** The event topics; the metrics topology requires all of them to have the same partition count. */
     public static final List<Topic<String, ?>> EVENT_TOPICS = List.of(CHANGES, DEPLOYMENTS, INCIDENTS);
 
     public static final List<Topic<String, ?>> ALL = List.of(
-            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS, WEEKLY_REPORTS, CATALOG);
+            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS, WEEKLY_REPORTS, CATALOG,
+            WEBHOOK_DELIVERIES);
 
     /** Header names on dead-letter records written by the ingest edge. */
     public static final String DLQ_REASON_HEADER = "dora.error.reason";

@@ -70,7 +70,7 @@ public final class WebhookRoutes {
     }
 
     /**
-     * Adds {@code POST /webhooks/{source}} for the given sources.
+     * Adds {@code POST /webhooks/{source}} for the given sources, recognising redeliveries in this process only.
      *
      * @param catalog  read for every request, so a reloaded catalog applies at once
      * @param insecure accept unsigned webhooks from sources without a secret (local demos only)
@@ -80,6 +80,18 @@ public final class WebhookRoutes {
                                 final List<WebhookSource> sources, final WebhookSecrets secrets,
                                 final Supplier<ServiceCatalog> catalog, final boolean insecure,
                                 final WebhookStats stats) {
+        register(config, publisher, sources, secrets, catalog, insecure, stats,
+                new DeliveryLog(DEFAULT_REMEMBERED_DELIVERIES));
+    }
+
+    /**
+     * Adds {@code POST /webhooks/{source}} for the given sources, recognising redeliveries by {@code deliveries}
+     * (e.g. {@link KafkaDeliveries}, shared by every instance).
+     */
+    public static void register(final JavalinConfig config, final EventPublisher publisher,
+                                final List<WebhookSource> sources, final WebhookSecrets secrets,
+                                final Supplier<ServiceCatalog> catalog, final boolean insecure,
+                                final WebhookStats stats, final Deliveries deliveries) {
         final Map<String, WebhookSource> byName = new LinkedHashMap<>();
         for (final WebhookSource source : sources) {
             if (byName.put(source.name(), source) != null) {
@@ -90,12 +102,12 @@ public final class WebhookRoutes {
         config.http.maxRequestSize = Math.max(config.http.maxRequestSize, MAX_BODY_BYTES);
         ApiErrors.register(config);
         final Handler handler = new Handler(publisher, Map.copyOf(byName), secrets, catalog, insecure, stats,
-                new DeliveryLog(DEFAULT_REMEMBERED_DELIVERIES));
+                deliveries);
         config.routes.post(PATH, ApiErrors.guarded(handler::handle));
     }
 
-    /** Delivery ids already acknowledged, least recently seen first out. */
-    static final class DeliveryLog {
+    /** Delivery ids already acknowledged in this process, least recently seen first out. */
+    static final class DeliveryLog implements Deliveries {
 
         private final Map<String, Boolean> seen;
 
@@ -116,6 +128,16 @@ public final class WebhookRoutes {
             seen.put(key(source, deliveryId), Boolean.TRUE);
         }
 
+        @Override
+        public boolean seen(final String source, final String deliveryId) {
+            return contains(source, deliveryId);
+        }
+
+        @Override
+        public void acknowledged(final String source, final String deliveryId) {
+            add(source, deliveryId);
+        }
+
         synchronized int size() {
             return seen.size();
         }
@@ -133,12 +155,12 @@ public final class WebhookRoutes {
         private final Supplier<ServiceCatalog> catalog;
         private final boolean insecure;
         private final WebhookStats stats;
-        private final DeliveryLog deliveries;
+        private final Deliveries deliveries;
         private final Set<String> warnedUnsigned = ConcurrentHashMap.newKeySet();
 
         Handler(final EventPublisher publisher, final Map<String, WebhookSource> sources,
                 final WebhookSecrets secrets, final Supplier<ServiceCatalog> catalog, final boolean insecure,
-                final WebhookStats stats, final DeliveryLog deliveries) {
+                final WebhookStats stats, final Deliveries deliveries) {
             this.publisher = publisher;
             this.sources = sources;
             this.secrets = secrets;
@@ -176,7 +198,7 @@ public final class WebhookRoutes {
                         + "can reach this port can send events", name, source.secretVariable());
             }
             final String deliveryId = source.deliveryId(request);
-            if (deliveryId != null && deliveries.contains(name, deliveryId)) {
+            if (deliveryId != null && deliveries.seen(name, deliveryId)) {
                 stats.duplicate(name);
                 JsonReply.send(ctx, 202, JsonReply.object().put("duplicate", true).put("deliveryId", deliveryId));
                 return;
@@ -196,7 +218,7 @@ public final class WebhookRoutes {
             }
             publish(events, List.of(), name);
             if (deliveryId != null) {
-                deliveries.add(name, deliveryId);
+                deliveries.acknowledged(name, deliveryId);
             }
             final List<String> unmapped = List.copyOf(new LinkedHashSet<>(mapping.unmappedServices()));
             stats.accepted(name, events.size());

@@ -168,6 +168,9 @@ class ComposeFileTest {
                         instance + " reaches " + server);
             }
             assertEquals(8080, (int) parsed.subcommand().matchedOptionValue("--port", 0));
+            assertEquals(java.net.URI.create("http://" + instance + ":8080"),
+                    parsed.subcommand().matchedOptionValue("--advertised-url", null),
+                    instance + " advertises its own address inside the stack, so the instances answer as one");
             dataVolumes.add(spec.get("volumes").get(0).asText().split(":")[0]);
             assertEquals(Path.of("/data"), parsed.subcommand().matchedOptionValue("--data-dir", Path.of("")));
         }

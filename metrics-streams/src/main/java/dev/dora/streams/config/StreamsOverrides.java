@@ -60,6 +60,13 @@ public final class StreamsOverrides {
         return new StreamsOverrides(rest, file);
     }
 
+    /** These overrides with {@code key} set to {@code value}, e.g. a setting a command-line option gives. */
+    public StreamsOverrides with(final String key, final String value) {
+        final Map<String, String> more = new TreeMap<>(properties);
+        more.put(key, value);
+        return new StreamsOverrides(more, file);
+    }
+
     public Optional<Path> file() {
         return file;
     }

@@ -57,7 +57,6 @@ public final class ServiceLedger {
     /** A change event of its service. */
     public void applyChange(final ChangeEvent event, final FactSink sink) {
         apply(event.getService(), sink, parts -> {
-            parts.clock().advance(event.getOccurredAt());
             parts.directory().observe(event.getService(), event.getTeam(), event.getOccurredAt(), null);
             parts.labels().apply(event);
         });
@@ -66,7 +65,6 @@ public final class ServiceLedger {
     /** The winning event of a deployment of service {@code owner}. */
     public void applyDeployment(final String owner, final DeploymentEvent event, final FactSink sink) {
         apply(owner, sink, parts -> {
-            parts.clock().advance(event.getOccurredAt());
             parts.directory().observe(owner, event.getTeam(), event.getOccurredAt(),
                     parts.change().group(event.getEnvironment()));
             parts.timeline().replace(event.getId(), event);
@@ -95,7 +93,6 @@ public final class ServiceLedger {
     /** The winning event of an incident of service {@code owner}. */
     public void applyIncident(final String owner, final IncidentEvent event, final FactSink sink) {
         apply(owner, sink, parts -> {
-            parts.clock().advance(event.getOccurredAt());
             parts.directory().observe(owner, event.getTeam(), event.getOccurredAt(),
                     parts.change().group(event.getEnvironment()));
             parts.incidents().replace(event.getId(), event);
@@ -174,8 +171,7 @@ public final class ServiceLedger {
 
     /** The parts of the ledger, over one record's unit of work. */
     private record Parts(LedgerChange change, ServiceDirectory directory, CommitLabels labels,
-                         DeploymentTimeline timeline, IncidentIndex incidents, Charges charges, FactDeriver facts,
-                         EventClock clock) {
+                         DeploymentTimeline timeline, IncidentIndex incidents, Charges charges, FactDeriver facts) {
 
         static Parts of(final LedgerChange change) {
             final CommitLabels labels = new CommitLabels(change);
@@ -183,7 +179,7 @@ public final class ServiceLedger {
             final IncidentIndex incidents = new IncidentIndex(change, labels, timeline);
             final Charges charges = new Charges(change);
             return new Parts(change, change.directory(), labels, timeline, incidents,
-                    charges, new FactDeriver(change, labels, timeline, incidents, charges), new EventClock(change.tx()));
+                    charges, new FactDeriver(change, labels, timeline, incidents, charges));
         }
     }
 

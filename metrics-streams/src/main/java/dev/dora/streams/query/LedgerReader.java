@@ -2,151 +2,44 @@ package dev.dora.streams.query;
 
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
-import dev.dora.state.CommitNode;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.rules.LeadTime;
-import dev.dora.streams.store.Entity;
-import dev.dora.streams.store.IndexKeys.Delivered;
-import dev.dora.streams.store.IndexKeys.EventTime;
-import dev.dora.streams.store.IndexKeys.Timeline;
-import dev.dora.streams.store.Keys;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.BytesSerializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Read-only access to the ledgers' stores for the drill-down API: the facts of deployments and incidents of every
- * environment group, the commits each deployment delivered and the timelines, straight from state. It derives
- * nothing itself: a delivered commit's lead time comes from the one rule that defines it ({@link LeadTime}).
+ * The drill-down's reads of the ledgers. Every read names the service whose ledger answers it, so it is answered by
+ * the one partition (and the one instance) holding that service: by the local stores ({@link StoreLedgerReader}), or
+ * routed to the instance that owns the service when several instances share the work.
  */
-public final class LedgerReader {
-
-    private static final BytesSerializer PREFIX = new BytesSerializer();
+public interface LedgerReader {
 
     /** A commit a deployment delivered; its lead time is null when it yields no sample (see {@link LeadTime}). */
-    public record DeliveredChange(String sha, Long leadTimeSeconds) {
+    record DeliveredChange(String sha, Long leadTimeSeconds) {
     }
 
-    private final ReadOnlyKeyValueStore<Bytes, SpecificRecord> entities;
-    private final ReadOnlyKeyValueStore<Bytes, byte[]> indexes;
+    Optional<DeploymentFact> deployment(String service, String id);
 
-    public LedgerReader(final ReadOnlyKeyValueStore<Bytes, SpecificRecord> entities,
-                        final ReadOnlyKeyValueStore<Bytes, byte[]> indexes) {
-        this.entities = entities;
-        this.indexes = indexes;
-    }
-
-    private <T extends SpecificRecord> Optional<T> entity(final Entity<T> kind, final String service, final String id) {
-        return Optional.ofNullable(kind.cast(entities.get(kind.key(service, id))));
-    }
-
-    public Optional<DeploymentFact> deployment(final String service, final String id) {
-        return entity(Entity.DEPLOYMENT_FACT, service, id);
-    }
-
-    public Optional<IncidentFact> incident(final String service, final String id) {
-        return entity(Entity.INCIDENT_FACT, service, id);
-    }
+    Optional<IncidentFact> incident(String service, String id);
 
     /** The commits {@code deployment} delivered, by sha, with their lead-time samples. */
-    public List<DeliveredChange> changes(final DeploymentFact deployment) {
-        final List<DeliveredChange> changes = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = indexes.prefixScan(
-                Delivered.prefix(deployment.getService(), deployment.getDeploymentId()), PREFIX)) {
-            while (it.hasNext()) {
-                final String sha = Delivered.decode(it.next().key).sha();
-                final Optional<CommitNode> commit = entity(Entity.COMMIT, deployment.getService(), sha);
-                changes.add(new DeliveredChange(sha, commit.map(c -> LeadTime.sampleSeconds(deployment.getBaseline(),
-                        deployment.getFinishedAt(), c.getChange().getCommittedAt())).orElse(null)));
-            }
-        }
-        return changes;
-    }
-
-    /**
-     * The pipeline's event time: the latest {@code occurredAt} any ledger of these stores applied (the latest of
-     * every partition's), or empty before the first event.
-     */
-    public Optional<Instant> eventTime() {
-        long latest = Long.MIN_VALUE;
-        try (KeyValueIterator<Bytes, byte[]> it = indexes.range(EventTime.key(), EventTime.key())) {
-            while (it.hasNext()) {
-                latest = Math.max(latest, EventTime.decode(it.next().value));
-            }
-        }
-        return latest == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(latest));
-    }
+    List<DeliveredChange> changes(DeploymentFact deployment);
 
     /** Every incident of {@code service} opened in [fromMs, toMs), by (openedAt, id). */
-    public List<IncidentFact> incidents(final String service, final long fromMs, final long toMs) {
-        final List<IncidentFact> found = new ArrayList<>();
-        try (KeyValueIterator<Bytes, SpecificRecord> it = entities.prefixScan(
-                Entity.INCIDENT_FACT.prefix(service), PREFIX)) {
-            while (it.hasNext()) {
-                final IncidentFact fact = Entity.INCIDENT_FACT.cast(it.next().value);
-                final long opened = fact.getOpenedAt().toEpochMilli();
-                if (opened >= fromMs && opened < toMs) {
-                    found.add(fact);
-                }
-            }
-        }
-        found.sort(Comparator.comparing(IncidentFact::getOpenedAt).thenComparing(IncidentFact::getIncidentId));
-        return found;
-    }
+    List<IncidentFact> incidents(String service, long fromMs, long toMs);
 
     /** The deployment that first delivered {@code sha} of {@code service} to environment {@code group}, if any. */
-    public Optional<DeployRef> firstDeployment(final String service, final String group, final String sha) {
-        return entity(Entity.COMMIT, service, sha).map(commit -> commit.getFirstDeployments().get(group));
-    }
+    Optional<DeployRef> firstDeployment(String service, String group, String sha);
 
-    public boolean knowsCommit(final String service, final String sha) {
-        return entity(Entity.COMMIT, service, sha).isPresent();
-    }
+    boolean knowsCommit(String service, String sha);
 
     /** The last successful deployment of {@code service} to {@code group} that finished at or before {@code atMs}. */
-    public Optional<DeployRef> latestAtOrBefore(final String service, final String group, final long atMs) {
-        final Bytes upper = Keys.after(Timeline.prefix(service, group, atMs));
-        try (KeyValueIterator<Bytes, byte[]> it = indexes.reverseRange(Timeline.prefix(service, group), upper)) {
-            return it.hasNext() ? Optional.of(ref(it.next())) : Optional.empty();
-        }
-    }
+    Optional<DeployRef> latestAtOrBefore(String service, String group, long atMs);
 
     /**
      * Successful deployments of {@code service} to {@code group} that finished in [fromMs, toMs), in
      * (finishedAt, id) order, starting after {@code after} (exclusive; null for the first page), at most
      * {@code limit} of them.
      */
-    public List<DeployRef> deployments(final String service, final String group, final long fromMs, final long toMs,
-                                       final DeployRef after, final int limit) {
-        final Bytes from = after == null ? Timeline.prefix(service, group, fromMs)
-                : Keys.after(new Timeline(service, group, after.getFinishedAt(), after.getDeploymentId()).encode());
-        final Bytes to = Timeline.prefix(service, group, toMs);
-        final List<DeployRef> page = new ArrayList<>();
-        if (from.compareTo(to) >= 0) {
-            return page;
-        }
-        try (KeyValueIterator<Bytes, byte[]> it = indexes.range(from, to)) {
-            while (it.hasNext() && page.size() < limit) {
-                final DeployRef ref = ref(it.next());
-                if (ref.getFinishedAt() >= toMs) {
-                    break;
-                }
-                page.add(ref);
-            }
-        }
-        return page;
-    }
-
-    private static DeployRef ref(final KeyValue<Bytes, byte[]> timelineEntry) {
-        final Timeline key = Timeline.decode(timelineEntry.key);
-        return new DeployRef(key.finishedAt(), key.deploymentId());
-    }
+    List<DeployRef> deployments(String service, String group, long fromMs, long toMs, DeployRef after, int limit);
 }

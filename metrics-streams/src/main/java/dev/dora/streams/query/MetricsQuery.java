@@ -1,12 +1,10 @@
 package dev.dora.streams.query;
 
-import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.metrics.Granularity;
 import dev.dora.streams.store.BucketKey;
 import dev.dora.streams.store.Scope;
-import dev.dora.streams.store.ServiceKey;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,41 +16,32 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Answers metric queries for a scope and a window of whole UTC days by adding up the scope's day buckets
  * ({@link BucketTotals}). The ledgers keep a service's rows and each partition's part of every team and of the
  * organisation ({@link Scope}), so a team or the organisation costs one range read per partition, however many
- * services it has, and no query reads a deployment. The store may span several partitions: every read adds up
- * whatever rows of the scope it finds, in any order.
+ * services it has, and no query reads a deployment. It reads through a {@link StoreReader}: the local stores, or
+ * every instance of the application; the rows may come from several partitions in any order, and add up exactly
+ * (counts add, histograms merge, and quantiles and rates are computed once, from the sums).
  */
 public final class MetricsQuery {
 
-    private final ReadOnlyKeyValueStore<Bytes, DayBucket> buckets;
-    private final ReadOnlyKeyValueStore<Bytes, ServiceInfo> services;
+    private final StoreReader reader;
 
-    public MetricsQuery(final ReadOnlyKeyValueStore<Bytes, DayBucket> buckets,
-                        final ReadOnlyKeyValueStore<Bytes, ServiceInfo> services) {
-        this.buckets = buckets;
-        this.services = services;
+    public MetricsQuery(final StoreReader reader) {
+        this.reader = reader;
     }
 
     /** Every known service, by name. */
     public List<ServiceInfo> services() {
-        final List<ServiceInfo> all = new ArrayList<>();
-        try (KeyValueIterator<Bytes, ServiceInfo> it = services.all()) {
-            it.forEachRemaining(kv -> all.add(kv.value));
-        }
+        final List<ServiceInfo> all = new ArrayList<>(reader.services());
         all.sort(Comparator.comparing(ServiceInfo::getService));
         return all;
     }
 
     public Optional<ServiceInfo> service(final String name) {
-        return Optional.ofNullable(services.get(ServiceKey.of(name)));
+        return reader.service(name);
     }
 
     /** The scope a query names: one service, one team, or (neither) the organisation. */
@@ -118,21 +107,17 @@ public final class MetricsQuery {
         final long[] netIn = new long[n];
         long netAfter = 0;
         long lifetimeNet = 0;
-        try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(BucketKey.of(scope, group, starts[0]),
-                BucketKey.of(scope, group, BucketKey.LIFETIME))) {
-            while (it.hasNext()) {
-                final KeyValue<Bytes, DayBucket> entry = it.next();
-                final long day = BucketKey.day(entry.key);
-                final long net = entry.value.getIncidentsOpened() - entry.value.getIncidentsResolved();
-                if (day == BucketKey.LIFETIME) {
-                    lifetimeNet += net;
-                } else if (day >= starts[n]) {
-                    netAfter += net;
-                } else {
-                    final int period = period(starts, day);
-                    netIn[period] += net;
-                    totals[period].add(day, entry.value);
-                }
+        for (final BucketRow row : reader.buckets(scope, group, starts[0], BucketKey.LIFETIME)) {
+            final long day = row.day();
+            final long net = row.bucket().getIncidentsOpened() - row.bucket().getIncidentsResolved();
+            if (day == BucketKey.LIFETIME) {
+                lifetimeNet += net;
+            } else if (day >= starts[n]) {
+                netAfter += net;
+            } else {
+                final int period = period(starts, day);
+                netIn[period] += net;
+                totals[period].add(day, row.bucket());
             }
         }
         final long[] openAtEnd = new long[n];
@@ -192,17 +177,22 @@ public final class MetricsQuery {
         return found >= 0 ? found : -found - 2;
     }
 
-    /** The first day the scope has a row of {@code group}, if it has any. */
-    public Optional<Long> firstDay(final Scope scope, final String group) {
+    /**
+     * The first and the last day on which the scope has a row of {@code group} (a deployment, an incident, a change),
+     * as epoch days, if it has any; the rows may come from several partitions in any order.
+     */
+    public Optional<DataDays> dataDays(final Scope scope, final String group) {
         long first = Long.MAX_VALUE;
-        try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(BucketKey.of(scope, group, Long.MIN_VALUE),
-                BucketKey.of(scope, group, BucketKey.LAST_DAY))) {
-            // several partitions may answer one after the other: the first row of each is a candidate
-            while (it.hasNext()) {
-                first = Math.min(first, BucketKey.day(it.next().key));
-            }
+        long last = Long.MIN_VALUE;
+        for (final BucketRow row : reader.buckets(scope, group, Long.MIN_VALUE, BucketKey.LAST_DAY)) {
+            first = Math.min(first, row.day());
+            last = Math.max(last, row.day());
         }
-        return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(first);
+        return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(new DataDays(first, last));
+    }
+
+    /** The first and last epoch day with data. */
+    public record DataDays(long first, long last) {
     }
 
     /** The epoch days at which the periods start, then the day the last one ends. */
@@ -227,13 +217,9 @@ public final class MetricsQuery {
     public double deployDaysPerWeekMedian(final Scope scope, final String group, final long fromDay,
                                           final long toDay) {
         final Set<Long> deployDays = new HashSet<>();
-        try (KeyValueIterator<Bytes, DayBucket> it = buckets.range(
-                BucketKey.of(scope, group, fromDay), BucketKey.of(scope, group, toDay - 1))) {
-            while (it.hasNext()) {
-                final KeyValue<Bytes, DayBucket> entry = it.next();
-                if (entry.value.getDeployments() > 0) {
-                    deployDays.add(BucketKey.day(entry.key));
-                }
+        for (final BucketRow row : reader.buckets(scope, group, fromDay, toDay - 1)) {
+            if (row.bucket().getDeployments() > 0) {
+                deployDays.add(row.day());
             }
         }
         final List<Long> perWeek = new ArrayList<>();

@@ -79,17 +79,21 @@ final class ReportPass {
         return reports;
     }
 
-    /** From the week the organisation's data starts to the last week closed by event time. */
+    /**
+     * From the week the organisation's data starts to the last week closed by event time. The pipeline's event time is
+     * the latest UTC day on which the organisation has production data: read from the day buckets, it is the same
+     * whichever instance or partition processed what, and it only moves forward.
+     */
     private List<Granularity.Period> closedWeeks() {
-        final Optional<Instant> eventTime = ledger.eventTime();
-        final Optional<Long> firstDay = query.firstDay(Scope.ORGANISATION, GROUP);
-        if (eventTime.isEmpty() || firstDay.isEmpty()) {
+        final Optional<MetricsQuery.DataDays> days = query.dataDays(Scope.ORGANISATION, GROUP);
+        if (days.isEmpty()) {
             return List.of();
         }
-        // a week closes when event time passes its end plus the grace; a clock running ahead closes nothing early
-        final Instant time = eventTime.get().isBefore(now) ? eventTime.get() : now;
+        final Instant eventTime = LocalDate.ofEpochDay(days.get().last()).atStartOfDay(ZoneOffset.UTC).toInstant();
+        // a week closes when event time passes its end plus the grace; a clock running behind closes nothing early
+        final Instant time = eventTime.isBefore(now) ? eventTime : now;
         final LocalDate closedUntil = monday(LocalDate.ofInstant(time.minus(settings.grace()), ZoneOffset.UTC));
-        final LocalDate first = monday(LocalDate.ofEpochDay(firstDay.get()));
+        final LocalDate first = monday(LocalDate.ofEpochDay(days.get().first()));
         return first.isBefore(closedUntil) ? Granularity.WEEK.periods(first, closedUntil) : List.of();
     }
 

@@ -228,28 +228,4 @@ public final class IndexKeys {
             return Keys.of(TAG).str(service).str(incidentId).build();
         }
     }
-
-    /**
-     * The partition's event time: the latest {@code occurredAt} of any event its ledgers applied, valued with that
-     * instant in epoch milliseconds (8 bytes). One entry per partition, not per service.
-     */
-    public static final class EventTime {
-        public static final byte TAG = 'w';
-        private static final Bytes KEY = Keys.of(TAG).build();
-
-        private EventTime() {
-        }
-
-        public static Bytes key() {
-            return KEY;
-        }
-
-        public static byte[] encode(final long epochMillis) {
-            return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(epochMillis).array();
-        }
-
-        public static long decode(final byte[] value) {
-            return java.nio.ByteBuffer.wrap(value).getLong();
-        }
-    }
 }

@@ -8,7 +8,6 @@ import dev.dora.streams.store.IndexKeys.CauseSha;
 import dev.dora.streams.store.IndexKeys.Charged;
 import dev.dora.streams.store.IndexKeys.Child;
 import dev.dora.streams.store.IndexKeys.Delivered;
-import dev.dora.streams.store.IndexKeys.EventTime;
 import dev.dora.streams.store.IndexKeys.IncidentTimeline;
 import dev.dora.streams.store.IndexKeys.Rollback;
 import dev.dora.streams.store.IndexKeys.ShaDeployment;
@@ -42,8 +41,8 @@ class StoreKeysTest {
         final List<Byte> tags = List.of(Entity.COMMIT.tag(), Entity.DEPLOYMENT.tag(), Entity.INCIDENT.tag(),
                 Entity.DEPLOYMENT_FACT.tag(), Entity.INCIDENT_FACT.tag(), Child.TAG, Timeline.TAG, ShaDeployment.TAG,
                 Delivered.TAG, Uncaused.TAG, CauseDeployment.TAG, CauseSha.TAG, Rollback.TAG, IncidentTimeline.TAG,
-                Charged.TAG, Attributed.TAG, EventTime.TAG);
-        assertEquals("CDIFGktsmuxyroabw", tags.stream().map(b -> String.valueOf((char) (byte) b))
+                Charged.TAG, Attributed.TAG);
+        assertEquals("CDIFGktsmuxyroab", tags.stream().map(b -> String.valueOf((char) (byte) b))
                 .collect(Collectors.joining()));
         final Set<Byte> distinct = Stream.of(tags).flatMap(List::stream).collect(Collectors.toSet());
         assertEquals(tags.size(), distinct.size());
@@ -52,9 +51,6 @@ class StoreKeysTest {
     @Test
     void everyRelationEncodesAsItAlwaysHas() {
         pinned("4373686f700061626300", Entity.COMMIT.key("shop", "abc"));
-        pinned("77", EventTime.key());
-        assertEquals("0000018bcfe56800", HexFormat.of().formatHex(EventTime.encode(AT)));
-        assertEquals(AT, EventTime.decode(EventTime.encode(AT)));
         pinned("6b73686f7000703100633100", new Child("shop", "p1", "c1").encode());
         pinned("7473686f700070726f64756374696f6e008000018bcfe56800642d3100",
                 new Timeline("shop", "production", AT, "d-1").encode());

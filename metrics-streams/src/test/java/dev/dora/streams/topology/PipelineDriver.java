@@ -10,6 +10,7 @@ import dev.dora.schema.Topics;
 import dev.dora.state.DayBucket;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.LedgerReader;
+import dev.dora.streams.query.LocalStores;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.query.MetricsQuery;
@@ -97,12 +98,20 @@ public final class PipelineDriver implements AutoCloseable {
     }
 
     public LedgerReader ledger() {
-        return new LedgerReader(driver.getKeyValueStore(StoreNames.LEDGER_ENTITIES),
-                driver.getKeyValueStore(StoreNames.LEDGER_INDEXES));
+        return stores().ledger();
     }
 
     public MetricsQuery query() {
-        return new MetricsQuery(driver.getKeyValueStore(StoreNames.DAY_BUCKETS), driver.getKeyValueStore(StoreNames.SERVICES));
+        return new MetricsQuery(stores());
+    }
+
+    /** The driver's stores as the queries read them. */
+    public LocalStores stores() {
+        return new LocalStores(new LocalStores.Views(driver.getKeyValueStore(StoreNames.DAY_BUCKETS),
+                driver.getKeyValueStore(StoreNames.SERVICES), driver.getKeyValueStore(StoreNames.LEDGER_ENTITIES),
+                driver.getKeyValueStore(StoreNames.LEDGER_INDEXES),
+                driver.getKeyValueStore(StoreNames.DEPLOYMENT_ENTITIES),
+                driver.getKeyValueStore(StoreNames.INCIDENT_ENTITIES)));
     }
 
     public WindowMetrics metrics(final String service, final String team, final Instant from, final Instant to) {

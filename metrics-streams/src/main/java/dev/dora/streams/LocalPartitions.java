@@ -1,0 +1,181 @@
+package dev.dora.streams;
+
+import dev.dora.schema.Topics;
+import dev.dora.state.DayBucket;
+import dev.dora.state.ServiceInfo;
+import dev.dora.streams.query.BucketRow;
+import dev.dora.streams.query.LocalStores;
+import dev.dora.streams.query.StoreReader;
+import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Scope;
+import dev.dora.streams.store.StoreNames;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * This instance's part of the application's state when several instances share it ({@code application.server}
+ * set): which instance holds each partition as its active copy, and reads of this instance's active partitions named
+ * one by one, each answer saying which partition it comes from. A standby copy is never read, so a partition's rows
+ * are never counted twice; a partition this instance does not hold actively (any more) is reported as not answered,
+ * never silently left out.
+ *
+ * <p>The gathered reads (a scope's day buckets, the services) use interactive queries v2 with
+ * {@code requireActive()} and explicit partitions. They read each partition's store as of its last commit (range
+ * queries bypass Kafka Streams' record cache, which is flushed at every commit, at most 100 ms apart). The reads of
+ * one key use a store view pinned to the key's partition, which also serves active tasks only.
+ */
+public final class LocalPartitions {
+
+    /** What several partitions answered: each one that did, and why each other did not. */
+    public record Answers<T>(Map<Integer, T> answered, Map<Integer, String> failed) {
+    }
+
+    /** The stores read by one key, each with the topic whose partitions are its partitions. */
+    public enum Keyed {
+        /** The ledgers' stores, by service. */
+        SERVICE(StoreNames.LEDGER_ENTITIES, Topics.CHANGES.name()),
+        /** The winning event of each deployment, by id. */
+        DEPLOYMENT(StoreNames.DEPLOYMENT_ENTITIES, Topics.DEPLOYMENTS.name()),
+        /** The winning event of each incident, by id. */
+        INCIDENT(StoreNames.INCIDENT_ENTITIES, Topics.INCIDENTS.name());
+
+        private final String store;
+        private final String topic;
+
+        Keyed(final String store, final String topic) {
+            this.store = store;
+            this.topic = topic;
+        }
+    }
+
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KafkaStreams streams;
+    private final int partitions;
+
+    LocalPartitions(final KafkaStreams streams, final int partitions) {
+        this.streams = streams;
+        this.partitions = partitions;
+    }
+
+    /** How many partitions every store has. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** The partition of {@code key} and the instance holding it actively; empty while that is not known (a rebalance). */
+    public Optional<KeyQueryMetadata> owner(final Keyed kind, final String key) {
+        final KeyQueryMetadata metadata = streams.queryMetadataForKey(kind.store, key, KEYS);
+        return metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
+                || metadata.activeHost() == null || metadata.activeHost().port() < 0
+                ? Optional.empty() : Optional.of(metadata);
+    }
+
+    /** The partitions of the ledgers' stores each instance holds actively, by its {@code application.server}. */
+    public Map<HostInfo, Set<Integer>> ledgerPartitionsByHost() {
+        final Map<HostInfo, Set<Integer>> byHost = new HashMap<>();
+        for (final StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+            final Set<Integer> held = new TreeSet<>();
+            for (final TopicPartition partition : instance.topicPartitions()) {
+                if (partition.topic().equals(Keyed.SERVICE.topic)) {
+                    held.add(partition.partition());
+                }
+            }
+            if (!held.isEmpty()) {
+                byHost.computeIfAbsent(instance.hostInfo(), h -> new TreeSet<>()).addAll(held);
+            }
+        }
+        return byHost;
+    }
+
+    /** The rows of {@code scope} in {@code group} with day in [fromDay, lastDay] of each of the given partitions. */
+    public Answers<List<BucketRow>> buckets(final Scope scope, final String group, final long fromDay,
+                                           final long lastDay, final Set<Integer> asked) {
+        final RangeQuery<Bytes, DayBucket> range = RangeQuery.withRange(BucketKey.of(scope, group, fromDay),
+                BucketKey.of(scope, group, lastDay));
+        return gather(StoreNames.DAY_BUCKETS, range, asked,
+                kv -> new BucketRow(BucketKey.day(kv.key), kv.value));
+    }
+
+    /** The services of each of the given partitions. */
+    public Answers<List<ServiceInfo>> services(final Set<Integer> asked) {
+        return gather(StoreNames.SERVICES, RangeQuery.<Bytes, ServiceInfo>withNoBounds(), asked, kv -> kv.value);
+    }
+
+    private <V, T> Answers<List<T>> gather(final String store, final RangeQuery<Bytes, V> range,
+                                           final Set<Integer> asked, final Function<KeyValue<Bytes, V>, T> row) {
+        final Map<Integer, List<T>> answered = new TreeMap<>();
+        final Map<Integer, String> failed = new TreeMap<>();
+        final StateQueryResult<KeyValueIterator<Bytes, V>> result;
+        try {
+            result = streams.query(StateQueryRequest.inStore(store).withQuery(range)
+                    .withPartitions(Set.copyOf(asked)).requireActive());
+        } catch (final InvalidStateStoreException e) {
+            asked.forEach(p -> failed.put(p, e.getClass().getSimpleName() + ": " + e.getMessage()));
+            return new Answers<>(answered, failed);
+        }
+        final Map<Integer, QueryResult<KeyValueIterator<Bytes, V>>> results = result.getPartitionResults();
+        for (final Map.Entry<Integer, QueryResult<KeyValueIterator<Bytes, V>>> entry : results.entrySet()) {
+            final QueryResult<KeyValueIterator<Bytes, V>> one = entry.getValue();
+            if (one.isSuccess()) {
+                final List<T> rows = new ArrayList<>();
+                try (KeyValueIterator<Bytes, V> it = one.getResult()) {
+                    it.forEachRemaining(kv -> rows.add(row.apply(kv)));
+                }
+                answered.put(entry.getKey(), Collections.unmodifiableList(rows));
+            } else {
+                failed.put(entry.getKey(), one.getFailureReason() + ": " + one.getFailureMessage());
+            }
+        }
+        for (final Integer partition : asked) {
+            if (!answered.containsKey(partition) && !failed.containsKey(partition)) {
+                failed.put(partition, "NOT_PRESENT: no answer from this instance");
+            }
+        }
+        return new Answers<>(answered, failed);
+    }
+
+    /**
+     * The stores of one partition, for the reads of one key of that partition; a read throws
+     * {@code InvalidStateStoreException} when this instance does not hold the partition actively.
+     */
+    public StoreReader partition(final int partition) {
+        return new LocalStores(new LocalStores.Views(
+                streams.store(pinned(StoreNames.DAY_BUCKETS, partition)),
+                streams.store(pinned(StoreNames.SERVICES, partition)),
+                streams.store(pinned(StoreNames.LEDGER_ENTITIES, partition)),
+                streams.store(pinned(StoreNames.LEDGER_INDEXES, partition)),
+                streams.store(pinned(StoreNames.DEPLOYMENT_ENTITIES, partition)),
+                streams.store(pinned(StoreNames.INCIDENT_ENTITIES, partition))));
+    }
+
+    private static <K, V> StoreQueryParameters<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<K, V>> pinned(
+            final String store, final int partition) {
+        return StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore())
+                .withPartition(partition);
+    }
+}
