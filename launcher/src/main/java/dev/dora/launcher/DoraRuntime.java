@@ -131,15 +131,7 @@ final class DoraRuntime implements AutoCloseable {
             out.flush();
             final MetricsPipeline pipeline = MetricsPipeline.start(metricsConfig);
             started.add(0, pipeline);
-            reads.ifPresent(across -> {
-                pipeline.readThrough(new ClusterReader(pipeline.partitions(), across));
-                out.printf("Answering as one with every instance of the application; this one is %s%n",
-                        across.advertisedUrl());
-                if (!http.tokens().isEmpty() && across.peerToken().isEmpty()) {
-                    out.println("Warning: the API needs tokens but DORA_PEER_TOKEN is not set: reads no request asked"
-                            + " for (the gauges of GET /metrics) cannot reach the other instances");
-                }
-            });
+            reads.ifPresent(across -> readAcrossInstances(pipeline, across, http, out));
             final EventPublisher publisher = new EventPublisher(settings);
             started.add(0, publisher);
             final CatalogSync catalog = CatalogSync.start(settings, webhooks.catalog());
@@ -179,6 +171,18 @@ final class DoraRuntime implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Makes every query of the pipeline read through every instance of the application. */
+    private static void readAcrossInstances(final MetricsPipeline pipeline, final ClusterReader.Settings across,
+                                            final HttpEdge.Settings http, final PrintWriter out) {
+        pipeline.readThrough(new ClusterReader(pipeline.partitions(), across));
+        out.printf("Answering as one with every instance of the application; this one is %s%n",
+                across.advertisedUrl());
+        if (!http.tokens().isEmpty() && across.peerToken().isEmpty()) {
+            out.println("Warning: the API needs tokens but DORA_PEER_TOKEN is not set: reads no request asked"
+                    + " for (the gauges of GET /metrics, the weekly reports) cannot reach the other instances");
         }
     }
 
