@@ -27,6 +27,8 @@ public final class Histograms {
     /** First byte of the sparse encoding; HdrHistogram's compressed encoding starts with 0x1c. */
     private static final byte SPARSE = 'S';
     private static final int MAX_VARLONG_BYTES = 10;
+    /** Only its bucket layout is used, which the significant digits alone decide; never recorded into. */
+    private static final Histogram SHAPE = empty();
 
     private Histograms() {
     }
@@ -74,6 +76,56 @@ public final class Histograms {
         }
         final TreeMap<Long, Long> counts = counts(base);
         counts(delta).forEach((value, count) -> counts.merge(value, sign * count, Long::sum));
+        return sparse(counts);
+    }
+
+    /**
+     * Adds {@code sign} times the samples of {@code bytes} (either encoding) to {@code counts}, keyed by the value
+     * that stands for each HdrHistogram bucket, as {@link #combine} keys them.
+     */
+    public static void countInto(final Map<Long, Long> counts, final ByteBuffer bytes, final long sign) {
+        if (bytes == null || !bytes.hasRemaining()) {
+            return;
+        }
+        if (isSparse(bytes)) {
+            final ByteBuffer in = bytes.duplicate();
+            in.get();
+            while (in.hasRemaining()) {
+                final long value = getVarLong(in);
+                counts.merge(value, sign * getVarLong(in), Long::sum);
+            }
+            return;
+        }
+        for (final HistogramIterationValue value : decode(bytes).recordedValues()) {
+            counts.merge(value.getValueIteratedTo(), sign * value.getCountAtValueIteratedTo(), Long::sum);
+        }
+    }
+
+    /** The value that stands for {@code sample}'s HdrHistogram bucket: what a histogram of it alone is keyed by. */
+    public static long bucketValue(final long sample) {
+        return SHAPE.highestEquivalentValue(sample);
+    }
+
+    /**
+     * {@code base} (either encoding) with the signed counts of {@code delta} added, in the sparse encoding; the
+     * same as {@link #combine} with each part of the delta in turn, at the cost of one pass.
+     *
+     * @throws IllegalStateException when a value's count would go below zero
+     */
+    public static ByteBuffer apply(final ByteBuffer base, final Map<Long, Long> delta) {
+        if (delta.isEmpty()) {
+            return base;
+        }
+        final TreeMap<Long, Long> counts = counts(base);
+        delta.forEach((value, count) -> {
+            if (count != 0) {
+                counts.merge(value, count, Long::sum);
+            }
+        });
+        return sparse(counts);
+    }
+
+    private static ByteBuffer sparse(final TreeMap<Long, Long> counts) {
         for (final Map.Entry<Long, Long> entry : counts.entrySet()) {
             if (entry.getValue() < 0) {
                 throw new IllegalStateException("removing samples of " + entry.getKey() + " s that were never added");

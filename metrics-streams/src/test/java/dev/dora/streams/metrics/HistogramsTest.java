@@ -99,4 +99,35 @@ class HistogramsTest {
                 () -> Histograms.combine(onlyA, Histograms.encode(b), -1));
         assertTrue(e.getMessage().contains("never added"), e.getMessage());
     }
+
+    @Test
+    void summedSignedCountsGiveTheSameEncodingAsCombiningEachHistogramInTurn() {
+        final SplittableRandom random = new SplittableRandom(11);
+        for (int round = 0; round < 200; round++) {
+            final Histogram base = Histograms.empty();
+            final Histogram added = Histograms.empty();
+            final Histogram removed = Histograms.empty();
+            for (int i = 0; i < 1 + random.nextInt(20); i++) {
+                final long sample = (long) Math.exp(random.nextDouble() * Math.log(100_000_000));
+                base.recordValue(sample);
+                if (random.nextBoolean()) {
+                    removed.recordValue(sample);
+                }
+            }
+            final long single = (long) Math.exp(random.nextDouble() * Math.log(100_000_000));
+            for (int i = 0; i < random.nextInt(20); i++) {
+                added.recordValue((long) Math.exp(random.nextDouble() * Math.log(100_000_000)));
+            }
+            final Histogram alone = Histograms.empty();
+            alone.recordValue(single);
+            final ByteBuffer start = Histograms.combine(null, Histograms.encode(base), 1);
+            final ByteBuffer oneByOne = Histograms.combine(Histograms.combine(Histograms.combine(start,
+                    Histograms.encode(added), 1), Histograms.encode(removed), -1), Histograms.encode(alone), 1);
+            final java.util.Map<Long, Long> delta = new java.util.HashMap<>();
+            Histograms.countInto(delta, Histograms.encode(added), 1);
+            Histograms.countInto(delta, Histograms.encode(removed), -1);
+            delta.merge(Histograms.bucketValue(single), 1L, Long::sum);
+            assertEquals(oneByOne, Histograms.apply(start, delta), "round " + round);
+        }
+    }
 }
