@@ -81,24 +81,35 @@ public final class Histograms {
 
     /**
      * Adds {@code sign} times the samples of {@code bytes} (either encoding) to {@code counts}, keyed by the value
-     * that stands for each HdrHistogram bucket, as {@link #combine} keys them.
+     * that stands for each HdrHistogram bucket, as {@link #combine} keys them; returns the samples added.
      */
-    public static void countInto(final Map<Long, Long> counts, final ByteBuffer bytes, final long sign) {
+    public static long countInto(final Map<Long, Long> counts, final ByteBuffer bytes, final long sign) {
         if (bytes == null || !bytes.hasRemaining()) {
-            return;
+            return 0;
         }
+        long added = 0;
         if (isSparse(bytes)) {
             final ByteBuffer in = bytes.duplicate();
             in.get();
             while (in.hasRemaining()) {
                 final long value = getVarLong(in);
-                counts.merge(value, sign * getVarLong(in), Long::sum);
+                final long count = sign * getVarLong(in);
+                counts.merge(value, count, Long::sum);
+                added += count;
             }
-            return;
+            return added;
         }
         for (final HistogramIterationValue value : decode(bytes).recordedValues()) {
-            counts.merge(value.getValueIteratedTo(), sign * value.getCountAtValueIteratedTo(), Long::sum);
+            final long count = sign * value.getCountAtValueIteratedTo();
+            counts.merge(value.getValueIteratedTo(), count, Long::sum);
+            added += count;
         }
+        return added;
+    }
+
+    /** The midpoint of the HdrHistogram bucket holding {@code value}: what a quantile reports. */
+    public static long medianEquivalent(final long value) {
+        return SHAPE.medianEquivalentValue(value);
     }
 
     /** The value that stands for {@code sample}'s HdrHistogram bucket: what a histogram of it alone is keyed by. */

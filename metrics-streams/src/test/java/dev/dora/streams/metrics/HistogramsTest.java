@@ -130,4 +130,25 @@ class HistogramsTest {
             assertEquals(oneByOne, Histograms.apply(start, delta), "round " + round);
         }
     }
+
+    @Test
+    void aSparseHistogramOfBucketsHasTheQuantilesOfTheHistogramOfTheirSamples() {
+        final SplittableRandom random = new SplittableRandom(5);
+        for (int round = 0; round < 100; round++) {
+            final Histogram all = Histograms.empty();
+            final SparseHistogram sparse = new SparseHistogram();
+            for (int bucket = 0; bucket < 1 + random.nextInt(30); bucket++) {
+                final Histogram day = Histograms.empty();
+                for (int i = 0; i < random.nextInt(10); i++) {
+                    day.recordValue((long) Math.exp(random.nextDouble() * Math.log(100_000_000)));
+                }
+                all.add(day);
+                sparse.add(Histograms.combine(null, Histograms.encode(day), 1));
+            }
+            assertEquals(all.getTotalCount(), sparse.totalCount());
+            for (final double q : new double[] {0.5, 0.9, 0.99, 1}) {
+                assertEquals(Histograms.quantile(all, q), sparse.quantile(q), "round " + round + " q " + q);
+            }
+        }
+    }
 }

@@ -2,11 +2,17 @@ package dev.dora.streams.topology;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.metrics.Granularity;
+import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.Organisation;
+import dev.dora.streams.store.Scope;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Tag;
@@ -43,6 +49,30 @@ class LedgerThroughputBenchTest {
             System.out.printf("ledger bench: %,d events in %.1f s CPU (%,.0f events per CPU-second), %.1f s wall%n",
                     history.size(), cpuSeconds, history.size() / cpuSeconds, wallSeconds);
             assertTrue(driver.deploymentFacts().size() > 0, "the history produced facts");
+            queries(driver, end, threads);
+        }
+    }
+
+    /** CPU per query of the organisation's 90 days and weekly series over the year, on the stores just filled. */
+    private static void queries(final PipelineDriver driver, final Instant end, final ThreadMXBean threads) {
+        final LocalDate to = LocalDate.ofInstant(end, ZoneOffset.UTC);
+        final MetricsQuery query = driver.query();
+        final List<Granularity.Period> weeks = Granularity.WEEK.periods(to.minusDays(365), to);
+        final int rounds = Integer.getInteger("dora.bench.queries", 200);
+        for (int warm = 0; warm < 2; warm++) {
+            long cpu = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < rounds; i++) {
+                assertTrue(query.metrics(Scope.ORGANISATION, MetricsConfig.PRODUCTION, to.minusDays(90).toEpochDay(),
+                        to.toEpochDay()).deploymentFrequency().deployments() > 0, "deployments in the window");
+            }
+            final double ninety = (threads.getCurrentThreadCpuTime() - cpu) / 1e6 / rounds;
+            cpu = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < rounds; i++) {
+                assertTrue(query.series(Scope.ORGANISATION, MetricsConfig.PRODUCTION, weeks).size() > 50, "weeks");
+            }
+            final double weekly = (threads.getCurrentThreadCpuTime() - cpu) / 1e6 / rounds;
+            System.out.printf("query bench: organisation 90 days %.2f ms CPU, weekly series over a year %.2f ms CPU%n",
+                    ninety, weekly);
         }
     }
 }
