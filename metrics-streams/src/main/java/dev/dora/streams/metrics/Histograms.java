@@ -107,6 +107,27 @@ public final class Histograms {
         return added;
     }
 
+    /** Receives the (value, count) pairs of a sparse encoding. */
+    @FunctionalInterface
+    public interface BucketConsumer {
+        void accept(long value, long count);
+    }
+
+    /** Whether {@code bytes}, not empty, hold the sparse encoding of the day buckets. */
+    public static boolean isSparseEncoding(final ByteBuffer bytes) {
+        return isSparse(bytes);
+    }
+
+    /** Hands each (value, count) pair of a sparse encoding to {@code consumer}, in value order. */
+    public static void forEachSparse(final ByteBuffer bytes, final BucketConsumer consumer) {
+        final ByteBuffer in = bytes.duplicate();
+        in.get();
+        while (in.hasRemaining()) {
+            final long value = getVarLong(in);
+            consumer.accept(value, getVarLong(in));
+        }
+    }
+
     /** The midpoint of the HdrHistogram bucket holding {@code value}: what a quantile reports. */
     public static long medianEquivalent(final long value) {
         return SHAPE.medianEquivalentValue(value);
