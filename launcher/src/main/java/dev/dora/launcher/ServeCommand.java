@@ -72,10 +72,17 @@ public final class ServeCommand implements Callable<Integer> {
         final HttpEdge.Settings http = access.settings(spec, common.port);
         final Path dataDir = common.dataDir();
         // before anything touches the directory: a second dora on it stops here, naming the first
-        DataDirLock.acquire(dataDir);
-        // before validation: reading --kafka-config loads Kafka's client configuration classes, which create loggers
-        Logging.init(dataDir);
-        validate();
+        final DataDirLock lock = DataDirLock.acquire(dataDir);
+        try {
+            // before validation: reading --kafka-config loads Kafka's client configuration classes, which create
+            // loggers
+            Logging.init(dataDir);
+            validate();
+        } catch (final RuntimeException e) {
+            // a usage error starts nothing: the directory is free again for the corrected command
+            lock.close();
+            throw e;
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final DoraRuntime runtime = DoraRuntime.start(dataDir, http, cluster.cluster(spec),
                 common.kafkaPort, this::metricsConfig, common.webhookSettings(), common.observability(), out);

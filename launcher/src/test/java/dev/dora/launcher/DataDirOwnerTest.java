@@ -75,7 +75,10 @@ class DataDirOwnerTest {
                 awaitHealthy(again, port);
                 System.out.printf("After kill -9, the restart was healthy in %.1f s%n",
                         (System.nanoTime() - restarted) / 1e9);
-                assertTrue(again.output().contains("Waiting for the pipeline"), "the stale lock kept nobody out");
+                // the line follows the HTTP server's start, so a quick restart can answer health 200 before it
+                await("the stale lock kept nobody out").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> again.output().contains("Waiting for the pipeline"));
                 assertEquals(202, post(port, EVENT).statusCode());
             }
         }

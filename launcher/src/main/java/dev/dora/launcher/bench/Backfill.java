@@ -61,22 +61,22 @@ final class Backfill {
         sampler.scheduleAtFixedRate(() -> ProcStats.residentBytes(dora.pid())
                 .ifPresent(rss -> maxRss.accumulateAndGet(rss, Math::max)), 0, 1, TimeUnit.SECONDS);
         ScheduledFuture<?> profiling = null;
-        if (settings.profile()) {
+        if (settings.profiling().enabled()) {
             profiling = sampler.schedule(() -> {
                 try {
                     recording.set(JfrRecording.start(dora.pid(), workDir.resolve("backfill.jfr"),
-                            settings.profileSeconds()));
-                    out.printf("  profiling the backfill with JFR for %d s%n", settings.profileSeconds());
+                            settings.profiling().seconds()));
+                    out.printf("  profiling the backfill with JFR for %d s%n", settings.profiling().seconds());
                     out.flush();
                 } catch (final IOException e) {
                     out.println("  cannot start the JFR recording: " + e.getMessage());
                     out.flush();
                 }
-            }, settings.profileDelay(), TimeUnit.SECONDS);
+            }, settings.profiling().delaySeconds(), TimeUnit.SECONDS);
         }
         try {
-            final double importSeconds = ImportRun.run(history.ndjson(), dora, settings.importOverHttp(),
-                    settings.batchSize(), workDir.resolve("import.out"));
+            final double importSeconds = ImportRun.run(history.ndjson(), dora, settings.importing().overHttp(),
+                    settings.importing().batchSize(), workDir.resolve("import.out"));
             out.printf("  imported %,d events in %.1f s (%,.0f events/s); waiting for the pipeline%n", history.events(),
                     importSeconds, history.events() / importSeconds);
             out.flush();

@@ -155,6 +155,27 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The options as settings; a bad value is a usage error naming the option. */
     BenchSettings settings() {
+        final Set<Phase> phases = phases();
+        checkCounts();
+        final boolean overHttp = importOverHttp();
+        checkPorts();
+        if (profile && !JfrRecording.available()) {
+            throw usage("--profile needs jcmd, which this Java (" + System.getProperty("java.home")
+                    + ") does not have: run with a JDK");
+        }
+        return new BenchSettings(
+                new BenchSettings.History(events, services, days, seed, endDay()),
+                phases,
+                new BenchSettings.Importing(overHttp, batchSize),
+                new BenchSettings.Querying(clients, queryRequests, querySeconds),
+                new BenchSettings.Live(freshnessRate, freshnessSeconds, Math.min(concurrentEvents, events)),
+                new BenchSettings.UnderTest(words(javaOptions), words(serveArguments), port, kafkaPort),
+                new BenchSettings.Profiling(profile, Math.max(0, profileDelay), profileSeconds),
+                new BenchSettings.Output(workDir, keep, json));
+    }
+
+    /** The phases --only and --skip leave; at least one. */
+    private Set<Phase> phases() {
         final Set<Phase> phases;
         try {
             phases = only != null ? Phase.parseList(only) : EnumSet.allOf(Phase.class);
@@ -162,12 +183,15 @@ public final class BenchCommand implements Callable<Integer> {
                 phases.removeAll(Phase.parseList(skip));
             }
         } catch (final IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), (only != null ? "--only" : "--skip") + ": "
-                    + e.getMessage());
+            throw usage((only != null ? "--only" : "--skip") + ": " + e.getMessage());
         }
         if (phases.isEmpty()) {
             throw usage("--only/--skip leave no phase to measure");
         }
+        return phases;
+    }
+
+    private void checkCounts() {
         positive("--events", events);
         positive("--services", services);
         positive("--days", days);
@@ -185,29 +209,30 @@ public final class BenchCommand implements Callable<Integer> {
         if (freshnessRate > 10_000) {
             throw usage("--freshness-rate must be at most 10000 events/s (got " + freshnessRate + ")");
         }
-        if (!importVia.equals("kafka") && !importVia.equals("http")) {
-            throw usage("--import must be kafka or http (got " + importVia + ")");
-        }
+    }
+
+    private void checkPorts() {
         if (port < 0 || port > 65535 || kafkaPort < 0 || kafkaPort > 65534) {
             throw usage("--port must be 0 to 65535 and --kafka-port 0 to 65534");
         }
         if (port != 0 && (port == kafkaPort || port == kafkaPort + 1)) {
             throw usage("--port " + port + " clashes with the broker's ports " + kafkaPort + " and " + (kafkaPort + 1));
         }
-        if (profile && !JfrRecording.available()) {
-            throw usage("--profile needs jcmd, which this Java (" + System.getProperty("java.home")
-                    + ") does not have: run with a JDK");
+    }
+
+    private boolean importOverHttp() {
+        if (!importVia.equals("kafka") && !importVia.equals("http")) {
+            throw usage("--import must be kafka or http (got " + importVia + ")");
         }
-        final LocalDate endDay;
+        return importVia.equals("http");
+    }
+
+    private LocalDate endDay() {
         try {
-            endDay = end == null ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(end);
+            return end == null ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(end);
         } catch (final DateTimeParseException e) {
             throw usage("--end must be a date such as 2026-11-01 (got " + end + ")");
         }
-        return new BenchSettings(events, services, days, seed, endDay, phases, importVia.equals("http"), batchSize,
-                clients, queryRequests, querySeconds, freshnessRate, freshnessSeconds,
-                Math.min(concurrentEvents, events), words(javaOptions), words(serveArguments), workDir, keep, port,
-                kafkaPort, profile, Math.max(0, profileDelay), profileSeconds, json);
     }
 
     private void positive(final String option, final long value) {

@@ -39,10 +39,10 @@ import org.apache.avro.specific.SpecificRecord;
 record BenchHistory(Path ndjson, Path records, long events, long recordBytes, List<ServiceProfile> services,
                     ExpectedCounts expected, double seconds) {
 
-    /** The main history: about {@code settings.events()} events of {@code settings.services()} services. */
-    static BenchHistory generate(final BenchSettings settings, final Path dir) throws IOException {
-        return write(generator(settings.events(), settings.services(), settings.days(), settings.endInstant(),
-                settings.seed()), dir, "history", true);
+    /** The main history: about {@code history.events()} events of {@code history.services()} services. */
+    static BenchHistory generate(final BenchSettings.History history, final Path dir) throws IOException {
+        return write(generator(history.events(), history.services(), history.days(), history.endInstant(),
+                history.seed()), dir, "history", true);
     }
 
     /** The generator of the main history for these settings: the same events every time. */
@@ -57,12 +57,13 @@ record BenchHistory(Path ndjson, Path records, long events, long recordBytes, Li
      * while live events are measured: as dense as the main one, with as many services as its share of events asks.
      */
     static BenchHistory generateConcurrent(final BenchSettings settings, final Path dir) throws IOException {
-        final long events = settings.concurrentEvents();
-        final int services = (int) Math.max(1, Math.round((double) settings.services() * events / settings.events()));
-        final List<ServiceProfile> profiles = Organisation.sizedFor("late-", events, services, settings.days(),
-                settings.endInstant(), settings.seed() + 1);
-        return write(HistoryGenerator.builder().seed(settings.seed() + 1).end(settings.endInstant())
-                .days(settings.days()).services(profiles).build(), dir, "concurrent", false);
+        final BenchSettings.History main = settings.history();
+        final long events = settings.live().concurrentEvents();
+        final int services = (int) Math.max(1, Math.round((double) main.services() * events / main.events()));
+        final List<ServiceProfile> profiles = Organisation.sizedFor("late-", events, services, main.days(),
+                main.endInstant(), main.seed() + 1);
+        return write(HistoryGenerator.builder().seed(main.seed() + 1).end(main.endInstant())
+                .days(main.days()).services(profiles).build(), dir, "concurrent", false);
     }
 
     private static BenchHistory write(final HistoryGenerator generator, final Path dir, final String name,

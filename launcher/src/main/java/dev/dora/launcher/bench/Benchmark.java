@@ -43,83 +43,117 @@ final class Benchmark {
     }
 
     BenchReport run() throws IOException, InterruptedException {
-        final Path work = WorkDir.create(settings.workDir());
+        final Path work = WorkDir.create(settings.output().workDir());
         // before anything logs: the harness's own log (Kafka clients, the importer) goes next to its outputs
         if (System.getProperty(Logging.LOG_DIR_PROPERTY) == null) {
             Logging.init(work);
         }
         final Path data = work.resolve("data");
         WorkDir.deleteTree(data);
-        say("dora bench: %,d events, %d services, %d days ending %s, seed %d; work directory %s", settings.events(),
-                settings.services(), settings.days(), settings.end(), settings.seed(), work);
+        final BenchSettings.History wanted = settings.history();
+        say("dora bench: %,d events, %d services, %d days ending %s, seed %d; work directory %s", wanted.events(),
+                wanted.services(), wanted.days(), wanted.end(), wanted.seed(), work);
         loads.put("start", ProcStats.loadAverage());
 
         say("Generating the history");
-        final BenchHistory history = BenchHistory.generate(settings, work);
+        final BenchHistory history = BenchHistory.generate(wanted, work);
         final BenchHistory concurrent = settings.measures(Phase.FRESHNESS)
                 ? BenchHistory.generateConcurrent(settings, work) : null;
         say("  %,d events (%s of Kafka records) in %.1f s", history.events(), Figure.bytes(history.recordBytes()),
                 history.seconds());
 
-        final int httpPort = settings.httpPort() != 0 ? settings.httpPort() : FreePorts.any();
-        final int kafkaPort = settings.kafkaPort() != 0 ? settings.kafkaPort() : FreePorts.pair();
-        final List<String> javaOptions = new ArrayList<>(settings.javaOptions());
-        if (settings.profile()) {
-            javaOptions.add(JfrRecording.stackDepthOption());
-        }
-        final Restarts.Starter starter = () -> ServeProcess.start(data, httpPort, kafkaPort, javaOptions,
-                settings.serveArguments(), work.resolve("serve.out"));
+        final Launch launch = launch(work, data);
         final ExecutorService clientThreads = Executors.newCachedThreadPool(r -> {
             final Thread thread = new Thread(r, "bench-http");
             thread.setDaemon(true);
             return thread;
         });
-        final DoraApi api = new DoraApi("http://localhost:" + httpPort, clientThreads);
-        final Thread killer = new Thread(() -> {
-            if (dora != null && dora.isAlive()) {
-                try {
-                    dora.kill();
-                } catch (final InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "bench-cleanup");
+        final DoraApi api = new DoraApi("http://localhost:" + launch.httpPort(), clientThreads);
+        final Thread killer = new Thread(this::killDora, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(killer);
         try {
-            say("Starting dora serve (%s) on port %d, Kafka on %d", javaOptions.isEmpty() ? "default JVM options"
-                    : String.join(" ", javaOptions), httpPort, kafkaPort);
-            dora = starter.start();
-            dora.awaitHealthy(api, STARTUP_TIMEOUT);
-            figures.add(Figure.info("startup.seconds", "start on an empty data directory until healthy",
-                    dora.secondsSinceStart(), "s", null));
-            emptyRss = ProcStats.residentBytes(dora.pid()).orElse(-1);
-            figures.add(Figure.info("memory.emptyResidentBytes", "resident memory, started and empty (VmRSS)",
-                    positive(emptyRss), "bytes", null));
-            runPhases(api, starter, history, concurrent, work, data);
+            startDora(launch, api);
+            runPhases(api, launch.starter(), history, concurrent, work, data);
         } finally {
             if (dora != null) {
                 dora.close();
             }
             clientThreads.shutdownNow();
-            try {
-                Runtime.getRuntime().removeShutdownHook(killer);
-            } catch (final IllegalStateException e) {
-                // the JVM is already shutting down: the hook runs anyway
-            }
+            removeHook(killer);
         }
         loads.put("end", ProcStats.loadAverage());
         final BenchReport report = new BenchReport(settingsMap(), machine(), historyMap(history), List.copyOf(figures),
                 verification, details, profile, List.copyOf(failures));
-        if (!settings.keep()) {
-            WorkDir.deleteTree(data);
-            Files.deleteIfExists(history.ndjson());
-            Files.deleteIfExists(history.records());
-            if (concurrent != null) {
-                Files.deleteIfExists(concurrent.ndjson());
-            }
-            WorkDir.deleteTree(work.resolve("spill"));
+        if (!settings.output().keep()) {
+            deleteOutputs(work, data, history, concurrent);
         }
         return report;
+    }
+
+    /**
+     * How dora is started, every time the same.
+     *
+     * @param httpPort     its HTTP port
+     * @param kafkaPort    its broker's port
+     * @param javaOptions  its JVM options
+     * @param starter      starts it
+     */
+    private record Launch(int httpPort, int kafkaPort, List<String> javaOptions, Restarts.Starter starter) {
+    }
+
+    private Launch launch(final Path work, final Path data) throws IOException {
+        final BenchSettings.UnderTest underTest = settings.underTest();
+        final int httpPort = underTest.httpPort() != 0 ? underTest.httpPort() : FreePorts.any();
+        final int kafkaPort = underTest.kafkaPort() != 0 ? underTest.kafkaPort() : FreePorts.pair();
+        final List<String> javaOptions = new ArrayList<>(underTest.javaOptions());
+        if (settings.profiling().enabled()) {
+            javaOptions.add(JfrRecording.stackDepthOption());
+        }
+        final Restarts.Starter starter = () -> ServeProcess.start(data, httpPort, kafkaPort, javaOptions,
+                underTest.serveArguments(), work.resolve("serve.out"));
+        return new Launch(httpPort, kafkaPort, List.copyOf(javaOptions), starter);
+    }
+
+    private void startDora(final Launch launch, final DoraApi api) throws IOException, InterruptedException {
+        say("Starting dora serve (%s) on port %d, Kafka on %d", launch.javaOptions().isEmpty() ? "default JVM options"
+                : String.join(" ", launch.javaOptions()), launch.httpPort(), launch.kafkaPort());
+        dora = launch.starter().start();
+        dora.awaitHealthy(api, STARTUP_TIMEOUT);
+        figures.add(Figure.info("startup.seconds", "start on an empty data directory until healthy",
+                dora.secondsSinceStart(), "s", null));
+        emptyRss = ProcStats.residentBytes(dora.pid()).orElse(-1);
+        figures.add(Figure.info("memory.emptyResidentBytes", "resident memory, started and empty (VmRSS)",
+                positive(emptyRss), "bytes", null));
+    }
+
+    /** The shutdown hook's work: a harness stopped by Ctrl-C leaves no dora behind. */
+    private void killDora() {
+        if (dora != null && dora.isAlive()) {
+            try {
+                dora.kill();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void removeHook(final Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (final IllegalStateException e) {
+            // the JVM is already shutting down: the hook runs anyway
+        }
+    }
+
+    private static void deleteOutputs(final Path work, final Path data, final BenchHistory history,
+                                      final BenchHistory concurrent) throws IOException {
+        WorkDir.deleteTree(data);
+        Files.deleteIfExists(history.ndjson());
+        Files.deleteIfExists(history.records());
+        if (concurrent != null) {
+            Files.deleteIfExists(concurrent.ndjson());
+        }
+        WorkDir.deleteTree(work.resolve("spill"));
     }
 
     private void runPhases(final DoraApi api, final Restarts.Starter starter, final BenchHistory history,
@@ -181,7 +215,7 @@ final class Benchmark {
         final double rate = result.eventsPerSecond();
         say("  every answer final after %.1f s: %,.0f events/s", result.seconds(), rate);
         figures.add(Figure.info("backfill.importEventsPerSecond", "backfill: import into Kafka ("
-                + (settings.importOverHttp() ? "HTTP" : "dora import events --bootstrap-servers") + ")",
+                + (settings.importing().overHttp() ? "HTTP" : "dora import events --bootstrap-servers") + ")",
                 result.importEventsPerSecond(), "events/s", null));
         figures.add(Figure.targeted("backfill.eventsPerSecond", "backfill: import start to every answer final", rate,
                 "events/s", Figure.Target.atLeast(20_000, "≥ 20,000 events/s"), String.format("%,d events in %.1f s",
@@ -238,12 +272,13 @@ final class Benchmark {
         final Map<String, QueryLoad.Result> results = new LinkedHashMap<>();
         for (final Queries.Kind kind : Queries.Kind.values()) {
             final QueryLoad.Result result = QueryLoad.run(api, kind, Queries.of(kind, services, teams, settings),
-                    settings.clients(), settings.queryRequests(), Duration.ofSeconds(settings.querySeconds()));
+                    settings.querying().clients(), settings.querying().requests(),
+                    Duration.ofSeconds(settings.querying().seconds()));
             results.put(kind.id(), result);
             say("  %s: p50 %.1f ms, p99 %.1f ms (%,d requests, %d errors, %.0f/s)", kind.label, result.p50(),
                     result.p99(), result.requests(), result.errors(), result.perSecond());
             final String note = String.format("%,d requests by %d clients, %d errors", result.requests(),
-                    settings.clients(), result.errors());
+                    settings.querying().clients(), result.errors());
             figures.add(Figure.info("queries." + kind.id() + ".p50", "query p50: " + kind.label,
                     result.requests() > 0 ? result.p50() : null, "ms", note));
             figures.add(Figure.targeted("queries." + kind.id() + ".p99", "query p99: " + kind.label,
@@ -259,17 +294,17 @@ final class Benchmark {
 
     private void freshness(final DoraApi api, final BenchHistory concurrent, final Path work)
             throws IOException, InterruptedException {
-        final LiveTraffic.Result rest = Freshness.atRest(api, settings.freshnessRate(), settings.freshnessSeconds());
+        final LiveTraffic.Result rest = Freshness.atRest(api, settings.live().rate(), settings.live().seconds());
         say("  at rest: p50 %.0f ms, p99 %.0f ms (%d probes, %d lost)", rest.p50(), rest.p99(), rest.probes(),
                 rest.lost());
         details.put("freshnessAtRest", rest);
         final String restNote = String.format("%d probes at %d events/s, %d lost", rest.probes(),
-                settings.freshnessRate(), rest.lost());
+                settings.live().rate(), rest.lost());
         figures.add(Figure.info("freshness.rest.p50", "freshness at rest, p50 (202 to visible)", rest.p50(), "ms",
                 restNote));
         figures.add(Figure.targeted("freshness.rest.p99", "freshness at rest, p99", rest.p99(), "ms",
                 Figure.Target.atMost(300, "≤ 300 ms"), restNote));
-        final Freshness.DuringBackfill busy = Freshness.duringBackfill(api, dora, settings.freshnessRate(), concurrent,
+        final Freshness.DuringBackfill busy = Freshness.duringBackfill(api, dora, settings.live().rate(), concurrent,
                 settings, work, out);
         say("  during a backfill of %,d events: p50 %.0f ms, p99 %.0f ms (%d probes, %d lost); the backfill ran at "
                 + "%,.0f events/s", busy.events(), busy.live().p50(), busy.live().p99(), busy.live().probes(),
@@ -297,11 +332,13 @@ final class Benchmark {
         Finality.await(api, Queries.organisationWholeHistory(settings), 0, Backfill.timeoutFor(history.events()), out,
                 "before the restarts");
         final LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        final LocalDate start = settings.history().start();
+        final LocalDate end = settings.history().end();
         final List<String> snapshot = new ArrayList<>(List.of(
                 Queries.organisationWholeHistory(settings),
-                Queries.metrics(null, null, settings.end().minusDays(90), settings.end()),
-                Queries.metrics(history.services().get(0).name(), null, settings.start(), settings.end()),
-                Queries.metrics(null, history.services().get(0).team(), settings.start(), settings.end())));
+                Queries.metrics(null, null, end.minusDays(90), end),
+                Queries.metrics(history.services().get(0).name(), null, start, end),
+                Queries.metrics(null, history.services().get(0).team(), start, end)));
         if (settings.measures(Phase.FRESHNESS)) {
             snapshot.add(Queries.metrics(null, LiveTraffic.TEAM, today.minusDays(1), today.plusDays(2)));
         }
@@ -335,23 +372,23 @@ final class Benchmark {
 
     private Map<String, Object> settingsMap() {
         final Map<String, Object> map = new LinkedHashMap<>();
-        map.put("events", settings.events());
-        map.put("services", settings.services());
-        map.put("days", settings.days());
-        map.put("seed", settings.seed());
-        map.put("end", settings.end().toString());
+        map.put("events", settings.history().events());
+        map.put("services", settings.history().services());
+        map.put("days", settings.history().days());
+        map.put("seed", settings.history().seed());
+        map.put("end", settings.history().end().toString());
         map.put("phases", settings.phases().stream().sorted().map(Phase::label).toList());
-        map.put("import", settings.importOverHttp() ? "http" : "kafka");
-        map.put("batchSize", settings.batchSize());
-        map.put("clients", settings.clients());
-        map.put("queryRequests", settings.queryRequests());
-        map.put("querySeconds", settings.querySeconds());
-        map.put("freshnessRate", settings.freshnessRate());
-        map.put("freshnessSeconds", settings.freshnessSeconds());
-        map.put("concurrentEvents", settings.concurrentEvents());
-        map.put("javaOptions", settings.javaOptions());
-        map.put("serveArguments", settings.serveArguments());
-        map.put("profile", settings.profile());
+        map.put("import", settings.importing().overHttp() ? "http" : "kafka");
+        map.put("batchSize", settings.importing().batchSize());
+        map.put("clients", settings.querying().clients());
+        map.put("queryRequests", settings.querying().requests());
+        map.put("querySeconds", settings.querying().seconds());
+        map.put("freshnessRate", settings.live().rate());
+        map.put("freshnessSeconds", settings.live().seconds());
+        map.put("concurrentEvents", settings.live().concurrentEvents());
+        map.put("javaOptions", settings.underTest().javaOptions());
+        map.put("serveArguments", settings.underTest().serveArguments());
+        map.put("profile", settings.profiling().enabled());
         return map;
     }
 
@@ -369,8 +406,8 @@ final class Benchmark {
         map.put("events", history.events());
         map.put("services", history.services().size());
         map.put("teams", history.services().stream().map(s -> s.team()).distinct().count());
-        map.put("from", settings.start().toString());
-        map.put("to", settings.end().toString());
+        map.put("from", settings.history().start().toString());
+        map.put("to", settings.history().end().toString());
         map.put("recordBytes", history.recordBytes());
         map.put("generateSeconds", history.seconds());
         return map;

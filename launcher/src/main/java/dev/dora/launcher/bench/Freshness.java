@@ -56,7 +56,8 @@ final class Freshness {
             traffic.recording(true);
             final long started = System.nanoTime();
             final CompletableFuture<Double> importing = ImportRun.start(concurrent.ndjson(), dora,
-                    settings.importOverHttp(), settings.batchSize(), workDir.resolve("import-concurrent.out"));
+                    settings.importing().overHttp(), settings.importing().batchSize(),
+                    workDir.resolve("import-concurrent.out"));
             final double importSeconds;
             try {
                 importSeconds = importing.get();

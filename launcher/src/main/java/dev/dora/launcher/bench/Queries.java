@@ -46,7 +46,7 @@ final class Queries {
 
     /** The organisation over the whole history: the answer that must stop changing once the backfill is done. */
     static String organisationWholeHistory(final BenchSettings settings) {
-        return "/api/v1/metrics?from=" + settings.start() + "&to=" + settings.end();
+        return "/api/v1/metrics?from=" + settings.history().start() + "&to=" + settings.history().end();
     }
 
     /** A scope's metrics over {@code [from, to)}; service or team null for the organisation. */
@@ -64,19 +64,20 @@ final class Queries {
     /** The requests of one kind, in the order the clients take them. */
     static List<String> of(final Kind kind, final List<String> services, final List<String> teams,
                            final BenchSettings settings) {
-        final LocalDate end = settings.end();
+        final LocalDate start = settings.history().start();
+        final LocalDate end = settings.history().end();
         final LocalDate ninetyDaysBefore = end.minusDays(90);
         final List<String> urls = new ArrayList<>();
         switch (kind) {
             case SERVICE_90_DAYS -> services.forEach(s -> urls.add(metrics(s, null, ninetyDaysBefore, end)));
             case TEAM_90_DAYS -> teams.forEach(t -> urls.add(metrics(null, t, ninetyDaysBefore, end)));
             case ORGANISATION_90_DAYS -> urls.add(metrics(null, null, ninetyDaysBefore, end));
-            case ORGANISATION_WEEKLY -> urls.add("/api/v1/metrics/series?granularity=week&from=" + settings.start()
+            case ORGANISATION_WEEKLY -> urls.add("/api/v1/metrics/series?granularity=week&from=" + start
                     + "&to=" + end);
             case DEPLOYMENT_PAGE -> services.forEach(s -> urls.add("/api/v1/deployments?service=" + encode(s)
-                    + "&from=" + settings.start() + "&to=" + end + "&limit=100"));
+                    + "&from=" + start + "&to=" + end + "&limit=100"));
         }
-        Collections.shuffle(urls, new Random(settings.seed()));
+        Collections.shuffle(urls, new Random(settings.history().seed()));
         return urls;
     }
 

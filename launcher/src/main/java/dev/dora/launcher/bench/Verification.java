@@ -30,18 +30,37 @@ record Verification(boolean correct, long checked, List<String> mismatches, Map<
     static Verification check(final DoraApi api, final BenchHistory history, final BenchSettings settings)
             throws IOException, InterruptedException {
         final ExpectedCounts expected = history.expected();
-        final Map<String, String> teams = expected.teams();
-        final List<String> mismatches = new ArrayList<>();
-        long checked = 0;
-        final Map<String, JsonNode> samples = new LinkedHashMap<>();
-        final Map<String, String> actualTeams = actualTeams(api);
+        final Checker checker = new Checker(api, expected.teams(), actualTeams(api));
         if (expected.ambiguousTies() > 0) {
-            mismatches.add(expected.ambiguousTies() + " entities have two different latest events: the expected "
-                    + "counts cannot say which wins");
+            checker.mismatches.add(expected.ambiguousTies() + " entities have two different latest events: the "
+                    + "expected counts cannot say which wins");
         }
-        for (final LocalDate from : List.of(settings.start(), settings.end().minusDays(90))) {
-            final LocalDate to = settings.end();
-            final Map<String, ExpectedCounts.Counts> services = expected.perService(millis(from), millis(to));
+        final LocalDate start = settings.history().start();
+        final LocalDate end = settings.history().end();
+        for (final LocalDate from : List.of(start, end.minusDays(90))) {
+            checker.window(expected.perService(millis(from), millis(end)), from, end, from.equals(start));
+        }
+        return checker.result();
+    }
+
+    /** The comparisons of one check, and what they found. */
+    private static final class Checker {
+        private final DoraApi api;
+        private final Map<String, String> teams;
+        private final Map<String, String> actualTeams;
+        private final List<String> mismatches = new ArrayList<>();
+        private final Map<String, JsonNode> samples = new LinkedHashMap<>();
+        private long checked;
+
+        Checker(final DoraApi api, final Map<String, String> teams, final Map<String, String> actualTeams) {
+            this.api = api;
+            this.teams = teams;
+            this.actualTeams = actualTeams;
+        }
+
+        /** Every team and the organisation over {@code [from, to)}; on the whole history, every service too. */
+        void window(final Map<String, ExpectedCounts.Counts> services, final LocalDate from, final LocalDate to,
+                    final boolean whole) throws IOException, InterruptedException {
             final Map<String, ExpectedCounts.Counts> byTeam = new TreeMap<>();
             ExpectedCounts.Counts organisation = ExpectedCounts.Counts.ZERO;
             for (final Map.Entry<String, ExpectedCounts.Counts> entry : services.entrySet()) {
@@ -51,45 +70,55 @@ record Verification(boolean correct, long checked, List<String> mismatches, Map<
                     byTeam.merge(team, entry.getValue(), ExpectedCounts.Counts::plus);
                 }
             }
-            final boolean whole = from.equals(settings.start());
             if (whole) {
                 // every service over the whole history: the finest check, once
                 for (final Map.Entry<String, ExpectedCounts.Counts> entry : services.entrySet()) {
-                    final String query = Queries.metrics(entry.getKey(), null, from, to);
-                    final JsonNode answer = api.getJson(query);
-                    checked += compare(query, entry.getValue(), answer, mismatches);
-                    if (samples.size() < 1) {
-                        samples.put(query, answer);
-                    }
-                    checked++;
-                    if (!actualTeams.containsKey(entry.getKey())
-                            || !Objects.equals(teams.get(entry.getKey()), actualTeams.get(entry.getKey()))) {
-                        mismatches.add(entry.getKey() + ": team " + actualTeams.getOrDefault(entry.getKey(),
-                                "(service unknown)") + ", expected " + teams.get(entry.getKey()));
-                    }
+                    service(entry.getKey(), entry.getValue(), from, to);
                 }
             }
             for (final Map.Entry<String, ExpectedCounts.Counts> entry : byTeam.entrySet()) {
                 final String query = Queries.metrics(null, entry.getKey(), from, to);
-                final JsonNode answer = api.getJson(query);
-                checked += compare(query, entry.getValue(), answer, mismatches);
+                final JsonNode answer = compare(query, entry.getValue());
                 if (whole && samples.size() < 2) {
                     samples.put(query, answer);
                 }
             }
             final String query = Queries.metrics(null, null, from, to);
-            final JsonNode answer = api.getJson(query);
-            checked += compare(query, organisation, answer, mismatches);
+            final JsonNode answer = compare(query, organisation);
             if (whole) {
                 samples.put(query, answer);
             }
         }
-        final List<String> reported = mismatches.size() > MAX_REPORTED
-                ? new ArrayList<>(mismatches.subList(0, MAX_REPORTED)) : mismatches;
-        if (mismatches.size() > MAX_REPORTED) {
-            reported.add("… and " + (mismatches.size() - MAX_REPORTED) + " more");
+
+        private void service(final String service, final ExpectedCounts.Counts counts, final LocalDate from,
+                             final LocalDate to) throws IOException, InterruptedException {
+            final String query = Queries.metrics(service, null, from, to);
+            final JsonNode answer = compare(query, counts);
+            if (samples.isEmpty()) {
+                samples.put(query, answer);
+            }
+            checked++;
+            if (!actualTeams.containsKey(service) || !Objects.equals(teams.get(service), actualTeams.get(service))) {
+                mismatches.add(service + ": team " + actualTeams.getOrDefault(service, "(service unknown)")
+                        + ", expected " + teams.get(service));
+            }
         }
-        return new Verification(mismatches.isEmpty(), checked, reported, samples);
+
+        private JsonNode compare(final String query, final ExpectedCounts.Counts expected)
+                throws IOException, InterruptedException {
+            final JsonNode answer = api.getJson(query);
+            checked += Verification.compare(query, expected, answer, mismatches);
+            return answer;
+        }
+
+        Verification result() {
+            final List<String> reported = mismatches.size() > MAX_REPORTED
+                    ? new ArrayList<>(mismatches.subList(0, MAX_REPORTED)) : mismatches;
+            if (mismatches.size() > MAX_REPORTED) {
+                reported.add("… and " + (mismatches.size() - MAX_REPORTED) + " more");
+            }
+            return new Verification(mismatches.isEmpty(), checked, reported, samples);
+        }
     }
 
     /** Each service's team as {@code GET /api/v1/services} lists it (null for none). */

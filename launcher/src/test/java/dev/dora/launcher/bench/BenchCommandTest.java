@@ -33,23 +33,23 @@ class BenchCommandTest {
     @Test
     void defaults() {
         final BenchSettings settings = settings();
-        assertEquals(1_000_000, settings.events());
-        assertEquals(300, settings.services());
-        assertEquals(365, settings.days());
-        assertEquals(42, settings.seed());
-        assertEquals(LocalDate.now(ZoneOffset.UTC), settings.end());
+        assertEquals(1_000_000, settings.history().events());
+        assertEquals(300, settings.history().services());
+        assertEquals(365, settings.history().days());
+        assertEquals(42, settings.history().seed());
+        assertEquals(LocalDate.now(ZoneOffset.UTC), settings.history().end());
         assertEquals(EnumSet.allOf(Phase.class), settings.phases());
-        assertFalse(settings.importOverHttp());
-        assertEquals(1000, settings.batchSize());
-        assertEquals(16, settings.clients());
-        assertEquals(100, settings.freshnessRate());
-        assertEquals(100_000, settings.concurrentEvents());
-        assertEquals(List.of(), settings.javaOptions());
-        assertNull(settings.workDir());
-        assertNull(settings.json());
-        assertFalse(settings.profile());
-        assertEquals(0, settings.httpPort());
-        assertEquals(LocalDate.now(ZoneOffset.UTC).minusDays(365), settings.start());
+        assertFalse(settings.importing().overHttp());
+        assertEquals(1000, settings.importing().batchSize());
+        assertEquals(16, settings.querying().clients());
+        assertEquals(100, settings.live().rate());
+        assertEquals(100_000, settings.live().concurrentEvents());
+        assertEquals(List.of(), settings.underTest().javaOptions());
+        assertNull(settings.output().workDir());
+        assertNull(settings.output().json());
+        assertFalse(settings.profiling().enabled());
+        assertEquals(0, settings.underTest().httpPort());
+        assertEquals(LocalDate.now(ZoneOffset.UTC).minusDays(365), settings.history().start());
     }
 
     @Test
@@ -57,15 +57,15 @@ class BenchCommandTest {
         final BenchSettings settings = settings("--events", "20000", "--services", "30", "--days", "90", "--seed", "7",
                 "--end", "2026-11-01", "--only", "backfill, queries", "--import", "http", "--java-opts",
                 " -Xmx1g  -XX:+UseG1GC ", "--serve-args", "--partitions 6", "--port", "18381", "--kafka-port", "19392");
-        assertEquals(20_000, settings.events());
-        assertEquals(LocalDate.parse("2026-11-01"), settings.end());
+        assertEquals(20_000, settings.history().events());
+        assertEquals(LocalDate.parse("2026-11-01"), settings.history().end());
         assertEquals(Set.of(Phase.BACKFILL, Phase.QUERIES), settings.phases());
-        assertTrue(settings.importOverHttp());
-        assertEquals(List.of("-Xmx1g", "-XX:+UseG1GC"), settings.javaOptions());
-        assertEquals(List.of("--partitions", "6"), settings.serveArguments());
-        assertEquals(20_000, settings.concurrentEvents(), "the concurrent backfill is at most the history");
-        assertEquals(18381, settings.httpPort());
-        assertEquals(19392, settings.kafkaPort());
+        assertTrue(settings.importing().overHttp());
+        assertEquals(List.of("-Xmx1g", "-XX:+UseG1GC"), settings.underTest().javaOptions());
+        assertEquals(List.of("--partitions", "6"), settings.underTest().serveArguments());
+        assertEquals(20_000, settings.live().concurrentEvents(), "the concurrent backfill is at most the history");
+        assertEquals(18381, settings.underTest().httpPort());
+        assertEquals(19392, settings.underTest().kafkaPort());
         assertTrue(settings.loadsHistory());
         assertFalse(settings("--only", "passthrough").loadsHistory(), "the pass-through alone needs no import");
         assertEquals(EnumSet.of(Phase.PASSTHROUGH, Phase.BACKFILL, Phase.QUERIES),

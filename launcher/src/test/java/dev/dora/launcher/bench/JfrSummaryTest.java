@@ -3,6 +3,8 @@ package dev.dora.launcher.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import jdk.jfr.Recording;
@@ -50,11 +52,19 @@ class JfrSummaryTest {
         assertEquals("HTTP server (Jetty)", JfrSummary.threadKind("qtp1234-56"));
     }
 
+    /**
+     * Burns 1.5 s of this thread's CPU time, not of wall time: on a loaded machine 1.5 s of wall time can be too
+     * little time on a core for the sampler to catch the thread at all.
+     */
     private static void spin() {
-        final long end = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+        final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        final long cpuEnd = threads.getCurrentThreadCpuTime() + Duration.ofMillis(1500).toNanos();
+        final long wallEnd = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         long x = 0;
-        while (System.nanoTime() < end) {
-            x = x * 31 + 7;
+        while (threads.getCurrentThreadCpuTime() < cpuEnd && System.nanoTime() < wallEnd) {
+            for (int i = 0; i < 100_000; i++) {
+                x = x * 31 + 7;
+            }
         }
         sink = x;
     }

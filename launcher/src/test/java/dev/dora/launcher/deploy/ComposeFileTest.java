@@ -128,12 +128,14 @@ class ComposeFileTest {
             assertTrue(image.contains(":") && tag.matches(".*\\d.*") && !tag.equals("latest"),
                     entry.getKey() + " pins its image: " + image);
             for (final JsonNode port : entry.getValue().path("ports")) {
-                final String[] hostAndContainer = port.asText().split(":");
-                assertEquals(2, hostAndContainer.length, port.asText());
-                final String previous = published.put(hostAndContainer[0], entry.getKey());
-                assertTrue(previous == null, "host port " + hostAndContainer[0] + " published twice");
-                assertTrue(listens(entry.getKey(), Integer.parseInt(hostAndContainer[1])),
-                        entry.getKey() + " listens on " + hostAndContainer[1]);
+                // address:host port:container port, published on the host's loopback only (docs/SECURITY.md)
+                final String[] addressHostAndContainer = port.asText().split(":");
+                assertEquals(3, addressHostAndContainer.length, port.asText());
+                assertEquals("127.0.0.1", addressHostAndContainer[0], port.asText() + " is published on loopback");
+                final String previous = published.put(addressHostAndContainer[1], entry.getKey());
+                assertTrue(previous == null, "host port " + addressHostAndContainer[1] + " published twice");
+                assertTrue(listens(entry.getKey(), Integer.parseInt(addressHostAndContainer[2])),
+                        entry.getKey() + " listens on " + addressHostAndContainer[2]);
             }
         });
         assertEquals(Set.of("8080", "8081", "9090", "3000"), published.keySet());

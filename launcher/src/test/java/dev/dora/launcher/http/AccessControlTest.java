@@ -162,7 +162,13 @@ class AccessControlTest {
         }
         assertEquals(401, send("GET", "/metrics", null, null).statusCode(),
                 "/metrics needs a token whichever module serves it");
-        assertEquals(404, send("GET", "/metrics", READ, null).statusCode(), "no such route here yet");
+        final HttpResponse<String> scrape = send("GET", "/metrics", READ, null);
+        assertEquals(200, scrape.statusCode(), "a read token scrapes the Prometheus endpoint");
+        assertTrue(scrape.body().lines().anyMatch(line -> line.startsWith("dora_api_auth_failures_total{")
+                        && line.contains("reason=\"missing\"") && line.contains("token=\"unknown\"")
+                        && !line.endsWith(" 0.0")),
+                "the refusals above are counted: " + scrape.body().lines()
+                        .filter(line -> line.startsWith("dora_api_auth_failures")).toList());
         assertEquals(401, send("DELETE", "/api/v1/events", null, null).statusCode());
     }
 

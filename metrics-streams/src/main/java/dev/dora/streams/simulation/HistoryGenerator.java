@@ -1,5 +1,17 @@
 package dev.dora.streams.simulation;
 
+import static dev.dora.streams.simulation.Draws.around;
+import static dev.dora.streams.simulation.Draws.between;
+import static dev.dora.streams.simulation.Draws.date;
+import static dev.dora.streams.simulation.Draws.isWorkingDay;
+import static dev.dora.streams.simulation.Draws.max;
+import static dev.dora.streams.simulation.Draws.min;
+import static dev.dora.streams.simulation.Draws.minutes;
+import static dev.dora.streams.simulation.Draws.nextWorkingDay;
+import static dev.dora.streams.simulation.Draws.plusWorkingDays;
+import static dev.dora.streams.simulation.Draws.sha;
+import static dev.dora.streams.simulation.Draws.workingTime;
+
 import dev.dora.schema.AvroCodec;
 import dev.dora.schema.EventFields;
 import dev.dora.events.ChangeEvent;
@@ -11,14 +23,12 @@ import dev.dora.events.IncidentStatus;
 import dev.dora.events.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
@@ -48,8 +58,6 @@ public final class HistoryGenerator {
 
     private static final Duration LATE_INCIDENT_GAP = Duration.ofHours(24);
     private static final int MAX_OPEN_INCIDENTS = 2;
-    private static final int DUPLICATES = 6;
-    private static final double TEAMLESS_SHARE = 0.01;
 
     private final long seed;
     private final Instant end;
@@ -174,7 +182,7 @@ public final class HistoryGenerator {
         final SplittableRandom master = new SplittableRandom(seed);
         final List<SpecificRecord> events = new ArrayList<>();
         final List<IncidentPlan> incidents = new ArrayList<>();
-        final StagingDeploys stagingDeploys = new StagingDeploys();
+        final StagingDeploys stagingDeploys = new StagingDeploys(services);
         for (final ServiceProfile service : services) {
             final ServiceBlock block = serviceBlock(service, master.split(), stagingDeploys);
             events.addAll(block.events());
@@ -182,8 +190,8 @@ public final class HistoryGenerator {
         }
         final SplittableRandom finishing = master.split();
         events.addAll(incidentEvents(incidents, stagingDeploys, finishing));
-        dropSomeTeams(events, finishing);
-        redeliverSome(events, finishing);
+        Delivery.dropSomeTeams(events, finishing);
+        Delivery.redeliverSome(events, finishing);
         // stable: events of one instant keep their causal order (in_progress before success, open before resolved)
         events.sort(Comparator.comparing(EventFields::occurredAt));
         return events;
@@ -203,7 +211,7 @@ public final class HistoryGenerator {
         final SpillFile spill = SpillFile.create(spillDirectory);
         try {
             final List<IncidentPlan> incidents = new ArrayList<>();
-            final StagingDeploys stagingDeploys = new StagingDeploys();
+            final StagingDeploys stagingDeploys = new StagingDeploys(services);
             long index = 0;
             for (final ServiceProfile service : services) {
                 final ServiceBlock block = serviceBlock(service, master.split(), stagingDeploys);
@@ -215,22 +223,22 @@ public final class HistoryGenerator {
             final List<SpecificRecord> incidentEvents = incidentEvents(incidents, stagingDeploys, finishing);
             spill.writeRun(incidentEvents, index);
             final long total = index + incidentEvents.size();
-            if (total >= Integer.MAX_VALUE - DUPLICATES) {
+            if (total >= Integer.MAX_VALUE - Delivery.DUPLICATES) {
                 throw new IllegalStateException("a history of more than two billion events is not supported");
             }
             // the same draws, in the same order, as dropSomeTeams and redeliverSome make over the whole list
             final BitSet teamless = new BitSet((int) total);
             for (int i = 0; i < total; i++) {
-                if (finishing.nextDouble() < TEAMLESS_SHARE) {
+                if (finishing.nextDouble() < Delivery.TEAMLESS_SHARE) {
                     teamless.set(i);
                 }
             }
             final List<SpillFile.Entry> duplicates = new ArrayList<>();
-            for (int i = 0; i < DUPLICATES && total > 0; i++) {
+            for (int i = 0; i < Delivery.DUPLICATES && total > 0; i++) {
                 final int original = finishing.nextInt((int) total);
                 SpecificRecord event = AvroCodec.get().decode(spill.read(original));
                 if (teamless.get(original)) {
-                    event = withoutTeam(event);
+                    event = Delivery.withoutTeam(event);
                 }
                 duplicates.add(new SpillFile.Entry(EventFields.occurredAt(event).toEpochMilli(), total + i,
                         AvroCodec.get().encode(event)));
@@ -266,54 +274,6 @@ public final class HistoryGenerator {
             emitIncident(plan, events);
         }
         return events;
-    }
-
-    /**
-     * The successful staging deployments, as compactly as the staging incidents need them (one of them may be
-     * picked as a cause): a long history has hundreds of thousands.
-     */
-    private final class StagingDeploys {
-        private int size;
-        private int[] service = new int[1024];
-        private long[] id = new long[1024];
-        private long[] finishedAt = new long[1024];
-
-        void add(final ServiceProfile profile, final DeploymentEvent staging) {
-            if (size == id.length) {
-                service = Arrays.copyOf(service, size * 2);
-                id = Arrays.copyOf(id, size * 2);
-                finishedAt = Arrays.copyOf(finishedAt, size * 2);
-            }
-            service[size] = firstServiceNamed(profile.name());
-            id[size] = Long.parseLong(staging.getId());
-            finishedAt[size] = staging.getFinishedAt().toEpochMilli();
-            size++;
-        }
-
-        int size() {
-            return size;
-        }
-
-        ServiceProfile service(final int index) {
-            return services.get(service[index]);
-        }
-
-        String id(final int index) {
-            return Long.toString(id[index]);
-        }
-
-        Instant finishedAt(final int index) {
-            return Instant.ofEpochMilli(finishedAt[index]);
-        }
-    }
-
-    private int firstServiceNamed(final String name) {
-        for (int i = 0; i < services.size(); i++) {
-            if (services.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("unknown service " + name);
     }
 
     // ---------------------------------------------------------------------------------------------------
@@ -698,105 +658,5 @@ public final class HistoryGenerator {
     private static Severity severity(final SplittableRandom rng) {
         final double x = rng.nextDouble();
         return x < 0.1 ? Severity.SEV1 : x < 0.35 ? Severity.SEV2 : x < 0.75 ? Severity.SEV3 : Severity.SEV4;
-    }
-
-    // ---------------------------------------------------------------------------------------------------
-    // Imperfect delivery
-
-    /** Some producers do not know the team; the team rule must cope. */
-    private static void dropSomeTeams(final List<SpecificRecord> events, final SplittableRandom rng) {
-        for (int i = 0; i < events.size(); i++) {
-            if (rng.nextDouble() < TEAMLESS_SHARE) {
-                events.set(i, withoutTeam(events.get(i)));
-            }
-        }
-    }
-
-    static SpecificRecord withoutTeam(final SpecificRecord event) {
-        if (event instanceof ChangeEvent c) {
-            return ChangeEvent.newBuilder(c).setTeam(null).build();
-        }
-        if (event instanceof DeploymentEvent d) {
-            return DeploymentEvent.newBuilder(d).setTeam(null).build();
-        }
-        if (event instanceof IncidentEvent e) {
-            return IncidentEvent.newBuilder(e).setTeam(null).build();
-        }
-        return event;
-    }
-
-    /** At-least-once delivery: a few events arrive twice, byte for byte. */
-    private static void redeliverSome(final List<SpecificRecord> events, final SplittableRandom rng) {
-        final int size = events.size();
-        for (int i = 0; i < DUPLICATES && size > 0; i++) {
-            final SpecificRecord event = events.get(rng.nextInt(size));
-            if (event instanceof ChangeEvent c) {
-                events.add(ChangeEvent.newBuilder(c).build());
-            } else if (event instanceof DeploymentEvent d) {
-                events.add(DeploymentEvent.newBuilder(d).build());
-            } else if (event instanceof IncidentEvent e) {
-                events.add(IncidentEvent.newBuilder(e).build());
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------
-    // Time and randomness helpers
-
-    private static String sha(final SplittableRandom rng) {
-        return String.format("%016x%016x%08x", rng.nextLong(), rng.nextLong(), rng.nextInt());
-    }
-
-    /** rate ± 50%, rounded stochastically so small rates still average out right. */
-    private static int around(final double rate, final SplittableRandom rng) {
-        final double x = rate * (0.5 + rng.nextDouble());
-        final int whole = (int) Math.floor(x);
-        return whole + (rng.nextDouble() < x - whole ? 1 : 0);
-    }
-
-    private static Duration between(final Duration min, final Duration max, final SplittableRandom rng) {
-        final long span = max.toMillis() - min.toMillis();
-        return min.plusMillis(span <= 0 ? 0 : rng.nextLong(span));
-    }
-
-    private static Duration minutes(final int min, final int max, final SplittableRandom rng) {
-        return Duration.ofMinutes(min + rng.nextInt(max - min));
-    }
-
-    private static Instant workingTime(final LocalDate day, final SplittableRandom rng) {
-        return day.atStartOfDay().toInstant(ZoneOffset.UTC)
-                .plusMillis(Duration.ofHours(8).toMillis() + rng.nextLong(Duration.ofHours(10).toMillis()));
-    }
-
-    private static LocalDate date(final Instant t) {
-        return LocalDate.ofInstant(t, ZoneOffset.UTC);
-    }
-
-    private static boolean isWorkingDay(final LocalDate day) {
-        return day.getDayOfWeek() != DayOfWeek.SATURDAY && day.getDayOfWeek() != DayOfWeek.SUNDAY;
-    }
-
-    private static LocalDate nextWorkingDay(final LocalDate day) {
-        LocalDate d = day;
-        while (!isWorkingDay(d)) {
-            d = d.plusDays(1);
-        }
-        return d;
-    }
-
-    private static LocalDate plusWorkingDays(final LocalDate day, final int n) {
-        LocalDate d = day;
-        for (int i = 0; i < n; i++) {
-            d = nextWorkingDay(d.plusDays(1));
-        }
-        return d;
-    }
-
-    private static Instant max(final Instant a, final Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    private static Instant min(final Instant a, final Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 }

@@ -72,7 +72,7 @@ public final class HistoryStream implements Iterator<SpecificRecord>, AutoClosea
         final long position = head.position();
         SpecificRecord event = AvroCodec.get().decode(head.bytes());
         if (position < Integer.MAX_VALUE && teamless.get((int) position)) {
-            event = HistoryGenerator.withoutTeam(event);
+            event = Delivery.withoutTeam(event);
         }
         if (head.advance()) {
             heads.add(head);
