@@ -3,6 +3,7 @@ package dev.dora.streams.metrics;
 import dev.dora.state.DayBucket;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -62,11 +63,19 @@ final class BucketDelta {
                 return false;
             }
         }
-        return allZero(leadTimes) && allZero(restores) && allZero(recoveries) && allZeroCounts(bySeverity)
-                && allZeroCounts(resolvedBySeverity) && allZeroCounts(byStrategy) && allZeroCounts(failedByStrategy)
-                && allZeroCounts(reworkByStrategy) && allZeroCounts(leadTimeSamplesByStrategy)
-                && allZeroCounts(recoverySamplesByStrategy) && allZeroNested(restoresBySeverity)
-                && allZeroNested(leadTimesByStrategy) && allZeroNested(recoveriesByStrategy);
+        for (final Map<Long, Long> histogram : List.of(leadTimes, restores, recoveries)) {
+            if (!allZero(histogram)) {
+                return false;
+            }
+        }
+        for (final Map<String, Long> counts : List.of(bySeverity, resolvedBySeverity, byStrategy, failedByStrategy,
+                reworkByStrategy, leadTimeSamplesByStrategy, recoverySamplesByStrategy)) {
+            if (!allZeroCounts(counts)) {
+                return false;
+            }
+        }
+        return allZeroNested(restoresBySeverity) && allZeroNested(leadTimesByStrategy)
+                && allZeroNested(recoveriesByStrategy);
     }
 
     /** Adds this delta to {@code b}, which the caller owns, and returns it. */

@@ -2,7 +2,6 @@ package dev.dora.streams.query;
 
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
-import dev.dora.state.CommitNode;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.rules.LeadTime;
 import dev.dora.streams.store.Entity;
