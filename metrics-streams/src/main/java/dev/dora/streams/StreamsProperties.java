@@ -47,7 +47,15 @@ public final class StreamsProperties {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+        // the record cache absorbs the repeated writes of hot rows (today's team and organisation buckets) between
+        // commits; it is on the heap, shared by the stream threads
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+        // the ledger's results do not depend on the order of its inputs (ConvergenceTest shuffles them), so a task
+        // never waits for an empty input partition to order records by timestamp across topics: that wait stalled
+        // the ledger whenever the repartitioned deployments lagged the changes
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // larger batches for the changelog and repartition writes, which are flushed at every commit anyway
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
         props.putAll(config.kafka().properties());
         props.putAll(config.streamsOverrides().properties());

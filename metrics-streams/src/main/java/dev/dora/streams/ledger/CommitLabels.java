@@ -114,6 +114,10 @@ final class CommitLabels {
             if (recommitted || remarked) {
                 change.markDeployment(label);
             }
+            if (recommitted) {
+                tx.link(new Delivered(service, label.getDeploymentId(), event.getSha()).encode(),
+                        Delivered.value(event.getCommittedAt().toEpochMilli()));
+            }
             final List<String> seeds = new ArrayList<>();
             for (final String parent : parents.removed()) {
                 final CommitNode p = commit(parent);
@@ -235,7 +239,8 @@ final class CommitLabels {
             change.markDeployment(old);
         }
         if (label != null) {
-            tx.link(new Delivered(service, label.getDeploymentId(), sha).encode());
+            tx.link(new Delivered(service, label.getDeploymentId(), sha).encode(),
+                    Delivered.value(node.getChange().getCommittedAt().toEpochMilli()));
             change.markDeployment(label);
         }
         final Map<String, DeployRef> labels = new TreeMap<>(node.getFirstDeployments());

@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  * <p>This class only coordinates. Each record is one unit of work ({@link LedgerChange}) over staged stores: the
  * parts apply the event ({@link CommitLabels}, {@link DeploymentTimeline}, {@link IncidentIndex}, {@link Charges},
  * {@link ServiceDirectory}) and mark the deployments and incidents whose facts may change; the marked facts are
- * derived again ({@link FactDeriver}, which hands the evidence to the rules in {@code dev.dora.streams.rules}); the
- * day buckets move by the difference; and only then are the writes applied and the messages sent. A record that
- * fails at any point changes nothing. Every derived value is a function of the current entities only, never of
- * their arrival order.
+ * derived again ({@link FactDeriver}, which hands the evidence to the rules in {@code dev.dora.streams.rules});
+ * the day buckets move by the difference, summed over the record; and only then are the writes applied and the
+ * messages sent. A record that fails at any point changes nothing. Every derived value is a function of the current
+ * entities only, never of their arrival order.
  */
 public final class ServiceLedger {
 
@@ -122,6 +122,7 @@ public final class ServiceLedger {
             final Parts parts = Parts.of(change);
             body.accept(parts);
             final Outbox outbox = derive(parts);
+            change.buckets().flush();
             change.tx().commit();
             outbox.sendTo(sink);
         } catch (final RuntimeException e) {

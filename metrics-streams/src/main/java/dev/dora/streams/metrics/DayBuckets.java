@@ -9,11 +9,11 @@ import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.StagedStore;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 
@@ -23,7 +23,8 @@ import org.apache.kafka.streams.KeyValue;
  * exactly. Every contribution of a service goes to three rows: the service's, its current team's part and the
  * organisation's part in this partition ({@link Scope}); when the service changes team, its rows move from the
  * old team's part to the new one's, so a team always sums exactly its current services' whole history. Keys are
- * {@link BucketKey}s.
+ * {@link BucketKey}s. A record's changes are summed per bucket first ({@link BucketDelta}) and applied once, by
+ * {@link #flush()}.
  */
 public final class DayBuckets {
 
@@ -34,6 +35,8 @@ public final class DayBuckets {
     private final StagedStore<DayBucket> store;
     private final UnaryOperator<String> groupOf;
     private final UnaryOperator<String> teamOf;
+    /** What the current record changes, per bucket, until {@link #flush()}. */
+    private final Map<Bucket, BucketDelta> pending = new LinkedHashMap<>();
 
     /**
      * @param store   the buckets, as the current record stages them
@@ -71,33 +74,28 @@ public final class DayBuckets {
 
     private void applyDeployment(final String service, final DeploymentFact fact, final int sign) {
         final String strategy = fact.getStrategy() == null ? UNSPECIFIED : fact.getStrategy().name();
-        update(service, groupOf.apply(fact.getEnvironment()), epochDay(fact.getFinishedAt()), b -> {
-            b.setDeployments(b.getDeployments() + sign);
-            b.setFailedDeployments(b.getFailedDeployments() + (fact.getFailed() ? sign : 0));
-            b.setReworkDeployments(b.getReworkDeployments() + (fact.getRework() ? sign : 0));
-            b.setBaselineDeployments(b.getBaselineDeployments() + (fact.getBaseline() ? sign : 0));
-            b.setUnknownShaDeployments(b.getUnknownShaDeployments() + (fact.getShaUnknown() ? sign : 0));
-            b.setLeadTimeSamples(b.getLeadTimeSamples() + (long) sign * fact.getLeadTimeSamples());
-            b.setLeadTimeHistogram(Histograms.combine(b.getLeadTimeHistogram(), fact.getLeadTimeHistogram(), sign));
-            b.setDeploymentsByStrategy(addCount(b.getDeploymentsByStrategy(), strategy, sign));
-            b.setFailedByStrategy(addCount(b.getFailedByStrategy(), strategy, fact.getFailed() ? sign : 0));
-            b.setReworkByStrategy(addCount(b.getReworkByStrategy(), strategy, fact.getRework() ? sign : 0));
-            b.setLeadTimeSamplesByStrategy(addCount(b.getLeadTimeSamplesByStrategy(), strategy,
-                    (long) sign * fact.getLeadTimeSamples()));
-            b.setLeadTimeHistogramByStrategy(addHistogram(b.getLeadTimeHistogramByStrategy(), strategy,
-                    fact.getLeadTimeHistogram(), sign));
-            if (fact.getRecoverySeconds() != null) {
-                final var sample = Histograms.empty();
-                sample.recordValue(fact.getRecoverySeconds());
-                final ByteBuffer encoded = Histograms.encode(sample);
-                b.setRecoverySamples(b.getRecoverySamples() + sign);
-                b.setRecoveryHistogram(Histograms.combine(b.getRecoveryHistogram(), encoded, sign));
-                b.setRecoverySamplesByStrategy(addCount(b.getRecoverySamplesByStrategy(), strategy, sign));
-                b.setRecoveryHistogramByStrategy(addHistogram(b.getRecoveryHistogramByStrategy(), strategy,
-                        encoded, sign));
-            }
-            return b;
-        });
+        final BucketDelta d = pending(service, groupOf.apply(fact.getEnvironment()), epochDay(fact.getFinishedAt()));
+        d.deployments += sign;
+        d.failed += fact.getFailed() ? sign : 0;
+        d.rework += fact.getRework() ? sign : 0;
+        d.baseline += fact.getBaseline() ? sign : 0;
+        d.unknownSha += fact.getShaUnknown() ? sign : 0;
+        final long samples = (long) sign * fact.getLeadTimeSamples();
+        d.leadTimeSamples += samples;
+        Histograms.countInto(d.leadTimes, fact.getLeadTimeHistogram(), sign);
+        BucketDelta.count(d.byStrategy, strategy, sign);
+        BucketDelta.count(d.failedByStrategy, strategy, fact.getFailed() ? sign : 0);
+        BucketDelta.count(d.reworkByStrategy, strategy, fact.getRework() ? sign : 0);
+        BucketDelta.count(d.leadTimeSamplesByStrategy, strategy, samples);
+        Histograms.countInto(BucketDelta.histogram(d.leadTimesByStrategy, strategy), fact.getLeadTimeHistogram(),
+                sign);
+        if (fact.getRecoverySeconds() != null) {
+            final long value = Histograms.bucketValue(fact.getRecoverySeconds());
+            d.recoverySamples += sign;
+            d.recoveries.merge(value, (long) sign, Long::sum);
+            BucketDelta.count(d.recoverySamplesByStrategy, strategy, sign);
+            BucketDelta.histogram(d.recoveriesByStrategy, strategy).merge(value, (long) sign, Long::sum);
+        }
     }
 
     /**
@@ -105,48 +103,62 @@ public final class DayBuckets {
      * production; counted in the production group's buckets only.
      */
     public void addUndeployedChange(final String service, final Instant committedAt, final int delta) {
-        update(service, MetricsConfig.PRODUCTION, epochDay(committedAt), b -> {
-            b.setUndeployedChanges(b.getUndeployedChanges() + delta);
-            return b;
-        });
+        pending(service, MetricsConfig.PRODUCTION, epochDay(committedAt)).undeployed += delta;
     }
 
     private void applyIncident(final String service, final IncidentFact fact, final int sign) {
         final String group = groupOf.apply(fact.getEnvironment());
         final String severity = fact.getSeverity() == null ? UNSPECIFIED : fact.getSeverity().name();
-        update(service, group, BucketKey.LIFETIME, b -> {
-            b.setIncidentsOpened(b.getIncidentsOpened() + sign);
-            b.setIncidentsResolved(b.getIncidentsResolved() + (fact.getResolvedAt() != null ? sign : 0));
-            return b;
-        });
-        update(service, group, epochDay(fact.getOpenedAt()), b -> {
-            b.setIncidentsOpened(b.getIncidentsOpened() + sign);
-            if (fact.getAttributedDeployments().isEmpty()) {
-                b.setUnattributedIncidents(b.getUnattributedIncidents() + sign);
-            }
-            if (fact.getSincePreviousSeconds() != null) {
-                b.setFailureGapSamples(b.getFailureGapSamples() + sign);
-                b.setFailureGapSecondsSum(b.getFailureGapSecondsSum() + sign * fact.getSincePreviousSeconds());
-            }
-            if (fact.getDetectSeconds() != null) {
-                b.setDetectSamples(b.getDetectSamples() + sign);
-                b.setDetectSecondsSum(b.getDetectSecondsSum() + sign * fact.getDetectSeconds());
-            }
-            b.setIncidentsBySeverity(addCount(b.getIncidentsBySeverity(), severity, sign));
-            return b;
-        });
-        if (fact.getResolvedAt() != null) {
-            final var sample = Histograms.empty();
-            sample.recordValue(fact.getRestoreSeconds());
-            final ByteBuffer encoded = Histograms.encode(sample);
-            update(service, group, epochDay(fact.getResolvedAt()), b -> {
-                b.setIncidentsResolved(b.getIncidentsResolved() + sign);
-                b.setRestoreHistogram(Histograms.combine(b.getRestoreHistogram(), encoded, sign));
-                b.setResolvedBySeverity(addCount(b.getResolvedBySeverity(), severity, sign));
-                b.setRestoreHistogramBySeverity(addHistogram(b.getRestoreHistogramBySeverity(), severity, encoded, sign));
-                return b;
-            });
+        final BucketDelta lifetime = pending(service, group, BucketKey.LIFETIME);
+        lifetime.opened += sign;
+        lifetime.resolved += fact.getResolvedAt() != null ? sign : 0;
+        final BucketDelta opened = pending(service, group, epochDay(fact.getOpenedAt()));
+        opened.opened += sign;
+        if (fact.getAttributedDeployments().isEmpty()) {
+            opened.unattributed += sign;
         }
+        if (fact.getSincePreviousSeconds() != null) {
+            opened.gapSamples += sign;
+            opened.gapSum += sign * fact.getSincePreviousSeconds();
+        }
+        if (fact.getDetectSeconds() != null) {
+            opened.detectSamples += sign;
+            opened.detectSum += sign * fact.getDetectSeconds();
+        }
+        BucketDelta.count(opened.bySeverity, severity, sign);
+        if (fact.getResolvedAt() != null) {
+            final long value = Histograms.bucketValue(fact.getRestoreSeconds());
+            final BucketDelta resolved = pending(service, group, epochDay(fact.getResolvedAt()));
+            resolved.resolved += sign;
+            resolved.restores.merge(value, (long) sign, Long::sum);
+            BucketDelta.count(resolved.resolvedBySeverity, severity, sign);
+            BucketDelta.histogram(resolved.restoresBySeverity, severity).merge(value, (long) sign, Long::sum);
+        }
+    }
+
+    /** The record's delta of one of a service's buckets. */
+    private BucketDelta pending(final String service, final String group, final long day) {
+        return pending.computeIfAbsent(new Bucket(service, group, day), b -> new BucketDelta());
+    }
+
+    /**
+     * Applies what the record's facts changed to the rows they feed: each bucket's service row, its team's part and
+     * the organisation's part, each read and written once. Called once per record, after the facts are derived and
+     * any team change is made (a moved service's rows have then moved, and the delta follows its new team).
+     */
+    public void flush() {
+        for (final Map.Entry<Bucket, BucketDelta> entry : pending.entrySet()) {
+            final BucketDelta delta = entry.getValue();
+            if (!delta.isZero()) {
+                final Bucket b = entry.getKey();
+                update(b.service(), b.group(), b.day(), delta::applyTo);
+            }
+        }
+        pending.clear();
+    }
+
+    /** A (service, environment group, day) bucket. */
+    private record Bucket(String service, String group, long day) {
     }
 
     /** Applies {@code change} to the service's row and to its team's and the organisation's parts. */
@@ -255,15 +267,24 @@ public final class DayBuckets {
      * without a deployment, no histogram without samples).
      */
     private static boolean isEmpty(final DayBucket b) {
-        return LongStream.of(b.getDeployments(), b.getFailedDeployments(), b.getLeadTimeSamples(),
-                        b.getRecoverySamples(), b.getDetectSamples(), b.getUndeployedChanges(), b.getFailureGapSamples(),
-                        b.getIncidentsOpened(), b.getIncidentsResolved(), b.getUnattributedIncidents())
-                .allMatch(count -> count == 0)
-                && Stream.of(b.getIncidentsBySeverity(), b.getResolvedBySeverity(), b.getRestoreHistogramBySeverity(),
-                        b.getDeploymentsByStrategy(), b.getFailedByStrategy(), b.getReworkByStrategy(),
-                        b.getLeadTimeSamplesByStrategy(), b.getLeadTimeHistogramByStrategy(),
-                        b.getRecoverySamplesByStrategy(), b.getRecoveryHistogramByStrategy())
-                .allMatch(Map::isEmpty);
+        final long[] counts = {b.getDeployments(), b.getFailedDeployments(), b.getLeadTimeSamples(),
+            b.getRecoverySamples(), b.getDetectSamples(), b.getUndeployedChanges(), b.getFailureGapSamples(),
+            b.getIncidentsOpened(), b.getIncidentsResolved(), b.getUnattributedIncidents()};
+        for (final long count : counts) {
+            if (count != 0) {
+                return false;
+            }
+        }
+        final List<Map<String, ?>> maps = List.of(b.getIncidentsBySeverity(), b.getResolvedBySeverity(),
+                b.getRestoreHistogramBySeverity(), b.getDeploymentsByStrategy(), b.getFailedByStrategy(),
+                b.getReworkByStrategy(), b.getLeadTimeSamplesByStrategy(), b.getLeadTimeHistogramByStrategy(),
+                b.getRecoverySamplesByStrategy(), b.getRecoveryHistogramByStrategy());
+        for (final Map<String, ?> map : maps) {
+            if (!map.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code counts} with {@code delta} added to {@code key}; a count that reaches zero is dropped. */

@@ -27,6 +27,8 @@ public final class Histograms {
     /** First byte of the sparse encoding; HdrHistogram's compressed encoding starts with 0x1c. */
     private static final byte SPARSE = 'S';
     private static final int MAX_VARLONG_BYTES = 10;
+    /** Only its bucket layout is used, which the significant digits alone decide; never recorded into. */
+    private static final Histogram SHAPE = empty();
 
     private Histograms() {
     }
@@ -74,6 +76,88 @@ public final class Histograms {
         }
         final TreeMap<Long, Long> counts = counts(base);
         counts(delta).forEach((value, count) -> counts.merge(value, sign * count, Long::sum));
+        return sparse(counts);
+    }
+
+    /**
+     * Adds {@code sign} times the samples of {@code bytes} (either encoding) to {@code counts}, keyed by the value
+     * that stands for each HdrHistogram bucket, as {@link #combine} keys them; returns the samples added.
+     */
+    public static long countInto(final Map<Long, Long> counts, final ByteBuffer bytes, final long sign) {
+        if (bytes == null || !bytes.hasRemaining()) {
+            return 0;
+        }
+        long added = 0;
+        if (isSparse(bytes)) {
+            final ByteBuffer in = bytes.duplicate();
+            in.get();
+            while (in.hasRemaining()) {
+                final long value = getVarLong(in);
+                final long count = sign * getVarLong(in);
+                counts.merge(value, count, Long::sum);
+                added += count;
+            }
+            return added;
+        }
+        for (final HistogramIterationValue value : decode(bytes).recordedValues()) {
+            final long count = sign * value.getCountAtValueIteratedTo();
+            counts.merge(value.getValueIteratedTo(), count, Long::sum);
+            added += count;
+        }
+        return added;
+    }
+
+    /** Receives the (value, count) pairs of a sparse encoding. */
+    @FunctionalInterface
+    public interface BucketConsumer {
+        void accept(long value, long count);
+    }
+
+    /** Whether {@code bytes}, not empty, hold the sparse encoding of the day buckets. */
+    public static boolean isSparseEncoding(final ByteBuffer bytes) {
+        return isSparse(bytes);
+    }
+
+    /** Hands each (value, count) pair of a sparse encoding to {@code consumer}, in value order. */
+    public static void forEachSparse(final ByteBuffer bytes, final BucketConsumer consumer) {
+        final ByteBuffer in = bytes.duplicate();
+        in.get();
+        while (in.hasRemaining()) {
+            final long value = getVarLong(in);
+            consumer.accept(value, getVarLong(in));
+        }
+    }
+
+    /** The midpoint of the HdrHistogram bucket holding {@code value}: what a quantile reports. */
+    public static long medianEquivalent(final long value) {
+        return SHAPE.medianEquivalentValue(value);
+    }
+
+    /** The value that stands for {@code sample}'s HdrHistogram bucket: what a histogram of it alone is keyed by. */
+    public static long bucketValue(final long sample) {
+        return SHAPE.highestEquivalentValue(sample);
+    }
+
+    /**
+     * {@code base} (either encoding) with the signed counts of {@code delta} added, in the sparse encoding; the
+     * same as {@link #combine} with each part of the delta in turn, at the cost of one pass.
+     *
+     * @throws IllegalStateException when a value's count would go below zero
+     */
+    public static ByteBuffer apply(final ByteBuffer base, final Map<Long, Long> delta) {
+        if (delta.isEmpty()) {
+            return base;
+        }
+        final TreeMap<Long, Long> counts = counts(base);
+        delta.forEach((value, count) -> {
+            if (count != 0) {
+                counts.merge(value, count, Long::sum);
+            }
+        });
+        return sparse(counts);
+    }
+
+    private static ByteBuffer sparse(final TreeMap<Long, Long> counts) {
         for (final Map.Entry<Long, Long> entry : counts.entrySet()) {
             if (entry.getValue() < 0) {
                 throw new IllegalStateException("removing samples of " + entry.getKey() + " s that were never added");

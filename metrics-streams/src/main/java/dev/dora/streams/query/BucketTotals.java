@@ -1,7 +1,7 @@
 package dev.dora.streams.query;
 
 import dev.dora.state.DayBucket;
-import dev.dora.streams.metrics.Histograms;
+import dev.dora.streams.metrics.SparseHistogram;
 import dev.dora.streams.query.WindowMetrics.SeverityBreakdown;
 import dev.dora.streams.query.WindowMetrics.StrategyBreakdown;
 import java.util.Collections;
@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.HdrHistogram.Histogram;
 
 /**
  * The sums of one period's day buckets while they are merged, and the {@link WindowMetrics} they make: counts add,
@@ -21,9 +20,9 @@ final class BucketTotals {
     private static final double MEDIAN = 0.5;
     private static final double P90 = 0.9;
 
-    private final Histogram leadTimes = Histograms.empty();
-    private final Histogram restores = Histograms.empty();
-    private final Histogram recoveries = Histograms.empty();
+    private final SparseHistogram leadTimes = new SparseHistogram();
+    private final SparseHistogram restores = new SparseHistogram();
+    private final SparseHistogram recoveries = new SparseHistogram();
     private long deployments;
     private long failed;
     private long rework;
@@ -94,9 +93,9 @@ final class BucketTotals {
         gapSum += bucket.getFailureGapSecondsSum();
         bucket.getIncidentsBySeverity().forEach((severity, count) -> bySeverity.merge(severity, count, Long::sum));
         resolved += bucket.getIncidentsResolved();
-        Histograms.addTo(leadTimes, bucket.getLeadTimeHistogram());
-        Histograms.addTo(restores, bucket.getRestoreHistogram());
-        Histograms.addTo(recoveries, bucket.getRecoveryHistogram());
+        leadTimes.add(bucket.getLeadTimeHistogram());
+        restores.add(bucket.getRestoreHistogram());
+        recoveries.add(bucket.getRecoveryHistogram());
         SeverityTotals.add(severities, bucket);
         StrategyTotals.add(strategies, bucket);
     }
@@ -109,12 +108,12 @@ final class BucketTotals {
     WindowMetrics metrics(final long days, final long openAtEnd, final boolean production) {
         return new WindowMetrics(
                 new WindowMetrics.DeploymentFrequency(deployments, (double) deployments / days),
-                new WindowMetrics.LeadTime(leadTimes.getTotalCount(), quantile(leadTimes, MEDIAN),
+                new WindowMetrics.LeadTime(leadTimes.totalCount(), quantile(leadTimes, MEDIAN),
                         quantile(leadTimes, P90)),
                 new WindowMetrics.ChangeFailureRate(deployments, failed, rate(failed, deployments)),
                 new WindowMetrics.TimeToRestore(resolved, quantile(restores, MEDIAN), quantile(restores, P90),
                         openAtEnd),
-                new WindowMetrics.FailedDeploymentRecoveryTime(recoveries.getTotalCount(),
+                new WindowMetrics.FailedDeploymentRecoveryTime(recoveries.totalCount(),
                         quantile(recoveries, MEDIAN), quantile(recoveries, P90)),
                 new WindowMetrics.ReworkRate(deployments, rework, rate(rework, deployments)),
                 new WindowMetrics.Incidents(opened, Collections.unmodifiableSortedMap(new TreeMap<>(bySeverity)),
@@ -125,8 +124,8 @@ final class BucketTotals {
                         StrategyTotals.breakdowns(strategies)));
     }
 
-    private static Double quantile(final Histogram histogram, final double q) {
-        return Histograms.quantile(histogram, q);
+    private static Double quantile(final SparseHistogram histogram, final double q) {
+        return histogram.quantile(q);
     }
 
     private static Double rate(final long part, final long whole) {
@@ -141,13 +140,13 @@ final class BucketTotals {
     private static final class SeverityTotals {
         private long opened;
         private long resolved;
-        private final Histogram restores = Histograms.empty();
+        private final SparseHistogram restores = new SparseHistogram();
 
         static void add(final Map<String, SeverityTotals> totals, final DayBucket bucket) {
             bucket.getIncidentsBySeverity().forEach((severity, count) -> of(totals, severity).opened += count);
             bucket.getResolvedBySeverity().forEach((severity, count) -> of(totals, severity).resolved += count);
             bucket.getRestoreHistogramBySeverity().forEach((severity, histogram) ->
-                    Histograms.addTo(of(totals, severity).restores, histogram));
+                    of(totals, severity).restores.add(histogram));
         }
 
         private static SeverityTotals of(final Map<String, SeverityTotals> totals, final String severity) {
@@ -173,17 +172,17 @@ final class BucketTotals {
         private long deployments;
         private long failed;
         private long rework;
-        private final Histogram leadTimes = Histograms.empty();
-        private final Histogram recoveries = Histograms.empty();
+        private final SparseHistogram leadTimes = new SparseHistogram();
+        private final SparseHistogram recoveries = new SparseHistogram();
 
         static void add(final Map<String, StrategyTotals> totals, final DayBucket bucket) {
             bucket.getDeploymentsByStrategy().forEach((strategy, count) -> of(totals, strategy).deployments += count);
             bucket.getFailedByStrategy().forEach((strategy, count) -> of(totals, strategy).failed += count);
             bucket.getReworkByStrategy().forEach((strategy, count) -> of(totals, strategy).rework += count);
             bucket.getLeadTimeHistogramByStrategy().forEach((strategy, histogram) ->
-                    Histograms.addTo(of(totals, strategy).leadTimes, histogram));
+                    of(totals, strategy).leadTimes.add(histogram));
             bucket.getRecoveryHistogramByStrategy().forEach((strategy, histogram) ->
-                    Histograms.addTo(of(totals, strategy).recoveries, histogram));
+                    of(totals, strategy).recoveries.add(histogram));
         }
 
         private static StrategyTotals of(final Map<String, StrategyTotals> totals, final String strategy) {
@@ -202,8 +201,8 @@ final class BucketTotals {
             final SortedMap<String, StrategyBreakdown> out = new TreeMap<>();
             totals.forEach((strategy, t) -> out.put(strategy, new StrategyBreakdown(
                     t.deployments, t.failed, rate(t.failed, t.deployments), t.rework, rate(t.rework, t.deployments),
-                    t.leadTimes.getTotalCount(), quantile(t.leadTimes, MEDIAN), quantile(t.leadTimes, P90),
-                    t.recoveries.getTotalCount(), quantile(t.recoveries, MEDIAN), quantile(t.recoveries, P90))));
+                    t.leadTimes.totalCount(), quantile(t.leadTimes, MEDIAN), quantile(t.leadTimes, P90),
+                    t.recoveries.totalCount(), quantile(t.recoveries, MEDIAN), quantile(t.recoveries, P90))));
             return Collections.unmodifiableSortedMap(out);
         }
     }

@@ -2,13 +2,13 @@ package dev.dora.streams.query;
 
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
-import dev.dora.state.CommitNode;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.rules.LeadTime;
 import dev.dora.streams.store.Entity;
 import dev.dora.streams.store.IndexKeys.Delivered;
 import dev.dora.streams.store.IndexKeys.Timeline;
 import dev.dora.streams.store.Keys;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -59,10 +59,14 @@ public final class StoreLedgerReader implements LedgerReader {
         try (KeyValueIterator<Bytes, byte[]> it = indexes.prefixScan(
                 Delivered.prefix(deployment.getService(), deployment.getDeploymentId()), PREFIX)) {
             while (it.hasNext()) {
-                final String sha = Delivered.decode(it.next().key).sha();
-                final Optional<CommitNode> commit = entity(Entity.COMMIT, deployment.getService(), sha);
-                changes.add(new DeliveredChange(sha, commit.map(c -> LeadTime.sampleSeconds(deployment.getBaseline(),
-                        deployment.getFinishedAt(), c.getChange().getCommittedAt())).orElse(null)));
+                final KeyValue<Bytes, byte[]> entry = it.next();
+                final String sha = Delivered.decode(entry.key).sha();
+                final Long committedAt = Delivered.committedAt(entry.value);
+                // entries keep the commit's time; older ones need the commit itself
+                final Optional<Instant> at = committedAt != null ? Optional.of(Instant.ofEpochMilli(committedAt))
+                        : entity(Entity.COMMIT, deployment.getService(), sha).map(c -> c.getChange().getCommittedAt());
+                changes.add(new DeliveredChange(sha, at.map(time -> LeadTime.sampleSeconds(deployment.getBaseline(),
+                        deployment.getFinishedAt(), time)).orElse(null)));
             }
         }
         return changes;

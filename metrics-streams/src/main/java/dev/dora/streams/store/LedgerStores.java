@@ -9,14 +9,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The stores a service ledger writes: {@code ledger-entities} (records, see {@link Entity}), {@code ledger-indexes}
  * (relations whose keys carry all the information, see {@link IndexKeys}), {@code metrics-day-buckets} and
- * {@code metrics-services}. Each record is processed in a {@link LedgerTx} that stages its writes.
+ * {@code metrics-services}. Each record is processed in a {@link LedgerTx} that stages its writes. One instance
+ * serves one task, the only writer of its stores, and keeps their recently used values decoded from record to
+ * record ({@link DecodedCache}).
  */
 public final class LedgerStores {
+
+    /*
+     * Decoded values kept per task (see DecodedCache). A label walk reads a commit's ancestors, so the entities
+     * get the most room; a bucket row is hot for about a day of history, a service for its whole life.
+     */
+    private static final int ENTITIES_KEPT = 20_000;
+    private static final int BUCKETS_KEPT = 4_000;
+    private static final int SERVICES_KEPT = 2_000;
 
     private final KeyValueStore<Bytes, SpecificRecord> entities;
     private final KeyValueStore<Bytes, byte[]> indexes;
     private final KeyValueStore<Bytes, DayBucket> buckets;
     private final KeyValueStore<Bytes, ServiceInfo> services;
+    private final DecodedCache<SpecificRecord> decodedEntities = new DecodedCache<>(ENTITIES_KEPT);
+    private final DecodedCache<DayBucket> decodedBuckets = new DecodedCache<>(BUCKETS_KEPT);
+    private final DecodedCache<ServiceInfo> decodedServices = new DecodedCache<>(SERVICES_KEPT);
 
     public LedgerStores(final KeyValueStore<Bytes, SpecificRecord> entities,
                         final KeyValueStore<Bytes, byte[]> indexes,
@@ -30,7 +43,7 @@ public final class LedgerStores {
 
     /** A transaction over the stores for one record of {@code service}'s ledger. */
     public LedgerTx begin(final String service) {
-        return new LedgerTx(service, new StagedStore<>(entities), new StagedStore<>(indexes),
-                new StagedStore<>(buckets), new StagedStore<>(services));
+        return new LedgerTx(service, new StagedStore<>(entities, decodedEntities), new StagedStore<>(indexes),
+                new StagedStore<>(buckets, decodedBuckets), new StagedStore<>(services, decodedServices));
     }
 }

@@ -33,16 +33,36 @@ public final class StagedStore<V> {
     /** Staged writes; a null value stages a delete. */
     private final TreeMap<Bytes, V> staged = new TreeMap<>();
     private final Map<Bytes, V> read = new HashMap<>();
+    /** Decoded values kept across records by the task; null for none. */
+    private final DecodedCache<V> decoded;
 
     public StagedStore(final KeyValueStore<Bytes, V> store) {
+        this(store, null);
+    }
+
+    /** @param decoded the task's cache of this store's decoded values, which commits write through; null for none */
+    public StagedStore(final KeyValueStore<Bytes, V> store, final DecodedCache<V> decoded) {
         this.store = store;
+        this.decoded = decoded;
     }
 
     public V get(final Bytes key) {
         if (staged.containsKey(key)) {
             return staged.get(key);
         }
-        return read.computeIfAbsent(key, store::get);
+        return read.computeIfAbsent(key, this::load);
+    }
+
+    private V load(final Bytes key) {
+        if (decoded == null) {
+            return store.get(key);
+        }
+        if (decoded.knows(key)) {
+            return decoded.get(key);
+        }
+        final V value = store.get(key);
+        decoded.put(key, value);
+        return value;
     }
 
     /** Whether this record staged {@code key}: its value is then the record's own, not the store's. */
@@ -112,6 +132,9 @@ public final class StagedStore<V> {
                 store.delete(write.getKey());
             } else {
                 store.put(write.getKey(), write.getValue());
+            }
+            if (decoded != null) {
+                decoded.put(write.getKey(), write.getValue());
             }
         }
         staged.clear();

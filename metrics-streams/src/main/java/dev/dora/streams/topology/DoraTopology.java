@@ -54,7 +54,11 @@ public final class DoraTopology {
         addStore(builder, StoreNames.DEPLOYMENT_CLAIMS, Serdes.Bytes(), anyRecord);
         addStore(builder, StoreNames.INCIDENT_ENTITIES, Serdes.String(), anyRecord);
         addStore(builder, StoreNames.LEDGER_ENTITIES, Serdes.Bytes(), anyRecord);
-        addStore(builder, StoreNames.LEDGER_INDEXES, Serdes.Bytes(), Serdes.ByteArray());
+        // no record cache: the ledger reads its indexes by range (a timeline's first, last or next deployment, a
+        // prefix's entries), and a cached store answers a range by copying every cached key in it first, which
+        // made each such read cost the service's whole cached timeline; RocksDB seeks straight to the entry
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEDGER_INDEXES),
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
         addStore(builder, StoreNames.DAY_BUCKETS, Serdes.Bytes(), AvroSerdes.of(DayBucket.class));
         addStore(builder, StoreNames.SERVICES, Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class));
 

@@ -99,4 +99,83 @@ class HistogramsTest {
                 () -> Histograms.combine(onlyA, Histograms.encode(b), -1));
         assertTrue(e.getMessage().contains("never added"), e.getMessage());
     }
+
+    @Test
+    void summedSignedCountsGiveTheSameEncodingAsCombiningEachHistogramInTurn() {
+        final SplittableRandom random = new SplittableRandom(11);
+        for (int round = 0; round < 200; round++) {
+            final Histogram base = Histograms.empty();
+            final Histogram added = Histograms.empty();
+            final Histogram removed = Histograms.empty();
+            for (int i = 0; i < 1 + random.nextInt(20); i++) {
+                final long sample = (long) Math.exp(random.nextDouble() * Math.log(100_000_000));
+                base.recordValue(sample);
+                if (random.nextBoolean()) {
+                    removed.recordValue(sample);
+                }
+            }
+            final long single = (long) Math.exp(random.nextDouble() * Math.log(100_000_000));
+            for (int i = 0; i < random.nextInt(20); i++) {
+                added.recordValue((long) Math.exp(random.nextDouble() * Math.log(100_000_000)));
+            }
+            final Histogram alone = Histograms.empty();
+            alone.recordValue(single);
+            final ByteBuffer start = Histograms.combine(null, Histograms.encode(base), 1);
+            final ByteBuffer oneByOne = Histograms.combine(Histograms.combine(Histograms.combine(start,
+                    Histograms.encode(added), 1), Histograms.encode(removed), -1), Histograms.encode(alone), 1);
+            final java.util.Map<Long, Long> delta = new java.util.HashMap<>();
+            Histograms.countInto(delta, Histograms.encode(added), 1);
+            Histograms.countInto(delta, Histograms.encode(removed), -1);
+            delta.merge(Histograms.bucketValue(single), 1L, Long::sum);
+            assertEquals(oneByOne, Histograms.apply(start, delta), "round " + round);
+        }
+    }
+
+    @Test
+    void aSparseHistogramOfBucketsHasTheQuantilesOfTheHistogramOfTheirSamples() {
+        final SplittableRandom random = new SplittableRandom(5);
+        for (int round = 0; round < 100; round++) {
+            final Histogram all = Histograms.empty();
+            final SparseHistogram sparse = new SparseHistogram();
+            for (int bucket = 0; bucket < 1 + random.nextInt(30); bucket++) {
+                final Histogram day = Histograms.empty();
+                for (int i = 0; i < random.nextInt(10); i++) {
+                    day.recordValue((long) Math.exp(random.nextDouble() * Math.log(100_000_000)));
+                }
+                all.add(day);
+                sparse.add(Histograms.combine(null, Histograms.encode(day), 1));
+            }
+            assertEquals(all.getTotalCount(), sparse.totalCount());
+            for (final double q : new double[] {0.5, 0.9, 0.99, 1}) {
+                assertEquals(Histograms.quantile(all, q), sparse.quantile(q), "round " + round + " q " + q);
+            }
+        }
+    }
+
+    @Test
+    void twoSparseHistogramsAddedUpAnswerAsOneOfAllTheirSamples() {
+        final SplittableRandom random = new SplittableRandom(5);
+        final Histogram all = Histograms.empty();
+        final Histogram first = Histograms.empty();
+        final Histogram second = Histograms.empty();
+        for (int i = 0; i < 2_000; i++) {
+            final long sample = random.nextLong(0, 3_000_000);
+            all.recordValue(sample);
+            (i % 3 == 0 ? first : second).recordValue(sample);
+        }
+        first.recordValue(0);
+        all.recordValue(0);
+        final SparseHistogram a = new SparseHistogram();
+        a.add(Histograms.encode(first));
+        final SparseHistogram b = new SparseHistogram();
+        b.add(Histograms.encode(second));
+        a.add(b);
+        final SparseHistogram expected = new SparseHistogram();
+        expected.add(Histograms.encode(all));
+        assertEquals(expected.totalCount(), a.totalCount());
+        for (final double q : new double[] {0.01, 0.25, 0.5, 0.9, 0.99, 1.0}) {
+            assertEquals(expected.quantile(q), a.quantile(q), "quantile " + q);
+            assertEquals(Histograms.quantile(all, q), a.quantile(q), "as the histogram of every sample, " + q);
+        }
+    }
 }
