@@ -75,9 +75,10 @@ public final class TopicAdmin {
                     create(admin, topic, partitions, replicationFactor);
                 }
             }
-            final Map<String, TopicDescription> described = describe(admin, wanted);
-            final Map<ConfigResource, Config> configs = admin.describeConfigs(wanted.stream()
-                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all().get();
+            final Map<String, TopicDescription> described = whenVisible(
+                    () -> admin.describeTopics(wanted).allTopicNames().get());
+            final Map<ConfigResource, Config> configs = whenVisible(() -> admin.describeConfigs(wanted.stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all().get());
             final List<String> problems = new ArrayList<>();
             for (final Topic<?, ?> topic : topics) {
                 final int actual = described.get(topic.name()).partitions().size();
@@ -94,8 +95,10 @@ public final class TopicAdmin {
                         + ". Recreate them (dora creates missing topics itself), or set --partitions to match");
             }
         } catch (final ExecutionException e) {
+            final String message = e.getCause().getMessage();
             throw new IllegalStateException("cannot create or check the pipeline's topics " + wanted + ": "
-                    + SecretRedaction.scrub(e.getCause().getMessage()), e.getCause());
+                    + (message == null || message.isBlank() ? e.getCause().getClass().getSimpleName()
+                    : SecretRedaction.scrub(message)), e.getCause());
         }
     }
 
@@ -149,12 +152,20 @@ public final class TopicAdmin {
         return topics.stream().map(Topic::name).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** Topics just created may take a moment to be visible to every broker's metadata. */
-    private static Map<String, TopicDescription> describe(final Admin admin, final Set<String> topics)
-            throws InterruptedException, ExecutionException {
+    /** One admin call that may fail while a topic just created is not yet known to every broker. */
+    @FunctionalInterface
+    private interface AdminCall<T> {
+        T call() throws InterruptedException, ExecutionException;
+    }
+
+    /**
+     * Topics just created may take a moment to be visible to every broker's metadata, their configurations too (seen on
+     * a three-broker cluster: the configurations of a topic created a moment before were unknown to the broker asked).
+     */
+    private static <T> T whenVisible(final AdminCall<T> call) throws InterruptedException, ExecutionException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return admin.describeTopics(topics).allTopicNames().get();
+                return call.call();
             } catch (final ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 50) {
                     throw e;

@@ -56,14 +56,19 @@ record BenchHistory(Path ndjson, Path records, long events, long recordBytes, Li
      * The history of another organisation (services and teams named {@code late-…}), for the backfill that runs
      * while live events are measured: as dense as the main one, with as many services as its share of events asks.
      */
+    /** Far above any main history's deployment and incident numbers (ten million events have about 500,000). */
+    static final long CONCURRENT_ID_OFFSET = 1_000_000_000L;
+
     static BenchHistory generateConcurrent(final BenchSettings settings, final Path dir) throws IOException {
         final BenchSettings.History main = settings.history();
         final long events = settings.live().concurrentEvents();
         final int services = (int) Math.max(1, Math.round((double) main.services() * events / main.events()));
         final List<ServiceProfile> profiles = Organisation.sizedFor("late-", events, services, main.days(),
                 main.endInstant(), main.seed() + 1);
+        // ids of their own: with the main history's ids, the "live" events would move existing deployments
         return write(HistoryGenerator.builder().seed(main.seed() + 1).end(main.endInstant())
-                .days(main.days()).services(profiles).build(), dir, "concurrent", false);
+                .days(main.days()).services(profiles).idOffset(CONCURRENT_ID_OFFSET).build(), dir, "concurrent",
+                false);
     }
 
     private static BenchHistory write(final HistoryGenerator generator, final Path dir, final String name,

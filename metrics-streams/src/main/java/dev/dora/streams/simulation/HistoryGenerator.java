@@ -63,12 +63,14 @@ public final class HistoryGenerator {
     private final Instant end;
     private final Instant start;
     private final List<ServiceProfile> services;
+    private final long idOffset;
 
     private long deploymentCounter;
     private long incidentCounter;
 
     private HistoryGenerator(final Builder builder) {
         this.seed = builder.seed;
+        this.idOffset = builder.idOffset;
         // Avro keeps milliseconds: anything finer would not survive a round trip
         this.end = Objects.requireNonNull(builder.end, "end").truncatedTo(ChronoUnit.MILLIS);
         if (builder.days < 1) {
@@ -109,8 +111,21 @@ public final class HistoryGenerator {
         private Instant end;
         private int days = 120;
         private List<ServiceProfile> services = demoServices();
+        private long idOffset;
 
         private Builder() {
+        }
+
+        /**
+         * Added to every deployment and incident number, so that two histories loaded into one pipeline (a backfill
+         * and live traffic beside it) never share an id; 0 by default.
+         */
+        public Builder idOffset(final long idOffset) {
+            if (idOffset < 0) {
+                throw new IllegalArgumentException("idOffset must not be negative");
+            }
+            this.idOffset = idOffset;
+            return this;
         }
 
         public Builder seed(final long seed) {
@@ -514,7 +529,7 @@ public final class HistoryGenerator {
                                        final DeploymentStrategy strategy) {
         deploymentCounter++;
         return DeploymentEvent.newBuilder()
-                .setId(String.valueOf(7_000_000 + deploymentCounter)).setService(service.name())
+                .setId(String.valueOf(7_000_000 + idOffset + deploymentCounter)).setService(service.name())
                 .setTeam(service.team()).setSource("github-actions")
                 .setOccurredAt(finishedAt).setEnvironment(environment).setStatus(status)
                 .setFinishedAt(finishedAt).setSha(sha).setStartedAt(startedAt)
@@ -652,7 +667,7 @@ public final class HistoryGenerator {
 
     private String nextIncidentId() {
         incidentCounter++;
-        return "INC-" + (1000 + incidentCounter);
+        return "INC-" + (1000 + idOffset + incidentCounter);
     }
 
     private static Severity severity(final SplittableRandom rng) {

@@ -138,4 +138,34 @@ class HistoryGeneratorTest {
         return events.stream().map(e -> java.util.HexFormat.of().formatHex(AvroCodec.get().encode(e))).toList();
     }
 
+
+    @Test
+    void anIdOffsetGivesAHistoryIdsOfItsOwnAndChangesNothingElse() {
+        final Instant end = Instant.parse("2026-11-01T00:00:00Z");
+        final List<SpecificRecord> plain = HistoryGenerator.builder().seed(7).end(end).days(30).build().generate();
+        final List<SpecificRecord> offset = HistoryGenerator.builder().seed(7).end(end).days(30)
+                .idOffset(1_000_000_000L).build().generate();
+        assertEquals(plain.size(), offset.size());
+        final Set<String> plainIds = ids(plain);
+        final Set<String> offsetIds = ids(offset);
+        assertFalse(plainIds.isEmpty());
+        assertEquals(plainIds.size(), offsetIds.size());
+        assertTrue(plainIds.stream().noneMatch(offsetIds::contains), "no deployment or incident id in common");
+        for (int i = 0; i < plain.size(); i++) {
+            assertEquals(EventFields.occurredAt(plain.get(i)), EventFields.occurredAt(offset.get(i)), "event " + i);
+            assertEquals(plain.get(i).getClass(), offset.get(i).getClass(), "event " + i);
+        }
+    }
+
+    private static Set<String> ids(final List<SpecificRecord> events) {
+        final Set<String> ids = new HashSet<>();
+        for (final SpecificRecord event : events) {
+            if (event instanceof DeploymentEvent d) {
+                ids.add(d.getId());
+            } else if (event instanceof IncidentEvent e) {
+                ids.add(e.getId());
+            }
+        }
+        return ids;
+    }
 }
