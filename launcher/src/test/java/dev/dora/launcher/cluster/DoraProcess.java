@@ -77,6 +77,21 @@ public final class DoraProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
+    /**
+     * {@link DoraApi#awaitCaughtUp}, failing with what dora logged at ERROR (and the console) so that a pipeline that
+     * stopped says why.
+     */
+    public void awaitCaughtUp(final Duration timeout) throws IOException, InterruptedException {
+        try {
+            api.awaitCaughtUp(timeout);
+        } catch (final AssertionError e) {
+            final StringBuilder errors = new StringBuilder();
+            logFile().lines().filter(line -> line.contains(" ERROR ") || line.startsWith("Caused by"))
+                    .limit(40).forEach(line -> errors.append(line).append('\n'));
+            throw new AssertionError(e.getMessage() + "\nlogged at ERROR:\n" + errors + "console:\n" + console(), e);
+        }
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -90,7 +90,7 @@ class FaultToleranceTest {
             final Duration healthy = dora.awaitHealthy(Duration.ofMinutes(3));
             importer.join(Duration.ofMinutes(3).toMillis());
             assertEquals(batches, acknowledged.get(), "the import finished after the restart");
-            dora.api().awaitCaughtUp(Duration.ofMinutes(5));
+            dora.awaitCaughtUp(Duration.ofMinutes(5));
             final Duration caughtUp = since(restarted);
             final Map<String, JsonNode> answers = ModelCheck.assertMatches(dora.api(), model, WINDOWS);
             measure("kill9.events", events.size());
@@ -104,7 +104,7 @@ class FaultToleranceTest {
             final long restoring = System.nanoTime();
             dora.start();
             final Duration restoredHealthy = dora.awaitHealthy(Duration.ofMinutes(3));
-            dora.api().awaitCaughtUp(Duration.ofMinutes(5));
+            dora.awaitCaughtUp(Duration.ofMinutes(5));
             final Duration restored = since(restoring);
             assertEquals(answers, ModelCheck.assertMatches(dora.api(), model, WINDOWS),
                     "restored from the changelogs, every answer is the same");
@@ -152,7 +152,7 @@ class FaultToleranceTest {
                     "no 202 while the broker was down");
             assertTrue(dora.isAlive(), "dora kept running");
             final long resuming = System.nanoTime();
-            dora.api().awaitCaughtUp(Duration.ofMinutes(3));
+            dora.awaitCaughtUp(Duration.ofMinutes(3));
             assertCountedOnce(dora.api(), ingest.acknowledged(), day);
             final List<SteadyIngest.Answer> refused = during.stream().filter(a -> a.status() == 503).toList();
             measure("outage.answers503", refused.size());
@@ -187,7 +187,7 @@ class FaultToleranceTest {
             awaitAcknowledged(ingest, atKill + 100);
             ingest.close();
             final long settling = System.nanoTime();
-            dora.api().awaitCaughtUp(Duration.ofMinutes(3));
+            dora.awaitCaughtUp(Duration.ofMinutes(3));
             assertCountedOnce(dora.api(), ingest.acknowledged(), day);
             final List<SteadyIngest.Answer> after = ingest.answers().stream()
                     .filter(a -> a.at().isAfter(killed)).toList();
