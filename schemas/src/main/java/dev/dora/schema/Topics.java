@@ -1,5 +1,6 @@
 package dev.dora.schema;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
@@ -40,6 +41,10 @@ public final class Topics {
     /** Incidents, keyed by incident id. */
     public static final Topic<String, IncidentEvent> INCIDENTS = new Topic<>("dora.events.incidents",
             Serdes.String(), AvroSerdes.of(IncidentEvent.class), KEEP_FOREVER);
+
+    /** CI builds, keyed by build id: one attempt of a pipeline, a re-run being another build. */
+    public static final Topic<String, BuildEvent> BUILDS = new Topic<>("dora.events.builds",
+            Serdes.String(), AvroSerdes.of(BuildEvent.class), KEEP_FOREVER);
 
     /**
      * What could not be accepted or processed, with the reason in headers ({@code dora.error.*} from the
@@ -90,11 +95,11 @@ public final class Topics {
                     TopicConfig.RETENTION_MS_CONFIG, Long.toString(WEBHOOK_DELIVERY_RETENTION_MS)));
 
     /** The event topics; the metrics topology requires all of them to have the same partition count. */
-    public static final List<Topic<String, ?>> EVENT_TOPICS = List.of(CHANGES, DEPLOYMENTS, INCIDENTS);
+    public static final List<Topic<String, ?>> EVENT_TOPICS = List.of(CHANGES, DEPLOYMENTS, INCIDENTS, BUILDS);
 
     public static final List<Topic<String, ?>> ALL = List.of(
-            CHANGES, DEPLOYMENTS, INCIDENTS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS, WEEKLY_REPORTS, CATALOG,
-            WEBHOOK_DELIVERIES);
+            CHANGES, DEPLOYMENTS, INCIDENTS, BUILDS, DEAD_LETTER, DEPLOYMENT_FACTS, INCIDENT_FACTS, WEEKLY_REPORTS,
+            CATALOG, WEBHOOK_DELIVERIES);
 
     /** Header names on dead-letter records written by the ingest edge. */
     public static final String DLQ_REASON_HEADER = "dora.error.reason";
