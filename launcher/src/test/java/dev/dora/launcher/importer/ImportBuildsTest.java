@@ -11,6 +11,7 @@ import dev.dora.ingest.catalog.CatalogSync;
 import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.schema.AvroCodec;
 import dev.dora.schema.Topics;
+import dev.dora.testkit.TestKafkaCluster;
 import dev.dora.testkit.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,19 @@ class ImportBuildsTest {
             assertEquals(0, direct.code(), direct.toString());
             assertTrue(direct.out().contains("2 events accepted, 1 invalid"), direct.out());
             assertImported(stack.bootstrapServers(), "k");
+        }
+    }
+
+    @Test
+    void aClusterFromBeforeBuildsIsNamedInOneLine() throws Exception {
+        try (TestKafkaCluster kafka = TestKafkaCluster.start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(Stream.of(Topics.CHANGES, Topics.DEPLOYMENTS, Topics.INCIDENTS, Topics.DEAD_LETTER)
+                    .map(topic -> new NewTopic(topic.name(), 1, (short) 1)).toList()).all().get();
+            final ImportCli.Run run = ImportCli.run("import", "events", file("old.ndjson", "o").toString(),
+                    "--bootstrap-servers", kafka.bootstrapServers());
+            assertEquals(1, run.code(), run.toString());
+            assertTrue(run.err().contains("has no topic dora.events.builds for the builds of the file"), run.err());
         }
     }
 
