@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
@@ -28,7 +29,8 @@ import org.apache.avro.specific.SpecificRecord;
  * The canonical JSON form of the pipeline's events: the public contract of {@code POST /api/v1/events}.
  *
  * <p>{@link #parse(JsonNode)} validates one event and turns it into its Avro record ({@link ChangeEvent},
- * {@link DeploymentEvent} or {@link IncidentEvent}); {@link #toJson(SpecificRecord)} is its inverse. Timestamps are
+ * {@link DeploymentEvent}, {@link IncidentEvent} or {@link BuildEvent}, see {@link CanonicalBuilds});
+ * {@link #toJson(SpecificRecord)} is its inverse. Timestamps are
  * ISO-8601 instants with {@code Z} or an explicit offset, stored in UTC truncated to milliseconds. Fields the contract
  * does not define are ignored and never stored, so that author names and e-mail addresses sent by connectors cannot
  * reach Kafka. Every rejection names the offending field first, e.g. {@code "sha: must be 40 hexadecimal digits (got
@@ -47,7 +49,7 @@ public final class CanonicalEvents {
     /** Longest accepted label, in characters: as long as an id, more than GitHub's or GitLab's labels can be. */
     public static final int MAX_LABEL_CHARS = MAX_ID_CHARS;
 
-    private static final String TYPES = "change, deployment, incident";
+    private static final String TYPES = "change, deployment, incident, build";
     private static final Set<DeploymentStatus> TERMINAL_DEPLOYMENT = Set.of(
             DeploymentStatus.success, DeploymentStatus.failure, DeploymentStatus.error, DeploymentStatus.cancelled);
 
@@ -60,7 +62,7 @@ public final class CanonicalEvents {
     /**
      * Parses and validates one canonical JSON event.
      *
-     * @return a {@link ChangeEvent}, {@link DeploymentEvent} or {@link IncidentEvent}
+     * @return a {@link ChangeEvent}, {@link DeploymentEvent}, {@link IncidentEvent} or {@link BuildEvent}
      * @throws InvalidEventException naming the field and what is wrong with it
      */
     public static SpecificRecord parse(final JsonNode event) {
@@ -80,6 +82,8 @@ public final class CanonicalEvents {
                 return deployment(fields);
             case "incident":
                 return incident(fields);
+            case "build":
+                return CanonicalBuilds.build(fields);
             default:
                 throw new InvalidEventException("type", "must be one of " + TYPES + " (got " + JsonFields.echo(type)
                         + ")");
@@ -88,7 +92,8 @@ public final class CanonicalEvents {
 
     /**
      * Writes an Avro event back as canonical JSON: {@code type} first, then the record's fields in schema order,
-     * timestamps as ISO-8601 UTC instants, enum values as in the API, null fields omitted.
+     * timestamps as ISO-8601 UTC instants, enum values as in the API, null fields omitted. A build's
+     * {@code defaultBranch} is left out: the ingest edge stamps it from the catalog, it is not part of the contract.
      * {@code parse(toJson(e))} equals {@code e} for every valid event.
      */
     public static ObjectNode toJson(final SpecificRecord event) {
@@ -99,13 +104,15 @@ public final class CanonicalEvents {
             json.put("type", "deployment");
         } else if (event instanceof IncidentEvent) {
             json.put("type", "incident");
+        } else if (event instanceof BuildEvent) {
+            json.put("type", "build");
         } else {
             throw new IllegalArgumentException("not an event type: "
                     + (event == null ? "null" : event.getClass().getName()));
         }
         for (final Schema.Field field : event.getSchema().getFields()) {
             final Object value = event.get(field.pos());
-            if (value != null) {
+            if (value != null && !(event instanceof BuildEvent && CanonicalBuilds.STAMPED.equals(field.name()))) {
                 json.set(field.name(), toNode(value));
             }
         }
@@ -283,7 +290,8 @@ public final class CanonicalEvents {
                 .build();
     }
 
-    private static Common common(final JsonFields fields) {
+    /** The fields every canonical event has, read in the same order for every type. */
+    static Common common(final JsonFields fields) {
         final String id = fields.boundedText("id", MAX_ID_CHARS);
         final String service = fields.boundedText("service", MAX_NAME_CHARS);
         final Instant occurredAt = fields.instant("occurredAt");
@@ -292,12 +300,15 @@ public final class CanonicalEvents {
         return new Common(id, service, occurredAt, team, source);
     }
 
-    private record Common(String id, String service, Instant occurredAt, String team, String source) {
+    record Common(String id, String service, Instant occurredAt, String team, String source) {
     }
 
     private static JsonNode toNode(final Object value) {
         if (value instanceof Boolean flag) {
             return NODES.booleanNode(flag);
+        }
+        if (value instanceof Double number) {
+            return NODES.numberNode(number);
         }
         if (value instanceof Instant) {
             return NODES.textNode(value.toString());

@@ -1,5 +1,6 @@
 package dev.dora.ingest;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
@@ -36,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * everything: some records may already have been written, and the pipeline ignores exact duplicates.
  *
  * <p>Keys: a {@link ChangeEvent} is keyed by service (a change's identity is (service, sha)), a
- * {@link DeploymentEvent} or {@link IncidentEvent} by its id. Dead-letter records have no key; the value is the
- * payload and the reason travels in the {@code dora.error.*} headers of {@link Topics}.
+ * {@link DeploymentEvent}, {@link IncidentEvent} or {@link BuildEvent} by its id. Dead-letter records have no key;
+ * the value is the payload and the reason travels in the {@code dora.error.*} headers of {@link Topics}.
  *
  * <p>Thread-safe: one instance serves every request.
  */
@@ -182,6 +183,9 @@ public final class EventPublisher implements AutoCloseable {
         }
         if (event instanceof IncidentEvent incident) {
             return record(Topics.INCIDENTS, incident.getId(), incident);
+        }
+        if (event instanceof BuildEvent build) {
+            return record(Topics.BUILDS, build.getId(), build);
         }
         throw new IllegalArgumentException("not an event type: " + event.getClass().getName());
     }

@@ -2,6 +2,7 @@ package dev.dora.ingest;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.ingest.http.ApiErrors;
 import dev.dora.ingest.http.ApiException;
 import dev.dora.ingest.http.JsonReply;
@@ -10,6 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -20,6 +22,9 @@ import org.apache.avro.specific.SpecificRecord;
  * dead-letter topic, and the answer, {@code 202 {"accepted": N, "rejected": [{"index": i, "error": "..."}]}}, is sent
  * only once Kafka acknowledged all of them. When Kafka does not, the answer is {@code 503} with
  * {@code Retry-After}: resending the whole request is safe because the pipeline ignores exact duplicates.
+ *
+ * <p>Builds are stamped with their service's default branch from the service catalog ({@link DefaultBranches}) as
+ * they are accepted.
  *
  * <p>Personal data: author and e-mail fields are removed from rejected events before they are kept in the
  * dead-letter topic ({@link CanonicalEvents#scrub}). A body or NDJSON line that is not JSON cannot be scrubbed and is
@@ -60,13 +65,25 @@ public final class IngestRoutes {
      * @param maxBodyBytes larger bodies are refused with 413, whether or not they declare a Content-Length
      */
     public static void register(final JavalinConfig config, final EventPublisher publisher, final long maxBodyBytes) {
+        register(config, publisher, maxBodyBytes, ServiceCatalog::empty);
+    }
+
+    /**
+     * Adds {@code POST /api/v1/events} to a Javalin configuration.
+     *
+     * @param maxBodyBytes larger bodies are refused with 413, whether or not they declare a Content-Length
+     * @param catalog      read for every request, so a reloaded catalog applies at once: the default branches
+     *                     builds are stamped with
+     */
+    public static void register(final JavalinConfig config, final EventPublisher publisher, final long maxBodyBytes,
+                                final Supplier<ServiceCatalog> catalog) {
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive, got " + maxBodyBytes);
         }
         // this route reads the body itself with its own limit; never let Javalin's limit be the smaller one
         config.http.maxRequestSize = Math.max(config.http.maxRequestSize, maxBodyBytes);
         ApiErrors.register(config);
-        final Handler handler = new Handler(publisher, maxBodyBytes);
+        final Handler handler = new Handler(publisher, maxBodyBytes, catalog);
         config.routes.post(PATH, ApiErrors.guarded(handler::handle));
     }
 
@@ -74,10 +91,12 @@ public final class IngestRoutes {
 
         private final EventPublisher publisher;
         private final long maxBodyBytes;
+        private final Supplier<ServiceCatalog> catalog;
 
-        Handler(final EventPublisher publisher, final long maxBodyBytes) {
+        Handler(final EventPublisher publisher, final long maxBodyBytes, final Supplier<ServiceCatalog> catalog) {
             this.publisher = publisher;
             this.maxBodyBytes = maxBodyBytes;
+            this.catalog = catalog;
         }
 
         void handle(final Context ctx) {
@@ -96,7 +115,7 @@ public final class IngestRoutes {
             if (batch.rejected().size() > MAX_DEAD_LETTERS) {
                 throw refuseBody(body, tooManyRejected(batch));
             }
-            publish(batch.accepted(), batch.rejected());
+            publish(DefaultBranches.stamp(batch.accepted(), catalog.get()), batch.rejected());
             accepted(ctx, batch);
         }
 

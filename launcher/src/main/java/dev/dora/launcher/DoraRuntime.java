@@ -150,7 +150,7 @@ final class DoraRuntime implements AutoCloseable {
             started.add(0, reports);
             final Javalin server = Javalin.create(config -> {
                 edge.configure(config);
-                IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
+                IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES, catalog.current());
                 WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
                         stats, deliveries);
                 QueryRoutes.register(config, pipeline);

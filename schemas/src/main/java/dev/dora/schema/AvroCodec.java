@@ -1,5 +1,6 @@
 package dev.dora.schema;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
@@ -54,7 +55,7 @@ public final class AvroCodec {
 
     /** Every generated record type that travels through Kafka. */
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
-            ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class,
+            ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class, BuildEvent.class,
             DeploymentFact.class, IncidentFact.class, WeeklyReport.class,
             Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class,
             EntityRemoval.class, ServiceInfo.class, TeamObservation.class);

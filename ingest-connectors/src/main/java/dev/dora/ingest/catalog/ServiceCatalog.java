@@ -15,14 +15,26 @@ import java.util.stream.Collectors;
  */
 public final class ServiceCatalog {
 
-    /** One service of the catalog. */
+    /**
+     * One service of the catalog.
+     *
+     * @param defaultBranch the branch whose builds tell whether the service's main line is broken (pipeline health);
+     *                      null when the catalog names none, which the pipeline reads as {@code main} or
+     *                      {@code master}
+     */
     public record Entry(String name, String team, List<String> repositories, List<String> pagerduty,
-                        List<String> applications) {
+                        List<String> applications, String defaultBranch) {
 
         public Entry {
             repositories = repositories == null ? List.of() : List.copyOf(repositories);
             pagerduty = pagerduty == null ? List.of() : List.copyOf(pagerduty);
             applications = applications == null ? List.of() : List.copyOf(applications);
+        }
+
+        /** An entry that names no default branch. */
+        public Entry(final String name, final String team, final List<String> repositories,
+                     final List<String> pagerduty, final List<String> applications) {
+            this(name, team, repositories, pagerduty, applications, null);
         }
     }
 
@@ -88,5 +100,11 @@ public final class ServiceCatalog {
 
     public Optional<Entry> service(final String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The default branch the catalog names for a canonical service, or null when it names none. */
+    public String defaultBranch(final String service) {
+        final Entry entry = service == null ? null : byName.get(service);
+        return entry == null ? null : entry.defaultBranch();
     }
 }

@@ -28,6 +28,7 @@ import java.util.Set;
  *     repositories: [acme/shop]      # GitHub full_name / GitLab path_with_namespace
  *     pagerduty: [Shop API]          # PagerDuty service summaries
  *     applications: [shop-app]       # CD application names (CDEvents, …)
+ *     defaultBranch: trunk           # optional: the branch builds are judged on (default: main or master)
  * </pre>
  *
  * <p>Validation is strict, so that a typo cannot silently leave events unmapped: unknown keys are rejected, a
@@ -44,7 +45,7 @@ public final class ServiceCatalogYaml {
 
     private static final Set<String> TOP_KEYS = Set.of("production", "services");
     private static final List<String> SERVICE_KEYS = List.of("name", "team", "repositories", "pagerduty",
-            "applications");
+            "applications", "defaultBranch");
 
     private static final ObjectMapper YAML = new YAMLMapper(YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -144,7 +145,8 @@ public final class ServiceCatalogYaml {
         claim(owners, "repository", repositories, name, path + ".repositories");
         claim(owners, "PagerDuty service", pagerduty, name, path + ".pagerduty");
         claim(owners, "application", applications, name, path + ".applications");
-        return new ServiceCatalog.Entry(name, team, repositories, pagerduty, applications);
+        final String defaultBranch = string(node.get("defaultBranch"), path + ".defaultBranch", MAX_KEY_CHARS);
+        return new ServiceCatalog.Entry(name, team, repositories, pagerduty, applications, defaultBranch);
     }
 
     /** A repository, PagerDuty service or application may map to one service only. */

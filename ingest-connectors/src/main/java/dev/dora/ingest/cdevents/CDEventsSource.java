@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.InvalidEventException;
 import dev.dora.ingest.JsonFields;
 import dev.dora.ingest.StrictJson;
@@ -29,7 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * CDEvents (spec 0.4 and 0.5, event versions 0.1.x to 0.3.x) delivered as CloudEvents over HTTP, in binary or
@@ -43,6 +41,8 @@ import org.apache.avro.specific.SpecificRecord;
  *   <tr><td>{@code service.rolledback}</td><td>successful deployment with {@code rollbackOf}</td></tr>
  *   <tr><td>{@code incident.detected}, {@code incident.reported}</td><td>open incident</td></tr>
  *   <tr><td>{@code incident.resolved}</td><td>resolved incident</td></tr>
+ *   <tr><td>{@code pipelineRun.started}, {@code pipelineRun.finished}</td><td>build ({@link PipelineRuns});
+ *       ignored without {@code customData.branch}</td></tr>
  * </table>
  *
  * <p>What the CDEvents spec has no field for (commit sha, parents, team, deployment id, rollback target, when a
@@ -67,7 +67,8 @@ public final class CDEventsSource extends AbstractWebhookSource {
             "dev\\.cdevents\\.([A-Za-z]+)\\.([A-Za-z]+)\\.(\\d+)\\.(\\d+)\\.(\\d+)(?:-[0-9A-Za-z.-]+)?");
     private static final String BEARER = "bearer ";
     private static final Set<String> MAPPED = Set.of("change.merged", "service.deployed", "service.upgraded",
-            "service.rolledback", "incident.detected", "incident.reported", "incident.resolved");
+            "service.rolledback", "incident.detected", "incident.reported", "incident.resolved",
+            "pipelinerun.started", "pipelinerun.finished");
     private static final ObjectMapper JSON = StrictJson.MAPPER;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -136,7 +137,8 @@ public final class CDEventsSource extends AbstractWebhookSource {
         final String kind = matcher.group(1).toLowerCase(Locale.ROOT) + "." + matcher.group(2).toLowerCase(Locale.ROOT);
         if (!MAPPED.contains(kind)) {
             return Mapping.ignored("CDEvent type " + type + " is not mapped (mapped: change.merged,"
-                    + " service.deployed/upgraded/rolledback, incident.detected/reported/resolved)");
+                    + " service.deployed/upgraded/rolledback, incident.detected/reported/resolved,"
+                    + " pipelineRun.started/finished)");
         }
         final int major = Integer.parseInt(matcher.group(3));
         final int minor = Integer.parseInt(matcher.group(4));
@@ -151,29 +153,33 @@ public final class CDEventsSource extends AbstractWebhookSource {
                 cdevent.object("subject"),
                 customData(cdevent),
                 cdevent);
-        final Mapped mapped;
+        final Mapped mapped = map(kind, event, catalog);
+        if (mapped.ignored() != null) {
+            return Mapping.ignored(mapped.ignored());
+        }
+        return Mapping.of(List.of(mapped.event()), mapped.unmapped() == null ? List.of()
+                : List.of(mapped.unmapped()));
+    }
+
+    /** The canonical event of a CDEvent of a mapped kind ({@code subject.predicate}, in lower case). */
+    private static Mapped map(final String kind, final CDEvent event, final ServiceCatalog catalog) {
         switch (kind) {
             case "change.merged":
-                mapped = change(event, catalog);
-                break;
+                return change(event, catalog);
             case "service.deployed":
             case "service.upgraded":
-                mapped = deployment(event, catalog, false);
-                break;
+                return deployment(event, catalog, false);
             case "service.rolledback":
-                mapped = deployment(event, catalog, true);
-                break;
+                return deployment(event, catalog, true);
             case "incident.resolved":
-                mapped = incident(event, catalog, true);
-                break;
+                return incident(event, catalog, true);
+            case "pipelinerun.started":
+                return PipelineRuns.map(event, catalog, false);
+            case "pipelinerun.finished":
+                return PipelineRuns.map(event, catalog, true);
             default:
-                mapped = incident(event, catalog, false);
-                break;
+                return incident(event, catalog, false);
         }
-        if (mapped.ignored != null) {
-            return Mapping.ignored(mapped.ignored);
-        }
-        return Mapping.of(List.of(mapped.event), mapped.unmapped == null ? List.of() : List.of(mapped.unmapped));
     }
 
     /** {@code context.type}, which must agree with the CloudEvent's {@code type} when both are present. */
@@ -224,23 +230,23 @@ public final class CDEventsSource extends AbstractWebhookSource {
     }
 
     private static Mapped change(final CDEvent event, final ServiceCatalog catalog) {
-        String sha = event.custom.optionalSha("sha");
+        String sha = event.custom().optionalSha("sha");
         if (sha == null) {
-            final String subjectId = event.subject.optionalText("id");
+            final String subjectId = event.subject().optionalText("id");
             if (JsonFields.isSha(subjectId)) {
                 sha = subjectId.toLowerCase(Locale.ROOT);
             }
         }
         if (sha == null) {
-            return Mapped.ignored(event.type + " carries no commit sha (set customData.sha): no change to record");
+            return Mapped.ignored(event.type() + " carries no commit sha (set customData.sha): no change to record");
         }
-        final List<String> parents = event.custom.shas("parents");
-        final JsonFields content = event.subject.optionalObject("content");
+        final List<String> parents = event.custom().shas("parents");
+        final JsonFields content = event.subject().optionalObject("content");
         final JsonFields repository = content == null ? null : content.optionalObject("repository");
         final String repositoryId = repository == null ? null : repository.optionalText("id");
-        final String explicit = event.custom.optionalText("service");
+        final String explicit = event.custom().optionalText("service");
         if (explicit == null && repositoryId == null) {
-            throw event.subject.invalid("content.repository.id", "required to name the service"
+            throw event.subject().invalid("content.repository.id", "required to name the service"
                     + " (or set customData.service)");
         }
         final Optional<ServiceCatalog.Entry> byRepository = repositoryId == null ? Optional.empty()
@@ -253,53 +259,53 @@ public final class CDEventsSource extends AbstractWebhookSource {
         json.put("sha", sha);
         final ArrayNode parentArray = json.putArray("parents");
         parents.forEach(parentArray::add);
-        json.put("committedAt", event.timestamp.toString());
+        json.put("committedAt", event.timestamp().toString());
         putIfPresent(json, "repo", repositoryId);
-        putIfPresent(json, "branch", event.custom.optionalText("branch"));
-        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent, Map.of(
+        putIfPresent(json, "branch", event.custom().optionalText("branch"));
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent(), Map.of(
                 "id", "customData.sha", "sha", "customData.sha", "parents", "customData.parents",
                 "committedAt", "context.timestamp", "repo", "subject.content.repository.id",
                 "branch", "customData.branch"));
     }
 
     private static Mapped deployment(final CDEvent event, final ServiceCatalog catalog, final boolean rollback) {
-        final JsonFields content = event.subject.object("content");
+        final JsonFields content = event.subject().object("content");
         final String environment = content.object("environment").text("id");
-        final String subjectId = event.subject.optionalText("id");
+        final String subjectId = event.subject().optionalText("id");
         final String artifactId = content.optionalText("artifactId");
-        final String explicit = event.custom.optionalText("service");
+        final String explicit = event.custom().optionalText("service");
         final List<String> names = new ArrayList<>(subjectNames(subjectId));
         names.addAll(purlNames(artifactId));
         final String fallback = explicit != null ? explicit
                 : subjectId != null ? lastSegment(subjectId)
                 : purlName(artifactId);
         if (fallback == null) {
-            throw event.subject.invalid("id", "required to name the service (or set customData.service)");
+            throw event.subject().invalid("id", "required to name the service (or set customData.service)");
         }
         final Optional<ServiceCatalog.Entry> entry = byApplication(catalog, names, explicit);
-        final String deploymentId = Objects.requireNonNullElse(event.custom.optionalText("deploymentId"), event.id);
+        final String deploymentId = Objects.requireNonNullElse(event.custom().optionalText("deploymentId"), event.id());
         final ObjectNode json = common("deployment", deploymentId, event, catalog, entry, fallback);
         json.put("environment", environment);
         json.put("status", "success");
-        json.put("finishedAt", event.timestamp.toString());
-        putIfPresent(json, "sha", event.custom.optionalSha("sha"));
+        json.put("finishedAt", event.timestamp().toString());
+        putIfPresent(json, "sha", event.custom().optionalSha("sha"));
         if (rollback) {
-            putIfPresent(json, "rollbackOf", event.custom.optionalText("rollbackOf"));
+            putIfPresent(json, "rollbackOf", event.custom().optionalText("rollbackOf"));
         }
-        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent, Map.of(
-                "id", event.custom.has("deploymentId") ? "customData.deploymentId" : "context.id",
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent(), Map.of(
+                "id", event.custom().has("deploymentId") ? "customData.deploymentId" : "context.id",
                 "environment", "subject.content.environment.id", "finishedAt", "context.timestamp",
                 "sha", "customData.sha", "rollbackOf", "customData.rollbackOf"));
     }
 
     private static Mapped incident(final CDEvent event, final ServiceCatalog catalog, final boolean resolved) {
-        final JsonFields content = event.subject.object("content");
+        final JsonFields content = event.subject().object("content");
         final String environment = content.object("environment").text("id");
-        final String incidentId = event.subject.text("id");
+        final String incidentId = event.subject().text("id");
         final JsonFields service = content.optionalObject("service");
         final String serviceId = service == null ? null : service.optionalText("id");
         final String artifactId = content.optionalText("artifactId");
-        final String explicit = event.custom.optionalText("service");
+        final String explicit = event.custom().optionalText("service");
         final List<String> names = new ArrayList<>(subjectNames(serviceId));
         names.addAll(purlNames(artifactId));
         final String fallback = explicit != null ? explicit
@@ -312,42 +318,42 @@ public final class CDEventsSource extends AbstractWebhookSource {
         final Optional<ServiceCatalog.Entry> entry = byApplication(catalog, names, explicit);
         final Instant openedAt;
         if (resolved) {
-            final Instant given = event.custom.optionalInstant("openedAt");
-            if (given != null && given.isAfter(event.timestamp)) {
-                throw event.custom.invalid("openedAt", "must not be after the resolution"
-                        + " time context.timestamp (got " + given + " where context.timestamp is " + event.timestamp
+            final Instant given = event.custom().optionalInstant("openedAt");
+            if (given != null && given.isAfter(event.timestamp())) {
+                throw event.custom().invalid("openedAt", "must not be after the resolution"
+                        + " time context.timestamp (got " + given + " where context.timestamp is " + event.timestamp()
                         + ")");
             }
             if (given == null) {
                 // the latest event of an incident wins, so a resolution claiming to open at its own time would
                 // overwrite the real opening and report a time to restore of zero
-                throw event.custom.invalid("openedAt", "required on incident.resolved:"
+                throw event.custom().invalid("openedAt", "required on incident.resolved:"
                         + " when the incident was opened (CDEvents has no field for it)");
             }
             openedAt = given;
         } else {
-            openedAt = event.timestamp;
+            openedAt = event.timestamp();
         }
         final ObjectNode json = common("incident", incidentId, event, catalog, entry, fallback);
         json.put("environment", environment);
         json.put("status", resolved ? "resolved" : "open");
         json.put("openedAt", openedAt.toString());
         if (resolved) {
-            json.put("resolvedAt", event.timestamp.toString());
+            json.put("resolvedAt", event.timestamp().toString());
         }
-        putIfPresent(json, "severity", event.custom.optionalText("severity"));
-        putIfPresent(json, "causeDeploymentId", event.custom.optionalText("causeDeploymentId"));
-        putIfPresent(json, "causeSha", event.custom.optionalSha("causeSha"));
-        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent, Map.of(
+        putIfPresent(json, "severity", event.custom().optionalText("severity"));
+        putIfPresent(json, "causeDeploymentId", event.custom().optionalText("causeDeploymentId"));
+        putIfPresent(json, "causeSha", event.custom().optionalSha("causeSha"));
+        return Mapped.of(json, entry.isEmpty() ? json.get("service").textValue() : null, event.cdevent(), Map.of(
                 "id", "subject.id", "environment", "subject.content.environment.id",
-                "openedAt", resolved && event.custom.has("openedAt")
+                "openedAt", resolved && event.custom().has("openedAt")
                         ? "customData.openedAt" : "context.timestamp",
                 "resolvedAt", "context.timestamp", "severity", "customData.severity",
                 "causeDeploymentId", "customData.causeDeploymentId", "causeSha", "customData.causeSha"));
     }
 
     /** The fields every canonical event has; the catalog's team wins over {@code customData.team}. */
-    private static ObjectNode common(final String type, final String id, final CDEvent event,
+    static ObjectNode common(final String type, final String id, final CDEvent event,
                                      final ServiceCatalog catalog, final Optional<ServiceCatalog.Entry> entry,
                                      final String fallback) {
         final ObjectNode json = NODES.objectNode();
@@ -355,10 +361,10 @@ public final class CDEventsSource extends AbstractWebhookSource {
         json.put("id", id);
         json.put("service", entry.map(ServiceCatalog.Entry::name).orElse(fallback));
         final String team = entry.map(ServiceCatalog.Entry::team)
-                .orElseGet(() -> event.custom.optionalText("team"));
+                .orElseGet(() -> event.custom().optionalText("team"));
         putIfPresent(json, "team", team);
         json.put("source", SOURCE);
-        json.put("occurredAt", event.timestamp.toString());
+        json.put("occurredAt", event.timestamp().toString());
         return json;
     }
 
@@ -367,7 +373,7 @@ public final class CDEventsSource extends AbstractWebhookSource {
      * application; else that of {@code customData.service} (an application or a catalog service's own name). Like
      * the other connectors, the catalog's mapping of the spec's fields wins over what the sender names.
      */
-    private static Optional<ServiceCatalog.Entry> byApplication(final ServiceCatalog catalog, final List<String> names,
+    static Optional<ServiceCatalog.Entry> byApplication(final ServiceCatalog catalog, final List<String> names,
                                                                 final String explicit) {
         for (final String name : names) {
             final Optional<ServiceCatalog.Entry> entry = catalog.forApplication(name);
@@ -445,14 +451,14 @@ public final class CDEventsSource extends AbstractWebhookSource {
     }
 
     /** A repository id as given, then as a path if it is a URL ({@code https://host/acme/shop.git} → acme/shop). */
-    private static List<String> repositoryKeys(final String repositoryId) {
+    static List<String> repositoryKeys(final String repositoryId) {
         final Set<String> keys = new LinkedHashSet<>();
         keys.add(repositoryId);
         keys.add(repositoryPath(repositoryId));
         return List.copyOf(keys);
     }
 
-    private static String repositoryPath(final String repositoryId) {
+    static String repositoryPath(final String repositoryId) {
         String path = repositoryId;
         if (repositoryId.contains("://")) {
             try {
@@ -485,45 +491,9 @@ public final class CDEventsSource extends AbstractWebhookSource {
         return last.isBlank() ? trimmed : last;
     }
 
-    private static void putIfPresent(final ObjectNode json, final String field, final String value) {
+    static void putIfPresent(final ObjectNode json, final String field, final String value) {
         if (value != null) {
             json.put(field, value);
-        }
-    }
-
-    /**
-     * A CDEvent's parts, with its context checked.
-     *
-     * @param cdevent the whole CDEvent, whose paths name fields where the sender put them
-     */
-    private record CDEvent(String type, String id, Instant timestamp, JsonFields subject, JsonFields custom,
-                           JsonFields cdevent) {
-    }
-
-    /** A canonical event, validated, or why there is none. */
-    private record Mapped(SpecificRecord event, String unmapped, String ignored) {
-
-        static Mapped ignored(final String reason) {
-            return new Mapped(null, null, reason);
-        }
-
-        /** Validates the canonical JSON; a rejection names the CDEvent field the value came from. */
-        static Mapped of(final ObjectNode json, final String unmapped, final JsonFields cdevent,
-                         final Map<String, String> sources) {
-            try {
-                return new Mapped(CanonicalEvents.parse(json), unmapped, null);
-            } catch (final InvalidEventException e) {
-                final String problem = e.getMessage().substring(Math.min(e.getMessage().length(),
-                        e.field().length() + 2));
-                final String source = "occurredAt".equals(e.field()) ? "context.timestamp" : sources.get(e.field());
-                if (source != null) {
-                    throw cdevent.invalid(source, problem);
-                }
-                if (Set.of("service", "team").contains(e.field())) {
-                    throw cdevent.invalid("customData." + e.field(), problem);
-                }
-                throw cdevent.invalid("context", e.getMessage());
-            }
         }
     }
 }

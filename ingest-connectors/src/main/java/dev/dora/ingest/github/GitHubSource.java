@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  *   <li>{@code issues} labelled {@code incident}: a production incident {@code github-issue-<issue.id>}, open or
  *       resolved after the issue's state, its cause read from {@code root cause: <sha>} and
  *       {@code caused by: <deployment id>} in the body;</li>
+ *   <li>{@code workflow_run} started or completed: a build ({@link WorkflowRuns});</li>
  *   <li>anything else ({@code ping} included) is ignored.</li>
  * </ul>
  * The service is the catalog's entry for {@code repository.full_name}, else (deployments only) the deployer's
@@ -111,6 +112,8 @@ public final class GitHubSource extends AbstractWebhookSource {
                 return deploymentStatus(payload(request), catalog);
             case "issues":
                 return issues(payload(request), catalog);
+            case "workflow_run":
+                return WorkflowRuns.map(payload(request), catalog);
             default:
                 return Mapping.ignored("event type " + JsonFields.echo(event) + " is not mapped");
         }
@@ -317,31 +320,5 @@ public final class GitHubSource extends AbstractWebhookSource {
             }
         }
         return null;
-    }
-
-    /** Whose event it is: from the catalog, else the deployer's payload, else the repository name (unmapped). */
-    private record Owner(String service, String team, boolean mapped) {
-
-        static Owner of(final ServiceCatalog catalog, final JsonFields repository, final JsonFields deployerPayload) {
-            final String fullName = repository.text("full_name");
-            final Optional<ServiceCatalog.Entry> entry = catalog.forRepository(fullName);
-            if (entry.isPresent()) {
-                return new Owner(entry.get().name(), entry.get().team(), true);
-            }
-            final String service = deployerPayload == null ? null : deployerPayload.looseText("service");
-            if (service != null) {
-                final String team = catalog.service(service).map(ServiceCatalog.Entry::team)
-                        .orElse(deployerPayload.looseText("team"));
-                return new Owner(service, team, true);
-            }
-            final String name = repository.optionalText("name") != null
-                    ? repository.optionalText("name")
-                    : fullName.substring(fullName.lastIndexOf('/') + 1);
-            return new Owner(name, null, false);
-        }
-
-        List<String> unmapped() {
-            return mapped ? List.of() : List.of(service);
-        }
     }
 }

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * GitLab webhooks ({@code POST /webhooks/gitlab}): Push, Merge Request, Deployment and Issue hooks (incidents).
+ * GitLab webhooks ({@code POST /webhooks/gitlab}): Push, Merge Request, Deployment, Issue (incidents) and Pipeline
+ * hooks (builds).
  *
  * <p>Authenticity: the {@code X-Gitlab-Token} header must equal the configured secret ({@code DORA_GITLAB_TOKEN}),
  * compared in constant time. Redeliveries carry the same {@code Idempotency-Key} (GitLab 17.4+). The mapping of
@@ -38,7 +39,8 @@ import org.apache.avro.specific.SpecificRecord;
  *   <li>{@code Merge Request Hook} with action {@code merge}: one change for the merge (or squash) commit, labelled
  *       with the titles of the merge request's {@code labels[]} (which a hotfix rule may match);</li>
  *   <li>{@code Deployment Hook}: a deployment, its full sha taken from {@code commit_url};</li>
- *   <li>{@code Issue Hook} of an incident (object kind {@code work_item} or {@code issue}): an incident.</li>
+ *   <li>{@code Issue Hook} of an incident (object kind {@code work_item} or {@code issue}): an incident;</li>
+ *   <li>{@code Pipeline Hook} of a branch pipeline that runs or finished: a build ({@link Pipelines}).</li>
  * </ul>
  * Everything else is ignored with a reason. Author names and e-mail addresses are never read.
  */
@@ -60,6 +62,7 @@ public final class GitLabSource extends AbstractWebhookSource {
             "Push Hook", Set.of("push"),
             "Merge Request Hook", Set.of("merge_request"),
             "Deployment Hook", Set.of("deployment"),
+            "Pipeline Hook", Set.of("pipeline"),
             "Issue Hook", Set.of("issue", "work_item"),
             "Confidential Issue Hook", Set.of("issue", "work_item"));
     private static final Pattern COMMIT_URL =
@@ -102,10 +105,12 @@ public final class GitLabSource extends AbstractWebhookSource {
             case "issue":
             case "work_item":
                 return issue(body, services);
+            case "pipeline":
+                return Pipelines.map(body, services);
             default:
                 return Mapping.ignored("GitLab " + (header == null ? "" : "'" + header + "' ") + "object_kind '"
-                        + kind + "' is not used: changes, deployments and incidents come from Push, Merge Request,"
-                        + " Deployment and Issue hooks");
+                        + kind + "' is not used: changes, deployments, incidents and builds come from Push,"
+                        + " Merge Request, Deployment, Issue and Pipeline hooks");
         }
     }
 
@@ -405,22 +410,7 @@ public final class GitLabSource extends AbstractWebhookSource {
         }
     }
 
-    private static Instant time(final JsonFields node, final String name) {
+    static Instant time(final JsonFields node, final String name) {
         return GitLabTimestamps.parse(node.path(name), node.text(name));
-    }
-
-    /** The canonical service and team of a GitLab project, and whether the catalog named it. */
-    private record Service(String name, String team, boolean mapped) {
-
-        static Service forRepository(final ServiceCatalog catalog, final String pathWithNamespace) {
-            return catalog.forRepository(pathWithNamespace)
-                    .map(entry -> new Service(entry.name(), entry.team(), true))
-                    .orElseGet(() -> new Service(
-                            pathWithNamespace.substring(pathWithNamespace.lastIndexOf('/') + 1), null, false));
-        }
-
-        Mapping mapping(final List<? extends SpecificRecord> events) {
-            return Mapping.of(events, mapped ? List.of() : List.of(name));
-        }
     }
 }

@@ -5,9 +5,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * What a webhook maps to: canonical events, or the reason it is ignored (an event type or action that says
- * nothing about changes, deployments or incidents), plus the services named without a catalog entry.
+ * nothing about changes, deployments, incidents or builds), plus the services named without a catalog entry.
  *
- * @param events          canonical events (ChangeEvent, DeploymentEvent, IncidentEvent), validated again
+ * @param events          canonical events (ChangeEvent, DeploymentEvent, IncidentEvent, BuildEvent), validated again
  *                        before they are published
  * @param ignored         why nothing is produced, or null
  * @param unmappedServices services derived by the fallback rule because the catalog has no entry

@@ -3,6 +3,7 @@ package dev.dora.ingest.webhook;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.ingest.BoundedBody;
 import dev.dora.ingest.CanonicalEvents;
+import dev.dora.ingest.DefaultBranches;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
 import dev.dora.ingest.InvalidEventException;
@@ -205,9 +206,10 @@ public final class WebhookRoutes {
             }
             final Mapping mapping;
             final List<SpecificRecord> events;
+            final ServiceCatalog services = catalog.get();
             try {
-                mapping = source.map(request, catalog.get());
-                events = revalidate(mapping.events());
+                mapping = source.map(request, services);
+                events = DefaultBranches.stamp(revalidate(mapping.events()), services);
             } catch (final InvalidEventException e) {
                 throw refuse(name, body, e.getMessage());
             }

@@ -35,6 +35,20 @@ class ServiceCatalogYamlTest {
         final ServiceCatalog.Entry docs = catalog.service("docs").orElseThrow();
         assertNull(docs.team());
         assertEquals(List.of(), docs.repositories());
+        assertEquals("trunk", shop.defaultBranch());
+        assertEquals("trunk", catalog.defaultBranch("shop"));
+        assertNull(catalog.defaultBranch("docs"), "none named: the pipeline reads main or master");
+        assertNull(catalog.defaultBranch("unknown"));
+    }
+
+    @Test
+    void aDefaultBranchIsOneStringNamedByItsPathWhenWrong() {
+        assertEquals("release/2026", ServiceCatalogYaml.parse("services: [{name: s, defaultBranch: ' release/2026 '}]\n")
+                .defaultBranch("s"));
+        assertError("services[0].defaultBranch", "must be a string", "services: [{name: s, defaultBranch: [a]}]\n");
+        assertError("services[0].defaultBranch", "must not be empty", "services: [{name: s, defaultBranch: ' '}]\n");
+        assertError("services[0].defaultBranch", "must be at most 1024 characters",
+                "services: [{name: s, defaultBranch: " + "b".repeat(1025) + "}]\n");
     }
 
     @Test

@@ -539,10 +539,11 @@ class GitLabSourceTest {
 
         @Test
         void ignoresOtherHooksNamingThem() {
-            final Mapping mapping = map("Pipeline Hook", "deployment.success.json", b -> b.put("object_kind", "pipeline"));
+            // a Job Hook's object kind is "build": one job, not the pipeline (the Pipeline Hook is the build)
+            final Mapping mapping = map("Job Hook", "deployment.success.json", b -> b.put("object_kind", "build"));
             assertEquals(List.of(), mapping.events());
-            assertTrue(mapping.ignored().contains("Pipeline Hook"), mapping.ignored());
-            assertTrue(mapping.ignored().contains("pipeline"), mapping.ignored());
+            assertTrue(mapping.ignored().contains("Job Hook"), mapping.ignored());
+            assertTrue(mapping.ignored().contains("'build'"), mapping.ignored());
             assertTrue(map("Note Hook", "push.main.json", b -> b.put("object_kind", "note"))
                     .ignored().contains("'note'"));
         }

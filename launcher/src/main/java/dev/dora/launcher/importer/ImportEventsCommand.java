@@ -14,9 +14,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dora import events FILE}: an NDJSON file of canonical events (the shape of {@code POST /api/v1/events}),
- * e.g. deployments and incidents exported from other tools, sent in file order. Invalid lines are reported with their
- * line number and kept in the dead-letter topic; the valid ones are imported. History is best sent oldest first:
+ * {@code dora import events FILE}: an NDJSON file of canonical events (the shape of {@code POST /api/v1/events}:
+ * changes, deployments, incidents and builds), e.g. deployments, incidents and CI builds exported from other tools,
+ * sent in file order. Invalid lines are reported with their line number and kept in the dead-letter topic; the valid
+ * ones are imported. History is best sent oldest first:
  * the pipeline does the least work that way (docs/ARCHITECTURE.md, "Known limits").
  */
 @Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,

@@ -2,10 +2,14 @@ package dev.dora.launcher.importer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.events.BuildEvent;
 import dev.dora.ingest.CanonicalEvents;
+import dev.dora.ingest.DefaultBranches;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.PublishException;
 import dev.dora.ingest.Rejection;
+import dev.dora.ingest.catalog.CatalogSync;
+import dev.dora.ingest.catalog.ServiceCatalog;
 import dev.dora.schema.KafkaClientSettings;
 import dev.dora.schema.KafkaConnectionCheck;
 import dev.dora.schema.Topic;
@@ -17,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * valid events to their topics, invalid items to the dead-letter topic with the reason in its headers, exactly as the
  * HTTP API would. The topics must exist already, i.e. {@code dora serve --bootstrap-servers} has run against the
  * cluster once; a batch that Kafka did not acknowledge is resent with {@link Backoff}.
+ *
+ * <p>Builds are stamped with their service's default branch from the service catalog the cluster's dora instances
+ * share ({@code dora.catalog}, followed from the first batch that holds a build), as the HTTP edge stamps them.
  */
 final class KafkaEventSink implements EventSink {
 
@@ -40,14 +48,21 @@ final class KafkaEventSink implements EventSink {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
 
+    private final KafkaClientSettings kafka;
     private final String bootstrapServers;
+    private final Set<String> topics;
     private final Backoff backoff;
     private final EventPublisher publisher;
+    /** The shared catalog, followed once a build is sent; null until then. */
+    private CatalogSync catalog;
     /** Items acknowledged so far: a dead-letter record's index is its position in the whole import. */
     private long sent;
 
-    private KafkaEventSink(final String bootstrapServers, final Backoff backoff, final EventPublisher publisher) {
-        this.bootstrapServers = bootstrapServers;
+    private KafkaEventSink(final KafkaClientSettings kafka, final Set<String> topics, final Backoff backoff,
+                           final EventPublisher publisher) {
+        this.kafka = kafka;
+        this.bootstrapServers = kafka.bootstrapServers();
+        this.topics = topics;
         this.backoff = backoff;
         this.publisher = publisher;
     }
@@ -73,12 +88,13 @@ final class KafkaEventSink implements EventSink {
         } catch (final KafkaConnectionCheck.KafkaConnectionException e) {
             throw new ImportException(e.getMessage(), e);
         }
-        requireTopics(kafka);
-        return new KafkaEventSink(kafka.bootstrapServers(), backoff, new EventPublisher(kafka,
+        final Set<String> topics = requireTopics(kafka);
+        return new KafkaEventSink(kafka, topics, backoff, new EventPublisher(kafka,
                 Map.of("client.id", "dora-import")));
     }
 
-    private static void requireTopics(final KafkaClientSettings kafka) throws InterruptedException {
+    /** The cluster's topics, which must include those of changes, deployments, incidents and rejections. */
+    private static Set<String> requireTopics(final KafkaClientSettings kafka) throws InterruptedException {
         final String bootstrapServers = kafka.bootstrapServers();
         final Map<String, Object> config = kafka.configFor("the importer's admin client", Map.of(
                 AdminClientConfig.CLIENT_ID_CONFIG, "dora-import-admin",
@@ -102,6 +118,7 @@ final class KafkaEventSink implements EventSink {
             throw new ImportException("Kafka at " + bootstrapServers + " has no topic " + String.join(", ", missing)
                     + "; start 'dora serve --bootstrap-servers " + bootstrapServers + "' once first (it creates them)");
         }
+        return existing;
     }
 
     @Override
@@ -119,9 +136,11 @@ final class KafkaEventSink implements EventSink {
                 refused.add(new Refusal(i, item.error()));
             }
         }
+        final List<SpecificRecord> events = accepted.stream().anyMatch(BuildEvent.class::isInstance)
+                ? DefaultBranches.stamp(accepted, catalogForBuilds()) : accepted;
         for (int attempt = 1; ; attempt++) {
             try {
-                publisher.publish(accepted, rejected, "import");
+                publisher.publish(events, rejected, "import");
                 sent += batch.size();
                 return refused;
             } catch (final PublishException e) {
@@ -151,6 +170,32 @@ final class KafkaEventSink implements EventSink {
         return payload.length <= DEAD_LETTER_PAYLOAD_BYTES ? payload : Arrays.copyOf(payload, DEAD_LETTER_PAYLOAD_BYTES);
     }
 
+    /**
+     * The catalog to stamp builds with: the one the cluster's dora instances share, read to its end the first time;
+     * none when the cluster has no catalog topic.
+     *
+     * @throws ImportException when the cluster has no builds topic yet (a dora from before builds created it)
+     */
+    private ServiceCatalog catalogForBuilds() {
+        if (!topics.contains(Topics.BUILDS.name())) {
+            throw new ImportException("Kafka at " + bootstrapServers + " has no topic " + Topics.BUILDS.name()
+                    + " for the builds of the file; start 'dora serve --bootstrap-servers " + bootstrapServers
+                    + "' of this version once first (it creates it)");
+        }
+        if (!topics.contains(Topics.CATALOG.name())) {
+            return ServiceCatalog.empty();
+        }
+        if (catalog == null) {
+            try {
+                catalog = CatalogSync.start(kafka, Optional.empty());
+            } catch (final IllegalStateException e) {
+                throw new ImportException("cannot read the service catalog from " + Topics.CATALOG.name() + " at "
+                        + bootstrapServers + " (" + e.getMessage() + "); running the import again is safe", e);
+            }
+        }
+        return catalog.current().get();
+    }
+
     @Override
     public String describe() {
         return "Kafka at " + bootstrapServers;
@@ -158,5 +203,8 @@ final class KafkaEventSink implements EventSink {
 
     @Override
     public void close() {
+        if (catalog != null) {
+            catalog.close();
+        }
         publisher.close();
     }}

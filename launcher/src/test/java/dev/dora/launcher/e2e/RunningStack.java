@@ -114,7 +114,7 @@ public final class RunningStack implements AutoCloseable {
         final ReportPublisher reports = ReportPublisher.start(pipeline, REPORTS, Clock.systemUTC());
         final Javalin http = Javalin.create(config -> {
             edge.configure(config);
-            IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES);
+            IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES, () -> catalog);
             QueryRoutes.register(config, pipeline);
             WebhookRoutes.register(config, publisher, sources, WebhookSecrets.of(secrets, Map.of(), sources),
                     () -> catalog, false, stats);
