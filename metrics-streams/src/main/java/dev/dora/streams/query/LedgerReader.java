@@ -1,5 +1,6 @@
 package dev.dora.streams.query;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.DeployRef;
@@ -16,6 +17,13 @@ public interface LedgerReader {
 
     /** A commit a deployment delivered; its lead time is null when it yields no sample (see {@link LeadTime}). */
     record DeliveredChange(String sha, Long leadTimeSeconds) {
+    }
+
+    /**
+     * A finished build with its part in the episodes of its pipeline's default branch (docs/METRICS.md, "Pipeline
+     * health"): whether it broke the branch, and the time to fix when it fixed it (null otherwise).
+     */
+    record BuildEntry(BuildEvent build, boolean brokeDefaultBranch, Long timeToFixSeconds) {
     }
 
     Optional<DeploymentFact> deployment(String service, String id);
@@ -42,4 +50,11 @@ public interface LedgerReader {
      * {@code limit} of them.
      */
     List<DeployRef> deployments(String service, String group, long fromMs, long toMs, DeployRef after, int limit);
+
+    /**
+     * Builds of {@code service} (every pipeline and branch) that finished in [fromMs, toMs), in (finishedAt, id)
+     * order, starting after {@code after} (its {@code deploymentId} being the build id; null for the first page), at
+     * most {@code limit} of them.
+     */
+    List<BuildEntry> builds(String service, long fromMs, long toMs, DeployRef after, int limit);
 }
