@@ -3,7 +3,6 @@ package dev.dora.api;
 import dev.dora.events.BuildEvent;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.query.LedgerReader;
-import dev.dora.streams.rules.PipelineHealth;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -69,8 +68,8 @@ final class BuildRoutes {
     private static Build view(final LedgerReader.BuildEntry entry) {
         final BuildEvent b = entry.build();
         return new Build(b.getId(), b.getService(), b.getPipeline(), b.getBranch(), b.getSha(), b.getStatus().name(),
-                b.getStartedAt().toString(), b.getFinishedAt().toString(), PipelineHealth.durationSeconds(b),
-                b.getCoverage(), PipelineHealth.onDefaultBranch(b), entry.brokeDefaultBranch(),
+                b.getStartedAt().toString(), b.getFinishedAt().toString(), entry.durationSeconds(),
+                b.getCoverage(), entry.defaultBranch(), entry.brokeDefaultBranch(),
                 entry.timeToFixSeconds() != null, entry.timeToFixSeconds());
     }
 }

@@ -20,10 +20,11 @@ public interface LedgerReader {
     }
 
     /**
-     * A finished build with its part in the episodes of its pipeline's default branch (docs/METRICS.md, "Pipeline
-     * health"): whether it broke the branch, and the time to fix when it fixed it (null otherwise).
+     * A finished build as the rules see it (docs/METRICS.md, "Pipeline health"): its duration, whether it ran on its
+     * service's default branch, whether it broke that branch, and the time to fix when it fixed it (null otherwise).
      */
-    record BuildEntry(BuildEvent build, boolean brokeDefaultBranch, Long timeToFixSeconds) {
+    record BuildEntry(BuildEvent build, long durationSeconds, boolean defaultBranch, boolean brokeDefaultBranch,
+                      Long timeToFixSeconds) {
     }
 
     Optional<DeploymentFact> deployment(String service, String id);

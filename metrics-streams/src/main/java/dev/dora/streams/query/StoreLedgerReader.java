@@ -157,16 +157,15 @@ public final class StoreLedgerReader implements LedgerReader {
 
     /** A build with the role its timeline entry holds, when it is on its default branch. */
     private BuildEntry entry(final String service, final BuildEvent build) {
-        if (!PipelineHealth.onDefaultBranch(build)) {
-            return new BuildEntry(build, false, null);
-        }
-        final byte[] value = indexes.get(new BuildKeys.Timeline(service, build.getPipeline(),
-                build.getFinishedAt().toEpochMilli(), build.getId()).encode());
+        final long duration = PipelineHealth.durationSeconds(build);
+        final boolean onDefault = PipelineHealth.onDefaultBranch(build);
+        final byte[] value = onDefault ? indexes.get(new BuildKeys.Timeline(service, build.getPipeline(),
+                build.getFinishedAt().toEpochMilli(), build.getId()).encode()) : null;
         if (value == null) {
-            return new BuildEntry(build, false, null);
+            return new BuildEntry(build, duration, onDefault, false, null);
         }
         final BuildKeys.TimelineValue role = BuildKeys.TimelineValue.decode(value);
-        return new BuildEntry(build, role.broke(), role.timeToFixSeconds());
+        return new BuildEntry(build, duration, true, role.broke(), role.timeToFixSeconds());
     }
 
     private static DeployRef ref(final KeyValue<Bytes, byte[]> timelineEntry) {

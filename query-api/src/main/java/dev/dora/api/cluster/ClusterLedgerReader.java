@@ -101,6 +101,7 @@ final class ClusterLedgerReader implements LedgerReader {
         return cluster.routed(LocalPartitions.Keyed.SERVICE, service, "builds", query,
                 reader -> reader.ledger().builds(service, fromMs, toMs, after, limit),
                 json -> Wire.list(json, entry -> new BuildEntry(Wire.decode(entry.get("build"), BuildEvent.class),
+                        entry.get("duration").asLong(), entry.get("defaultBranch").asBoolean(),
                         entry.get("broke").asBoolean(),
                         entry.get("timeToFix").isNull() ? null : entry.get("timeToFix").asLong())));
     }

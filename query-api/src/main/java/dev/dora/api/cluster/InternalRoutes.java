@@ -136,6 +136,8 @@ public final class InternalRoutes {
         for (final LedgerReader.BuildEntry entry : entries) {
             final Map<String, Object> one = new LinkedHashMap<>();
             one.put("build", Wire.encode(entry.build()));
+            one.put("duration", entry.durationSeconds());
+            one.put("defaultBranch", entry.defaultBranch());
             one.put("broke", entry.brokeDefaultBranch());
             one.put("timeToFix", entry.timeToFixSeconds());
             out.add(one);
