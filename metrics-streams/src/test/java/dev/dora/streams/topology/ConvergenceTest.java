@@ -134,7 +134,7 @@ public class ConvergenceTest {
         assertTrue(builds.runs() > 500 && builds.failed() > 20 && builds.cancelled() > 0 && builds.episodes() > 10
                         && builds.coverageLatest() != null && builds.under10Minutes() < 1
                         && model.pipelineHealth(null, null, END.minus(Duration.ofDays(60)), END).byPipeline().size() == 2,
-                "the generated history exercises pipeline health: " + builds);
+                "the generated history exercises pipeline health: " + builds.summary());
         final MetricsAnswer staging = model.inEnvironment("staging").metrics(null, null, END.minus(Duration.ofDays(60)), END);
         assertTrue(staging.deployments() > 50 && staging.leadTimeSamples() > 100 && staging.incidentsOpened() > 0,
                 "staging, its own environment group, has deployments and incidents too");
