@@ -8,10 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.dora.events.BuildEvent;
 import dev.dora.events.BuildStatus;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.metrics.Granularity;
+import dev.dora.streams.model.ReferenceModel;
 import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.query.WindowMetrics.PipelineHealth;
+import dev.dora.streams.store.Scope;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -236,7 +242,7 @@ class PipelineHealthTopologyTest {
                 }
             }
             Collections.shuffle(events, random);
-            final dev.dora.streams.model.ReferenceModel model = dev.dora.streams.model.ReferenceModel.defaults()
+            final ReferenceModel model = ReferenceModel.defaults()
                     .load(events);
             try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
                 for (final Instant[] window : List.of(new Instant[] {FROM, TO}, new Instant[] {T0, h(24)},
@@ -254,9 +260,32 @@ class PipelineHealthTopologyTest {
         }
     }
 
+    /** Each bucket of a series is the answer of its own period, coverage change and open episodes included. */
+    @Test
+    void theSeriesBucketsAreTheAnswersOfTheirPeriods() {
+        try (PipelineDriver driver = new PipelineDriver()) {
+            driver.pipe(history());
+            driver.pipe(buildBuilder("x", "shop", "main", BuildStatus.success, h(30), 100).setCoverage(0.9).build(),
+                    build("y", "shop", "main", BuildStatus.failure, h(55), 100));
+            final LocalDate from = LocalDate.of(2026, 9, 30);
+            final List<Granularity.Period> days = Granularity.DAY
+                    .periods(from, from.plusDays(5));
+            final List<WindowMetrics> series = driver.query().series(Scope.service("shop"),
+                    MetricsConfig.PRODUCTION, days);
+            for (int i = 0; i < days.size(); i++) {
+                final Instant start = days.get(i).start().atStartOfDay(ZoneOffset.UTC).toInstant();
+                final Instant end = days.get(i).end().atStartOfDay(ZoneOffset.UTC).toInstant();
+                assertEquals(driver.metrics("shop", null, start, end).pipelineHealth(),
+                        series.get(i).pipelineHealth(), "day " + days.get(i).start());
+            }
+            assertEquals(0.9 - 0.82, series.get(2).pipelineHealth().coverage().change(), 1e-9, "10-02 against 10-01");
+            assertEquals(1, series.get(3).pipelineHealth().brokenDefaultBranch().openNow());
+        }
+    }
+
     @Test
     void theFastBuildThresholdIsConfigurable() {
-        final MetricsConfig config = MetricsConfig.defaults("unused:9092", java.nio.file.Path.of("unused"))
+        final MetricsConfig config = MetricsConfig.defaults("unused:9092", Path.of("unused"))
                 .withFastBuildSeconds(1000);
         try (PipelineDriver driver = new PipelineDriver(config)) {
             driver.pipe(history());
