@@ -8,6 +8,7 @@ import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.reports.WeeklyReport;
 import dev.dora.state.Attribution;
+import dev.dora.state.BuildBucket;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
 import dev.dora.state.DayBucket;
@@ -58,7 +59,7 @@ public final class AvroCodec {
             ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class, BuildEvent.class,
             DeploymentFact.class, IncidentFact.class, WeeklyReport.class,
             Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class,
-            EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
+            EntityRemoval.class, ServiceInfo.class, TeamObservation.class, BuildBucket.class);
 
     private static final String HISTORY_DIR = "dora-schema-history";
     private static final AvroCodec INSTANCE = new AvroCodec();

@@ -29,7 +29,8 @@ class DoraGaugesTest {
                 new WindowMetrics.ReworkRate(deployments, 0, rate == null ? null : 0.0),
                 new WindowMetrics.Incidents(0, new TreeMap<>(), 0, null, null),
                 new WindowMetrics.DataQuality(0, 0, 0, 0L),
-                new WindowMetrics.Breakdowns(new TreeMap<>(), new TreeMap<>()));
+                WindowMetrics.PipelineHealth.NONE,
+                new WindowMetrics.Breakdowns(new TreeMap<>(), new TreeMap<>(), new TreeMap<>()));
     }
 
     private static Exposition write(final List<DoraScope> scopes) throws Exception {

@@ -41,11 +41,26 @@ class StoreKeysTest {
         final List<Byte> tags = List.of(Entity.COMMIT.tag(), Entity.DEPLOYMENT.tag(), Entity.INCIDENT.tag(),
                 Entity.DEPLOYMENT_FACT.tag(), Entity.INCIDENT_FACT.tag(), Child.TAG, Timeline.TAG, ShaDeployment.TAG,
                 Delivered.TAG, Uncaused.TAG, CauseDeployment.TAG, CauseSha.TAG, Rollback.TAG, IncidentTimeline.TAG,
-                Charged.TAG, Attributed.TAG);
-        assertEquals("CDIFGktsmuxyroab", tags.stream().map(b -> String.valueOf((char) (byte) b))
+                Charged.TAG, Attributed.TAG, Entity.BUILD.tag(), BuildKeys.Timeline.TAG, BuildKeys.Finished.TAG);
+        assertEquals("CDIFGktsmuxyroabBph", tags.stream().map(b -> String.valueOf((char) (byte) b))
                 .collect(Collectors.joining()));
         final Set<Byte> distinct = Stream.of(tags).flatMap(List::stream).collect(Collectors.toSet());
         assertEquals(tags.size(), distinct.size());
+    }
+
+    /** The builds' keys and timeline values, pinned from their first release (issue 14). */
+    @Test
+    void theBuildsRelationsAndValuesArePinned() {
+        pinned("4273686f7000622d3100", Entity.BUILD.key("shop", "b-1"));
+        pinned("7073686f70006369008000018bcfe56800622d3100", new BuildKeys.Timeline("shop", "ci", AT, "b-1").encode());
+        pinned("6873686f70008000018bcfe56800622d3100", new BuildKeys.Finished("shop", AT, "b-1").encode());
+        final BuildKeys.TimelineValue value = new BuildKeys.TimelineValue((byte) 'S', false, 3_600L, 0.5, null);
+        assertEquals("53020000000000000e1001" + "3fe0000000000000" + "000000000000000000",
+                HexFormat.of().formatHex(value.encode()));
+        assertEquals(value, BuildKeys.TimelineValue.decode(value.encode()));
+        final BuildKeys.TimelineValue broke = new BuildKeys.TimelineValue((byte) 'F', true, null, null, AT);
+        assertEquals(broke, BuildKeys.TimelineValue.decode(broke.encode()));
+        assertEquals("ci", BuildKeys.coveragePipeline(BuildKeys.coverageKey("shop", "ci")));
     }
 
     @Test
