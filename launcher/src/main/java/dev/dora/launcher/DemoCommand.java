@@ -4,7 +4,7 @@ import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.http.Scope;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
-import dev.dora.streams.simulation.HistoryGenerator;
+import dev.dora.streams.simulation.BuildHistory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -95,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             out.printf("Dashboard: %s/ (open it now: the figures fill in as the history loads)%n", runtime.baseUrl());
             out.flush();
-            final List<SpecificRecord> events = HistoryGenerator.demo(Instant.now()).generate();
+            final List<SpecificRecord> events = BuildHistory.demo(Instant.now());
             demo.load(events);
             Files.writeString(marker, Instant.now() + " (" + events.size() + " events)\n", StandardCharsets.UTF_8);
         }
@@ -109,6 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("DORA metrics per service, last 90 days (medians):");
         out.println();
         out.print(MetricsTable.render(rows));
+        out.println(MetricsTable.LEGEND);
         printUrls(out, runtime.baseUrl(), rows);
         MonitoringLinks.print(out, runtime.baseUrl(), common.observability());
         out.println();

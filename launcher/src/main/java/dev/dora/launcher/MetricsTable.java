@@ -10,17 +10,24 @@ final class MetricsTable {
 
     private static final String NONE = "-";
     private static final String[] HEADERS = {
-        "SERVICE", "TEAM", "DEPLOYS/DAY", "LEAD TIME", "CHANGE FAILURE", "TIME TO RESTORE", "OPEN INCIDENTS"};
+        "SERVICE", "TEAM", "DEPLOYS/DAY", "LEAD TIME", "CHANGE FAILURE", "TIME TO RESTORE", "OPEN INCIDENTS",
+        "BUILDS OK", "BUILD TIME", "MAIN FIX"};
+    /** What the pipeline-health columns mean, printed under the table. */
+    static final String LEGEND = "BUILDS OK: builds that passed, of those that passed or failed; BUILD TIME: their "
+            + "median duration;" + System.lineSeparator() + "MAIN FIX: median time from a broken default branch to "
+            + "its next green build (docs/METRICS.md#pipeline-health)";
 
     /** One service's row, already formatted. */
     record Row(String service, String team, String deploysPerDay, String leadTime, String changeFailureRate,
-               String timeToRestore, String openIncidents) {
+               String timeToRestore, String openIncidents, String buildSuccess, String buildTime,
+               String defaultBranchFix) {
 
         /** Reads a {@code GET /api/v1/metrics} answer; medians and rates may be null. */
         static Row of(final String service, final String team, final JsonNode metrics) {
             final JsonNode frequency = metrics.path("deploymentFrequency");
             final JsonNode failures = metrics.path("changeFailureRate");
             final JsonNode restore = metrics.path("timeToRestore");
+            final JsonNode builds = metrics.path("pipelineHealth");
             return new Row(service, team == null ? NONE : team,
                     frequency.path("perDay").isNumber()
                             ? String.format(Locale.ROOT, "%.2f", frequency.path("perDay").asDouble()) : NONE,
@@ -28,12 +35,15 @@ final class MetricsTable {
                     percent(number(failures.path("rate"))),
                     duration(number(restore.path("medianSeconds"))),
                     restore.path("openIncidents").isNumber() ? Long.toString(restore.path("openIncidents").asLong())
-                            : NONE);
+                            : NONE,
+                    percent(number(builds.path("successRate"))),
+                    duration(number(builds.path("durationMedianSeconds"))),
+                    duration(number(builds.path("brokenDefaultBranch").path("medianTimeToFixSeconds"))));
         }
 
         String[] cells() {
             return new String[] {service, team, deploysPerDay, leadTime, changeFailureRate, timeToRestore,
-                openIncidents};
+                openIncidents, buildSuccess, buildTime, defaultBranchFix};
         }
     }
 

@@ -29,9 +29,13 @@ class MetricsTableTest {
                  "deploymentFrequency": {"deployments": 42, "perDay": 0.4666},
                  "leadTime": {"samples": 310, "medianSeconds": 60312.0, "p90Seconds": 250880.0},
                  "changeFailureRate": {"deployments": 42, "failed": 5, "rate": 0.119},
-                 "timeToRestore": {"incidents": 5, "medianSeconds": 5400.0, "p90Seconds": 20100.0, "openIncidents": 1}}
+                 "timeToRestore": {"incidents": 5, "medianSeconds": 5400.0, "p90Seconds": 20100.0, "openIncidents": 1},
+                 "pipelineHealth": {"runs": 120, "succeeded": 100, "failed": 12, "cancelled": 8,
+                   "successRate": 0.8928, "durationMedianSeconds": 420.0,
+                   "brokenDefaultBranch": {"episodes": 3, "medianTimeToFixSeconds": 7200.0, "openNow": 0}}}
                 """));
-        assertEquals(new MetricsTable.Row("checkout", "commerce", "0.47", "16.8 h", "11.9 %", "1.5 h", "1"), row);
+        assertEquals(new MetricsTable.Row("checkout", "commerce", "0.47", "16.8 h", "11.9 %", "1.5 h", "1", "89.3 %",
+                "7 min", "2.0 h"), row);
 
         final MetricsTable.Row empty = MetricsTable.Row.of("search", null, new ObjectMapper().readTree("""
                 {"deploymentFrequency": {"deployments": 0, "perDay": 0.0},
