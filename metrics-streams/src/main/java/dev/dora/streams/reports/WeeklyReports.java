@@ -124,7 +124,8 @@ public final class WeeklyReports {
                 trend(week, TrendRule.RATE, m -> m.changeFailureRate().rate()),
                 trend(week, TrendRule.DURATION, m -> m.timeToRestore().medianSeconds()),
                 trend(week, TrendRule.DURATION, m -> m.failedDeploymentRecoveryTime().medianSeconds()),
-                trend(week, TrendRule.RATE, m -> m.reworkRate().rate()));
+                trend(week, TrendRule.RATE, m -> m.reworkRate().rate()),
+                null, null);
     }
 
     private static Trend trend(final WeekMetrics week, final TrendRule rule,
