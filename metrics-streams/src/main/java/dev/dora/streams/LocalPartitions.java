@@ -1,9 +1,12 @@
 package dev.dora.streams;
 
 import dev.dora.schema.Topics;
+import dev.dora.state.BuildBucket;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
+import dev.dora.streams.metrics.BuildBuckets;
 import dev.dora.streams.query.BucketRow;
+import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LocalStores;
 import dev.dora.streams.query.StoreReader;
 import dev.dora.streams.store.BucketKey;
@@ -61,7 +64,9 @@ public final class LocalPartitions {
         /** The winning event of each deployment, by id. */
         DEPLOYMENT(StoreNames.DEPLOYMENT_ENTITIES, Topics.DEPLOYMENTS.name()),
         /** The winning event of each incident, by id. */
-        INCIDENT(StoreNames.INCIDENT_ENTITIES, Topics.INCIDENTS.name());
+        INCIDENT(StoreNames.INCIDENT_ENTITIES, Topics.INCIDENTS.name()),
+        /** The winning event of each build, by id. */
+        BUILD(StoreNames.BUILD_ENTITIES, Topics.BUILDS.name());
 
         private final String store;
         private final String topic;
@@ -121,6 +126,14 @@ public final class LocalPartitions {
                 kv -> new BucketRow(BucketKey.day(kv.key), kv.value));
     }
 
+    /** The build rows of {@code scope} with day in [fromDay, lastDay] of each of the given partitions. */
+    public Answers<List<BuildRow>> buildBuckets(final Scope scope, final long fromDay, final long lastDay,
+                                               final Set<Integer> asked) {
+        final RangeQuery<Bytes, BuildBucket> range = RangeQuery.withRange(
+                BucketKey.of(scope, BuildBuckets.GROUP, fromDay), BucketKey.of(scope, BuildBuckets.GROUP, lastDay));
+        return gather(StoreNames.BUILD_BUCKETS, range, asked, kv -> new BuildRow(BucketKey.day(kv.key), kv.value));
+    }
+
     /** The services of each of the given partitions. */
     public Answers<List<ServiceInfo>> services(final Set<Integer> asked) {
         return gather(StoreNames.SERVICES, RangeQuery.<Bytes, ServiceInfo>withNoBounds(), asked, kv -> kv.value);
@@ -170,7 +183,9 @@ public final class LocalPartitions {
                 streams.store(pinned(StoreNames.LEDGER_ENTITIES, partition)),
                 streams.store(pinned(StoreNames.LEDGER_INDEXES, partition)),
                 streams.store(pinned(StoreNames.DEPLOYMENT_ENTITIES, partition)),
-                streams.store(pinned(StoreNames.INCIDENT_ENTITIES, partition))));
+                streams.store(pinned(StoreNames.INCIDENT_ENTITIES, partition)),
+                streams.store(pinned(StoreNames.BUILD_BUCKETS, partition)),
+                streams.store(pinned(StoreNames.BUILD_ENTITIES, partition))));
     }
 
     private static <K, V> StoreQueryParameters<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<K, V>> pinned(

@@ -154,7 +154,8 @@ public final class MetricsPipeline implements AutoCloseable {
     public StoreReader localStores() {
         return new LocalStores(new LocalStores.Views(store(StoreNames.DAY_BUCKETS), store(StoreNames.SERVICES),
                 store(StoreNames.LEDGER_ENTITIES), store(StoreNames.LEDGER_INDEXES),
-                store(StoreNames.DEPLOYMENT_ENTITIES), store(StoreNames.INCIDENT_ENTITIES)));
+                store(StoreNames.DEPLOYMENT_ENTITIES), store(StoreNames.INCIDENT_ENTITIES),
+                store(StoreNames.BUILD_BUCKETS), store(StoreNames.BUILD_ENTITIES)));
     }
 
     /** This instance's active partitions and who holds the others, for reading across instances. */

@@ -29,7 +29,8 @@ class BreakdownsJsonTest {
                 new WindowMetrics.ReworkRate(3, 1, 1.0 / 3),
                 new WindowMetrics.Incidents(2, new TreeMap<>(Map.of("SEV1", 1L, "unspecified", 1L)), 0, null, null),
                 new WindowMetrics.DataQuality(0, 0, 0, 0L),
-                new WindowMetrics.Breakdowns(new TreeMap<>(bySeverity), new TreeMap<>(byStrategy)));
+                WindowMetrics.PipelineHealth.NONE,
+                new WindowMetrics.Breakdowns(new TreeMap<>(bySeverity), new TreeMap<>(byStrategy), new TreeMap<>()));
     }
 
     private static JsonNode write(final WindowMetrics m) {

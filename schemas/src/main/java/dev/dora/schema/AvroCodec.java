@@ -1,5 +1,6 @@
 package dev.dora.schema;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
@@ -7,6 +8,7 @@ import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.reports.WeeklyReport;
 import dev.dora.state.Attribution;
+import dev.dora.state.BuildBucket;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
 import dev.dora.state.DayBucket;
@@ -54,10 +56,10 @@ public final class AvroCodec {
 
     /** Every generated record type that travels through Kafka. */
     public static final List<Class<? extends SpecificRecord>> RECORD_TYPES = List.of(
-            ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class,
+            ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class, BuildEvent.class,
             DeploymentFact.class, IncidentFact.class, WeeklyReport.class,
             Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class,
-            EntityRemoval.class, ServiceInfo.class, TeamObservation.class);
+            EntityRemoval.class, ServiceInfo.class, TeamObservation.class, BuildBucket.class);
 
     private static final String HISTORY_DIR = "dora-schema-history";
     private static final AvroCodec INSTANCE = new AvroCodec();

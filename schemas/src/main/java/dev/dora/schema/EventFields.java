@@ -1,12 +1,13 @@
 package dev.dora.schema;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 
-/** The fields every canonical event has, read from any of the three event types. */
+/** The fields every canonical event has, read from any of the event types. */
 public final class EventFields {
 
     private EventFields() {
@@ -19,6 +20,9 @@ public final class EventFields {
         if (event instanceof DeploymentEvent d) {
             return d.getId();
         }
+        if (event instanceof BuildEvent b) {
+            return b.getId();
+        }
         return asIncident(event).getId();
     }
 
@@ -28,6 +32,9 @@ public final class EventFields {
         }
         if (event instanceof DeploymentEvent d) {
             return d.getService();
+        }
+        if (event instanceof BuildEvent b) {
+            return b.getService();
         }
         return asIncident(event).getService();
     }
@@ -39,6 +46,9 @@ public final class EventFields {
         if (event instanceof DeploymentEvent d) {
             return d.getTeam();
         }
+        if (event instanceof BuildEvent b) {
+            return b.getTeam();
+        }
         return asIncident(event).getTeam();
     }
 
@@ -48,6 +58,9 @@ public final class EventFields {
         }
         if (event instanceof DeploymentEvent d) {
             return d.getOccurredAt();
+        }
+        if (event instanceof BuildEvent b) {
+            return b.getOccurredAt();
         }
         return asIncident(event).getOccurredAt();
     }

@@ -22,9 +22,7 @@ class DoraGaugesTest {
 
     private static WindowMetrics metrics(final long deployments, final Double rate, final Double leadMedian,
                                          final Double leadP90) {
-        return metrics(deployments, rate, leadMedian, leadP90, new WindowMetrics.PipelineHealth(0, 0, 0, 0, null, 0,
-                null, null, null, new WindowMetrics.BrokenDefaultBranch(0, null, 0),
-                new WindowMetrics.Coverage(null, null)));
+        return metrics(deployments, rate, leadMedian, leadP90, WindowMetrics.PipelineHealth.NONE);
     }
 
     private static WindowMetrics metrics(final long deployments, final Double rate, final Double leadMedian,

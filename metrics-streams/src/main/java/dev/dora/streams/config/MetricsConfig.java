@@ -25,10 +25,12 @@ import java.util.stream.Collectors;
  * @param streamThreads          Kafka Streams threads
  * @param streamsOverrides       Kafka Streams properties applied last ({@code --streams-config}); the protected
  *                               ones are refused
+ * @param fastBuildSeconds       the longest a successful build may take to count as fast ({@code --fast-build})
  */
 public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Path stateDir, int partitions,
                             short replicationFactor, Set<String> productionEnvironments, Duration incidentWindow,
-                            HotfixRule hotfixRule, int streamThreads, StreamsOverrides streamsOverrides) {
+                            HotfixRule hotfixRule, int streamThreads, StreamsOverrides streamsOverrides,
+                            long fastBuildSeconds) {
 
     public static final Set<String> DEFAULT_PRODUCTION_ENVIRONMENTS = Set.of("production", "prod");
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
@@ -36,6 +38,8 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
     public static final int SEMANTICS_VERSION = 5;
     /** The environment group of every production environment; other environments are each their own group. */
     public static final String PRODUCTION = "production";
+    /** The default fast-build threshold: a core pipeline kept under ten minutes. */
+    public static final long DEFAULT_FAST_BUILD_SECONDS = 600;
 
     public MetricsConfig {
         if (partitions < 1) {
@@ -59,6 +63,9 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
         if (hotfixRule == null) {
             throw new IllegalArgumentException("a hotfix rule is needed (HotfixRule.none() for none)");
         }
+        if (fastBuildSeconds < 0) {
+            throw new IllegalArgumentException("the fast-build threshold cannot be negative");
+        }
         productionEnvironments = productionEnvironments.stream()
                 .map(e -> e.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
@@ -70,7 +77,7 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
     public static MetricsConfig defaults(final KafkaClientSettings kafka, final Path stateDir) {
         return new MetricsConfig(kafka, "dora-metrics", stateDir, 3, (short) -1,
                 DEFAULT_PRODUCTION_ENVIRONMENTS, DEFAULT_INCIDENT_WINDOW, HotfixRule.defaults(), 1,
-                StreamsOverrides.NONE);
+                StreamsOverrides.NONE, DEFAULT_FAST_BUILD_SECONDS);
     }
 
     /** The Kafka bootstrap servers every client connects to. */
@@ -80,67 +87,75 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
 
     public MetricsConfig withPartitions(final int value) {
         return new MetricsConfig(kafka, applicationId, stateDir, value, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     public MetricsConfig withReplicationFactor(final short value) {
         return new MetricsConfig(kafka, applicationId, stateDir, partitions, value,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     public MetricsConfig withProductionEnvironments(final Set<String> value) {
         return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
-                value, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
+                value, incidentWindow, hotfixRule, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     public MetricsConfig withIncidentWindow(final Duration value) {
         return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, value, hotfixRule, streamThreads, streamsOverrides);
+                productionEnvironments, value, hotfixRule, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     /** This configuration with another hotfix rule; see {@link HotfixRule}. */
     public MetricsConfig withHotfixRule(final HotfixRule value) {
         return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, value, streamThreads, streamsOverrides);
+                productionEnvironments, incidentWindow, value, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     public MetricsConfig withApplicationId(final String value) {
         return new MetricsConfig(kafka, value, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     public MetricsConfig withStreamThreads(final int value) {
         return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, value, streamsOverrides);
+                productionEnvironments, incidentWindow, hotfixRule, value, streamsOverrides, fastBuildSeconds);
     }
 
     /** This configuration with other client settings (servers, security); the application id does not change. */
     public MetricsConfig withKafka(final KafkaClientSettings value) {
         return new MetricsConfig(value, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     /** This configuration with other Streams overrides; the application id does not change. */
     public MetricsConfig withStreamsOverrides(final StreamsOverrides value) {
         return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads, value);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, value, fastBuildSeconds);
+    }
+
+    /** This configuration with another fast-build threshold, in seconds. */
+    public MetricsConfig withFastBuildSeconds(final long value) {
+        return new MetricsConfig(kafka, applicationId, stateDir, partitions, replicationFactor,
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides, value);
     }
 
     /** This configuration with another state directory; the application id does not change. */
     public MetricsConfig withStateDir(final Path value) {
         return new MetricsConfig(kafka, applicationId, value, partitions, replicationFactor,
-                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides);
+                productionEnvironments, incidentWindow, hotfixRule, streamThreads, streamsOverrides, fastBuildSeconds);
     }
 
     /**
      * The Kafka Streams application id actually used: the configured one plus a fingerprint of the definitions
-     * that decide the numbers. Changing the production environments, the incident window or the hotfix rule (or a
-     * release that changes how facts are derived, see {@link #SEMANTICS_VERSION}) thus starts a new computation from
-     * the retained event topics instead of mixing facts derived under two definitions.
+     * that decide the numbers. Changing the production environments, the incident window, the hotfix rule or the
+     * fast-build threshold (or a release that changes how facts are derived, see {@link #SEMANTICS_VERSION}) thus
+     * starts a new computation from the retained event topics instead of mixing facts derived under two definitions.
      */
     public String streamsApplicationId() {
         final String definitions = SEMANTICS_VERSION + "|" + new java.util.TreeSet<>(productionEnvironments)
-                + "|" + incidentWindow.toMillis() + "|" + hotfixRule.definition();
+                + "|" + incidentWindow.toMillis() + "|" + hotfixRule.definition()
+                // only a threshold other than the default enters, so the ids of existing definitions stay
+                + (fastBuildSeconds == DEFAULT_FAST_BUILD_SECONDS ? "" : "|fast-build=" + fastBuildSeconds);
         try {
             final byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(definitions.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import dev.dora.state.Attribution;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.metrics.BuildBuckets;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.store.LedgerTx;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ final class LedgerChange {
     private final MetricsConfig config;
     private final LedgerTx tx;
     private final DayBuckets buckets;
+    private final BuildBuckets buildBuckets;
     private final ServiceDirectory directory;
     /** Deployments whose facts the record may have changed, in the order they were marked. */
     private final Set<String> dirtyDeployments = new LinkedHashSet<>();
@@ -37,7 +39,8 @@ final class LedgerChange {
         this.tx = tx;
         this.directory = new ServiceDirectory(tx.services());
         this.buckets = new DayBuckets(tx.buckets(), config::environmentGroup, directory::team);
-        directory.movesWith(buckets);
+        this.buildBuckets = new BuildBuckets(tx.builds(), directory::team);
+        directory.movesWith(buckets, buildBuckets);
     }
 
     MetricsConfig config() {
@@ -54,6 +57,10 @@ final class LedgerChange {
 
     DayBuckets buckets() {
         return buckets;
+    }
+
+    BuildBuckets buildBuckets() {
+        return buildBuckets;
     }
 
     ServiceDirectory directory() {

@@ -1,6 +1,7 @@
 package dev.dora.streams.ledger;
 
 import dev.dora.state.ServiceInfo;
+import dev.dora.streams.metrics.BuildBuckets;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.store.ServiceKey;
 import dev.dora.streams.store.StagedStore;
@@ -15,20 +16,22 @@ import org.apache.kafka.common.utils.Bytes;
  * The known services ({@code metrics-services}): each service's team, which is the one named by its most recent
  * event that names one (ties go to the greater name, so the arrival order does not matter), and the environment
  * groups its deployments and incidents have named. When a service's team changes, its day buckets move to the new
- * team ({@link DayBuckets#moveTeam}).
+ * team ({@link DayBuckets#moveTeam}, {@link BuildBuckets#moveTeam}).
  */
 final class ServiceDirectory {
 
     private final StagedStore<ServiceInfo> services;
     private DayBuckets buckets;
+    private BuildBuckets builds;
 
     ServiceDirectory(final StagedStore<ServiceInfo> services) {
         this.services = services;
     }
 
     /** The buckets that follow a service when it changes team; set once the record's buckets exist. */
-    void movesWith(final DayBuckets dayBuckets) {
+    void movesWith(final DayBuckets dayBuckets, final BuildBuckets buildBuckets) {
         this.buckets = dayBuckets;
+        this.builds = buildBuckets;
     }
 
     /** The current team of {@code service}, null when no event named one. */
@@ -68,6 +71,7 @@ final class ServiceDirectory {
             final String before = info == null ? null : info.getTeam();
             if (!Objects.equals(before, next.getTeam())) {
                 buckets.moveTeam(service, before, next.getTeam());
+                builds.moveTeam(service, before, next.getTeam());
             }
         }
     }

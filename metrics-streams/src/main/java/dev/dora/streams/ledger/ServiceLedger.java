@@ -1,5 +1,6 @@
 package dev.dora.streams.ledger;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
@@ -107,6 +108,19 @@ public final class ServiceLedger {
         });
     }
 
+    /** The winning event of a build of service {@code owner}; builds name no environment. */
+    public void applyBuild(final String owner, final BuildEvent event, final FactSink sink) {
+        apply(owner, sink, parts -> {
+            parts.directory().observe(owner, event.getTeam(), event.getOccurredAt(), null);
+            new BuildTimeline(parts.change()).replace(event.getId(), event);
+        });
+    }
+
+    /** Build {@code id} no longer belongs to service {@code owner}. */
+    public void removeBuild(final String owner, final String id, final FactSink sink) {
+        apply(owner, sink, parts -> new BuildTimeline(parts.change()).replace(id, null));
+    }
+
     /** A losing event still names its service's team. */
     public void observe(final String service, final String team, final Instant occurredAt, final FactSink sink) {
         apply(service, sink, parts -> parts.directory().observe(service, team, occurredAt, null));
@@ -123,6 +137,7 @@ public final class ServiceLedger {
             body.accept(parts);
             final Outbox outbox = derive(parts);
             change.buckets().flush();
+            change.buildBuckets().flush();
             change.tx().commit();
             outbox.sendTo(sink);
         } catch (final RuntimeException e) {

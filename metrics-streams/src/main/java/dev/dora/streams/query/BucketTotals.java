@@ -104,8 +104,10 @@ final class BucketTotals {
      * @param days       the period's length in days
      * @param openAtEnd  incidents open at the period's end
      * @param production whether the environment group is production, the only one delivery is counted against
+     * @param builds     the period's pipeline health, read from the build rows
      */
-    WindowMetrics metrics(final long days, final long openAtEnd, final boolean production) {
+    WindowMetrics metrics(final long days, final long openAtEnd, final boolean production,
+                          final BuildWindows.Health builds) {
         return new WindowMetrics(
                 new WindowMetrics.DeploymentFrequency(deployments, (double) deployments / days),
                 new WindowMetrics.LeadTime(leadTimes.totalCount(), quantile(leadTimes, MEDIAN),
@@ -120,8 +122,9 @@ final class BucketTotals {
                         detectSamples, mean(detectSum, detectSamples), mean(gapSum, gapSamples)),
                 // a commit not yet in staging is no data problem: delivery is counted against production only
                 new WindowMetrics.DataQuality(baselines, unknownSha, unattributed, production ? undeployed : null),
+                builds.total(),
                 new WindowMetrics.Breakdowns(SeverityTotals.breakdowns(severities),
-                        StrategyTotals.breakdowns(strategies)));
+                        StrategyTotals.breakdowns(strategies), builds.byPipeline()));
     }
 
     private static Double quantile(final SparseHistogram histogram, final double q) {

@@ -1,8 +1,10 @@
 package dev.dora.streams.query;
 
 import dev.dora.schema.EventFields;
+import dev.dora.state.BuildBucket;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
+import dev.dora.streams.metrics.BuildBuckets;
 import dev.dora.streams.store.BucketKey;
 import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.ServiceKey;
@@ -21,13 +23,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class LocalStores implements StoreReader {
 
-    /** The store views read: the ledgers' four stores and the two stores of entity winners by id. */
+    /** The store views read: the ledgers' stores and the stores of entity winners by id. */
     public record Views(ReadOnlyKeyValueStore<Bytes, DayBucket> buckets,
                         ReadOnlyKeyValueStore<Bytes, ServiceInfo> services,
                         ReadOnlyKeyValueStore<Bytes, SpecificRecord> entities,
                         ReadOnlyKeyValueStore<Bytes, byte[]> indexes,
                         ReadOnlyKeyValueStore<String, SpecificRecord> deploymentWinners,
-                        ReadOnlyKeyValueStore<String, SpecificRecord> incidentWinners) {
+                        ReadOnlyKeyValueStore<String, SpecificRecord> incidentWinners,
+                        ReadOnlyKeyValueStore<Bytes, BuildBucket> buildBuckets,
+                        ReadOnlyKeyValueStore<String, SpecificRecord> buildWinners) {
     }
 
     private final Views views;
@@ -72,6 +76,21 @@ public final class LocalStores implements StoreReader {
     /** The key range of {@link #buckets}, for readers that query a store by range themselves. */
     public static Bytes[] bucketRange(final Scope scope, final String group, final long fromDay, final long lastDay) {
         return new Bytes[] {BucketKey.of(scope, group, fromDay), BucketKey.of(scope, group, lastDay)};
+    }
+
+    @Override
+    public List<BuildRow> buildBuckets(final Scope scope, final long fromDay, final long lastDay) {
+        final List<BuildRow> rows = new ArrayList<>();
+        try (KeyValueIterator<Bytes, BuildBucket> it = views.buildBuckets().range(
+                BucketKey.of(scope, BuildBuckets.GROUP, fromDay), BucketKey.of(scope, BuildBuckets.GROUP, lastDay))) {
+            it.forEachRemaining(entry -> rows.add(new BuildRow(BucketKey.day(entry.key), entry.value)));
+        }
+        return rows;
+    }
+
+    @Override
+    public Optional<String> buildService(final String id) {
+        return Optional.ofNullable(views.buildWinners().get(id)).map(EventFields::service);
     }
 
     @Override

@@ -89,11 +89,21 @@ public final class MetricsQuery {
         }
         final long[] openAtEnd = read(scope, group, starts, totals);
         final boolean production = MetricsConfig.PRODUCTION.equals(group);
+        final BuildWindows builds = builds(scope, BuildWindows.firstDayNeeded(starts[0], starts[1]));
         final WindowMetrics[] out = new WindowMetrics[n];
         for (int i = 0; i < n; i++) {
-            out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production);
+            out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production,
+                    builds.window(starts[i], starts[i + 1]));
         }
         return List.of(out);
+    }
+
+    /**
+     * The scope's build rows from {@code fromDay} on, for the pipeline health of windows from the day after the one
+     * before them. Builds have no environment, so every environment of a scope has the same pipeline health.
+     */
+    private BuildWindows builds(final Scope scope, final long fromDay) {
+        return new BuildWindows(reader.buildBuckets(scope, fromDay, BucketKey.LIFETIME));
     }
 
     /**
@@ -150,15 +160,19 @@ public final class MetricsQuery {
         }
         final long[] openAtEnd = read(scope, group, starts, totals);
         final boolean production = MetricsConfig.PRODUCTION.equals(group);
+        final BuildWindows builds = builds(scope, BuildWindows.firstDayNeeded(starts[0], starts[trailing]));
         final List<WeekMetrics> out = new ArrayList<>(weeks.size());
         for (int i = trailing; i < periods.size(); i++) {
             final BucketTotals before = new BucketTotals();
             for (int j = i - trailing; j < i; j++) {
                 before.merge(totals[j]);
             }
-            out.add(new WeekMetrics(periods.get(i), totals[i].metrics(7, openAtEnd[i], production),
-                    totals[i].deployDays(), totals[i - 1].metrics(7, openAtEnd[i - 1], production),
-                    before.metrics(7L * trailing, openAtEnd[i - 1], production)));
+            out.add(new WeekMetrics(periods.get(i),
+                    totals[i].metrics(7, openAtEnd[i], production, builds.window(starts[i], starts[i + 1])),
+                    totals[i].deployDays(),
+                    totals[i - 1].metrics(7, openAtEnd[i - 1], production, builds.window(starts[i - 1], starts[i])),
+                    before.metrics(7L * trailing, openAtEnd[i - 1], production,
+                            builds.window(starts[i - trailing], starts[i]))));
         }
         return out;
     }

@@ -29,11 +29,20 @@ public interface StoreReader {
      */
     List<BucketRow> buckets(Scope scope, String group, long fromDay, long lastDay);
 
+    /**
+     * The build rows of {@code scope} whose day lies in [fromDay, lastDay] (inclusive; {@code lastDay} may be
+     * {@code BucketKey.LIFETIME}), in no particular order, gathered like {@link #buckets}.
+     */
+    List<BuildRow> buildBuckets(Scope scope, long fromDay, long lastDay);
+
     /** The ledgers' drill-down reads. */
     LedgerReader ledger();
 
     /** The service a deployment currently belongs to, if the pipeline knows the deployment. */
     Optional<String> deploymentService(String id);
+
+    /** The service a build currently belongs to, if the pipeline knows the build. */
+    Optional<String> buildService(String id);
 
     /** The service an incident currently belongs to, if the pipeline knows the incident. */
     Optional<String> incidentService(String id);

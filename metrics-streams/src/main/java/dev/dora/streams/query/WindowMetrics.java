@@ -11,7 +11,8 @@ import java.util.SortedMap;
 public record WindowMetrics(DeploymentFrequency deploymentFrequency, LeadTime leadTime,
                             ChangeFailureRate changeFailureRate, TimeToRestore timeToRestore,
                             FailedDeploymentRecoveryTime failedDeploymentRecoveryTime, ReworkRate reworkRate,
-                            Incidents incidents, DataQuality dataQuality, Breakdowns breakdowns) {
+                            Incidents incidents, DataQuality dataQuality, PipelineHealth pipelineHealth,
+                            Breakdowns breakdowns) {
 
     /** Production deployments in the window, and per day of the window. */
     public record DeploymentFrequency(long deployments, double perDay) {
@@ -47,9 +48,36 @@ public record WindowMetrics(DeploymentFrequency deploymentFrequency, LeadTime le
                               Long changesNeverDeployed) {
     }
 
-    /** Some of the numbers split by incident severity and by deployment strategy, keyed and sorted by name. */
+    /**
+     * The CI builds that finished in the window (docs/METRICS.md, "Pipeline health"). Builds have no environment:
+     * every environment of a scope has the same block. {@code successRate} is succeeded / (succeeded + failed), null
+     * when both are 0; {@code under10Minutes} the share of successful builds within the fast-build threshold (600 s
+     * unless {@code --fast-build} says otherwise), null without successful builds.
+     */
+    public record PipelineHealth(long runs, long succeeded, long failed, long cancelled, Double successRate,
+                                 long durationSamples, Double durationMedianSeconds, Double durationP90Seconds,
+                                 Double under10Minutes, BrokenDefaultBranch brokenDefaultBranch, Coverage coverage) {
+
+        /** No build at all. */
+        public static final PipelineHealth NONE = new PipelineHealth(0, 0, 0, 0, null, 0, null, null, null,
+                new BrokenDefaultBranch(0, null, 0), new Coverage(null, null));
+    }
+
+    /** Episodes of a broken default branch that ended in the window, their median time to fix, and those open at its end. */
+    public record BrokenDefaultBranch(long episodes, Double medianTimeToFixSeconds, long openNow) {
+    }
+
+    /**
+     * The latest coverage reported in the window (for several services or pipelines: the mean of each one's latest),
+     * and its change against the window of the same length before; null where there is no value.
+     */
+    public record Coverage(Double latest, Double change) {
+    }
+
+    /** Some of the numbers split by incident severity, deployment strategy and CI pipeline, keyed and sorted by name. */
     public record Breakdowns(SortedMap<String, SeverityBreakdown> severity,
-                             SortedMap<String, StrategyBreakdown> strategy) {
+                             SortedMap<String, StrategyBreakdown> strategy,
+                             SortedMap<String, PipelineHealth> pipeline) {
     }
 
     /** One severity's share of the window's incidents and their time to restore. */

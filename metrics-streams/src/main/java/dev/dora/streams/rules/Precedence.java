@@ -1,5 +1,7 @@
 package dev.dora.streams.rules;
 
+import dev.dora.events.BuildEvent;
+import dev.dora.events.BuildStatus;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.IncidentEvent;
@@ -41,6 +43,9 @@ public final class Precedence {
         }
         if (event instanceof IncidentEvent incident) {
             return incident.getStatus() == IncidentStatus.resolved;
+        }
+        if (event instanceof BuildEvent build) {
+            return build.getStatus() != BuildStatus.in_progress;
         }
         return false;
     }

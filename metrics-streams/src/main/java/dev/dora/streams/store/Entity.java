@@ -1,5 +1,6 @@
 package dev.dora.streams.store;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
@@ -26,6 +27,9 @@ public final class Entity<T extends SpecificRecord> {
     public static final Entity<DeploymentFact> DEPLOYMENT_FACT = new Entity<>((byte) 'F', DeploymentFact.class);
     /** The last fact derived for an incident, by id. */
     public static final Entity<IncidentFact> INCIDENT_FACT = new Entity<>((byte) 'G', IncidentFact.class);
+
+    /** The winning event of a build now belonging to the service, by id. */
+    public static final Entity<BuildEvent> BUILD = new Entity<>((byte) 'B', BuildEvent.class);
 
     private final byte tag;
     private final Class<T> type;

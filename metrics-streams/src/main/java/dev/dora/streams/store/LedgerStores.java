@@ -1,5 +1,6 @@
 package dev.dora.streams.store;
 
+import dev.dora.state.BuildBucket;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import org.apache.avro.specific.SpecificRecord;
@@ -8,10 +9,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The stores a service ledger writes: {@code ledger-entities} (records, see {@link Entity}), {@code ledger-indexes}
- * (relations whose keys carry all the information, see {@link IndexKeys}), {@code metrics-day-buckets} and
- * {@code metrics-services}. Each record is processed in a {@link LedgerTx} that stages its writes. One instance
- * serves one task, the only writer of its stores, and keeps their recently used values decoded from record to
- * record ({@link DecodedCache}).
+ * (relations whose keys carry all the information, see {@link IndexKeys}, {@link BuildKeys}),
+ * {@code metrics-day-buckets}, {@code metrics-build-buckets} and {@code metrics-services}. Each record is processed
+ * in a {@link LedgerTx} that stages its writes. One instance serves one task, the only writer of its stores, and
+ * keeps their recently used values decoded from record to record ({@link DecodedCache}).
  */
 public final class LedgerStores {
 
@@ -27,23 +28,28 @@ public final class LedgerStores {
     private final KeyValueStore<Bytes, byte[]> indexes;
     private final KeyValueStore<Bytes, DayBucket> buckets;
     private final KeyValueStore<Bytes, ServiceInfo> services;
+    private final KeyValueStore<Bytes, BuildBucket> builds;
     private final DecodedCache<SpecificRecord> decodedEntities = new DecodedCache<>(ENTITIES_KEPT);
     private final DecodedCache<DayBucket> decodedBuckets = new DecodedCache<>(BUCKETS_KEPT);
     private final DecodedCache<ServiceInfo> decodedServices = new DecodedCache<>(SERVICES_KEPT);
+    private final DecodedCache<BuildBucket> decodedBuilds = new DecodedCache<>(BUCKETS_KEPT);
 
     public LedgerStores(final KeyValueStore<Bytes, SpecificRecord> entities,
                         final KeyValueStore<Bytes, byte[]> indexes,
                         final KeyValueStore<Bytes, DayBucket> buckets,
-                        final KeyValueStore<Bytes, ServiceInfo> services) {
+                        final KeyValueStore<Bytes, ServiceInfo> services,
+                        final KeyValueStore<Bytes, BuildBucket> builds) {
         this.entities = entities;
         this.indexes = indexes;
         this.buckets = buckets;
         this.services = services;
+        this.builds = builds;
     }
 
     /** A transaction over the stores for one record of {@code service}'s ledger. */
     public LedgerTx begin(final String service) {
         return new LedgerTx(service, new StagedStore<>(entities, decodedEntities), new StagedStore<>(indexes),
-                new StagedStore<>(buckets, decodedBuckets), new StagedStore<>(services, decodedServices));
+                new StagedStore<>(buckets, decodedBuckets), new StagedStore<>(services, decodedServices),
+                new StagedStore<>(builds, decodedBuilds));
     }
 }

@@ -1,5 +1,6 @@
 package dev.dora.streams.store;
 
+import dev.dora.state.BuildBucket;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import java.util.ArrayList;
@@ -22,14 +23,17 @@ public final class LedgerTx {
     private final StagedStore<byte[]> indexes;
     private final StagedStore<DayBucket> buckets;
     private final StagedStore<ServiceInfo> services;
+    private final StagedStore<BuildBucket> builds;
 
     LedgerTx(final String service, final StagedStore<SpecificRecord> entities, final StagedStore<byte[]> indexes,
-             final StagedStore<DayBucket> buckets, final StagedStore<ServiceInfo> services) {
+             final StagedStore<DayBucket> buckets, final StagedStore<ServiceInfo> services,
+             final StagedStore<BuildBucket> builds) {
         this.service = service;
         this.entities = entities;
         this.indexes = indexes;
         this.buckets = buckets;
         this.services = services;
+        this.builds = builds;
     }
 
     /** The service whose ledger this record belongs to. */
@@ -106,6 +110,16 @@ public final class LedgerTx {
         return indexes.first(from, to, true, key -> !key.equals(except));
     }
 
+    /** The first index entry in [from, to] other than {@code except}; null when there is none. */
+    public KeyValue<Bytes, byte[]> firstOther(final Bytes from, final Bytes to, final Bytes except) {
+        return indexes.first(from, to, false, key -> !key.equals(except));
+    }
+
+    /** The build buckets, staged like everything else. */
+    public StagedStore<BuildBucket> builds() {
+        return builds;
+    }
+
     /** The day buckets, staged like everything else. */
     public StagedStore<DayBucket> buckets() {
         return buckets;
@@ -122,6 +136,7 @@ public final class LedgerTx {
         indexes.commit();
         buckets.commit();
         services.commit();
+        builds.commit();
     }
 
     /** Forgets every staged write. */
@@ -130,5 +145,6 @@ public final class LedgerTx {
         indexes.discard();
         buckets.discard();
         services.discard();
+        builds.discard();
     }
 }

@@ -17,6 +17,10 @@ public final class StoreNames {
     public static final String DAY_BUCKETS = "metrics-day-buckets";
     /** The latest revision of every published weekly report, by its topic key: a global store on every instance. */
     public static final String WEEKLY_REPORTS = "weekly-reports";
+    /** Winning event of each build, by build id. */
+    public static final String BUILD_ENTITIES = "build-entities";
+    /** Per-(scope, UTC day) aggregates of CI builds, see {@link BucketKey} and {@code metrics.BuildBuckets}. */
+    public static final String BUILD_BUCKETS = "metrics-build-buckets";
     /** Known services and their teams. */
     public static final String SERVICES = "metrics-services";
 

@@ -5,6 +5,7 @@ import dev.dora.facts.IncidentFact;
 import dev.dora.schema.AvroSerdes;
 import dev.dora.schema.Topics;
 import dev.dora.state.Attribution;
+import dev.dora.state.BuildBucket;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.EntityType;
@@ -30,7 +31,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * dora.events.deployments, cause-claims ─ resolve-deployments ─┐
- * dora.events.incidents ─── resolve-incidents ───┴─ ledger-entities (repartition, by service) ─┐
+ * dora.events.incidents ─── resolve-incidents ───┤
+ * dora.events.builds ────── resolve-builds ──────┴─ ledger-entities (repartition, by service) ─┐
  * dora.events.changes, attributions (by service) ─────────────────────────────────────────────┴─ ledger
  *     ledger ─ dora.facts.deployments, dora.facts.incidents, cause-claims (by deployment id),
  *              attributions (by incident service, read back with the changes)
@@ -53,6 +55,7 @@ public final class DoraTopology {
         addStore(builder, StoreNames.DEPLOYMENT_ENTITIES, Serdes.String(), anyRecord);
         addStore(builder, StoreNames.DEPLOYMENT_CLAIMS, Serdes.Bytes(), anyRecord);
         addStore(builder, StoreNames.INCIDENT_ENTITIES, Serdes.String(), anyRecord);
+        addStore(builder, StoreNames.BUILD_ENTITIES, Serdes.String(), anyRecord);
         addStore(builder, StoreNames.LEDGER_ENTITIES, Serdes.Bytes(), anyRecord);
         // no record cache: the ledger reads its indexes by range (a timeline's first, last or next deployment, a
         // prefix's entries), and a cached store answers a range by copying every cached key in it first, which
@@ -61,6 +64,7 @@ public final class DoraTopology {
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
         addStore(builder, StoreNames.DAY_BUCKETS, Serdes.Bytes(), AvroSerdes.of(DayBucket.class));
         addStore(builder, StoreNames.SERVICES, Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class));
+        addStore(builder, StoreNames.BUILD_BUCKETS, Serdes.Bytes(), AvroSerdes.of(BuildBucket.class));
 
         // every instance holds every published weekly report, so any of them answers GET /api/v1/reports/weekly
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WEEKLY_REPORTS),
@@ -80,8 +84,13 @@ public final class DoraTopology {
                 .stream(Topics.INCIDENTS.name(), Consumed.with(Serdes.String(), anyRecord).withName("incident-events"))
                 .process(() -> new EntityResolver(StoreNames.INCIDENT_ENTITIES, null, EntityType.incident),
                         Named.as("resolve-incidents"), StoreNames.INCIDENT_ENTITIES);
+        final KStream<String, SpecificRecord> builds = builder
+                .stream(Topics.BUILDS.name(), Consumed.with(Serdes.String(), anyRecord).withName("build-events"))
+                .process(() -> new EntityResolver(StoreNames.BUILD_ENTITIES, null, EntityType.build),
+                        Named.as("resolve-builds"), StoreNames.BUILD_ENTITIES);
         final KStream<String, SpecificRecord> entitiesByService = deployments
                 .merge(incidents, Named.as("resolved-entities"))
+                .merge(builds, Named.as("resolved-entities-and-builds"))
                 .repartition(Repartitioned.<String, SpecificRecord>as(LEDGER_REPARTITION)
                         .withKeySerde(Serdes.String())
                         .withValueSerde(anyRecord)
@@ -95,7 +104,7 @@ public final class DoraTopology {
                 .merge(entitiesByService, Named.as("ledger-input"))
                 .process(() -> new LedgerProcessor(config), Named.as("ledger"),
                         StoreNames.LEDGER_ENTITIES, StoreNames.LEDGER_INDEXES, StoreNames.DAY_BUCKETS,
-                        StoreNames.SERVICES);
+                        StoreNames.SERVICES, StoreNames.BUILD_BUCKETS);
 
         facts.split(Named.as("facts-"))
                 .branch((id, fact) -> FactRouting.isDeployment(fact), Branched.withConsumer(s -> s

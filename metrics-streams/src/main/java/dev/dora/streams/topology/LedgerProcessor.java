@@ -1,11 +1,13 @@
 package dev.dora.streams.topology;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.Attribution;
+import dev.dora.state.BuildBucket;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.EntityRemoval;
@@ -45,7 +47,8 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
                 context.<KeyValueStore<Bytes, SpecificRecord>>getStateStore(StoreNames.LEDGER_ENTITIES),
                 context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.LEDGER_INDEXES),
                 context.<KeyValueStore<Bytes, DayBucket>>getStateStore(StoreNames.DAY_BUCKETS),
-                context.<KeyValueStore<Bytes, ServiceInfo>>getStateStore(StoreNames.SERVICES)));
+                context.<KeyValueStore<Bytes, ServiceInfo>>getStateStore(StoreNames.SERVICES),
+                context.<KeyValueStore<Bytes, BuildBucket>>getStateStore(StoreNames.BUILD_BUCKETS)));
         sink = new ServiceLedger.FactSink() {
             @Override
             public void deployment(final String deploymentId, final DeploymentFact fact) {
@@ -93,6 +96,9 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
         } else if (value instanceof IncidentEvent incident) {
             requireOwner(service, incident.getService(), "incident");
             ledger.applyIncident(service, incident, sink);
+        } else if (value instanceof BuildEvent build) {
+            requireOwner(service, build.getService(), "build");
+            ledger.applyBuild(service, build, sink);
         } else if (value instanceof EntityRemoval removal) {
             remove(service, removal);
         } else if (value instanceof CauseClaim claim) {
@@ -111,6 +117,8 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
     private void remove(final String service, final EntityRemoval removal) {
         if (removal.getType() == EntityType.deployment) {
             ledger.removeDeployment(service, removal.getId(), sink);
+        } else if (removal.getType() == EntityType.build) {
+            ledger.removeBuild(service, removal.getId(), sink);
         } else {
             ledger.removeIncident(service, removal.getId(), sink);
         }

@@ -469,7 +469,9 @@ class BenchmarkCatalogTest {
                 new WindowMetrics.FailedDeploymentRecoveryTime(0, null, null), new WindowMetrics.ReworkRate(4, 0, 0.0),
                 new WindowMetrics.Incidents(0, new java.util.TreeMap<>(), 0, null, null),
                 new WindowMetrics.DataQuality(0, 0, 0, 0L),
-                new WindowMetrics.Breakdowns(new java.util.TreeMap<>(), new java.util.TreeMap<>()));
+                WindowMetrics.PipelineHealth.NONE,
+                new WindowMetrics.Breakdowns(new java.util.TreeMap<>(), new java.util.TreeMap<>(),
+                        new java.util.TreeMap<>()));
         final Inputs in = Tiering.inputs(RecoveryMetric.TIME_TO_RESTORE, m, 3, 7);
         assertEquals(new Inputs(4.0 / 7, 3, 21_600.0, 0.5, 2_700.0, 7), in);
         // 3 deploy days in the median week: daily to weekly; 6 h lead time; 50% failures; 45 min restore

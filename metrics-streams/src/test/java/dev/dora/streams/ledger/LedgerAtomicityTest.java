@@ -89,7 +89,8 @@ class LedgerAtomicityTest {
             AvroCodec.trustGeneratedClasses();
             ledger = new ServiceLedger(CONFIG, new LedgerStores(store("entities", AvroSerdes.any()),
                     store("indexes", Serdes.ByteArray()), store("buckets", AvroSerdes.of(DayBucket.class)),
-                    store("services", AvroSerdes.of(ServiceInfo.class))));
+                    store("services", AvroSerdes.of(ServiceInfo.class)),
+                    store("builds", AvroSerdes.of(dev.dora.state.BuildBucket.class))));
         }
 
         @SuppressWarnings("unchecked")

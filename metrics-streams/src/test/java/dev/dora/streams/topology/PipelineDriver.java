@@ -111,7 +111,8 @@ public final class PipelineDriver implements AutoCloseable {
                 driver.getKeyValueStore(StoreNames.SERVICES), driver.getKeyValueStore(StoreNames.LEDGER_ENTITIES),
                 driver.getKeyValueStore(StoreNames.LEDGER_INDEXES),
                 driver.getKeyValueStore(StoreNames.DEPLOYMENT_ENTITIES),
-                driver.getKeyValueStore(StoreNames.INCIDENT_ENTITIES)));
+                driver.getKeyValueStore(StoreNames.INCIDENT_ENTITIES),
+                driver.getKeyValueStore(StoreNames.BUILD_BUCKETS), driver.getKeyValueStore(StoreNames.BUILD_ENTITIES)));
     }
 
     public WindowMetrics metrics(final String service, final String team, final Instant from, final Instant to) {

@@ -1,10 +1,12 @@
 package dev.dora.api.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.state.BuildBucket;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.LocalPartitions;
 import dev.dora.streams.query.BucketRow;
+import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.StateUnavailableException;
 import dev.dora.streams.query.StoreReader;
@@ -117,6 +119,33 @@ public final class ClusterReader implements StoreReader {
     }
 
     @Override
+    public List<BuildRow> buildBuckets(final Scope scope, final long fromDay, final long lastDay) {
+        final Map<String, String> query = new LinkedHashMap<>();
+        query.put("kind", scope.kind().name());
+        query.put("name", scope.name());
+        query.put("from", Long.toString(fromDay));
+        query.put("last", Long.toString(lastDay));
+        final Function<Set<Integer>, LocalPartitions.Answers<List<BuildRow>>> here =
+                partitions -> local.buildBuckets(scope, fromDay, lastDay, partitions);
+        final Function<JsonNode, BuildRow> row =
+                json -> new BuildRow(json.get("day").asLong(), Wire.decode(json.get("bucket"), BuildBucket.class));
+        if (scope.kind() == Scope.Kind.SERVICE) {
+            return retrying("the build rows of service " + scope.name(), () -> {
+                final KeyQueryMetadata owner = owner(LocalPartitions.Keyed.SERVICE, scope.name());
+                return collect(Map.of(owner.activeHost(), Set.of(owner.partition())), "buildBuckets", query, here,
+                        row);
+            });
+        }
+        return gathered("buildBuckets", query, here, row);
+    }
+
+    @Override
+    public Optional<String> buildService(final String id) {
+        return Optional.ofNullable(routed(LocalPartitions.Keyed.BUILD, id, "buildService", Map.of("id", id),
+                reader -> reader.buildService(id).orElse(null), json -> json.isNull() ? null : json.asText()));
+    }
+
+    @Override
     public LedgerReader ledger() {
         return new ClusterLedgerReader(this);
     }
@@ -215,7 +244,8 @@ public final class ClusterReader implements StoreReader {
 
     /** Every partition for a gathered read; the one partition of a routed read of a service's rows. */
     private int expected(final String op, final Map<String, String> parameters) {
-        return "buckets".equals(op) && Scope.Kind.SERVICE.name().equals(parameters.get("kind")) ? 1
+        return ("buckets".equals(op) || "buildBuckets".equals(op))
+                && Scope.Kind.SERVICE.name().equals(parameters.get("kind")) ? 1
                 : local.partitions();
     }
 

@@ -5,6 +5,7 @@ import dev.dora.facts.DeploymentFact;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.LocalPartitions;
 import dev.dora.streams.query.BucketRow;
+import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.StoreReader;
 import dev.dora.streams.store.Scope;
@@ -27,9 +28,10 @@ import java.util.function.Supplier;
  * fan out again. A request without {@link #HEADER} is refused, and a public query route refuses one with it.
  *
  * <ul>
- *   <li>{@code GET /api/v1/internal/gather/buckets?partitions=&kind=&name=&group=&from=&last=} and
- *       {@code /gather/services?partitions=}: {@code {"answered": {partition: [rows]}, "failed": {partition: why}}},
- *       each row in its Avro encoding (an exact copy: counts and histograms add up as they do locally).</li>
+ *   <li>{@code GET /api/v1/internal/gather/buckets?partitions=&kind=&name=&group=&from=&last=},
+ *       {@code /gather/buildBuckets?partitions=&kind=&name=&from=&last=} and {@code /gather/services?partitions=}:
+ *       {@code {"answered": {partition: [rows]}, "failed": {partition: why}}}, each row in its Avro encoding
+ *       (an exact copy: counts and histograms add up as they do locally).</li>
  *   <li>{@code GET /api/v1/internal/key/{op}?partition=&…}: one read of one key's partition as {@code {"value": …}};
  *       503 when this instance does not hold that partition actively.</li>
  * </ul>
@@ -53,6 +55,7 @@ public final class InternalRoutes {
     public static void register(final JavalinConfig config, final Supplier<LocalPartitions> partitions) {
         final InternalRoutes routes = new InternalRoutes(partitions);
         config.routes.get(GATHER_PATH + "buckets", routes::buckets);
+        config.routes.get(GATHER_PATH + "buildBuckets", routes::buildBuckets);
         config.routes.get(GATHER_PATH + "services", routes::services);
         config.routes.get(KEY_PATH + "{op}", routes::key);
     }
@@ -70,6 +73,14 @@ public final class InternalRoutes {
         final long last = number(ctx, "last");
         final LocalPartitions.Answers<List<BucketRow>> answers = partitions.get().buckets(scope, group, from, last,
                 partitionSet(ctx));
+        ctx.json(encode(answers, row -> Map.of("day", row.day(), "bucket", Wire.encode(row.bucket()))));
+    }
+
+    private void buildBuckets(final Context ctx) {
+        requireInternal(ctx);
+        final Scope scope = new Scope(kind(param(ctx, "kind")), param(ctx, "name"));
+        final LocalPartitions.Answers<List<BuildRow>> answers = partitions.get().buildBuckets(scope,
+                number(ctx, "from"), number(ctx, "last"), partitionSet(ctx));
         ctx.json(encode(answers, row -> Map.of("day", row.day(), "bucket", Wire.encode(row.bucket()))));
     }
 
@@ -95,6 +106,7 @@ public final class InternalRoutes {
             case "service" -> reader.service(param(ctx, "name")).map(Wire::encode).orElse(null);
             case "deploymentService" -> reader.deploymentService(param(ctx, "id")).orElse(null);
             case "incidentService" -> reader.incidentService(param(ctx, "id")).orElse(null);
+            case "buildService" -> reader.buildService(param(ctx, "id")).orElse(null);
             case "deployment" -> ledger.deployment(param(ctx, "service"), param(ctx, "id")).map(Wire::encode)
                     .orElse(null);
             case "incident" -> ledger.incident(param(ctx, "service"), param(ctx, "id")).map(Wire::encode)
