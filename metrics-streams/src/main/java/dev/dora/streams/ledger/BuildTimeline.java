@@ -25,9 +25,9 @@ import org.apache.kafka.streams.KeyValue;
  * per pipeline the timeline of finished default-branch builds in (finishedAt, id) order, each entry holding the
  * build's role in the episodes of a broken branch ({@link BrokenBranch}). When a build arrives, changes or leaves,
  * the roles are recomputed only between the last success before its place and the first success after it (after a
- * success the branch is green whatever came before), so a late or corrected build moves exactly the episodes it
- * touches; the build buckets move by the difference, and each day whose builds changed has its latest coverage
- * found again.
+ * success that was there before the change too, the branch is green whatever came before), so a late or corrected
+ * build moves exactly the episodes it touches; the build buckets move by the difference, and each day whose builds
+ * changed has its latest coverage found again.
  */
 final class BuildTimeline {
 
@@ -115,8 +115,8 @@ final class BuildTimeline {
     }
 
     /**
-     * Recomputes the roles from just after the last success before {@code anchor} to the first success at or
-     * after it, which is as far as a change at {@code anchor} can reach.
+     * Recomputes the roles from just after the last success before {@code anchor} to the first success after it,
+     * which is as far as a change at {@code anchor} can reach.
      */
     private void recompute(final Timeline anchor) {
         final Bytes prefix = Timeline.prefix(anchor.service(), anchor.pipeline());
@@ -145,7 +145,9 @@ final class BuildTimeline {
             }
             region.add(next);
             cursor = next.key;
-            if (TimelineValue.decode(next.value).outcome() == SUCCESS && next.key.compareTo(at) >= 0) {
+            // the first success after the anchor was there before the change too: the branch is green after it
+            // either way, so nothing later changes (a success at the anchor itself may be new, so it is passed)
+            if (TimelineValue.decode(next.value).outcome() == SUCCESS && next.key.compareTo(at) > 0) {
                 break;
             }
         }

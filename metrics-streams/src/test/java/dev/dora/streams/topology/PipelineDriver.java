@@ -1,5 +1,7 @@
 package dev.dora.streams.topology;
 
+import dev.dora.events.BuildEvent;
+import dev.dora.events.BuildStatus;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
@@ -45,6 +47,7 @@ public final class PipelineDriver implements AutoCloseable {
     private final TestInputTopic<String, ChangeEvent> changes;
     private final TestInputTopic<String, DeploymentEvent> deployments;
     private final TestInputTopic<String, IncidentEvent> incidents;
+    private final TestInputTopic<String, BuildEvent> builds;
     private final TestOutputTopic<String, DeploymentFact> deploymentFacts;
     private final Map<String, DeploymentFact> latestFacts = new HashMap<>();
 
@@ -61,6 +64,8 @@ public final class PipelineDriver implements AutoCloseable {
                 Topics.DEPLOYMENTS.valueSerde().serializer());
         incidents = driver.createInputTopic(Topics.INCIDENTS.name(), Serdes.String().serializer(),
                 Topics.INCIDENTS.valueSerde().serializer());
+        builds = driver.createInputTopic(Topics.BUILDS.name(), Serdes.String().serializer(),
+                Topics.BUILDS.valueSerde().serializer());
         deploymentFacts = driver.createOutputTopic(Topics.DEPLOYMENT_FACTS.name(), Serdes.String().deserializer(),
                 Topics.DEPLOYMENT_FACTS.valueSerde().deserializer());
     }
@@ -85,6 +90,8 @@ public final class PipelineDriver implements AutoCloseable {
                 deployments.pipeInput(deployment.getId(), deployment);
             } else if (event instanceof IncidentEvent incident) {
                 incidents.pipeInput(incident.getId(), incident);
+            } else if (event instanceof BuildEvent build) {
+                builds.pipeInput(build.getId(), build);
             } else {
                 throw new IllegalArgumentException("not an event: " + event);
             }
@@ -185,6 +192,24 @@ public final class PipelineDriver implements AutoCloseable {
                 .setOccurredAt(resolvedAt == null ? openedAt : resolvedAt).setEnvironment("production")
                 .setStatus(resolvedAt == null ? IncidentStatus.open : IncidentStatus.resolved)
                 .setOpenedAt(openedAt).setResolvedAt(resolvedAt).build();
+    }
+
+    /**
+     * A finished build of pipeline {@code ci} on {@code branch} that took {@code seconds} and finished at
+     * {@code finishedAt}; in progress (no finishedAt) when {@code status} is in_progress.
+     */
+    public static BuildEvent build(final String id, final String service, final String branch,
+                                   final BuildStatus status, final Instant finishedAt, final long seconds) {
+        final boolean finished = status != BuildStatus.in_progress;
+        return BuildEvent.newBuilder().setId(id).setService(service).setTeam("team-" + service)
+                .setOccurredAt(finishedAt).setStatus(status).setStartedAt(finishedAt.minusSeconds(seconds))
+                .setFinishedAt(finished ? finishedAt : null).setBranch(branch).build();
+    }
+
+    public static BuildEvent.Builder buildBuilder(final String id, final String service, final String branch,
+                                                  final BuildStatus status, final Instant finishedAt,
+                                                  final long seconds) {
+        return BuildEvent.newBuilder(build(id, service, branch, status, finishedAt, seconds));
     }
 
     public static IncidentEvent.Builder incidentBuilder(final String id, final String service, final Instant openedAt,

@@ -38,12 +38,13 @@ class TopologyNamesTest {
             }
         }
         assertEquals(Set.of("deployment-entities", "deployment-cause-claims", "incident-entities", "ledger-entities",
-                "ledger-indexes", "metrics-day-buckets", "metrics-services"), stores);
-        assertEquals(Set.of("resolve-deployments", "resolve-incidents", "ledger"),
+                "ledger-indexes", "metrics-day-buckets", "metrics-services", "build-entities", "metrics-build-buckets"),
+                stores);
+        assertEquals(Set.of("resolve-deployments", "resolve-incidents", "resolve-builds", "ledger"),
                 Set.copyOf(processors.stream().filter(p -> p.startsWith("resolve-") || p.equals("ledger")).toList()));
         final String app = CONFIG.streamsApplicationId();
         assertEquals(Set.of("dora.events.changes", "dora.events.deployments", "dora.events.incidents",
-                "dora.facts.deployments", "dora.facts.incidents", app + "-cause-claims", app + "-attributions",
+                "dora.events.builds", "dora.facts.deployments", "dora.facts.incidents", app + "-cause-claims", app + "-attributions",
                 "ledger-entities-repartition"), topics);
     }
 
