@@ -56,6 +56,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + "it, e.g. 12h, 2d (default: ${DEFAULT-VALUE}).")
     Duration incidentWindow;
 
+    @Option(names = "--fast-build", defaultValue = "10m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "The longest a successful CI build may take to count as fast in pipeline health's "
+                    + "under10Minutes, e.g. 600s, 15m (default: ${DEFAULT-VALUE}).")
+    Duration fastBuild;
+
     @Option(names = "--hotfix-branches", defaultValue = "hotfix/**,hotfix-*", split = ",", paramLabel = "GLOB",
             description = "Changes on a branch matching one of these globs are hotfixes, so their production "
                     + "deployments count as rework; * stays within a /-separated segment, ** crosses segments, "
@@ -109,7 +114,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .withPartitions(partitions)
                 .withProductionEnvironments(productionEnvironmentSet())
                 .withIncidentWindow(incidentWindow)
-                .withHotfixRule(hotfixRule());
+                .withHotfixRule(hotfixRule())
+                .withFastBuildSeconds(fastBuild.toSeconds());
     }
 
     /**

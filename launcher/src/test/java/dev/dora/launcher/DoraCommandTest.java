@@ -57,7 +57,7 @@ class DoraCommandTest {
     void serveOptions() {
         final ServeCommand serve = parse(ServeCommand.class, "serve", "--port", "9000", "--data-dir", "/tmp/dora-x",
                 "--bootstrap-servers", "kafka:9092", "--kafka-port", "29092", "--partitions", "6",
-                "--production-environments", "live, prod-eu", "--incident-window", "2d");
+                "--production-environments", "live, prod-eu", "--incident-window", "2d", "--fast-build", "15m");
         assertEquals(9000, serve.common.port);
         assertEquals(Path.of("/tmp/dora-x"), serve.common.dataDir());
         assertEquals("kafka:9092", serve.cluster.bootstrapServers);
@@ -68,6 +68,7 @@ class DoraCommandTest {
         assertEquals(Path.of("/tmp/dora-x/streams"), config.stateDir());
         assertEquals(6, config.partitions());
         assertEquals(Set.of("live", "prod-eu"), config.productionEnvironments());
+        assertEquals(900, config.fastBuildSeconds());
         assertEquals(Duration.ofDays(2), config.incidentWindow());
         assertEquals("dora-metrics", config.applicationId());
         assertEquals(HotfixRule.defaults(), config.hotfixRule(), "the hotfix options keep their defaults");
@@ -155,6 +156,7 @@ class DoraCommandTest {
         assertEquals(2, run("launch").code(), "unknown subcommand");
         assertEquals(2, run("serve", "--port", "eighty").code());
         assertEquals(2, run("serve", "--incident-window", "soon").code());
+        assertEquals(2, run("serve", "--fast-build", "quick").code());
         assertEquals(2, run("serve", "--no-such-option").code());
         // range checks run before anything starts
         assertEquals(2, run("serve", "--port", "0", "--data-dir", tempDir.toString()).code());
@@ -170,7 +172,7 @@ class DoraCommandTest {
         final CliRun help = run("serve", "--help");
         for (final String option : List.of("--port", "--data-dir", "--bootstrap-servers", "--kafka-port",
                 "--partitions", "--production-environments", "--incident-window", "--hotfix-branches",
-                "--hotfix-labels", "--prometheus-window")) {
+                "--hotfix-labels", "--prometheus-window", "--fast-build")) {
             assertTrue(help.out().contains(option), option + " in\n" + help.out());
         }
         assertTrue(run("demo", "--help").out().contains("--fresh"));

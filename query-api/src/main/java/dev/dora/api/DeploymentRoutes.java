@@ -146,8 +146,11 @@ final class DeploymentRoutes {
                 + QueryParams.echo(value) + ")");
     }
 
-    /** Where the previous page ended: opaque to clients, who pass {@code next} back as {@code cursor}. */
-    private record Cursor(String service, DeployRef ref) {
+    /**
+     * Where the previous page ended: opaque to clients, who pass {@code next} back as {@code cursor}. The builds'
+     * drill-down pages the same way, a build's (finishedAt, id) standing in the reference.
+     */
+    record Cursor(String service, DeployRef ref) {
 
         String encode() {
             final String raw = service + '\u0000' + ref.getFinishedAt() + '\u0000' + ref.getDeploymentId();

@@ -13,8 +13,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * The query REST API over the pipeline's state stores: {@code GET /api/v1/metrics}, {@code /metrics/series},
- * {@code /deployments}, {@code /deployments/{id}}, {@code /incidents}, {@code /incidents/{id}}, {@code /services}
- * and {@code /health}. Answers are typed records serialised by Jackson ({@link Answers}); errors are thrown as
+ * {@code /deployments}, {@code /deployments/{id}}, {@code /incidents}, {@code /incidents/{id}}, {@code /builds},
+ * {@code /services} and {@code /health}. Answers are typed records serialised by Jackson ({@link Answers}); errors are thrown as
  * {@link ApiException} and answered here, in one place, as {@code {"error": "..."}}.
  */
 public final class QueryRoutes {
@@ -35,6 +35,7 @@ public final class QueryRoutes {
         final MetricsRoutes metrics = new MetricsRoutes(access, clock);
         final DeploymentRoutes deployments = new DeploymentRoutes(access, clock);
         final IncidentRoutes incidents = new IncidentRoutes(access, clock);
+        final BuildRoutes builds = new BuildRoutes(access, clock);
         final ServiceRoutes services = new ServiceRoutes(access);
         final ReportRoutes reports = new ReportRoutes(access);
         config.routes.get("/api/v1/metrics", metrics::metrics);
@@ -43,6 +44,7 @@ public final class QueryRoutes {
         config.routes.get("/api/v1/deployments/{id}", deployments::one);
         config.routes.get("/api/v1/incidents", incidents::list);
         config.routes.get("/api/v1/incidents/{id}", incidents::one);
+        config.routes.get("/api/v1/builds", builds::list);
         config.routes.get("/api/v1/reports/weekly", reports::weekly);
         config.routes.get("/api/v1/services", services::services);
         config.routes.get("/api/v1/health", services::health);

@@ -1,5 +1,6 @@
 package dev.dora.streams.query;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.DeployRef;
@@ -16,6 +17,14 @@ public interface LedgerReader {
 
     /** A commit a deployment delivered; its lead time is null when it yields no sample (see {@link LeadTime}). */
     record DeliveredChange(String sha, Long leadTimeSeconds) {
+    }
+
+    /**
+     * A finished build as the rules see it (docs/METRICS.md, "Pipeline health"): its duration, whether it ran on its
+     * service's default branch, whether it broke that branch, and the time to fix when it fixed it (null otherwise).
+     */
+    record BuildEntry(BuildEvent build, long durationSeconds, boolean defaultBranch, boolean brokeDefaultBranch,
+                      Long timeToFixSeconds) {
     }
 
     Optional<DeploymentFact> deployment(String service, String id);
@@ -42,4 +51,11 @@ public interface LedgerReader {
      * {@code limit} of them.
      */
     List<DeployRef> deployments(String service, String group, long fromMs, long toMs, DeployRef after, int limit);
+
+    /**
+     * Builds of {@code service} (every pipeline and branch) that finished in [fromMs, toMs), in (finishedAt, id)
+     * order, starting after {@code after} (its {@code deploymentId} being the build id; null for the first page), at
+     * most {@code limit} of them.
+     */
+    List<BuildEntry> builds(String service, long fromMs, long toMs, DeployRef after, int limit);
 }

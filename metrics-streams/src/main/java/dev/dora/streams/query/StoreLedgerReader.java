@@ -1,9 +1,12 @@
 package dev.dora.streams.query;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.rules.LeadTime;
+import dev.dora.streams.rules.PipelineHealth;
+import dev.dora.streams.store.BuildKeys;
 import dev.dora.streams.store.Entity;
 import dev.dora.streams.store.IndexKeys.Delivered;
 import dev.dora.streams.store.IndexKeys.Timeline;
@@ -127,6 +130,42 @@ public final class StoreLedgerReader implements LedgerReader {
             }
         }
         return page;
+    }
+
+    @Override
+    public List<BuildEntry> builds(final String service, final long fromMs, final long toMs, final DeployRef after,
+                                   final int limit) {
+        final Bytes from = after == null ? BuildKeys.Finished.from(service, fromMs)
+                : Keys.after(new BuildKeys.Finished(service, after.getFinishedAt(), after.getDeploymentId()).encode());
+        final Bytes to = BuildKeys.Finished.from(service, toMs);
+        final List<BuildEntry> page = new ArrayList<>();
+        if (from.compareTo(to) >= 0) {
+            return page;
+        }
+        try (KeyValueIterator<Bytes, byte[]> it = indexes.range(from, to)) {
+            while (it.hasNext() && page.size() < limit) {
+                final BuildKeys.Finished key = BuildKeys.Finished.decode(it.next().key);
+                if (key.finishedAt() < fromMs || key.finishedAt() >= toMs) {
+                    continue;
+                }
+                final Optional<BuildEvent> build = entity(Entity.BUILD, service, key.buildId());
+                build.ifPresent(b -> page.add(entry(service, b)));
+            }
+        }
+        return page;
+    }
+
+    /** A build with the role its timeline entry holds, when it is on its default branch. */
+    private BuildEntry entry(final String service, final BuildEvent build) {
+        final long duration = PipelineHealth.durationSeconds(build);
+        final boolean onDefault = PipelineHealth.onDefaultBranch(build);
+        final byte[] value = onDefault ? indexes.get(new BuildKeys.Timeline(service, build.getPipeline(),
+                build.getFinishedAt().toEpochMilli(), build.getId()).encode()) : null;
+        if (value == null) {
+            return new BuildEntry(build, duration, onDefault, false, null);
+        }
+        final BuildKeys.TimelineValue role = BuildKeys.TimelineValue.decode(value);
+        return new BuildEntry(build, duration, true, role.broke(), role.timeToFixSeconds());
     }
 
     private static DeployRef ref(final KeyValue<Bytes, byte[]> timelineEntry) {

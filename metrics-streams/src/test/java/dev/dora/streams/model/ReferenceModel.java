@@ -1,6 +1,8 @@
 package dev.dora.streams.model;
 
 import dev.dora.schema.EventFields;
+import dev.dora.events.BuildEvent;
+import dev.dora.events.BuildStatus;
 import dev.dora.events.ChangeEvent;
 import dev.dora.streams.config.HotfixRule;
 import dev.dora.events.DeploymentEvent;
@@ -92,10 +94,11 @@ public final class ReferenceModel {
         return new ReferenceModel(Set.of("production", "prod"), Duration.ofHours(24));
     }
 
-    /** Adds events (ChangeEvent, DeploymentEvent, IncidentEvent); may be called repeatedly, in any order. */
+    /** Adds events (ChangeEvent, DeploymentEvent, IncidentEvent, BuildEvent); may be called repeatedly, in any order. */
     public ReferenceModel load(final Collection<? extends SpecificRecord> events) {
         for (final SpecificRecord event : events) {
-            if (!(event instanceof ChangeEvent || event instanceof DeploymentEvent || event instanceof IncidentEvent)) {
+            if (!(event instanceof ChangeEvent || event instanceof DeploymentEvent || event instanceof IncidentEvent
+                    || event instanceof BuildEvent)) {
                 throw new IllegalArgumentException("not an input event: " + event.getClass().getName());
             }
             received.add(event);
@@ -290,6 +293,29 @@ public final class ReferenceModel {
         return samples == 0 ? null : (double) sum / samples;
     }
 
+    /**
+     * The pipeline health of a scope over [from, to) (see {@link BuildReference}); the same for every environment.
+     *
+     * @param fastSeconds the fast-build threshold
+     */
+    public PipelineHealthAnswer pipelineHealth(final String service, final String team, final Instant from,
+                                               final Instant to, final long fastSeconds) {
+        final Derived d = derived();
+        final Set<String> scope = new TreeSet<>();
+        for (final String s : d.knownServices) {
+            if ((service == null || service.equals(s)) && (team == null || team.equals(d.teams.get(s)))) {
+                scope.add(s);
+            }
+        }
+        return new BuildReference(d.builds.values(), fastSeconds).answer(scope, from, to);
+    }
+
+    /** {@link #pipelineHealth(String, String, Instant, Instant, long)} with the default threshold, 600 s. */
+    public PipelineHealthAnswer pipelineHealth(final String service, final String team, final Instant from,
+                                               final Instant to) {
+        return pipelineHealth(service, team, from, to, 600);
+    }
+
     /** Every known service and its current team (null when no event of the service names one). */
     public Map<String, String> teams() {
         return new HashMap<>(derived().teams);
@@ -355,6 +381,7 @@ public final class ReferenceModel {
         final Map<String, IncidentEvent> incidents = new HashMap<>();
         final Map<String, DeploymentView> views = new LinkedHashMap<>();
         final Map<String, DeploymentEvent> deployments = new HashMap<>();
+        final Map<String, BuildEvent> builds = new HashMap<>();
         final Map<ChangeKey, ChangeEvent> commits = new HashMap<>();
         final Set<ChangeKey> delivered = new HashSet<>();
         /** Incidents charged to at least one deployment of the group. */
@@ -385,6 +412,8 @@ public final class ReferenceModel {
                 deployments.merge(deployment.getId(), deployment, ReferenceModel::winner);
             } else if (event instanceof IncidentEvent incident) {
                 d.incidents.merge(incident.getId(), incident, ReferenceModel::winner);
+            } else if (event instanceof BuildEvent build) {
+                d.builds.merge(build.getId(), build, ReferenceModel::winner);
             }
         }
         // a change's labels are those of every version of it, whichever version wins
@@ -626,6 +655,9 @@ public final class ReferenceModel {
         }
         if (event instanceof IncidentEvent incident) {
             return incident.getStatus() == IncidentStatus.resolved;
+        }
+        if (event instanceof BuildEvent build) {
+            return build.getStatus() != BuildStatus.in_progress;
         }
         return false;
     }

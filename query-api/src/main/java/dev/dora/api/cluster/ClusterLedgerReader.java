@@ -1,6 +1,7 @@
 package dev.dora.api.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.events.BuildEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.DeployRef;
@@ -87,6 +88,22 @@ final class ClusterLedgerReader implements LedgerReader {
         return cluster.routed(LocalPartitions.Keyed.SERVICE, service, "deployments", query,
                 reader -> reader.ledger().deployments(service, group, fromMs, toMs, after, limit),
                 json -> Wire.list(json, ref -> Wire.decode(ref, DeployRef.class)));
+    }
+
+    @Override
+    public List<BuildEntry> builds(final String service, final long fromMs, final long toMs, final DeployRef after,
+                                   final int limit) {
+        final Map<String, String> query = args("service", service, "fromMs", Long.toString(fromMs),
+                "toMs", Long.toString(toMs), "limit", Integer.toString(limit));
+        if (after != null) {
+            query.put("after", Wire.encode(after));
+        }
+        return cluster.routed(LocalPartitions.Keyed.SERVICE, service, "builds", query,
+                reader -> reader.ledger().builds(service, fromMs, toMs, after, limit),
+                json -> Wire.list(json, entry -> new BuildEntry(Wire.decode(entry.get("build"), BuildEvent.class),
+                        entry.get("duration").asLong(), entry.get("defaultBranch").asBoolean(),
+                        entry.get("broke").asBoolean(),
+                        entry.get("timeToFix").isNull() ? null : entry.get("timeToFix").asLong())));
     }
 
     private static Map<String, String> args(final String... namesAndValues) {

@@ -124,8 +124,25 @@ public final class InternalRoutes {
                     number(ctx, "atMs")).map(Wire::encode).orElse(null);
             case "deployments" -> Wire.encodeAll(ledger.deployments(param(ctx, "service"), param(ctx, "group"),
                     number(ctx, "fromMs"), number(ctx, "toMs"), after(ctx), limit(ctx)));
+            case "builds" -> builds(ledger.builds(param(ctx, "service"), number(ctx, "fromMs"), number(ctx, "toMs"),
+                    after(ctx), limit(ctx)));
             default -> throw ApiException.notFound("op: no internal read '" + op + "'");
         };
+    }
+
+    /** Builds as they travel: each event in its Avro encoding, with its role in its branch's episodes. */
+    private static List<Map<String, Object>> builds(final List<LedgerReader.BuildEntry> entries) {
+        final List<Map<String, Object>> out = new ArrayList<>(entries.size());
+        for (final LedgerReader.BuildEntry entry : entries) {
+            final Map<String, Object> one = new LinkedHashMap<>();
+            one.put("build", Wire.encode(entry.build()));
+            one.put("duration", entry.durationSeconds());
+            one.put("defaultBranch", entry.defaultBranch());
+            one.put("broke", entry.brokeDefaultBranch());
+            one.put("timeToFix", entry.timeToFixSeconds());
+            out.add(one);
+        }
+        return out;
     }
 
     /** A page's size as the public routes bound it (one more than their largest page, to see if another follows). */
