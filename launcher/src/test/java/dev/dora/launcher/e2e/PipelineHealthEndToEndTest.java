@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dora.events.BuildEvent;
 import dev.dora.events.BuildStatus;
 import dev.dora.launcher.CliRun;
 import dev.dora.launcher.observability.Exposition;
+import dev.dora.streams.model.PipelineHealthAnswer;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.reports.WeeklyReports;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.topology.ConvergenceTest;
@@ -49,6 +52,7 @@ import org.junit.jupiter.api.Timeout;
 class PipelineHealthEndToEndTest {
 
     private static final int DAYS = 42;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void pipelineHealthIsTheSameInEveryOrderAndEverywhereTheMetricsAre() throws Exception {
@@ -60,6 +64,7 @@ class PipelineHealthEndToEndTest {
         final List<BuildEvent> builds = BuildHistory.generate(teams, end.minus(Duration.ofDays(DAYS)), end, 21);
         final List<SpecificRecord> events = new ArrayList<>(delivery);
         events.addAll(builds);
+        final ReferenceModel model = ReferenceModel.defaults().load(events);
         final Map<String, BuildEvent> finals = finalStates(builds);
         final List<String[]> scopes = scopes(teams);
         final LocalDate to = LocalDate.ofInstant(end, ZoneOffset.UTC).plusDays(1);
@@ -75,9 +80,11 @@ class PipelineHealthEndToEndTest {
                 for (final String[] scope : scopes) {
                     final JsonNode answer = stack.metrics(scope[0], scope[1], window[0], window[1]);
                     assertCountsTheBuildsSent(finals, teams, scope, window, answer.get("pipelineHealth"));
+                    assertIsTheModels(model, scope, window, answer);
                     inOrder.put(key(scope, window), pipelineOf(answer));
                 }
             }
+            assertDrillDownListsTheBuilds(stack, teams, windows.get(0), finals);
             assertSeriesBucketsAreTheMetricsOfTheirWeeks(stack, scopes);
             assertReportsCarryTheWeeksPipeline(stack);
             assertGaugesAreTheApis(stack, scopes, teams);
@@ -123,8 +130,8 @@ class PipelineHealthEndToEndTest {
     /**
      * The same pipeline blocks, every count, rate and quantile exactly. The coverage of a team or the organisation is
      * a mean of several pipelines' latest values, summed in the order a hash map holds them, which depends on the
-     * order they were inserted: its last bits may differ (seen: -0.10383333333333356 against ...344). Within 1e-12
-     * until the mean sums in a fixed order (BuildWindows.mean, builds-core).
+     * order they were inserted: its last bits may differ (seen: -0.10383333333333356 against ...344), so it is
+     * compared within 1e-12, as the reference model's comparison does (PipelineHealthAnswer, 1e-9).
      */
     private static void assertSamePipeline(final JsonNode expected, final JsonNode actual, final String where) {
         final List<String> blocks = new ArrayList<>(List.of("/pipelineHealth"));
@@ -187,6 +194,65 @@ class PipelineHealthEndToEndTest {
         assertEquals(runs, pipeline.get("durationSamples").asLong(), where);
         assertTrue(pipeline.get("durationMedianSeconds").asDouble() <= pipeline.get("durationP90Seconds").asDouble(),
                 where);
+    }
+
+    /** The block and each pipeline's are the reference model's, computed from scratch from the same events. */
+    private static void assertIsTheModels(final ReferenceModel model, final String[] scope, final String[] window,
+                                          final JsonNode answer) throws Exception {
+        final PipelineHealthAnswer expected = model.pipelineHealth(scope[0], scope[1],
+                LocalDate.parse(window[0]).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                LocalDate.parse(window[1]).atStartOfDay(ZoneOffset.UTC).toInstant());
+        final String where = key(scope, window);
+        final String total = expected.total().mismatch(JSON.treeToValue(answer.get("pipelineHealth"),
+                WindowMetrics.PipelineHealth.class));
+        assertEquals(null, total, where);
+        final JsonNode byPipeline = answer.at("/breakdowns/pipeline");
+        assertEquals(new TreeSet<>(expected.byPipeline().keySet()), fieldNames(byPipeline), where);
+        for (final Map.Entry<String, PipelineHealthAnswer.Block> pipeline : expected.byPipeline().entrySet()) {
+            assertEquals(null, pipeline.getValue().mismatch(JSON.treeToValue(byPipeline.get(pipeline.getKey()),
+                    WindowMetrics.PipelineHealth.class)), where + " pipeline " + pipeline.getKey());
+        }
+        // the model's episodes are counted from scratch: some broke, some were fixed, some are open at the end
+        assertTrue(expected.total().episodes() > 0 || scope[0] != null, where + ": episodes of a broken branch");
+    }
+
+    private static Set<String> fieldNames(final JsonNode node) {
+        final Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /**
+     * {@code GET /api/v1/builds}, page by page: each service's finished builds of the window, once each, with their
+     * duration, and as many fixes of the default branch as the answer counts episodes.
+     */
+    private static void assertDrillDownListsTheBuilds(final RunningStack stack, final Map<String, String> teams,
+                                                      final String[] window, final Map<String, BuildEvent> finals)
+            throws Exception {
+        for (final String service : new TreeSet<>(teams.keySet())) {
+            final String query = "&service=" + URLEncoder.encode(service, StandardCharsets.UTF_8) + "&from="
+                    + window[0] + "&to=" + window[1];
+            final Set<String> listed = new TreeSet<>();
+            long fixed = 0;
+            String cursor = null;
+            do {
+                final JsonNode page = stack.getJson("/api/v1/builds?limit=50" + query
+                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+                for (final JsonNode build : page.get("builds")) {
+                    assertTrue(listed.add(build.get("id").asText()), "listed once: " + build);
+                    final BuildEvent sent = finals.get(build.get("id").asText());
+                    assertEquals(service, build.get("service").asText());
+                    assertEquals(Duration.between(sent.getStartedAt(), sent.getFinishedAt()).toSeconds(),
+                            build.get("durationSeconds").asLong(), build.toString());
+                    assertEquals(sent.getStatus().name(), build.get("status").asText(), build.toString());
+                    fixed += build.get("fixedDefaultBranch").asBoolean() ? 1 : 0;
+                }
+                cursor = page.get("next").isNull() ? null : page.get("next").asText();
+            } while (cursor != null);
+            final JsonNode pipeline = stack.getJson("/api/v1/metrics?" + query.substring(1)).get("pipelineHealth");
+            assertEquals(pipeline.get("runs").asLong(), listed.size(), "every finished build of " + service);
+            assertEquals(pipeline.at("/brokenDefaultBranch/episodes").asLong(), fixed, "the fixes of " + service);
+        }
     }
 
     /** Each week of the weekly series is the metrics answer of that week, pipeline included. */
