@@ -48,7 +48,7 @@ final class DoraGauges implements MultiCollector {
                     m -> m.pipelineHealth().runs()),
             new Gauge("dora_build_success_rate", "Share of the window's succeeded and failed builds that succeeded "
                     + "(pipelineHealth.successRate)", m -> m.pipelineHealth().successRate()),
-            new Gauge("dora_build_under_10_minutes_rate", "Share of the window's successful builds that took at most "
+            new Gauge("dora_build_fast_rate", "Share of the window's successful builds that took at most "
                     + "the fast-build threshold, 10 minutes by default (pipelineHealth.under10Minutes)",
                     m -> m.pipelineHealth().under10Minutes()),
             new Gauge("dora_default_branch_broken", "Pipelines whose default branch is broken now: episodes open at "

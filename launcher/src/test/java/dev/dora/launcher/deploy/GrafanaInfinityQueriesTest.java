@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.launcher.e2e.BuildHistory;
 import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
@@ -51,8 +52,9 @@ class GrafanaInfinityQueriesTest {
     void startAndLoad() throws Exception {
         final List<ServiceProfile> services = new ArrayList<>(HistoryGenerator.demoServices());
         services.add(ServiceProfile.of("edge-proxy", null, PerformanceLevel.LOW));
-        final List<SpecificRecord> events = HistoryGenerator.builder().seed(3).end(Instant.now()).days(100)
-                .services(services).build().generate();
+        final Instant end = Instant.now();
+        final List<SpecificRecord> events = BuildHistory.withBuilds(HistoryGenerator.builder().seed(3).end(end)
+                .days(100).services(services).build().generate(), end.minus(Duration.ofDays(100)), end, 3);
         stack = RunningStack.start();
         stack.postAll(events, 1_000);
         stack.awaitCaughtUp(Duration.ofSeconds(150));

@@ -2,12 +2,14 @@ package dev.dora.launcher.e2e;
 
 import dev.dora.events.BuildEvent;
 import dev.dora.events.BuildStatus;
+import dev.dora.streams.model.ReferenceModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * CI builds for the end-to-end tests of pipeline health: for every service, builds of two pipelines on the default
@@ -15,15 +17,29 @@ import java.util.Random;
  * fixes, re-runs as builds of their own, coverage on some, and the earlier {@code in_progress} state of some builds
  * (which the finished state, later by {@code occurredAt}, must win over in any arrival order). Deterministic per seed.
  */
-final class BuildHistory {
+public final class BuildHistory {
 
     private static final Duration STEP = Duration.ofHours(5);
 
     private BuildHistory() {
     }
 
+    /**
+     * The events with builds of their services from {@code start} to {@code end} added, unless they hold builds
+     * already (the generated history may have its own).
+     */
+    public static List<SpecificRecord> withBuilds(final List<SpecificRecord> events, final Instant start,
+                                                  final Instant end, final long seed) {
+        if (events.stream().anyMatch(BuildEvent.class::isInstance)) {
+            return events;
+        }
+        final List<SpecificRecord> out = new ArrayList<>(events);
+        out.addAll(generate(ReferenceModel.defaults().load(events).teams(), start, end, seed));
+        return out;
+    }
+
     /** Builds of {@code teams}' services (service to team) from {@code start} to {@code end}. */
-    static List<BuildEvent> generate(final Map<String, String> teams, final Instant start, final Instant end,
+    public static List<BuildEvent> generate(final Map<String, String> teams, final Instant start, final Instant end,
                                      final long seed) {
         final Random random = new Random(seed);
         final List<BuildEvent> builds = new ArrayList<>();
@@ -44,7 +60,7 @@ final class BuildHistory {
                 if (!finished.isBefore(end)) {
                     break;
                 }
-                final String id = service + "-" + (++n);
+                final String id = "e2e-" + service + "-" + (++n);
                 final BuildEvent.Builder build = BuildEvent.newBuilder().setId(id).setService(service).setTeam(team)
                         .setOccurredAt(finished).setStatus(status).setStartedAt(at).setFinishedAt(finished)
                         .setBranch(branch).setPipeline(pipeline)

@@ -354,7 +354,7 @@ class PipelineHealthEndToEndTest {
             assertEquals(Optional.of(pipeline.at("/brokenDefaultBranch/openNow").asDouble()),
                     scrape.value("dora_default_branch_broken", labels), where);
             assertEquals(Optional.of(pipeline.get("under10Minutes").asDouble()),
-                    scrape.value("dora_build_under_10_minutes_rate", labels), where);
+                    scrape.value("dora_build_fast_rate", labels), where);
             for (final String[] quantile : List.of(new String[] {"0.5", "durationMedianSeconds"},
                     new String[] {"0.9", "durationP90Seconds"})) {
                 final Map<String, String> withQuantile = new HashMap<>(labels);

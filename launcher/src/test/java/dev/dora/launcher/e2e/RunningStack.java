@@ -152,8 +152,11 @@ public final class RunningStack implements AutoCloseable {
      * go the same way once {@code POST /api/v1/events} takes the canonical build event; until then (the ingest part
      * of issue 14 merged separately) they are produced straight to {@code dora.events.builds}, as their Avro records
      * keyed by id, before the batch that holds them is posted.
+     *
+     * @return how many requests were posted
      */
-    public void postAll(final List<? extends SpecificRecord> events, final int batch) throws Exception {
+    public int postAll(final List<? extends SpecificRecord> events, final int batch) throws Exception {
+        int requests = 0;
         final boolean buildsOverHttp = acceptsBuilds();
         for (int i = 0; i < events.size(); i += batch) {
             final List<? extends SpecificRecord> part = events.subList(i, Math.min(events.size(), i + batch));
@@ -165,12 +168,14 @@ public final class RunningStack implements AutoCloseable {
             if (body.isEmpty()) {
                 continue;
             }
+            requests++;
             final HttpResponse<String> response = post("application/x-ndjson", body);
             final JsonNode answer = JSON.readTree(response.body());
             if (response.statusCode() != 202 || answer.get("rejected").size() != 0) {
                 throw new AssertionError("batch at " + i + " not accepted whole: " + response.body());
             }
         }
+        return requests;
     }
 
     /** Whether the canonical JSON of a build can be written, so that ingest knows builds. */

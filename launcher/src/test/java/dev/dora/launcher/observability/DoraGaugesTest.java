@@ -88,7 +88,7 @@ class DoraGaugesTest {
         final Map<String, String> edge = Map.of("scope", "service", "service", "edge-proxy", "window", "30d");
         assertEquals(Optional.of(40.0), written.value("dora_builds", labels));
         assertEquals(Optional.of(36 / 39.0), written.value("dora_build_success_rate", labels));
-        assertEquals(Optional.of(0.75), written.value("dora_build_under_10_minutes_rate", labels));
+        assertEquals(Optional.of(0.75), written.value("dora_build_fast_rate", labels));
         assertEquals(Optional.of(1.0), written.value("dora_default_branch_broken", labels));
         assertEquals(Optional.of(0.81), written.value("dora_build_coverage", labels));
         final Map<String, String> median = new HashMap<>(labels);

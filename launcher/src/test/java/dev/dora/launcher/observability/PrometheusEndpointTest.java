@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.launcher.e2e.BuildHistory;
 import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
@@ -61,7 +62,7 @@ class PrometheusEndpointTest {
             Map.entry("dora_open_incidents", m -> m.at("/timeToRestore/openIncidents")),
             Map.entry("dora_builds", m -> m.at("/pipelineHealth/runs")),
             Map.entry("dora_build_success_rate", m -> m.at("/pipelineHealth/successRate")),
-            Map.entry("dora_build_under_10_minutes_rate", m -> m.at("/pipelineHealth/under10Minutes")),
+            Map.entry("dora_build_fast_rate", m -> m.at("/pipelineHealth/under10Minutes")),
             Map.entry("dora_default_branch_broken", m -> m.at("/pipelineHealth/brokenDefaultBranch/openNow")),
             Map.entry("dora_build_coverage", m -> m.at("/pipelineHealth/coverage/latest")));
     /** Each summary family with the API's block and its median and p90 fields. */
@@ -81,11 +82,11 @@ class PrometheusEndpointTest {
         // ending now, so that the rolling 30 days hold deployments; edge-proxy has no team
         final List<ServiceProfile> services = new ArrayList<>(HistoryGenerator.demoServices());
         services.add(ServiceProfile.of("edge-proxy", null, PerformanceLevel.LOW));
-        final List<SpecificRecord> events = HistoryGenerator.builder().seed(11).end(Instant.now()).days(45)
-                .services(services).build().generate();
+        final Instant end = Instant.now();
+        final List<SpecificRecord> events = BuildHistory.withBuilds(HistoryGenerator.builder().seed(11).end(end)
+                .days(45).services(services).build().generate(), end.minus(Duration.ofDays(45)), end, 11);
         stack = RunningStack.start();
-        stack.postAll(events, BATCH);
-        historyRequests = (events.size() + BATCH - 1) / BATCH;
+        historyRequests = stack.postAll(events, BATCH);
         // what the pipeline's health must count: invalid events, a refused content type, webhooks refused
         final HttpResponse<String> invalid = stack.post("application/x-ndjson",
                 "{\"type\":\"deployment\"}\n{\"type\":\"nonsense\"}\n{\"id\":\"x\"}");

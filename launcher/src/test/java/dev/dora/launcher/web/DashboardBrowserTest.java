@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.launcher.e2e.BuildHistory;
 import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.launcher.http.ApiTokens;
 import dev.dora.launcher.http.HttpEdge;
@@ -81,13 +82,15 @@ class DashboardBrowserTest {
         final CompletableFuture<Chromium> browser = CompletableFuture.supplyAsync(() -> Chromium.start(1280, 2400));
         try {
             // a history that ends now, so that the page's rolling windows (7d ... 1 year, ending tomorrow) cover it
-            final List<SpecificRecord> events = HistoryGenerator.builder().seed(5).end(Instant.now()).days(56)
+            final Instant end = Instant.now();
+            final List<SpecificRecord> events = BuildHistory.withBuilds(HistoryGenerator.builder().seed(5).end(end)
+                    .days(56)
                     .services(List.of(
                             ServiceProfile.of("payments", "commerce", PerformanceLevel.HIGH),
                             ServiceProfile.of(SERVICE, TEAM, PerformanceLevel.HIGH),
                             ServiceProfile.of("catalog", TEAM, PerformanceLevel.MEDIUM),
                             ServiceProfile.of("billing", "finance", PerformanceLevel.MEDIUM, "prod")))
-                    .build().generate();
+                    .build().generate(), end.minus(Duration.ofDays(56)), end, 5);
             model = ReferenceModel.defaults().load(events);
             stack = RunningStack.start();
             stack.postAll(events, 1_000);
