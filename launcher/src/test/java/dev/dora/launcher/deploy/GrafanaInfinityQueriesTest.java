@@ -86,6 +86,12 @@ class GrafanaInfinityQueriesTest {
             }
         }
         assertTrue(queries >= 20, "the dashboards' Infinity queries: " + queries);
+        // the demo's services each have a pipeline to show in the Pipeline health row
+        for (final JsonNode service : stack.getJson("/api/v1/services").get("services")) {
+            final JsonNode pipeline = stack.getJson("/api/v1/metrics?window=90d&service="
+                    + service.get("service").asText()).get("pipelineHealth");
+            assertTrue(pipeline.get("runs").asLong() > 0, service + " has builds: " + pipeline);
+        }
         assertTrue(calls > queries, "every value of the variables was tried: " + calls + " calls");
     }
 
