@@ -4,7 +4,7 @@ import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.http.Scope;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
-import dev.dora.streams.simulation.HistoryGenerator;
+import dev.dora.streams.simulation.BuildHistory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -95,7 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             out.printf("Dashboard: %s/ (open it now: the figures fill in as the history loads)%n", runtime.baseUrl());
             out.flush();
-            final List<SpecificRecord> events = HistoryGenerator.demo(Instant.now()).generate();
+            // the demo's history with its CI builds, so pipeline health shows for every service
+            final List<SpecificRecord> events = BuildHistory.demo(Instant.now());
             demo.load(events);
             Files.writeString(marker, Instant.now() + " (" + events.size() + " events)\n", StandardCharsets.UTF_8);
         }

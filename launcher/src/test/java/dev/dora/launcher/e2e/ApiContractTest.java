@@ -100,7 +100,12 @@ class ApiContractTest {
                 "/api/v1/incidents/no-such-incident",
                 "/api/v1/deployments?" + window + "&service=" + service + "&format=rows",
                 "/api/v1/deployments?" + window + "&team=" + team + "&limit=5&format=rows",
-                "/api/v1/deployments?format=table"));
+                "/api/v1/deployments?format=table",
+                "/api/v1/builds?" + window + "&service=" + service,
+                "/api/v1/builds?" + window + "&team=" + team + "&limit=5",
+                "/api/v1/builds?limit=1001",
+                "/api/v1/builds?cursor=garbage",
+                "/api/v1/builds?service=nope"));
         final Set<String> deployments = new LinkedHashSet<>();
         for (final String rule : List.of(ReferenceModel.CAUSE_DEPLOYMENT_ID, ReferenceModel.CAUSE_SHA,
                 ReferenceModel.TIME_WINDOW, ReferenceModel.ROLLBACK)) {

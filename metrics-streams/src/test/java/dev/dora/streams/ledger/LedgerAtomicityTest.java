@@ -1,5 +1,6 @@
 package dev.dora.streams.ledger;
 
+import static dev.dora.streams.topology.PipelineDriver.build;
 import static dev.dora.streams.topology.PipelineDriver.commit;
 import static dev.dora.streams.topology.PipelineDriver.deploy;
 import static dev.dora.streams.topology.PipelineDriver.incident;
@@ -7,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.events.BuildEvent;
+import dev.dora.events.BuildStatus;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
@@ -118,6 +121,8 @@ class LedgerAtomicityTest {
                 ledger.applyChange(change, sink);
             } else if (event instanceof DeploymentEvent deployment) {
                 ledger.applyDeployment(deployment.getService(), deployment, sink);
+            } else if (event instanceof BuildEvent build) {
+                ledger.applyBuild(build.getService(), build, sink);
             } else {
                 final IncidentEvent incident = (IncidentEvent) event;
                 ledger.applyIncident(incident.getService(), incident, sink);
@@ -153,36 +158,55 @@ class LedgerAtomicityTest {
 
     @Test
     void aFailureAtAnyReadOfARecordLeavesEveryStoreAsItWasAndSendsNothing() {
+        assertAtomic(history(), failing(), 20);
+    }
+
+    /**
+     * A late success between two failures of main, arriving under another team: it ends one episode, starts none,
+     * moves the day's counts and coverage, and moves the service's build rows to the new team.
+     */
+    @Test
+    void aBuildFailingAtAnyReadLeavesEveryStoreAsItWas() {
+        final List<SpecificRecord> builds = List.of(
+                build("b1", "shop", "main", BuildStatus.failure, h(1), 60),
+                build("b2", "shop", "main", BuildStatus.failure, h(3), 60),
+                build("b3", "shop", "main", BuildStatus.success, h(5), 60));
+        assertAtomic(builds, BuildEvent.newBuilder(build("late", "shop", "main", BuildStatus.success, h(2), 60))
+                .setTeam("other").setCoverage(0.5).build(), 8);
+    }
+
+    private static void assertAtomic(final List<SpecificRecord> history, final SpecificRecord failing,
+                                     final int minimumReads) {
         final Harness clean = new Harness();
-        history().forEach(clean::apply);
-        clean.apply(failing());
+        history.forEach(clean::apply);
+        clean.apply(failing);
         final Map<String, String> expected = clean.contents();
-        final int reads = countReads();
-        assertTrue(reads > 20, "the record reads enough to fail in the middle: " + reads);
+        final int reads = countReads(history, failing);
+        assertTrue(reads > minimumReads, "the record reads enough to fail in the middle: " + reads);
 
         for (int failAt = 0; failAt < reads; failAt++) {
             final Harness harness = new Harness();
-            history().forEach(harness::apply);
+            history.forEach(harness::apply);
             final Map<String, String> before = harness.contents();
             harness.messages.clear();
             harness.readsLeft.set(failAt);
-            assertThrows(IllegalStateException.class, () -> harness.apply(failing()), "fails at read " + failAt);
+            assertThrows(IllegalStateException.class, () -> harness.apply(failing), "fails at read " + failAt);
             assertEquals(before, harness.contents(), "a record failing at read " + failAt + " changed the stores");
             assertEquals(List.of(), harness.messages, "a record failing at read " + failAt + " sent messages");
 
             harness.readsLeft.set(Integer.MAX_VALUE);
-            harness.apply(failing());
+            harness.apply(failing);
             assertEquals(expected, harness.contents(), "after a failure at read " + failAt
                     + ", the same record applies as if it had never failed");
         }
     }
 
     /** How many store reads the record under test makes, so the test fails it at each of them. */
-    private static int countReads() {
+    private static int countReads(final List<SpecificRecord> history, final SpecificRecord failing) {
         final Harness harness = new Harness();
-        history().forEach(harness::apply);
+        history.forEach(harness::apply);
         harness.readsLeft.set(Integer.MAX_VALUE);
-        harness.apply(failing());
+        harness.apply(failing);
         return Integer.MAX_VALUE - harness.readsLeft.get();
     }
 }

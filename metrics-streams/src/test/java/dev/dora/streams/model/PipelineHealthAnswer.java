@@ -35,7 +35,16 @@ public record PipelineHealthAnswer(Block total, Map<String, Block> byPipeline) {
                     && openNow == actual.brokenDefaultBranch().openNow()
                     && close(coverageLatest, actual.coverage().latest())
                     && close(coverageChange, actual.coverage().change());
-            return same ? null : "expected " + this + "\n but was " + actual;
+            return same ? null : "expected " + summary() + "\n but was " + actual;
+        }
+
+        /** The block without its samples, for messages. */
+        public String summary() {
+            return String.format("runs=%d succeeded=%d failed=%d cancelled=%d successRate=%s durationSamples=%d "
+                            + "median=%s p90=%s under10Minutes=%s episodes=%d medianTimeToFix=%s openNow=%d "
+                            + "coverage=%s change=%s", runs, succeeded, failed, cancelled, successRate, durations.size(),
+                    durationMedianSeconds, durationP90Seconds, under10Minutes, episodes, medianTimeToFixSeconds,
+                    openNow, coverageLatest, coverageChange);
         }
 
         private static boolean close(final Double a, final Double b) {

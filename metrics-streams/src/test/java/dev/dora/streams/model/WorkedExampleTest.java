@@ -101,4 +101,28 @@ class WorkedExampleTest {
         assertFalse(model.deployments().containsKey("S1"), "staging is not production");
         assertEquals(4, model.deployments().size());
     }
+
+    @Test
+    void pipelineHealthOfTheDocument() {
+        final ReferenceModel model = ReferenceModel.defaults().load(history()).load(WorkedBuildsExample.builds());
+        final PipelineHealthAnswer.Block week = model.pipelineHealth(S, null, t("2026-07-06T00:00:00Z"),
+                t("2026-07-13T00:00:00Z")).total();
+        assertEquals(8, week.runs(), "B1-B8; B0 finished the week before, B9 is still running");
+        assertEquals(3, week.succeeded());
+        assertEquals(4, week.failed());
+        assertEquals(1, week.cancelled());
+        assertEquals(3.0 / 7, week.successRate());
+        assertEquals("0.4286", String.format(java.util.Locale.ROOT, "%.4f", week.successRate()));
+        assertEquals(List.of(120L, 300L, 360L, 480L, 540L, 600L, 720L, 900L), week.durations());
+        assertEquals(480.0, week.durationMedianSeconds());
+        assertEquals(900.0, week.durationP90Seconds());
+        assertEquals(2.0 / 3, week.under10Minutes());
+        assertEquals(1, week.episodes());
+        assertEquals(12_480.0, week.medianTimeToFixSeconds());
+        assertEquals(1, week.openNow());
+        assertEquals(0.82, week.coverageLatest());
+        assertEquals(0.07, week.coverageChange(), 1e-12);
+        final MetricsAnswer metrics = model.metrics(S, null, t("2026-07-06T00:00:00Z"), t("2026-07-13T00:00:00Z"));
+        assertEquals(4, metrics.deployments(), "builds change none of the four keys");
+    }
 }

@@ -1,8 +1,11 @@
 package dev.dora.streams.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.events.BuildEvent;
+import dev.dora.events.BuildStatus;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.DeploymentStrategy;
@@ -12,9 +15,11 @@ import dev.dora.events.Severity;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.streams.model.DeploymentView;
 import dev.dora.streams.model.MetricsAnswer;
+import dev.dora.streams.model.PipelineHealthAnswer;
 import dev.dora.streams.model.ReferenceModel;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.WindowMetrics;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,10 +42,14 @@ public class ConvergenceTest {
 
     private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
 
-    /** A generated history plus a few incidents naming another service's deployment as their cause. */
+    /**
+     * A generated history with its CI builds, plus a few incidents naming another service's deployment as their
+     * cause and a few corrections sent later.
+     */
     public static List<SpecificRecord> history(final long seed) {
-        final List<SpecificRecord> events = new ArrayList<>(
-                HistoryGenerator.builder().seed(seed).end(END).days(45).build().generate());
+        final HistoryGenerator generator = HistoryGenerator.builder().seed(seed).end(END).days(45).build();
+        final List<BuildEvent> builds = BuildHistory.generate(generator.services(), seed, END, 45);
+        final List<SpecificRecord> events = new ArrayList<>(BuildHistory.merged(generator.generate(), builds));
         final List<DeploymentEvent> production = events.stream()
                 .filter(e -> e instanceof DeploymentEvent d && d.getStatus() == DeploymentStatus.success
                         && d.getEnvironment().startsWith("prod"))
@@ -69,6 +78,21 @@ public class ConvergenceTest {
             final IncidentEvent original = resolved.get((int) ((seed * 13 + i * 7) % resolved.size()));
             events.add(IncidentEvent.newBuilder(original).setSeverity(severities[i])
                     .setOccurredAt(original.getOccurredAt().plusSeconds(60)).build());
+        }
+        // builds corrected later: a failure that was a success, a success that was a failure, a lost coverage, and
+        // one build moved to another service
+        final List<BuildEvent> finished = builds.stream().filter(b -> b.getFinishedAt() != null).toList();
+        final BuildStatus[] corrected = {BuildStatus.success, BuildStatus.failure, null, BuildStatus.cancelled};
+        for (int i = 0; i < corrected.length; i++) {
+            final BuildEvent original = finished.get((int) ((seed * 19 + i * 41) % finished.size()));
+            final BuildEvent.Builder fix = BuildEvent.newBuilder(original)
+                    .setOccurredAt(original.getOccurredAt().plusSeconds(120));
+            if (corrected[i] == null) {
+                fix.setCoverage(null).setService("edge-proxy").setTeam("platform");
+            } else {
+                fix.setStatus(corrected[i]);
+            }
+            events.add(fix.build());
         }
         return events;
     }
@@ -105,6 +129,12 @@ public class ConvergenceTest {
                 "the generated history exercises every metric: " + all.deployments() + " deployments, " + all.failed()
                         + " failed, " + all.incidents() + " incidents resolved, " + all.recoverySamples()
                         + " recoveries, " + all.reworkDeployments() + " rework");
+        final PipelineHealthAnswer.Block builds = model.pipelineHealth(null, null, END.minus(Duration.ofDays(60)), END)
+                .total();
+        assertTrue(builds.runs() > 500 && builds.failed() > 20 && builds.cancelled() > 0 && builds.episodes() > 10
+                        && builds.coverageLatest() != null && builds.under10Minutes() < 1
+                        && model.pipelineHealth(null, null, END.minus(Duration.ofDays(60)), END).byPipeline().size() == 2,
+                "the generated history exercises pipeline health: " + builds.summary());
         final MetricsAnswer staging = model.inEnvironment("staging").metrics(null, null, END.minus(Duration.ofDays(60)), END);
         assertTrue(staging.deployments() > 50 && staging.leadTimeSamples() > 100 && staging.incidentsOpened() > 0,
                 "staging, its own environment group, has deployments and incidents too");
@@ -180,6 +210,9 @@ public class ConvergenceTest {
                 assertTrue(MetricsAnswer.withinOnePercent(expected.recoveryP90Seconds(), actual.failedDeploymentRecoveryTime().p90Seconds()),
                         "recovery p90 " + where);
                 assertBreakdownsMatch(expected, actual, where);
+                // builds have no environment: every group has the organisation's, team's or service's pipeline health
+                assertPipelineHealthMatches(model.pipelineHealth(scope[0], scope[1], window[0], window[1]), actual,
+                        where);
             }
         }
         final Map<String, DeploymentFact> published = driver.deploymentFacts();
@@ -238,6 +271,18 @@ public class ConvergenceTest {
             assertTrue(MetricsAnswer.withinOnePercent(e.recoveryP90Seconds(), a.recoveryP90Seconds()), "recovery p90 " + at);
         });
         assertSumsToTotals(actual, where);
+    }
+
+    /** The pipeline health block and its breakdown by pipeline match the model's. */
+    static void assertPipelineHealthMatches(final PipelineHealthAnswer expected, final WindowMetrics actual,
+                                            final String where) {
+        final String total = expected.total().mismatch(actual.pipelineHealth());
+        assertNull(total, "pipeline health " + where + ": " + total);
+        assertEquals(expected.byPipeline().keySet(), actual.breakdowns().pipeline().keySet(), "pipelines " + where);
+        expected.byPipeline().forEach((pipeline, block) -> {
+            final String one = block.mismatch(actual.breakdowns().pipeline().get(pipeline));
+            assertNull(one, "pipeline " + pipeline + " " + where + ": " + one);
+        });
     }
 
     /** Every breakdown count adds up to the corresponding total. */
