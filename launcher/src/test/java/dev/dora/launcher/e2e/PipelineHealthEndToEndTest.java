@@ -15,6 +15,7 @@ import dev.dora.streams.model.PipelineHealthAnswer;
 import dev.dora.streams.model.ReferenceModel;
 import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.reports.WeeklyReports;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.topology.ConvergenceTest;
 import java.net.URLEncoder;
@@ -43,7 +44,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Pipeline health end to end, on a real broker through the launcher's stack: CI builds beside a generated delivery
  * history, posted in order and then shuffled with duplicates and a late third. Every scope's {@code pipelineHealth}
- * counts exactly the builds sent; the answers are the same in every arrival order; each weekly series bucket, each
+ * counts exactly the builds sent and is the reference model's (its breakdown by pipeline too); the answers are the
+ * same in every arrival order; {@code GET /api/v1/builds} lists each build once; each weekly series bucket, each
  * weekly report and each Prometheus gauge says what {@code GET /api/v1/metrics} says for the same scope and days;
  * and {@code dora report} prints the pipeline's columns.
  */
@@ -58,13 +60,13 @@ class PipelineHealthEndToEndTest {
     void pipelineHealthIsTheSameInEveryOrderAndEverywhereTheMetricsAre() throws Exception {
         // ending today, so that the rolling window of the gauges holds builds; the weeks before today are closed
         final Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS);
-        final List<SpecificRecord> delivery = HistoryGenerator.builder().seed(21).end(end).days(DAYS).build()
-                .generate();
-        final Map<String, String> teams = ReferenceModel.defaults().load(delivery).teams();
-        final List<BuildEvent> builds = BuildHistory.generate(teams, end.minus(Duration.ofDays(DAYS)), end, 21);
-        final List<SpecificRecord> events = new ArrayList<>(delivery);
-        events.addAll(builds);
+        final HistoryGenerator generator = HistoryGenerator.builder().seed(21).end(end).days(DAYS).build();
+        // the demo's builds: two or three pipelines a service, re-runs, red runs on the default branch (trunk on
+        // some services), coverage on some, each first sent in progress, then finished
+        final List<BuildEvent> builds = BuildHistory.generate(generator.services(), 21, end, DAYS);
+        final List<SpecificRecord> events = BuildHistory.merged(generator.generate(), builds);
         final ReferenceModel model = ReferenceModel.defaults().load(events);
+        final Map<String, String> teams = model.teams();
         final Map<String, BuildEvent> finals = finalStates(builds);
         final List<String[]> scopes = scopes(teams);
         final LocalDate to = LocalDate.ofInstant(end, ZoneOffset.UTC).plusDays(1);

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dora.launcher.e2e.BuildHistory;
 import dev.dora.launcher.e2e.RunningStack;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
 import dev.dora.streams.simulation.ServiceProfile;
@@ -83,8 +83,8 @@ class PrometheusEndpointTest {
         final List<ServiceProfile> services = new ArrayList<>(HistoryGenerator.demoServices());
         services.add(ServiceProfile.of("edge-proxy", null, PerformanceLevel.LOW));
         final Instant end = Instant.now();
-        final List<SpecificRecord> events = BuildHistory.withBuilds(HistoryGenerator.builder().seed(11).end(end)
-                .days(45).services(services).build().generate(), end.minus(Duration.ofDays(45)), end, 11);
+        final List<SpecificRecord> events = BuildHistory.merged(HistoryGenerator.builder().seed(11).end(end)
+                .days(45).services(services).build().generate(), BuildHistory.generate(services, 11, end, 45));
         stack = RunningStack.start();
         historyRequests = stack.postAll(events, BATCH);
         // what the pipeline's health must count: invalid events, a refused content type, webhooks refused

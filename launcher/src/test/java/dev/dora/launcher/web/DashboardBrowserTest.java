@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dora.launcher.e2e.BuildHistory;
 import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.launcher.http.ApiTokens;
 import dev.dora.launcher.http.HttpEdge;
 import dev.dora.streams.model.MetricsAnswer;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
 import dev.dora.streams.simulation.ServiceProfile;
@@ -83,14 +83,13 @@ class DashboardBrowserTest {
         try {
             // a history that ends now, so that the page's rolling windows (7d ... 1 year, ending tomorrow) cover it
             final Instant end = Instant.now();
-            final List<SpecificRecord> events = BuildHistory.withBuilds(HistoryGenerator.builder().seed(5).end(end)
-                    .days(56)
-                    .services(List.of(
-                            ServiceProfile.of("payments", "commerce", PerformanceLevel.HIGH),
-                            ServiceProfile.of(SERVICE, TEAM, PerformanceLevel.HIGH),
-                            ServiceProfile.of("catalog", TEAM, PerformanceLevel.MEDIUM),
-                            ServiceProfile.of("billing", "finance", PerformanceLevel.MEDIUM, "prod")))
-                    .build().generate(), end.minus(Duration.ofDays(56)), end, 5);
+            final List<ServiceProfile> services = List.of(
+                    ServiceProfile.of("payments", "commerce", PerformanceLevel.HIGH),
+                    ServiceProfile.of(SERVICE, TEAM, PerformanceLevel.HIGH),
+                    ServiceProfile.of("catalog", TEAM, PerformanceLevel.MEDIUM),
+                    ServiceProfile.of("billing", "finance", PerformanceLevel.MEDIUM, "prod"));
+            final List<SpecificRecord> events = BuildHistory.merged(HistoryGenerator.builder().seed(5).end(end)
+                    .days(56).services(services).build().generate(), BuildHistory.generate(services, 5, end, 56));
             model = ReferenceModel.defaults().load(events);
             stack = RunningStack.start();
             stack.postAll(events, 1_000);
