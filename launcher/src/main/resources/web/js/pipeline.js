@@ -15,7 +15,7 @@ const FIGURES = [
   {
     field: 'durationMedianSeconds', label: 'Build duration (median)', format: duration,
     value: (p) => p.durationMedianSeconds,
-    note: (p) => `p90 ${duration(p.durationP90Seconds)}, ${count(p.durationSamples, 'finished build', 'finished builds')}`,
+    note: (p) => count(p.durationSamples, 'finished build', 'finished builds'),
   },
   {
     field: 'durationP90Seconds', label: 'Build duration (p90)', format: duration,
