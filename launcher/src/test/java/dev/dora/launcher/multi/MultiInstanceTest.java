@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.api.cluster.ClusterReader;
+import dev.dora.events.BuildEvent;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.launcher.http.ApiTokens;
+import dev.dora.schema.Topics;
 import dev.dora.streams.LocalPartitions;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.store.BucketKey;
 import dev.dora.testkit.TestKafkaCluster;
@@ -32,6 +35,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,9 +71,12 @@ class MultiInstanceTest {
 
     @Test
     void everyInstanceAnswersEveryQueryAsOneAndTheOthersTakeOverWithoutAPartialAnswer() throws Exception {
-        final List<SpecificRecord> events = HistoryGenerator.builder().seed(7)
-                .end(Instant.parse(TO + "T00:00:00Z")).days(20).build().generate();
-        final ReferenceModel model = ReferenceModel.defaults().load(events);
+        final HistoryGenerator generator = HistoryGenerator.builder().seed(7)
+                .end(Instant.parse(TO + "T00:00:00Z")).days(20).build();
+        final List<SpecificRecord> events = generator.generate();
+        final List<BuildEvent> builds = BuildHistory.generate(generator.services(), 7, Instant.parse(TO + "T00:00:00Z"),
+                20);
+        final ReferenceModel model = ReferenceModel.defaults().load(events).load(builds);
         try (TestKafkaCluster kafka = TestKafkaCluster.start();
              AppInstance single = AppInstance.single(kafka.bootstrapServers(), tokens());
              Instances three = Instances.start(3, () -> AppInstance.clustered(kafka.bootstrapServers(), tokens()))) {
@@ -76,6 +85,7 @@ class MultiInstanceTest {
             final AppInstance c = three.get(2);
             final long began = System.nanoTime();
             post(b, events);
+            produce(kafka.bootstrapServers(), builds);
             for (final AppInstance instance : List.of(a, b, c, single)) {
                 awaitCaughtUp(instance);
             }
@@ -90,6 +100,11 @@ class MultiInstanceTest {
                     Instant.parse(TO + "T00:00:00Z")).deployments(),
                     JSON.readTree(body(expected.get(metricsOf("", "")))).at("/deploymentFrequency/deployments").asLong(),
                     "the organisation's deployments are the reference model's");
+            final long runs = model.pipelineHealth(null, null, Instant.parse(FROM + "T00:00:00Z"),
+                    Instant.parse(TO + "T00:00:00Z")).total().runs();
+            assertTrue(runs > 100, "the history has builds: " + runs);
+            assertEquals(runs, JSON.readTree(body(expected.get(metricsOf("", "")))).at("/pipelineHealth/runs").asLong(),
+                    "the organisation's builds are the reference model's");
             for (final AppInstance instance : List.of(a, b, c)) {
                 final long one = System.nanoTime();
                 assertSameAnswers(expected, answers(instance, expected.keySet()), instance.baseUrl());
@@ -191,6 +206,8 @@ class MultiInstanceTest {
                     + scope[0] + scope[1], "rows"));
             queries.addAll(pages(reference, "/api/v1/incidents?limit=7&from=" + FROM + "&to=" + TO + scope[0]
                     + scope[1], "incidents"));
+            queries.addAll(pages(reference, "/api/v1/builds?limit=100&from=" + FROM + "&to=" + TO + scope[0]
+                    + scope[1], "builds"));
         }
         final JsonNode deployments = JSON.readTree(get(reference, "/api/v1/deployments?limit=1000&from=" + FROM
                 + "&to=" + TO).body()).get("deployments");
@@ -264,6 +281,19 @@ class MultiInstanceTest {
                     .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, response.statusCode(), response.body());
+        }
+    }
+
+    /**
+     * The builds go straight to their topic, as a connector's producer would send them: this test is about reading
+     * them across instances, not about the ingest edge.
+     */
+    private static void produce(final String bootstrap, final List<BuildEvent> builds) {
+        try (KafkaProducer<String, BuildEvent> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                Topics.BUILDS.keySerde().serializer(), Topics.BUILDS.valueSerde().serializer())) {
+            builds.forEach(build -> producer.send(new ProducerRecord<>(Topics.BUILDS.name(), build.getId(), build)));
+            producer.flush();
         }
     }
 

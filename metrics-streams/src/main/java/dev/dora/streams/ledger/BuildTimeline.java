@@ -12,9 +12,7 @@ import dev.dora.streams.store.BuildKeys.Timeline;
 import dev.dora.streams.store.BuildKeys.TimelineValue;
 import dev.dora.streams.store.Entity;
 import dev.dora.streams.store.LedgerTx;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,10 +22,9 @@ import org.apache.kafka.streams.KeyValue;
  * A service's CI builds: the winning event of each, every finished build by time (the drill-down's index), and
  * per pipeline the timeline of finished default-branch builds in (finishedAt, id) order, each entry holding the
  * build's role in the episodes of a broken branch ({@link BrokenBranch}). When a build arrives, changes or leaves,
- * the roles are recomputed only between the last success before its place and the first success after it (after a
- * success that was there before the change too, the branch is green whatever came before), so a late or corrected
- * build moves exactly the episodes it touches; the build buckets move by the difference, and each day whose builds
- * changed has its latest coverage found again.
+ * the roles are recomputed only around its place ({@link #recompute}), so a late or corrected build moves exactly
+ * the episodes it touches; the build buckets move by the difference, and each day whose builds changed has its
+ * latest coverage found again.
  */
 final class BuildTimeline {
 
@@ -115,62 +112,62 @@ final class BuildTimeline {
     }
 
     /**
-     * Recomputes the roles from just after the last success before {@code anchor} to the first success after it,
-     * which is as far as a change at {@code anchor} can reach.
+     * Recomputes the roles from just after the last success or breaking failure before {@code anchor} (the branch's
+     * state there does not depend on the change) up to the first entry after it from which the old and the new
+     * states agree: a success that was there before the change, or a failure that broke the branch before and still
+     * does. That is as far as a change at {@code anchor} can reach, and a build appended at the end costs the walk
+     * back to the failure that broke the branch, not the whole broken stretch.
      */
     private void recompute(final Timeline anchor) {
         final Bytes prefix = Timeline.prefix(anchor.service(), anchor.pipeline());
         final Bytes end = Timeline.end(anchor.service(), anchor.pipeline());
         final Bytes at = anchor.encode();
-        // back to the last success before the anchor: the branch is green after it
-        Bytes from = prefix;
         Bytes cursor = at;
+        Long brokenSince = null;
+        Bytes from = prefix;
         while (true) {
             final KeyValue<Bytes, byte[]> before = tx.lastOther(prefix, cursor, cursor);
             if (before == null) {
                 break;
             }
-            if (TimelineValue.decode(before.value).outcome() == SUCCESS) {
+            final TimelineValue value = TimelineValue.decode(before.value);
+            if (value.outcome() == SUCCESS || value.broke()) {
                 from = before.key;
+                brokenSince = value.broke() ? Timeline.decode(before.key).finishedAt() : null;
                 break;
             }
             cursor = before.key;
         }
-        final List<KeyValue<Bytes, byte[]>> region = new ArrayList<>();
+        final BrokenBranch.Walk walk = new BrokenBranch.Walk(brokenSince);
         cursor = from;
         while (true) {
             final KeyValue<Bytes, byte[]> next = tx.firstOther(cursor, end, cursor);
             if (next == null) {
                 break;
             }
-            region.add(next);
             cursor = next.key;
-            // the first success after the anchor was there before the change too: the branch is green after it
-            // either way, so nothing later changes (a success at the anchor itself may be new, so it is passed)
-            if (TimelineValue.decode(next.value).outcome() == SUCCESS && next.key.compareTo(at) > 0) {
-                break;
-            }
-        }
-        final List<BrokenBranch.Step> steps = new ArrayList<>(region.size());
-        for (final KeyValue<Bytes, byte[]> entry : region) {
-            final TimelineValue value = TimelineValue.decode(entry.value);
-            steps.add(new BrokenBranch.Step(value.outcome() == SUCCESS ? BrokenBranch.Outcome.SUCCESS
-                    : value.outcome() == FAILURE ? BrokenBranch.Outcome.FAILURE : BrokenBranch.Outcome.OTHER,
-                    Timeline.decode(entry.key).finishedAt()));
-        }
-        final List<BrokenBranch.Role> roles = BrokenBranch.roles(steps);
-        for (int i = 0; i < region.size(); i++) {
-            final TimelineValue was = TimelineValue.decode(region.get(i).value);
-            final BrokenBranch.Role role = roles.get(i);
+            final Timeline key = Timeline.decode(next.key);
+            final TimelineValue was = TimelineValue.decode(next.value);
+            final BrokenBranch.Role role = walk.next(new BrokenBranch.Step(step(was.outcome()), key.finishedAt()));
             if (was.broke() != role.broke() || !Objects.equals(was.timeToFixSeconds(), role.timeToFixSeconds())) {
-                final Timeline key = Timeline.decode(region.get(i).key);
                 final TimelineValue now = new TimelineValue(was.outcome(), role.broke(), role.timeToFixSeconds(),
                         was.coverage());
                 contribute(key, was, -1);
                 contribute(key, now, 1);
-                tx.link(region.get(i).key, now.encode());
+                tx.link(next.key, now.encode());
+            }
+            // past the anchor, an entry that was there before the change: a success leaves the branch green and a
+            // failure that broke it before and still does leaves it broken since the same time, either way as before
+            final boolean past = next.key.compareTo(at) > 0;
+            if (past && (was.outcome() == SUCCESS || was.broke() && role.broke())) {
+                break;
             }
         }
+    }
+
+    private static BrokenBranch.Outcome step(final byte outcome) {
+        return outcome == SUCCESS ? BrokenBranch.Outcome.SUCCESS
+                : outcome == FAILURE ? BrokenBranch.Outcome.FAILURE : BrokenBranch.Outcome.OTHER;
     }
 
     /** Finds the latest coverage of a pipeline's default branch on one day again and sets it if it changed. */

@@ -52,19 +52,40 @@ public final class BrokenBranch {
      * between two successes when a build arrives, changes or leaves.
      */
     public static List<Role> roles(final List<Step> steps) {
+        final Walk walk = new Walk(null);
         final List<Role> out = new ArrayList<>(steps.size());
-        Long brokenSince = null;
         for (final Step step : steps) {
-            if (step.outcome() == Outcome.FAILURE && brokenSince == null) {
-                brokenSince = step.finishedAtMs();
-                out.add(new Role(true, null));
-            } else if (step.outcome() == Outcome.SUCCESS && brokenSince != null) {
-                out.add(new Role(false, Math.max(0, step.finishedAtMs() - brokenSince) / MILLIS_PER_SECOND));
-                brokenSince = null;
-            } else {
-                out.add(Role.NONE);
-            }
+            out.add(walk.next(step));
         }
         return out;
+    }
+
+    /**
+     * The walk along a timeline, one step at a time, from a known state: green (after a success, or at the start),
+     * or broken since a given time (just after the failure that broke it). The state after a step depends only on
+     * the state before it and the step, which is what lets the ledger start a walk at the last success or the last
+     * breaking failure before a change, and stop it once the states agree again.
+     */
+    public static final class Walk {
+        private Long brokenSince;
+
+        /** @param brokenSince when the branch broke, in epoch milliseconds; null when it is green */
+        public Walk(final Long brokenSince) {
+            this.brokenSince = brokenSince;
+        }
+
+        /** The role of the next step, which moves the walk past it. */
+        public Role next(final Step step) {
+            if (step.outcome() == Outcome.FAILURE && brokenSince == null) {
+                brokenSince = step.finishedAtMs();
+                return new Role(true, null);
+            }
+            if (step.outcome() == Outcome.SUCCESS && brokenSince != null) {
+                final long since = brokenSince;
+                brokenSince = null;
+                return new Role(false, Math.max(0, step.finishedAtMs() - since) / MILLIS_PER_SECOND);
+            }
+            return Role.NONE;
+        }
     }
 }

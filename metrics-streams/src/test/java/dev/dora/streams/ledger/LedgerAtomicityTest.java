@@ -172,7 +172,7 @@ class LedgerAtomicityTest {
                 build("b2", "shop", "main", BuildStatus.failure, h(3), 60),
                 build("b3", "shop", "main", BuildStatus.success, h(5), 60));
         assertAtomic(builds, BuildEvent.newBuilder(build("late", "shop", "main", BuildStatus.success, h(2), 60))
-                .setTeam("other").setCoverage(0.5).build(), 8);
+                .setTeam("other").setCoverage(0.5).build(), 5);
     }
 
     private static void assertAtomic(final List<SpecificRecord> history, final SpecificRecord failing,

@@ -122,6 +122,29 @@ class PipelineHealthTopologyTest {
     }
 
     @Test
+    void aLateFailureBeforeTheOneThatBrokeTheBranchMovesTheEpisodesStart() {
+        try (PipelineDriver driver = new PipelineDriver()) {
+            driver.pipe(build("s", "shop", "main", BuildStatus.success, h(1), 60),
+                    build("f1", "shop", "main", BuildStatus.failure, h(3), 60),
+                    build("f2", "shop", "main", BuildStatus.failure, h(4), 60),
+                    build("c", "shop", "main", BuildStatus.cancelled, h(4.5), 60),
+                    build("ok", "shop", "main", BuildStatus.success, h(6), 60),
+                    build("f3", "shop", "main", BuildStatus.failure, h(7), 60));
+            assertEquals(3 * 3600.0, driver.metrics("shop", null, FROM, TO).pipelineHealth().brokenDefaultBranch()
+                    .medianTimeToFixSeconds(), 3 * 36.0);
+            driver.pipe(build("f0", "shop", "main", BuildStatus.failure, h(2), 60));
+            final PipelineHealth health = driver.metrics("shop", null, FROM, TO).pipelineHealth();
+            assertEquals(1, health.brokenDefaultBranch().episodes());
+            assertEquals(4 * 3600.0, health.brokenDefaultBranch().medianTimeToFixSeconds(), 4 * 36.0);
+            assertEquals(1, health.brokenDefaultBranch().openNow(), "f3 still broke it again");
+            // the first failure leaves: f1 breaks the branch again, and the fix took 3 h as before
+            driver.pipe(buildBuilder("f0", "cart", "main", BuildStatus.failure, h(2), 60).setOccurredAt(h(8)).build());
+            assertEquals(3 * 3600.0, driver.metrics("shop", null, FROM, TO).pipelineHealth().brokenDefaultBranch()
+                    .medianTimeToFixSeconds(), 3 * 36.0);
+        }
+    }
+
+    @Test
     void anEpisodeOpenAtAWindowsEndIsCountedThenAndEndedInTheWindowItEnds() {
         try (PipelineDriver driver = new PipelineDriver()) {
             driver.pipe(build("a", "shop", "main", BuildStatus.failure, h(20), 100),
