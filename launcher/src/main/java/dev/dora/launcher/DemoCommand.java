@@ -4,7 +4,7 @@ import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.http.Scope;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.MetricsPipeline;
-import dev.dora.streams.simulation.BuildHistory;
+import dev.dora.streams.simulation.HistoryGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -95,8 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             out.printf("Dashboard: %s/ (open it now: the figures fill in as the history loads)%n", runtime.baseUrl());
             out.flush();
-            // the demo's history with its CI builds, so pipeline health shows for every service
-            final List<SpecificRecord> events = BuildHistory.demo(Instant.now());
+            final List<SpecificRecord> events = HistoryGenerator.demo(Instant.now()).generate();
             demo.load(events);
             Files.writeString(marker, Instant.now() + " (" + events.size() + " events)\n", StandardCharsets.UTF_8);
         }

@@ -63,7 +63,8 @@ class BreakdownsJsonTest {
         assertTrue(strategy.at("/unspecified/leadTimeMedianSeconds").isNull());
         // the existing blocks are still there, unchanged
         assertEquals(List.of("deploymentFrequency", "leadTime", "changeFailureRate", "timeToRestore",
-                "failedDeploymentRecoveryTime", "reworkRate", "incidents", "dataQuality", "breakdowns"), fieldNames(node));
+                "failedDeploymentRecoveryTime", "reworkRate", "incidents", "dataQuality", "pipelineHealth", "breakdowns"),
+                fieldNames(node));
         assertEquals(1, node.at("/incidents/bySeverity/SEV1").asLong());
     }
 
@@ -72,6 +73,30 @@ class BreakdownsJsonTest {
         final JsonNode node = write(metrics(Map.of(), Map.of()));
         assertTrue(node.at("/breakdowns/severity").isObject() && node.at("/breakdowns/severity").isEmpty());
         assertTrue(node.at("/breakdowns/strategy").isObject() && node.at("/breakdowns/strategy").isEmpty());
+        assertTrue(node.at("/breakdowns/pipeline").isObject() && node.at("/breakdowns/pipeline").isEmpty());
+    }
+
+    /** The pipeline-health block's field names are a contract the dashboard, Grafana and the reports read. */
+    @Test
+    void pipelineHealthBlockWithItsFieldsAndNulls() {
+        final WindowMetrics.PipelineHealth ci = new WindowMetrics.PipelineHealth(8, 3, 4, 1, 3.0 / 7, 8, 480.0, 900.0,
+                2.0 / 3, new WindowMetrics.BrokenDefaultBranch(1, 12_480.0, 1), new WindowMetrics.Coverage(0.82, 0.07));
+        final WindowMetrics base = metrics(Map.of(), Map.of());
+        final JsonNode node = write(new WindowMetrics(base.deploymentFrequency(), base.leadTime(),
+                base.changeFailureRate(), base.timeToRestore(), base.failedDeploymentRecoveryTime(), base.reworkRate(),
+                base.incidents(), base.dataQuality(), ci, new WindowMetrics.Breakdowns(new TreeMap<>(),
+                new TreeMap<>(), new TreeMap<>(Map.of("ci", ci, "e2e", WindowMetrics.PipelineHealth.NONE)))));
+        assertEquals(List.of("runs", "succeeded", "failed", "cancelled", "successRate", "durationSamples",
+                "durationMedianSeconds", "durationP90Seconds", "under10Minutes", "brokenDefaultBranch", "coverage"),
+                fieldNames(node.get("pipelineHealth")));
+        assertEquals(List.of("episodes", "medianTimeToFixSeconds", "openNow"),
+                fieldNames(node.at("/pipelineHealth/brokenDefaultBranch")));
+        assertEquals(List.of("latest", "change"), fieldNames(node.at("/pipelineHealth/coverage")));
+        assertEquals(12_480.0, node.at("/pipelineHealth/brokenDefaultBranch/medianTimeToFixSeconds").asDouble());
+        assertEquals(List.of("ci", "e2e"), fieldNames(node.at("/breakdowns/pipeline")));
+        assertTrue(node.at("/breakdowns/pipeline/e2e/successRate").isNull(), "null without builds, present");
+        assertTrue(node.at("/breakdowns/pipeline/e2e/coverage/latest").isNull());
+        assertEquals(0, node.at("/breakdowns/pipeline/e2e/brokenDefaultBranch/openNow").asLong());
     }
 
     private static List<String> fieldNames(final JsonNode node) {

@@ -100,6 +100,23 @@ class AvroCodecTest {
                 Long.toHexString(SchemaNormalization.parsingFingerprint64(historic("ChangeEvent.v1.avsc"))));
     }
 
+    /**
+     * Builds added an entity type; a removal a previous version left in the repartition topic during an upgrade is
+     * still read.
+     */
+    @Test
+    void decodesARemovalWrittenBeforeBuildsExisted() throws IOException {
+        final Schema v1 = historic("EntityRemoval.v1.avsc");
+        final GenericRecord old = new GenericData.Record(v1);
+        old.put("type", new GenericData.EnumSymbol(v1.getField("type").schema(), "deployment"));
+        old.put("id", "d-1");
+        final ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(old);
+        final byte[] array = new byte[bytes.remaining()];
+        bytes.get(array);
+        assertEquals(new dev.dora.state.EntityRemoval(dev.dora.state.EntityType.deployment, "d-1"),
+                AvroCodec.get().decode(array));
+    }
+
     @Test
     void decodesAChangeWrittenBeforeLabelsWithNoLabels() throws IOException {
         final Schema v1 = historic("ChangeEvent.v1.avsc");

@@ -38,7 +38,7 @@ final class FuzzRequests {
     private static final String DEEP = "@@deep:";
     private static final String[] QUERY_PATHS = {"/api/v1/metrics", "/api/v1/metrics/series", "/api/v1/deployments",
         "/api/v1/incidents", "/api/v1/services", "/api/v1/health", "/api/v1/deployments/", "/api/v1/incidents/",
-        "/api/v1/nothing", "/api/v1/"};
+        "/api/v1/nothing", "/api/v1/", "/api/v1/builds"};
     private static final String[] PARAMS = {"from", "to", "window", "service", "team", "environment", "limit", "cursor",
         "granularity", "benchmark", "x", ""};
     private static final String[] VALUES = {"2026-10-01", "2026-11-01", "2025-01-01", "2026-02-30", "-999999999-01-01",

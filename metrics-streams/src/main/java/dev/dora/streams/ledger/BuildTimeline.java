@@ -71,7 +71,8 @@ final class BuildTimeline {
             tx.link(new BuildKeys.Finished(service, now.getFinishedAt().toEpochMilli(), id).encode());
             if (PipelineHealth.onDefaultBranch(now)) {
                 final Timeline key = timelineKey(now);
-                tx.link(key.encode(), new TimelineValue(outcome(now), false, null, now.getCoverage()).encode());
+                // a placeholder: the walk gives it its role and state, and adds its role to the buckets
+                tx.link(key.encode(), new TimelineValue(outcome(now), false, null, now.getCoverage(), null).encode());
                 anchors.add(key);
                 coverageDays.add(new Day(key.pipeline(), BuildBuckets.day(key.finishedAt())));
             }
@@ -112,34 +113,19 @@ final class BuildTimeline {
     }
 
     /**
-     * Recomputes the roles from just after the last success or breaking failure before {@code anchor} (the branch's
-     * state there does not depend on the change) up to the first entry after it from which the old and the new
-     * states agree: a success that was there before the change, or a failure that broke the branch before and still
-     * does. That is as far as a change at {@code anchor} can reach, and a build appended at the end costs the walk
-     * back to the failure that broke the branch, not the whole broken stretch.
+     * Recomputes the roles and states from the entry just before {@code anchor} (whose state after it the change
+     * cannot touch) up to the first entry past it whose state after it is the same as before the change: from
+     * there on nothing differs. That is as far as a change at {@code anchor} can reach; a build appended at the end
+     * costs one step.
      */
     private void recompute(final Timeline anchor) {
         final Bytes prefix = Timeline.prefix(anchor.service(), anchor.pipeline());
         final Bytes end = Timeline.end(anchor.service(), anchor.pipeline());
         final Bytes at = anchor.encode();
-        Bytes cursor = at;
-        Long brokenSince = null;
-        Bytes from = prefix;
-        while (true) {
-            final KeyValue<Bytes, byte[]> before = tx.lastOther(prefix, cursor, cursor);
-            if (before == null) {
-                break;
-            }
-            final TimelineValue value = TimelineValue.decode(before.value);
-            if (value.outcome() == SUCCESS || value.broke()) {
-                from = before.key;
-                brokenSince = value.broke() ? Timeline.decode(before.key).finishedAt() : null;
-                break;
-            }
-            cursor = before.key;
-        }
-        final BrokenBranch.Walk walk = new BrokenBranch.Walk(brokenSince);
-        cursor = from;
+        final KeyValue<Bytes, byte[]> before = tx.lastOther(prefix, at, at);
+        final BrokenBranch.Walk walk = new BrokenBranch.Walk(before == null ? null
+                : TimelineValue.decode(before.value).brokenSince());
+        Bytes cursor = before == null ? prefix : before.key;
         while (true) {
             final KeyValue<Bytes, byte[]> next = tx.firstOther(cursor, end, cursor);
             if (next == null) {
@@ -149,17 +135,16 @@ final class BuildTimeline {
             final Timeline key = Timeline.decode(next.key);
             final TimelineValue was = TimelineValue.decode(next.value);
             final BrokenBranch.Role role = walk.next(new BrokenBranch.Step(step(was.outcome()), key.finishedAt()));
-            if (was.broke() != role.broke() || !Objects.equals(was.timeToFixSeconds(), role.timeToFixSeconds())) {
-                final TimelineValue now = new TimelineValue(was.outcome(), role.broke(), role.timeToFixSeconds(),
-                        was.coverage());
+            final TimelineValue now = new TimelineValue(was.outcome(), role.broke(), role.timeToFixSeconds(),
+                    was.coverage(), walk.brokenSince());
+            if (!now.equals(was)) {
                 contribute(key, was, -1);
                 contribute(key, now, 1);
                 tx.link(next.key, now.encode());
             }
-            // past the anchor, an entry that was there before the change: a success leaves the branch green and a
-            // failure that broke it before and still does leaves it broken since the same time, either way as before
-            final boolean past = next.key.compareTo(at) > 0;
-            if (past && (was.outcome() == SUCCESS || was.broke() && role.broke())) {
+            // an entry past the anchor was there before the change: once the state after it is the old one, every
+            // later entry's role and state are too
+            if (next.key.compareTo(at) > 0 && Objects.equals(was.brokenSince(), walk.brokenSince())) {
                 break;
             }
         }

@@ -62,9 +62,9 @@ public final class BrokenBranch {
 
     /**
      * The walk along a timeline, one step at a time, from a known state: green (after a success, or at the start),
-     * or broken since a given time (just after the failure that broke it). The state after a step depends only on
-     * the state before it and the step, which is what lets the ledger start a walk at the last success or the last
-     * breaking failure before a change, and stop it once the states agree again.
+     * or broken since a given time. The state after a step depends only on the state before it and the step, which
+     * is what lets the ledger keep each entry's state, start a walk at the entry before a change, and stop it once
+     * the old and the new states agree again.
      */
     public static final class Walk {
         private Long brokenSince;
@@ -72,6 +72,11 @@ public final class BrokenBranch {
         /** @param brokenSince when the branch broke, in epoch milliseconds; null when it is green */
         public Walk(final Long brokenSince) {
             this.brokenSince = brokenSince;
+        }
+
+        /** When the branch broke, as of the steps walked so far; null when it is green. */
+        public Long brokenSince() {
+            return brokenSince;
         }
 
         /** The role of the next step, which moves the walk past it. */

@@ -48,18 +48,21 @@ public final class BuildKeys {
 
     /**
      * A timeline entry's value: the build's outcome ({@code S}uccess, {@code F}ailure, {@code O}ther), its role in
-     * the episodes (broke the branch, fixed it after {@code timeToFixSeconds}, neither) and its coverage, so the
-     * episodes and the latest coverage are recomputed without reading the builds.
+     * the episodes (broke the branch, fixed it after {@code timeToFixSeconds}, neither), its coverage, and the
+     * branch's state after it ({@code brokenSince}, epoch milliseconds; null when green), so the episodes and the
+     * latest coverage are recomputed without reading the builds, from the entry just before a change.
      */
-    public record TimelineValue(byte outcome, boolean broke, Long timeToFixSeconds, Double coverage) {
+    public record TimelineValue(byte outcome, boolean broke, Long timeToFixSeconds, Double coverage,
+                                Long brokenSince) {
 
-        private static final int SIZE = 1 + 1 + Long.BYTES + 1 + Double.BYTES;
+        private static final int SIZE = 1 + 1 + Long.BYTES + 1 + Double.BYTES + 1 + Long.BYTES;
 
         public byte[] encode() {
             final ByteBuffer out = ByteBuffer.allocate(SIZE);
             out.put(outcome).put((byte) (broke ? 1 : timeToFixSeconds != null ? 2 : 0));
             out.putLong(timeToFixSeconds == null ? 0 : timeToFixSeconds);
             out.put((byte) (coverage == null ? 0 : 1)).putDouble(coverage == null ? 0 : coverage);
+            out.put((byte) (brokenSince == null ? 0 : 1)).putLong(brokenSince == null ? 0 : brokenSince);
             return out.array();
         }
 
@@ -70,7 +73,10 @@ public final class BuildKeys {
             final long fix = in.getLong();
             final boolean hasCoverage = in.get() == 1;
             final double coverage = in.getDouble();
-            return new TimelineValue(outcome, role == 1, role == 2 ? fix : null, hasCoverage ? coverage : null);
+            final boolean broken = in.get() == 1;
+            final long since = in.getLong();
+            return new TimelineValue(outcome, role == 1, role == 2 ? fix : null, hasCoverage ? coverage : null,
+                    broken ? since : null);
         }
     }
 

@@ -51,6 +51,17 @@ class MetricsConfigTest {
     }
 
     @Test
+    void theFastBuildThresholdIsADefinitionThatKeepsTheExistingIds() {
+        assertEquals(600, defaults.fastBuildSeconds());
+        assertEquals(defaults.streamsApplicationId(), defaults.withFastBuildSeconds(600).streamsApplicationId(),
+                "the default leaves the ids of existing installations as they were");
+        assertNotEquals(defaults.streamsApplicationId(), defaults.withFastBuildSeconds(900).streamsApplicationId());
+        assertEquals(900, defaults.withFastBuildSeconds(900).withPartitions(6).withHotfixRule(HotfixRule.none())
+                .fastBuildSeconds(), "the other withers keep the threshold");
+        assertThrows(IllegalArgumentException.class, () -> defaults.withFastBuildSeconds(-1));
+    }
+
+    @Test
     void productionIsCaseInsensitive() {
         assertTrue(defaults.isProduction("Production"));
         assertTrue(defaults.isProduction("PROD"));

@@ -210,6 +210,50 @@ class PipelineHealthTopologyTest {
         }
     }
 
+    /**
+     * Random timelines of two pipelines with corrections that move builds in time (both earlier and later), change
+     * their status or branch, in random orders: every answer is the reference model's.
+     */
+    @Test
+    void randomTimelinesWithCorrectionsMatchTheReferenceModel() {
+        final BuildStatus[] statuses = {BuildStatus.success, BuildStatus.failure, BuildStatus.failure,
+            BuildStatus.cancelled};
+        for (int seed = 0; seed < 15; seed++) {
+            final Random random = new Random(seed);
+            final List<SpecificRecord> events = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                final String pipeline = random.nextBoolean() ? "ci" : "e2e";
+                final BuildEvent first = buildBuilder("b" + i, "shop", random.nextInt(5) == 0 ? "feature" : "main",
+                        statuses[random.nextInt(statuses.length)], h(random.nextInt(72 * 4) / 4.0),
+                        60 + random.nextInt(900)).setPipeline(pipeline)
+                        .setCoverage(random.nextBoolean() ? random.nextInt(100) / 100.0 : null).build();
+                events.add(first);
+                if (random.nextInt(3) == 0) {
+                    events.add(BuildEvent.newBuilder(first).setOccurredAt(first.getOccurredAt().plusSeconds(3600 * 80))
+                            .setFinishedAt(h(random.nextInt(72 * 4) / 4.0))
+                            .setStatus(statuses[random.nextInt(statuses.length)])
+                            .setBranch(random.nextInt(6) == 0 ? "feature" : "main").build());
+                }
+            }
+            Collections.shuffle(events, random);
+            final dev.dora.streams.model.ReferenceModel model = dev.dora.streams.model.ReferenceModel.defaults()
+                    .load(events);
+            try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
+                for (final Instant[] window : List.of(new Instant[] {FROM, TO}, new Instant[] {T0, h(24)},
+                        new Instant[] {h(24), h(48)}, new Instant[] {h(48), h(96)})) {
+                    final var expected = model.pipelineHealth("shop", null, window[0], window[1]);
+                    final WindowMetrics actual = driver.metrics("shop", null, window[0], window[1]);
+                    final String where = "seed " + seed + " " + window[0] + ".." + window[1];
+                    final String total = expected.total().mismatch(actual.pipelineHealth());
+                    assertNull(total, where + ": " + total);
+                    assertEquals(expected.byPipeline().keySet(), actual.breakdowns().pipeline().keySet(), where);
+                    expected.byPipeline().forEach((pipeline, block) ->
+                            assertNull(block.mismatch(actual.breakdowns().pipeline().get(pipeline)), where));
+                }
+            }
+        }
+    }
+
     @Test
     void theFastBuildThresholdIsConfigurable() {
         final MetricsConfig config = MetricsConfig.defaults("unused:9092", java.nio.file.Path.of("unused"))
