@@ -8,6 +8,7 @@ import { $, fill, h } from './dom.js';
 import * as State from './state.js';
 import { renderCards } from './cards.js';
 import { renderCharts } from './charts.js';
+import { renderPipeline } from './pipeline.js';
 import { renderCompare, renderDeployments, renderIncidents } from './tables.js';
 import { closeDeployment, showDeployment } from './detail.js';
 import { addDays, count, day, daysBetween } from './format.js';
@@ -179,6 +180,7 @@ async function load() {
       $('empty').hidden = true;
       $('content').hidden = false;
       renderCards($('cards'), metrics, previous, days);
+      renderPipeline($('pipeline'), metrics);
       renderCharts(series);
       renderTables(deployments, incidents, compare, metrics.tiers.benchmark);
     }

@@ -4,7 +4,9 @@
 import { fill, h, $ } from './dom.js';
 
 const HOUR = 3600;
-const COLORS = { bars: '#2563eb', median: '#7c3aed', p90: '#db2777', rate: '#dc2626', restore: '#0f766e' };
+const COLORS = {
+  bars: '#2563eb', median: '#7c3aed', p90: '#db2777', rate: '#dc2626', restore: '#0f766e', builds: '#15803d',
+};
 const plots = new Map();
 let observer = null;
 
@@ -38,7 +40,24 @@ export function renderCharts(series) {
     { label: 'p90', color: COLORS.p90, dash: true, values: buckets.map((b) => restore.of(b.timeToRestore.p90Seconds)) },
   ], (v) => `${round(v)} ${restore.unit}`, `Time to restore, median and p90 (${restore.name})`);
   $('trends-title').textContent = per === 'month' ? 'Trends per month' : 'Trends per week';
+  renderPipelineCharts(buckets, per, x);
   watchWidth();
+}
+
+/** The pipeline's trend: build success rate, and build duration in minutes (hours past three hours). */
+function renderPipelineCharts(buckets, per, x) {
+  const pipeline = (b) => b.pipelineHealth ?? {};
+  const max = Math.max(0, ...buckets.map((b) => pipeline(b).durationP90Seconds ?? 0));
+  const [size, unit, name] = max > 3 * HOUR ? [HOUR, 'h', 'hours'] : [60, 'min', 'minutes'];
+  const of = (s) => (s == null ? null : s / size);
+  draw('chart-build-success', per, x, [{
+    label: 'Success rate', color: COLORS.builds,
+    values: buckets.map((b) => (pipeline(b).successRate == null ? null : pipeline(b).successRate * 100)),
+  }], (v) => `${round(v)} %`, 'Build success rate (%)');
+  draw('chart-build-duration', per, x, [
+    { label: 'Median', color: COLORS.median, values: buckets.map((b) => of(pipeline(b).durationMedianSeconds)) },
+    { label: 'p90', color: COLORS.p90, dash: true, values: buckets.map((b) => of(pipeline(b).durationP90Seconds)) },
+  ], (v) => `${round(v)} ${unit}`, `Build duration, median and p90 (${name})`);
 }
 
 function pad(per) {
@@ -119,4 +138,5 @@ function watchWidth() {
     }
   });
   observer.observe($('charts'));
+  observer.observe($('pipeline-charts'));
 }

@@ -13,7 +13,8 @@ final class ReportTable {
 
     private static final String NONE = "-";
     private static final String[] HEADERS = {
-        "SCOPE", "DEPLOYS/DAY", "LEAD TIME", "CHANGE FAILURE", "TIME TO RESTORE", "OPEN", "TIER", "REV"};
+        "SCOPE", "DEPLOYS/DAY", "LEAD TIME", "CHANGE FAILURE", "TIME TO RESTORE", "OPEN", "TIER", "BUILDS OK",
+        "BUILD TIME", "RED", "REV"};
     private static final int LEFT_ALIGNED = 1;
 
     private ReportTable() {
@@ -43,13 +44,17 @@ final class ReportTable {
             text.append(out.toString().stripTrailing()).append(System.lineSeparator());
         }
         return text.append(String.format(Locale.ROOT, "%nTrends compare the week with the 4 weeks before it "
-                + "(docs/METRICS.md, \"Weekly reports\"); TIER is the overall DORA level under %s.%n",
+                + "(docs/METRICS.md, \"Weekly reports\"); TIER is the overall DORA level under %s.%n"
+                + "BUILDS OK is the build success rate, BUILD TIME the median build duration, RED the pipelines "
+                + "whose default branch was broken at the week's end.%n",
                 first.path("tiers").path("benchmark").asText())).toString();
     }
 
     private static String[] row(final JsonNode report) {
         final JsonNode scope = report.path("scope");
         final JsonNode trends = report.path("trends");
+        // a report published before pipeline health existed has no pipeline block: its columns say "-"
+        final JsonNode pipeline = report.path("pipelineHealth");
         final String kind = scope.path("kind").asText();
         return new String[] {
             kind.equals("organisation") ? "organisation" : kind + " " + scope.path("name").asText(),
@@ -63,6 +68,10 @@ final class ReportTable {
                     trends.path("timeToRestore")),
             Long.toString(report.path("timeToRestore").path("openIncidents").asLong()),
             report.path("tiers").path("overall").isTextual() ? report.path("tiers").path("overall").asText() : NONE,
+            trended(MetricsTable.percent(value(pipeline.path("successRate"))), trends.path("buildSuccessRate")),
+            trended(MetricsTable.duration(value(pipeline.path("durationMedianSeconds"))), trends.path("buildDuration")),
+            pipeline.path("brokenDefaultBranch").path("openNow").isNumber()
+                    ? Long.toString(pipeline.path("brokenDefaultBranch").path("openNow").asLong()) : NONE,
             Integer.toString(report.path("revision").asInt())};
     }
 

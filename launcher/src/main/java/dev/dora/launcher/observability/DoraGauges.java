@@ -43,7 +43,19 @@ final class DoraGauges implements MultiCollector {
                     "Share of the window's production deployments that are rollbacks or hotfixes (reworkRate.rate)",
                     m -> m.reworkRate().rate()),
             new Gauge("dora_open_incidents", "Production incidents open at the end of the window "
-                    + "(timeToRestore.openIncidents)", m -> m.timeToRestore().openIncidents()));
+                    + "(timeToRestore.openIncidents)", m -> m.timeToRestore().openIncidents()),
+            new Gauge("dora_builds", "CI builds that finished in the rolling window, every pipeline (pipelineHealth.runs)",
+                    m -> m.pipelineHealth().runs()),
+            new Gauge("dora_build_success_rate", "Share of the window's succeeded and failed builds that succeeded "
+                    + "(pipelineHealth.successRate)", m -> m.pipelineHealth().successRate()),
+            new Gauge("dora_build_fast_rate", "Share of the window's successful builds that took at most "
+                    + "the fast-build threshold, 10 minutes by default (pipelineHealth.under10Minutes)",
+                    m -> m.pipelineHealth().under10Minutes()),
+            new Gauge("dora_default_branch_broken", "Pipelines whose default branch is broken now: episodes open at "
+                    + "the end of the window (pipelineHealth.brokenDefaultBranch.openNow)",
+                    m -> m.pipelineHealth().brokenDefaultBranch().openNow()),
+            new Gauge("dora_build_coverage", "The latest line coverage reported in the window, 0 to 1 "
+                    + "(pipelineHealth.coverage.latest)", m -> m.pipelineHealth().coverage().latest()));
 
     private static final List<Percentiles> PERCENTILES = List.of(
             new Percentiles("dora_lead_time_seconds",
@@ -55,7 +67,10 @@ final class DoraGauges implements MultiCollector {
             new Percentiles("dora_failed_deployment_recovery_seconds",
                     "Failed deployment recovery time of the window's failed changes (failedDeploymentRecoveryTime)",
                     m -> m.failedDeploymentRecoveryTime().medianSeconds(),
-                    m -> m.failedDeploymentRecoveryTime().p90Seconds()));
+                    m -> m.failedDeploymentRecoveryTime().p90Seconds()),
+            new Percentiles("dora_build_duration_seconds",
+                    "Duration of the CI builds that finished in the rolling window, start to finish (pipelineHealth)",
+                    m -> m.pipelineHealth().durationMedianSeconds(), m -> m.pipelineHealth().durationP90Seconds()));
 
     /** Every family this collector may write. */
     static final List<String> NAMES = names();

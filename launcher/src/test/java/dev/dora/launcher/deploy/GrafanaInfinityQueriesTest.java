@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dora.launcher.e2e.RunningStack;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
 import dev.dora.streams.simulation.ServiceProfile;
@@ -51,8 +52,9 @@ class GrafanaInfinityQueriesTest {
     void startAndLoad() throws Exception {
         final List<ServiceProfile> services = new ArrayList<>(HistoryGenerator.demoServices());
         services.add(ServiceProfile.of("edge-proxy", null, PerformanceLevel.LOW));
-        final List<SpecificRecord> events = HistoryGenerator.builder().seed(3).end(Instant.now()).days(100)
-                .services(services).build().generate();
+        final Instant end = Instant.now();
+        final List<SpecificRecord> events = BuildHistory.merged(HistoryGenerator.builder().seed(3).end(end)
+                .days(100).services(services).build().generate(), BuildHistory.generate(services, 3, end, 100));
         stack = RunningStack.start();
         stack.postAll(events, 1_000);
         stack.awaitCaughtUp(Duration.ofSeconds(150));
@@ -84,6 +86,12 @@ class GrafanaInfinityQueriesTest {
             }
         }
         assertTrue(queries >= 20, "the dashboards' Infinity queries: " + queries);
+        // the demo's services, with the demo's builds, each have a pipeline to show in the Pipeline health row
+        for (final JsonNode service : stack.getJson("/api/v1/services").get("services")) {
+            final JsonNode pipeline = stack.getJson("/api/v1/metrics?window=90d&service="
+                    + service.get("service").asText()).get("pipelineHealth");
+            assertTrue(pipeline.get("runs").asLong() > 0, service + " has builds: " + pipeline);
+        }
         assertTrue(calls > queries, "every value of the variables was tried: " + calls + " calls");
     }
 

@@ -40,7 +40,8 @@ class WeeklyReportsEndToEndTest {
     private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
     /** The blocks a report shares with {@code GET /api/v1/metrics}, field for field. */
     private static final List<String> BLOCKS = List.of("deploymentFrequency", "leadTime", "changeFailureRate",
-            "timeToRestore", "failedDeploymentRecoveryTime", "reworkRate", "incidents", "dataQuality", "tiers");
+            "timeToRestore", "failedDeploymentRecoveryTime", "reworkRate", "incidents", "dataQuality", "pipelineHealth",
+            "tiers");
 
     @Test
     void everyReportIsTheMetricsOfItsWeekInAnyArrivalOrder() throws Exception {
@@ -115,6 +116,9 @@ class WeeklyReportsEndToEndTest {
         assertEquals(report.get("deploymentFrequency").get("perDay"),
                 trends.get("deploymentFrequency").get("thisWeek"), key(report));
         assertEquals(report.get("leadTime").get("medianSeconds"), trends.get("leadTime").get("thisWeek"), key(report));
+        assertEquals(report.at("/pipelineHealth/successRate"), trends.at("/buildSuccessRate/thisWeek"), key(report));
+        assertEquals(report.at("/pipelineHealth/durationMedianSeconds"), trends.at("/buildDuration/thisWeek"),
+                key(report));
         assertTrue(report.get("revision").asInt() >= 1, key(report));
         assertTrue(report.get("failedDeployments").size() <= 3, key(report));
         assertEquals(Math.min(3, report.get("changeFailureRate").get("failed").asInt()),
@@ -169,6 +173,7 @@ class WeeklyReportsEndToEndTest {
         assertTrue(table.out().startsWith("Weekly report 2026-W40 (2026-09-28 to 2026-10-04), production"),
                 table.out());
         assertTrue(table.out().contains("organisation") && table.out().contains("team " + team), table.out());
+        assertTrue(table.out().contains("BUILDS OK") && table.out().contains("BUILD TIME"), table.out());
         assertEquals(2, CliRun.of("report", "--url", stack.baseUrl(), "--week", "2026-W99").code(), "no such week");
         assertEquals(2, CliRun.of("report", "--service", "a", "--team", "b").code(), "one scope at most");
         final CliRun unknown = CliRun.of("report", "--url", stack.baseUrl(), "--service", "no-such-service");

@@ -8,6 +8,7 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,11 @@ class DoraGaugesTest {
 
     private static WindowMetrics metrics(final long deployments, final Double rate, final Double leadMedian,
                                          final Double leadP90) {
+        return metrics(deployments, rate, leadMedian, leadP90, WindowMetrics.PipelineHealth.NONE);
+    }
+
+    private static WindowMetrics metrics(final long deployments, final Double rate, final Double leadMedian,
+                                         final Double leadP90, final WindowMetrics.PipelineHealth pipeline) {
         return new WindowMetrics(new WindowMetrics.DeploymentFrequency(deployments, deployments / 30.0),
                 new WindowMetrics.LeadTime(leadMedian == null ? 0 : 4, leadMedian, leadP90),
                 new WindowMetrics.ChangeFailureRate(deployments, 1, rate),
@@ -29,7 +35,7 @@ class DoraGaugesTest {
                 new WindowMetrics.ReworkRate(deployments, 0, rate == null ? null : 0.0),
                 new WindowMetrics.Incidents(0, new TreeMap<>(), 0, null, null),
                 new WindowMetrics.DataQuality(0, 0, 0, 0L),
-                WindowMetrics.PipelineHealth.NONE,
+                pipeline,
                 new WindowMetrics.Breakdowns(new TreeMap<>(), new TreeMap<>(), new TreeMap<>()));
     }
 
@@ -67,6 +73,36 @@ class DoraGaugesTest {
         assertTrue(written.samples("dora_time_to_restore_seconds").isEmpty(), "no family without any series");
         assertTrue(written.samples().stream().noneMatch(s -> s.name().endsWith("_count") || s.name().endsWith("_sum")),
                 "exactly the documented families");
+    }
+
+    @Test
+    void pipelineHealthHasItsGaugesAndNoRateWithoutBuilds() throws Exception {
+        final WindowMetrics.PipelineHealth checkout = new WindowMetrics.PipelineHealth(40, 36, 3, 1, 36 / 39.0, 40,
+                420.0, 900.0, 0.75, new WindowMetrics.BrokenDefaultBranch(2, 5400.0, 1),
+                new WindowMetrics.Coverage(0.81, 0.02));
+        final Exposition written = write(List.of(
+                DoraScope.service("checkout", "commerce", metrics(12, 0.25, 3600.0, 7200.0, checkout)),
+                DoraScope.service("edge-proxy", null, metrics(0, null, null, null))));
+        final Map<String, String> labels = Map.of("scope", "service", "service", "checkout", "team", "commerce",
+                "window", "30d");
+        final Map<String, String> edge = Map.of("scope", "service", "service", "edge-proxy", "window", "30d");
+        assertEquals(Optional.of(40.0), written.value("dora_builds", labels));
+        assertEquals(Optional.of(36 / 39.0), written.value("dora_build_success_rate", labels));
+        assertEquals(Optional.of(0.75), written.value("dora_build_fast_rate", labels));
+        assertEquals(Optional.of(1.0), written.value("dora_default_branch_broken", labels));
+        assertEquals(Optional.of(0.81), written.value("dora_build_coverage", labels));
+        final Map<String, String> median = new HashMap<>(labels);
+        median.put("quantile", "0.5");
+        assertEquals(Optional.of(420.0), written.value("dora_build_duration_seconds", median));
+        median.put("quantile", "0.9");
+        assertEquals(Optional.of(900.0), written.value("dora_build_duration_seconds", median));
+        assertEquals(Optional.of("summary"), written.type("dora_build_duration_seconds"));
+        assertEquals(Optional.of(0.0), written.value("dora_builds", edge), "no builds is a count: 0");
+        assertEquals(Optional.of(0.0), written.value("dora_default_branch_broken", edge));
+        assertEquals(Optional.empty(), written.value("dora_build_success_rate", edge), "no rate without builds");
+        assertEquals(Optional.empty(), written.value("dora_build_coverage", edge), "no coverage reported");
+        assertTrue(written.samples("dora_build_duration_seconds").stream()
+                .noneMatch(s -> "edge-proxy".equals(s.labels().get("service"))), "no duration without builds");
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * A scrape of {@code GET /metrics} in the Prometheus text format, parsed: every sample with its labels, and every
  * family's {@code # TYPE}. A line that is neither a comment nor a well-formed sample fails the parse.
  */
-final class Exposition {
+public final class Exposition {
 
     /** One sample: a series' name, its labels (sorted) and its value. */
     record Sample(String name, Map<String, String> labels, double value) {
@@ -31,7 +31,7 @@ final class Exposition {
         this.types = types;
     }
 
-    static Exposition parse(final String text) {
+    public static Exposition parse(final String text) {
         final List<Sample> samples = new ArrayList<>();
         final Map<String, String> types = new LinkedHashMap<>();
         for (final String line : text.split("\n")) {
@@ -94,7 +94,7 @@ final class Exposition {
     }
 
     /** The value of the one sample of {@code name} with exactly these labels, if there is one. */
-    Optional<Double> value(final String name, final Map<String, String> labels) {
+    public Optional<Double> value(final String name, final Map<String, String> labels) {
         final List<Double> found = samples.stream()
                 .filter(s -> s.name().equals(name) && s.labels().equals(new TreeMap<>(labels)))
                 .map(Sample::value).toList();

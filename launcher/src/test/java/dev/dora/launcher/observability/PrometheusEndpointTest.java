@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.launcher.e2e.RunningStack;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
 import dev.dora.streams.simulation.ServiceProfile;
@@ -53,16 +54,25 @@ class PrometheusEndpointTest {
     private static final Set<String> DORA_LABELS = Set.of("scope", "service", "team", "window", "quantile");
 
     /** Each family with the API's value of it, for one scope's answer; null where the API answers null. */
-    private static final Map<String, Function<JsonNode, JsonNode>> GAUGES = Map.of(
-            "dora_deployments", m -> m.at("/deploymentFrequency/deployments"),
-            "dora_deployments_per_day", m -> m.at("/deploymentFrequency/perDay"),
-            "dora_change_failure_rate", m -> m.at("/changeFailureRate/rate"),
-            "dora_rework_rate", m -> m.at("/reworkRate/rate"),
-            "dora_open_incidents", m -> m.at("/timeToRestore/openIncidents"));
-    private static final Map<String, String> QUANTILES = Map.of(
-            "dora_lead_time_seconds", "/leadTime",
-            "dora_time_to_restore_seconds", "/timeToRestore",
-            "dora_failed_deployment_recovery_seconds", "/failedDeploymentRecoveryTime");
+    private static final Map<String, Function<JsonNode, JsonNode>> GAUGES = Map.ofEntries(
+            Map.entry("dora_deployments", m -> m.at("/deploymentFrequency/deployments")),
+            Map.entry("dora_deployments_per_day", m -> m.at("/deploymentFrequency/perDay")),
+            Map.entry("dora_change_failure_rate", m -> m.at("/changeFailureRate/rate")),
+            Map.entry("dora_rework_rate", m -> m.at("/reworkRate/rate")),
+            Map.entry("dora_open_incidents", m -> m.at("/timeToRestore/openIncidents")),
+            Map.entry("dora_builds", m -> m.at("/pipelineHealth/runs")),
+            Map.entry("dora_build_success_rate", m -> m.at("/pipelineHealth/successRate")),
+            Map.entry("dora_build_fast_rate", m -> m.at("/pipelineHealth/under10Minutes")),
+            Map.entry("dora_default_branch_broken", m -> m.at("/pipelineHealth/brokenDefaultBranch/openNow")),
+            Map.entry("dora_build_coverage", m -> m.at("/pipelineHealth/coverage/latest")));
+    /** Each summary family with the API's block and its median and p90 fields. */
+    private static final Map<String, String[]> QUANTILES = Map.of(
+            "dora_lead_time_seconds", new String[] {"/leadTime", "medianSeconds", "p90Seconds"},
+            "dora_time_to_restore_seconds", new String[] {"/timeToRestore", "medianSeconds", "p90Seconds"},
+            "dora_failed_deployment_recovery_seconds",
+            new String[] {"/failedDeploymentRecoveryTime", "medianSeconds", "p90Seconds"},
+            "dora_build_duration_seconds",
+            new String[] {"/pipelineHealth", "durationMedianSeconds", "durationP90Seconds"});
 
     private RunningStack stack;
     private int historyRequests;
@@ -72,11 +82,11 @@ class PrometheusEndpointTest {
         // ending now, so that the rolling 30 days hold deployments; edge-proxy has no team
         final List<ServiceProfile> services = new ArrayList<>(HistoryGenerator.demoServices());
         services.add(ServiceProfile.of("edge-proxy", null, PerformanceLevel.LOW));
-        final List<SpecificRecord> events = HistoryGenerator.builder().seed(11).end(Instant.now()).days(45)
-                .services(services).build().generate();
+        final Instant end = Instant.now();
+        final List<SpecificRecord> events = BuildHistory.merged(HistoryGenerator.builder().seed(11).end(end)
+                .days(45).services(services).build().generate(), BuildHistory.generate(services, 11, end, 45));
         stack = RunningStack.start();
-        stack.postAll(events, BATCH);
-        historyRequests = (events.size() + BATCH - 1) / BATCH;
+        historyRequests = stack.postAll(events, BATCH);
         // what the pipeline's health must count: invalid events, a refused content type, webhooks refused
         final HttpResponse<String> invalid = stack.post("application/x-ndjson",
                 "{\"type\":\"deployment\"}\n{\"type\":\"nonsense\"}\n{\"id\":\"x\"}");
@@ -118,9 +128,9 @@ class PrometheusEndpointTest {
                 }
             }
             for (final var quantiles : QUANTILES.entrySet()) {
-                final JsonNode block = api.at(quantiles.getValue());
-                for (final String[] quantile : List.of(new String[] {"0.5", "medianSeconds"},
-                        new String[] {"0.9", "p90Seconds"})) {
+                final JsonNode block = api.at(quantiles.getValue()[0]);
+                for (final String[] quantile : List.of(new String[] {"0.5", quantiles.getValue()[1]},
+                        new String[] {"0.9", quantiles.getValue()[2]})) {
                     final Map<String, String> withQuantile = new LinkedHashMap<>(labels);
                     withQuantile.put("quantile", quantile[0]);
                     final Optional<Double> actual = scrape.value(quantiles.getKey(), withQuantile);
@@ -142,6 +152,13 @@ class PrometheusEndpointTest {
             assertTrue(scrape.samples(family).size() <= scopes.size(), family);
         }
         assertEquals(scopes.size(), scrape.samples("dora_deployments").size(), "one dora_deployments per scope");
+        // pipeline health (issue 14): the history's builds are counted in every scope, measured in most
+        assertEquals(scopes.size(), scrape.samples("dora_builds").size(), "one dora_builds per scope");
+        assertTrue(scrape.samples("dora_builds").stream().allMatch(s -> s.value() > 0), "every scope has builds");
+        assertTrue(scrape.samples("dora_build_success_rate").size() >= scopes.size() - 1,
+                "a success rate almost everywhere: " + scrape.samples("dora_build_success_rate"));
+        assertEquals(2 * scopes.size(), scrape.samples("dora_build_duration_seconds").size(), "two quantiles per scope");
+        assertEquals(scopes.size(), scrape.samples("dora_default_branch_broken").size(), "a count per scope");
         for (final Exposition.Sample sample : scrape.samples()) {
             if (GAUGES.containsKey(sample.name()) || QUANTILES.containsKey(sample.name())) {
                 assertTrue(DORA_LABELS.containsAll(sample.labels().keySet()), sample.toString());
@@ -232,6 +249,12 @@ class PrometheusEndpointTest {
                 assertEquals(api.at("/leadTime/p90Seconds").asDouble(),
                         prometheus.awaitValue("dora_lead_time_seconds{" + selector + ",quantile=\"0.9\"}"),
                         "p90 lead time of " + scope);
+                assertEquals(api.at("/pipelineHealth/successRate").asDouble(),
+                        prometheus.awaitValue("dora_build_success_rate{" + selector + "}"),
+                        "build success rate of " + scope);
+                assertEquals(api.at("/pipelineHealth/durationMedianSeconds").asDouble(),
+                        prometheus.awaitValue("dora_build_duration_seconds{" + selector + ",quantile=\"0.5\"}"),
+                        "median build duration of " + scope);
             }
             assertEquals(1.0, prometheus.awaitValue("up{job=\"dora\"}"));
         }

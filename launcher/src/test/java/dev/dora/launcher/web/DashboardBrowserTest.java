@@ -11,6 +11,7 @@ import dev.dora.launcher.http.ApiTokens;
 import dev.dora.launcher.http.HttpEdge;
 import dev.dora.streams.model.MetricsAnswer;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
 import dev.dora.streams.simulation.ServiceProfile;
@@ -81,13 +82,14 @@ class DashboardBrowserTest {
         final CompletableFuture<Chromium> browser = CompletableFuture.supplyAsync(() -> Chromium.start(1280, 2400));
         try {
             // a history that ends now, so that the page's rolling windows (7d ... 1 year, ending tomorrow) cover it
-            final List<SpecificRecord> events = HistoryGenerator.builder().seed(5).end(Instant.now()).days(56)
-                    .services(List.of(
-                            ServiceProfile.of("payments", "commerce", PerformanceLevel.HIGH),
-                            ServiceProfile.of(SERVICE, TEAM, PerformanceLevel.HIGH),
-                            ServiceProfile.of("catalog", TEAM, PerformanceLevel.MEDIUM),
-                            ServiceProfile.of("billing", "finance", PerformanceLevel.MEDIUM, "prod")))
-                    .build().generate();
+            final Instant end = Instant.now();
+            final List<ServiceProfile> services = List.of(
+                    ServiceProfile.of("payments", "commerce", PerformanceLevel.HIGH),
+                    ServiceProfile.of(SERVICE, TEAM, PerformanceLevel.HIGH),
+                    ServiceProfile.of("catalog", TEAM, PerformanceLevel.MEDIUM),
+                    ServiceProfile.of("billing", "finance", PerformanceLevel.MEDIUM, "prod"));
+            final List<SpecificRecord> events = BuildHistory.merged(HistoryGenerator.builder().seed(5).end(end)
+                    .days(56).services(services).build().generate(), BuildHistory.generate(services, 5, end, 56));
             model = ReferenceModel.defaults().load(events);
             stack = RunningStack.start();
             stack.postAll(events, 1_000);
@@ -444,6 +446,57 @@ class DashboardBrowserTest {
                 where + ": '" + delta + "' against " + previous.at("/leadTime"));
         assertEquals(Long.toString(api.at("/dataQuality/incidentsNotAttributed").asLong()),
                 cards.get("changeFailureRate").get("unattributed"), where);
+        assertPipelineShows(api, where);
+    }
+
+    /** What the pipeline card shows, each figure's raw value and text, read in one round trip to the browser. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Map<String, String>> pipelineFigures() {
+        return (Map<String, Map<String, String>>) ((JavascriptExecutor) driver).executeScript("const out = {};"
+                + "for (const f of document.querySelectorAll('#pipeline [data-field]')) {"
+                + "  out[f.dataset.field] = {value: f.dataset.value,"
+                + "    text: f.querySelector('[data-role=value]').innerText,"
+                + "    note: f.querySelector('[data-role=note]')?.innerText ?? ''};"
+                + "}"
+                + "return out;");
+    }
+
+    /** The pipeline card shows the API's pipelineHealth block: every figure's value, in human units. */
+    private void assertPipelineShows(final JsonNode api, final String where) {
+        final JsonNode pipeline = api.get("pipelineHealth");
+        assertTrue(pipeline.get("runs").asLong() > 0, where + ": the history has builds in the window " + pipeline);
+        assertEquals(pipeline.get("runs").asText(), driver.findElement(By.id("pipeline")).getAttribute("data-runs"),
+                where);
+        final Map<String, Object[]> expected = Map.of(
+                "successRate", new Object[] {pipeline.get("successRate"), percent(pipeline.get("successRate"))},
+                "durationMedianSeconds", new Object[] {pipeline.get("durationMedianSeconds"),
+                    duration(pipeline.get("durationMedianSeconds"))},
+                "durationP90Seconds", new Object[] {pipeline.get("durationP90Seconds"),
+                    duration(pipeline.get("durationP90Seconds"))},
+                "under10Minutes", new Object[] {pipeline.get("under10Minutes"), percent(pipeline.get("under10Minutes"))},
+                "openNow", new Object[] {pipeline.at("/brokenDefaultBranch/openNow"),
+                    pipeline.at("/brokenDefaultBranch/openNow").asText()},
+                "medianTimeToFixSeconds", new Object[] {pipeline.at("/brokenDefaultBranch/medianTimeToFixSeconds"),
+                    duration(pipeline.at("/brokenDefaultBranch/medianTimeToFixSeconds"))},
+                "coverage", new Object[] {pipeline.at("/coverage/latest"), percent(pipeline.at("/coverage/latest"))});
+        final Map<String, Map<String, String>> shown = pipelineFigures();
+        assertEquals(expected.keySet(), shown.keySet(), where + ": the pipeline card's figures");
+        expected.forEach((field, e) -> {
+            final JsonNode value = (JsonNode) e[0];
+            final Map<String, String> figure = shown.get(field);
+            final String at = "pipeline " + field + " (" + where + "): " + figure;
+            if (value.isNull()) {
+                assertEquals("", figure.get("value"), at);
+            } else {
+                assertEquals(value.asDouble(), Double.parseDouble(figure.get("value")), 0.0, at);
+            }
+            assertEquals(e[1], figure.get("text"), at);
+        });
+        assertTrue(shown.get("successRate").get("note").contains(" of " + count(pipeline.get("runs")) + " run"),
+                where + ": " + shown.get("successRate"));
+        assertTrue(shown.get("medianTimeToFixSeconds").get("note").startsWith(
+                count(pipeline.at("/brokenDefaultBranch/episodes")) + " episode"), where + ": "
+                + shown.get("medianTimeToFixSeconds"));
     }
 
     /** Each chart has one point per week of the window: the API's buckets, and the ISO weeks the window touches. */
@@ -458,7 +511,8 @@ class DashboardBrowserTest {
             }
         }
         assertEquals(weeks, series.get("buckets").size(), seriesQuery);
-        for (final String chart : List.of("chart-deployments", "chart-leadtime", "chart-failures", "chart-restore")) {
+        for (final String chart : List.of("chart-deployments", "chart-leadtime", "chart-failures", "chart-restore",
+                "chart-build-success", "chart-build-duration")) {
             final WebElement figure = driver.findElement(By.id(chart));
             assertEquals(Integer.toString(weeks), figure.getAttribute("data-points"), chart + " for " + seriesQuery);
             assertEquals("week", figure.getAttribute("data-granularity"), chart);

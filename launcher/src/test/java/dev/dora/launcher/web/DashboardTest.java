@@ -136,7 +136,7 @@ class DashboardTest {
             assertFalse(html.contains("http://") || html.contains("https://"), file + " names another host");
         }
         for (final String file : List.of("app.js", "api.js", "cards.js", "charts.js", "detail.js", "dom.js", "format.js",
-                "state.js", "tables.js")) {
+                "pipeline.js", "state.js", "tables.js")) {
             final String js = resource("/js/" + file);
             for (final String forbidden : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(",
                     "new Function", "setAttribute('style'", "cssText", "http://", "https://", "prompt(")) {

@@ -116,7 +116,18 @@ final class ReportPass {
         }
     }
 
+    /**
+     * Whether a week starts a scope's reports: a deployment, an incident opened, resolved or open, a change never
+     * deployed, or a build that finished or a default branch left broken (a team that only sends CI events in a week
+     * still gets its pipeline's report). Builds do not move the event time that closes weeks, nor the first week of
+     * the organisation: those stay the production data's, so no report published before builds existed changes.
+     */
     private static boolean hasData(final WindowMetrics m) {
+        return hasDeliveryData(m) || m.pipelineHealth().runs() > 0
+                || m.pipelineHealth().brokenDefaultBranch().openNow() > 0;
+    }
+
+    private static boolean hasDeliveryData(final WindowMetrics m) {
         return m.deploymentFrequency().deployments() > 0 || m.incidents().opened() > 0
                 || m.timeToRestore().incidents() > 0 || m.timeToRestore().openIncidents() > 0
                 || m.dataQuality().changesNeverDeployed() != null && m.dataQuality().changesNeverDeployed() > 0;

@@ -4,18 +4,21 @@ import dev.dora.reports.TrendWord;
 
 /**
  * Whether a headline metric got better (docs/METRICS.md, "Weekly reports"): a week's value against the same metric
- * over the four weeks before it. More deployments per day is better; shorter lead, restore and recovery times and
- * lower failure and rework rates are better. A change within the tolerance is {@code steady}: 10 % of the four
- * weeks' value for frequencies and durations, 5 percentage points for rates (a rate of a few deployments jumps).
+ * over the four weeks before it. More deployments per day and a higher build success rate are better; shorter lead,
+ * restore, recovery and build times and lower failure and rework rates are better. A change within the tolerance is
+ * {@code steady}: 10 % of the four weeks' value for frequencies and durations, 5 percentage points for rates (a rate
+ * of a few deployments or builds jumps).
  * Without a value on either side the trend is {@code unknown}.
  */
 public enum TrendRule {
     /** Deployments per day. */
     FREQUENCY(true, 0.10, 0),
-    /** A median duration: lead time, time to restore, recovery time. */
+    /** A median duration: lead time, time to restore, recovery time, build duration. */
     DURATION(false, 0.10, 0),
     /** A share of deployments: change failure rate, rework rate. */
-    RATE(false, 0, 0.05);
+    RATE(false, 0, 0.05),
+    /** The build success rate: a share of builds where, unlike failures, more is better. */
+    SUCCESS_RATE(true, 0, 0.05);
 
     private final boolean higherIsBetter;
     private final double relativeTolerance;

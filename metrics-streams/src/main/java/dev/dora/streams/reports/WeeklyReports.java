@@ -1,12 +1,15 @@
 package dev.dora.streams.reports;
 
+import dev.dora.reports.BrokenDefaultBranch;
 import dev.dora.reports.ChangeFailureRate;
+import dev.dora.reports.Coverage;
 import dev.dora.reports.DataQuality;
 import dev.dora.reports.DeploymentFrequency;
 import dev.dora.reports.FailedDeployment;
 import dev.dora.reports.FailedDeploymentRecoveryTime;
 import dev.dora.reports.Incidents;
 import dev.dora.reports.LeadTime;
+import dev.dora.reports.PipelineHealth;
 import dev.dora.reports.ReportScope;
 import dev.dora.reports.ReworkRate;
 import dev.dora.reports.ScopeKind;
@@ -110,6 +113,7 @@ public final class WeeklyReports {
                 .setDataQuality(new DataQuality(m.dataQuality().baselineDeployments(),
                         m.dataQuality().deploymentsWithUnknownSha(), m.dataQuality().incidentsNotAttributed(),
                         m.dataQuality().changesNeverDeployed()))
+                .setPipelineHealth(pipelineHealth(m.pipelineHealth()))
                 .setTiers(new Tiers(tiers.deploymentFrequency(), tiers.leadTime(), tiers.changeFailureRate(),
                         tiers.timeToRestore(), tiers.overall(), tiers.benchmark()))
                 .setTrends(trends(week))
@@ -124,7 +128,18 @@ public final class WeeklyReports {
                 trend(week, TrendRule.RATE, m -> m.changeFailureRate().rate()),
                 trend(week, TrendRule.DURATION, m -> m.timeToRestore().medianSeconds()),
                 trend(week, TrendRule.DURATION, m -> m.failedDeploymentRecoveryTime().medianSeconds()),
-                trend(week, TrendRule.RATE, m -> m.reworkRate().rate()));
+                trend(week, TrendRule.RATE, m -> m.reworkRate().rate()),
+                trend(week, TrendRule.SUCCESS_RATE, m -> m.pipelineHealth().successRate()),
+                trend(week, TrendRule.DURATION, m -> m.pipelineHealth().durationMedianSeconds()));
+    }
+
+    /** The answer's pipeline block field for field: the report and {@code GET /api/v1/metrics} say the same. */
+    private static PipelineHealth pipelineHealth(final WindowMetrics.PipelineHealth p) {
+        return new PipelineHealth(p.runs(), p.succeeded(), p.failed(), p.cancelled(), p.successRate(),
+                p.durationSamples(), p.durationMedianSeconds(), p.durationP90Seconds(), p.under10Minutes(),
+                new BrokenDefaultBranch(p.brokenDefaultBranch().episodes(),
+                        p.brokenDefaultBranch().medianTimeToFixSeconds(), p.brokenDefaultBranch().openNow()),
+                new Coverage(p.coverage().latest(), p.coverage().change()));
     }
 
     private static Trend trend(final WeekMetrics week, final TrendRule rule,

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dora.events.BuildEvent;
 import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
@@ -69,6 +70,10 @@ public class MetricsPipelineBrokerTest {
                     producer.send(new ProducerRecord<>(Topics.DEPLOYMENTS.name(), d.getId(), d));
                 } else if (event instanceof IncidentEvent i) {
                     producer.send(new ProducerRecord<>(Topics.INCIDENTS.name(), i.getId(), i));
+                } else if (event instanceof BuildEvent b) {
+                    producer.send(new ProducerRecord<>(Topics.BUILDS.name(), b.getId(), b));
+                } else {
+                    throw new IllegalArgumentException("not an event type: " + event.getClass().getName());
                 }
             }
             producer.flush();

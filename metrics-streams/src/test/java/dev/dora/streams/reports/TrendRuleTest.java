@@ -39,6 +39,15 @@ class TrendRuleTest {
     }
 
     @Test
+    void higherBuildSuccessRatesAreBetterBeyondFivePercentagePoints() {
+        assertEquals(TrendWord.improving, TrendRule.SUCCESS_RATE.trend(0.95, 0.85));
+        assertEquals(TrendWord.steady, TrendRule.SUCCESS_RATE.trend(0.89, 0.85));
+        assertEquals(TrendWord.steady, TrendRule.SUCCESS_RATE.trend(0.81, 0.85));
+        assertEquals(TrendWord.worsening, TrendRule.SUCCESS_RATE.trend(0.75, 0.85));
+        assertEquals(TrendWord.steady, TrendRule.SUCCESS_RATE.trend(1.0, 1.0));
+    }
+
+    @Test
     void withoutAValueOnEitherSideTheTrendIsUnknown() {
         for (final TrendRule rule : TrendRule.values()) {
             assertEquals(TrendWord.unknown, rule.trend(null, 1.0), rule.name());

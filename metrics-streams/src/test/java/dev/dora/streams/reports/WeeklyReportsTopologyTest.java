@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.reports.FailedDeployment;
+import dev.dora.reports.PipelineHealth;
 import dev.dora.reports.ScopeKind;
 import dev.dora.reports.Trend;
 import dev.dora.reports.WeeklyReport;
 import dev.dora.streams.model.DeploymentView;
 import dev.dora.streams.model.MetricsAnswer;
+import dev.dora.streams.model.PipelineHealthAnswer;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.topology.ConvergenceTest;
 import dev.dora.streams.topology.PipelineDriver;
 import java.time.Duration;
@@ -190,9 +193,51 @@ class WeeklyReportsTopologyTest {
                 "unattributed " + where);
         assertEquals((Long) expected.undeployedChanges(), report.getDataQuality().getChangesNeverDeployed(),
                 "undeployed " + where);
+        assertPipelineHealth(model, report, service, team);
         assertTrends(model, report, service, team);
         assertFailedDeployments(model, report, service, team);
         assertEquals(SETTINGS.benchmark().name(), report.getTiers().getBenchmark(), "benchmark " + where);
+    }
+
+    /** The week's pipeline block and the build trends, against the model's pipeline health of the same days. */
+    private static void assertPipelineHealth(final ReferenceModel model, final WeeklyReport report,
+                                             final String service, final String team) {
+        final Instant start = report.getWeekStart();
+        final String where = key(report);
+        assertNull(model.pipelineHealth(service, team, start, report.getWeekEnd()).total()
+                .mismatch(answer(report.getPipelineHealth())), "pipeline health " + where);
+        final PipelineHealthAnswer.Block week = model.pipelineHealth(service, team, start, report.getWeekEnd())
+                .total();
+        final PipelineHealthAnswer.Block previous = model.pipelineHealth(service, team,
+                start.minus(Duration.ofDays(7)), start).total();
+        final PipelineHealthAnswer.Block before = model.pipelineHealth(service, team,
+                start.minus(Duration.ofDays(28)), start).total();
+        assertBuildTrend(report.getTrends().getBuildSuccessRate(), TrendRule.SUCCESS_RATE, week, previous, before,
+                PipelineHealthAnswer.Block::successRate, "build success rate " + where);
+        assertBuildTrend(report.getTrends().getBuildDuration(), TrendRule.DURATION, week, previous, before,
+                PipelineHealthAnswer.Block::durationMedianSeconds, "build duration " + where);
+    }
+
+    private static void assertBuildTrend(final Trend trend, final TrendRule rule, final PipelineHealthAnswer.Block week,
+                                         final PipelineHealthAnswer.Block previous,
+                                         final PipelineHealthAnswer.Block before,
+                                         final Function<PipelineHealthAnswer.Block, Double> value, final String where) {
+        assertNotNull(trend, where);
+        assertClose(value.apply(week), trend.getThisWeek(), "this week's " + where);
+        assertClose(value.apply(previous), trend.getPreviousWeek(), "previous week's " + where);
+        assertClose(value.apply(before), trend.getFourWeeksBefore(), "four weeks before " + where);
+        assertEquals(rule.trend(trend.getThisWeek(), trend.getFourWeeksBefore()), trend.getTrend(), where);
+    }
+
+    /** The report's pipeline block as the answer's record, field for field (the names are the same). */
+    private static WindowMetrics.PipelineHealth answer(final PipelineHealth p) {
+        assertNotNull(p, "a report carries its pipeline block");
+        return new WindowMetrics.PipelineHealth(p.getRuns(), p.getSucceeded(), p.getFailed(), p.getCancelled(),
+                p.getSuccessRate(), p.getDurationSamples(), p.getDurationMedianSeconds(), p.getDurationP90Seconds(),
+                p.getUnder10Minutes(), new WindowMetrics.BrokenDefaultBranch(p.getBrokenDefaultBranch().getEpisodes(),
+                        p.getBrokenDefaultBranch().getMedianTimeToFixSeconds(),
+                        p.getBrokenDefaultBranch().getOpenNow()),
+                new WindowMetrics.Coverage(p.getCoverage().getLatest(), p.getCoverage().getChange()));
     }
 
     /** This week, the week before and the four weeks before, each against the model's own window. */
