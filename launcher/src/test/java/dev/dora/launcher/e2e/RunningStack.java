@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.api.QueryRoutes;
-import dev.dora.events.BuildEvent;
-import dev.dora.events.BuildStatus;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.ingest.EventPublisher;
 import dev.dora.ingest.IngestRoutes;
@@ -24,8 +22,6 @@ import dev.dora.launcher.observability.Observability;
 import dev.dora.launcher.observability.ObservabilitySettings;
 import dev.dora.launcher.http.HttpEdge;
 import dev.dora.launcher.web.Dashboard;
-import dev.dora.schema.Topic;
-import dev.dora.schema.Topics;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.reports.ReportPublisher;
@@ -42,14 +38,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * A real broker, the metrics pipeline, ingest, the query API, {@code GET /metrics} and the web dashboard on one HTTP
@@ -148,26 +140,15 @@ public final class RunningStack implements AutoCloseable {
     }
 
     /**
-     * Posts the events as NDJSON in batches, as a connector would, and checks each batch was accepted whole. Builds
-     * go the same way once {@code POST /api/v1/events} takes the canonical build event; until then (the ingest part
-     * of issue 14 merged separately) they are produced straight to {@code dora.events.builds}, as their Avro records
-     * keyed by id, before the batch that holds them is posted.
+     * Posts the events as NDJSON in batches, as a connector would, and checks each batch was accepted whole.
      *
      * @return how many requests were posted
      */
     public int postAll(final List<? extends SpecificRecord> events, final int batch) throws Exception {
         int requests = 0;
-        final boolean buildsOverHttp = acceptsBuilds();
         for (int i = 0; i < events.size(); i += batch) {
-            final List<? extends SpecificRecord> part = events.subList(i, Math.min(events.size(), i + batch));
-            if (!buildsOverHttp) {
-                produceBuilds(part.stream().filter(BuildEvent.class::isInstance).map(BuildEvent.class::cast).toList());
-            }
-            final String body = part.stream().filter(e -> buildsOverHttp || !(e instanceof BuildEvent))
+            final String body = events.subList(i, Math.min(events.size(), i + batch)).stream()
                     .map(e -> CanonicalEvents.toJson(e).toString()).collect(Collectors.joining("\n"));
-            if (body.isEmpty()) {
-                continue;
-            }
             requests++;
             final HttpResponse<String> response = post("application/x-ndjson", body);
             final JsonNode answer = JSON.readTree(response.body());
@@ -176,35 +157,6 @@ public final class RunningStack implements AutoCloseable {
             }
         }
         return requests;
-    }
-
-    /** Whether the canonical JSON of a build can be written, so that ingest knows builds. */
-    private static boolean acceptsBuilds() {
-        try {
-            CanonicalEvents.toJson(BuildEvent.newBuilder().setId("probe").setService("probe")
-                    .setOccurredAt(Instant.EPOCH).setStatus(BuildStatus.success).setStartedAt(Instant.EPOCH)
-                    .setFinishedAt(Instant.EPOCH).setBranch("main").setPipeline("ci").build());
-            return true;
-        } catch (final IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    /** Produces builds to {@code dora.events.builds} as ingest would (keyed by id, acknowledged by every replica). */
-    public void produceBuilds(final List<BuildEvent> builds) throws Exception {
-        if (builds.isEmpty()) {
-            return;
-        }
-        final Topic<String, BuildEvent> topic = Topics.BUILDS;
-        try (KafkaProducer<String, BuildEvent> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            for (final BuildEvent build : builds) {
-                producer.send(new ProducerRecord<>(topic.name(), build.getId(), build));
-            }
-            producer.flush();
-        }
     }
 
     public HttpResponse<String> webhook(final String source, final Map<String, String> headers, final String body)

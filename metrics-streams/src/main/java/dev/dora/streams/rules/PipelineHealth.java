@@ -65,11 +65,15 @@ public final class PipelineHealth {
         if (latest.isEmpty()) {
             return null;
         }
+        // summed in ascending order, not in the order the values were gathered (a hash map's, which depends on the
+        // order the rows were written): floating-point addition is not associative, and every arrival order of the
+        // same builds must give the same answer to the last bit (a weekly report would otherwise be revised)
+        final double[] values = latest.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double sum = 0;
-        for (final double value : latest) {
+        for (final double value : values) {
             sum += value;
         }
-        return sum / latest.size();
+        return sum / values.length;
     }
 
     /** The change of the coverage against the window before; null when either is null. */

@@ -23,7 +23,9 @@ import org.apache.avro.specific.SpecificRecord;
  * levels and for the second pipeline ({@code e2e}) that some services have. The {@code ci} pipeline of most services
  * reports coverage. Each build is sent as {@code in_progress} when it starts and again when it finishes; one still
  * running at the end is sent once. One service in four works on {@code trunk}, which the catalog names as its default
- * branch. Nothing happens at or after {@code end}.
+ * branch (stamped on its builds); in the demo's history that service works on {@code master} instead, a default
+ * branch without a catalog, because the demo sends its builds through the API, which stamps them from the catalog
+ * and has none. Nothing happens at or after {@code end}.
  */
 public final class BuildHistory {
 
@@ -39,11 +41,18 @@ public final class BuildHistory {
     /** The builds of {@code services} over [end − days, end). */
     public static List<BuildEvent> generate(final List<ServiceProfile> services, final long seed, final Instant end,
                                             final int days) {
+        return generate(services, seed, end, days, true);
+    }
+
+    private static List<BuildEvent> generate(final List<ServiceProfile> services, final long seed, final Instant end,
+                                             final int days, final boolean catalogBranch) {
         final SplittableRandom master = new SplittableRandom(seed ^ SALT);
         final List<BuildEvent> out = new ArrayList<>();
         for (int i = 0; i < services.size(); i++) {
-            new ServiceBuilds(services.get(i), i % 4 == 3, master.split(), end).generate(end.minus(Duration.ofDays(days)),
-                    out);
+            final boolean other = i % 4 == 3;
+            final String branch = !other ? "main" : catalogBranch ? "trunk" : "master";
+            new ServiceBuilds(services.get(i), branch, other && catalogBranch ? branch : null, master.split(), end)
+                    .generate(end.minus(Duration.ofDays(days)), out);
         }
         out.sort(Comparator.comparing(BuildEvent::getOccurredAt));
         return out;
@@ -61,14 +70,15 @@ public final class BuildHistory {
     /** The demo's history ({@link HistoryGenerator#demo}) with its builds. */
     public static List<SpecificRecord> demo(final Instant end) {
         final HistoryGenerator generator = HistoryGenerator.demo(end);
-        return merged(generator.generate(), generate(generator.services(), 42, end, 120));
+        return merged(generator.generate(), generate(generator.services(), 42, end, 120, false));
     }
 
     /** One service's builds. */
     private static final class ServiceBuilds {
         private final ServiceProfile service;
         private final String defaultBranch;
-        private final boolean trunk;
+        /** What the ingest edge stamps on the builds: the catalog's default branch, null when it names none. */
+        private final String stamp;
         private final SplittableRandom rng;
         private final Instant end;
         private final double success;
@@ -79,10 +89,11 @@ public final class BuildHistory {
         private double covered;
         private long counter;
 
-        ServiceBuilds(final ServiceProfile service, final boolean trunk, final SplittableRandom rng, final Instant end) {
+        ServiceBuilds(final ServiceProfile service, final String defaultBranch, final String stamp,
+                      final SplittableRandom rng, final Instant end) {
             this.service = service;
-            this.trunk = trunk;
-            this.defaultBranch = trunk ? "trunk" : "main";
+            this.defaultBranch = defaultBranch;
+            this.stamp = stamp;
             this.rng = rng;
             this.end = end;
             this.success = switch (service.level()) {
@@ -164,7 +175,7 @@ public final class BuildHistory {
             final BuildEvent.Builder build = BuildEvent.newBuilder().setId(id).setService(service.name())
                     .setTeam(service.team()).setSource("github").setOccurredAt(started)
                     .setStatus(BuildStatus.in_progress).setStartedAt(started).setBranch(branch)
-                    .setSha(Draws.sha(rng)).setPipeline(pipeline).setDefaultBranch(trunk ? "trunk" : null);
+                    .setSha(Draws.sha(rng)).setPipeline(pipeline).setDefaultBranch(stamp);
             out.add(build.build());
             if (!finished.isBefore(end)) {
                 return null;

@@ -43,6 +43,17 @@ class PipelineHealthRulesTest {
     }
 
     @Test
+    void theMeanCoverageIsTheSameToTheLastBitInEveryOrder() {
+        // 0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ in their last bit; the rows are gathered in any order
+        assertTrue((0.1 + 0.2 + 0.3) != (0.3 + 0.2 + 0.1), "the example needs non-associative sums");
+        final Double mean = PipelineHealth.meanCoverage(List.of(0.1, 0.2, 0.3));
+        for (final List<Double> order : List.of(List.of(0.3, 0.2, 0.1), List.of(0.2, 0.3, 0.1), List.of(0.1, 0.3, 0.2))) {
+            assertEquals(mean, PipelineHealth.meanCoverage(order), order.toString());
+        }
+        assertNull(PipelineHealth.meanCoverage(List.of()));
+    }
+
+    @Test
     void cancelledBuildsNeitherBreakNorFix() {
         assertEquals(List.of(Role.NONE, Role.NONE), BrokenBranch.roles(List.of(step(Outcome.OTHER, 0),
                 step(Outcome.OTHER, 1))));
