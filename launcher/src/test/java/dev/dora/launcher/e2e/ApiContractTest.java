@@ -10,6 +10,7 @@ import dev.dora.events.IncidentEvent;
 import dev.dora.events.IncidentStatus;
 import dev.dora.streams.model.DeploymentView;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,10 +40,14 @@ class ApiContractTest {
     private static final Instant END = Instant.parse("2026-11-01T00:00:00Z");
     private static final Path RECORDED = Path.of("src/test/resources/contract/answers.txt");
 
-    /** A generated history plus incidents that exercise every attribution rule and every reason for none. */
+    /**
+     * A generated history with its CI builds, plus incidents that exercise every attribution rule and every reason
+     * for none.
+     */
     static List<SpecificRecord> history() {
-        final List<SpecificRecord> events = new ArrayList<>(
-                HistoryGenerator.builder().seed(7).end(END).days(40).build().generate());
+        final HistoryGenerator generator = HistoryGenerator.builder().seed(7).end(END).days(40).build();
+        final List<SpecificRecord> events = new ArrayList<>(BuildHistory.merged(generator.generate(),
+                BuildHistory.generate(generator.services(), 7, END, 40)));
         final List<DeploymentEvent> production = events.stream()
                 .filter(e -> e instanceof DeploymentEvent d && d.getStatus() == DeploymentStatus.success
                         && d.getEnvironment().startsWith("prod"))
