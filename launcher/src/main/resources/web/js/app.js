@@ -173,7 +173,9 @@ async function load() {
     $('scope-title').textContent = `${scopeLabel()} · ${state.environment} · ${from} to ${addDays(to, -1)} (${count(days, 'day', 'days')}) · ${metrics.tiers.benchmark}`;
     $('cards-hint').textContent = `Each change is against the previous ${days} days (${addDays(from, -days)} to ${addDays(from, -1)}). `
       + 'Under each value: how many samples it rests on, and the data-quality counts that affect it.';
-    const empty = metrics.deploymentFrequency.deployments === 0;
+    // a window without deployments but with CI builds is not empty: a team that sends its builds first (or a quiet
+    // week) sees its pipeline health, next to the four keys' cards, which then say there was nothing to measure
+    const empty = metrics.deploymentFrequency.deployments === 0 && (metrics.pipelineHealth?.runs ?? 0) === 0;
     if (empty) {
       showEmpty(`No ${state.environment} deployments in this window`, false);
     } else {

@@ -3,6 +3,7 @@ package dev.dora.launcher.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -353,6 +355,30 @@ class DashboardBrowserTest {
         assertEquals("No production deployments in this window", driver.findElement(By.id("empty-title")).getText());
         assertTrue(driver.findElement(By.id("empty-hint")).getText().contains("run the demo"));
         assertFalse(driver.findElement(By.id("content")).isDisplayed());
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    @Order(8)
+    void aWindowWithBuildsButNoDeploymentsShowsItsPipelineHealth() throws Exception {
+        String found = null;
+        final LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        for (int back = 1; back <= 50 && found == null; back++) {
+            for (final String service : List.of("payments", SERVICE, "catalog", "billing")) {
+                final String window = "&from=" + today.minusDays(back) + "&to=" + today.minusDays(back - 1);
+                final JsonNode api = stack.getJson("/api/v1/metrics?service=" + service + window);
+                if (api.at("/deploymentFrequency/deployments").asLong() == 0
+                        && api.at("/pipelineHealth/runs").asLong() > 0) {
+                    found = "?service=" + service + window;
+                    break;
+                }
+            }
+        }
+        assertNotNull(found, "the history has a day with builds and no production deployment");
+        open("/" + found);
+        assertFalse(driver.findElement(By.id("empty")).isDisplayed(), found);
+        assertTrue(driver.findElement(By.id("pipeline")).isDisplayed(), found);
+        assertPipelineShows(stack.getJson("/api/v1/metrics" + found), found);
         assertNoConsoleErrors();
     }
 
