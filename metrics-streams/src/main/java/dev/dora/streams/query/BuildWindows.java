@@ -37,6 +37,11 @@ final class BuildWindows {
 
     private final List<BuildRow> days = new ArrayList<>();
     private final Map<String, Long> lifetimeOpen = new HashMap<>();
+    /**
+     * Per index i of {@link #days}, the episodes started minus ended per pipeline on days[i] and every day after it
+     * (the last entry: none), so a window's open episodes cost one lookup, not a pass over the days after it.
+     */
+    private final List<Map<String, Long>> openFrom;
 
     /** @param rows the scope's rows from at least the earliest window's start minus its length, to the lifetime row */
     BuildWindows(final List<BuildRow> rows) {
@@ -49,6 +54,36 @@ final class BuildWindows {
             }
         }
         days.sort(Comparator.comparingLong(BuildRow::day));
+        final Map<String, Long>[] suffix = openSuffix(days);
+        openFrom = List.of(suffix);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Long>[] openSuffix(final List<BuildRow> days) {
+        final Map<String, Long>[] suffix = new Map[days.size() + 1];
+        suffix[days.size()] = Map.of();
+        for (int i = days.size() - 1; i >= 0; i--) {
+            final Map<String, Long> open = new HashMap<>(suffix[i + 1]);
+            days.get(i).bucket().getPipelines().forEach((pipeline, c) ->
+                    open.merge(pipeline, c.getEpisodesStarted() - c.getEpisodesEnded(), Long::sum));
+            suffix[i] = open;
+        }
+        return suffix;
+    }
+
+    /** The index of the first row on or after {@code day} (the rows are in day order). */
+    private int firstAtOrAfter(final long day) {
+        int low = 0;
+        int high = days.size();
+        while (low < high) {
+            final int mid = (low + high) >>> 1;
+            if (days.get(mid).day() < day) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     /** The earliest day a window [fromDay, toDay) needs: the start of the window before it, for the coverage. */
@@ -62,23 +97,23 @@ final class BuildWindows {
             return Health.NONE;
         }
         final Map<String, Totals> byPipeline = new TreeMap<>();
-        final Map<String, Long> openAfter = new HashMap<>();
         final Map<String, CoverageMark> latest = new HashMap<>();
         final Map<String, CoverageMark> before = new HashMap<>();
         final long previousFrom = firstDayNeeded(fromDay, toDay);
-        for (final BuildRow row : days) {
+        int i = firstAtOrAfter(previousFrom);
+        for (; i < days.size() && days.get(i).day() < toDay; i++) {
+            final BuildRow row = days.get(i);
             final long day = row.day();
-            if (day >= toDay) {
-                row.bucket().getPipelines().forEach((pipeline, c) ->
-                        openAfter.merge(pipeline, c.getEpisodesStarted() - c.getEpisodesEnded(), Long::sum));
-            } else if (day >= fromDay) {
+            if (day >= fromDay) {
                 row.bucket().getPipelines().forEach((pipeline, c) ->
                         byPipeline.computeIfAbsent(pipeline, p -> new Totals()).add(c));
                 keepLatest(latest, row.bucket().getCoverage());
-            } else if (day >= previousFrom) {
+            } else {
                 keepLatest(before, row.bucket().getCoverage());
             }
         }
+        // the rows from i on are those on or after the window's end
+        final Map<String, Long> openAfter = openFrom.get(i);
         final SortedMap<String, WindowMetrics.PipelineHealth> out = new TreeMap<>();
         final Totals all = new Totals();
         final Set<String> pipelines = new TreeSet<>(byPipeline.keySet());
