@@ -27,6 +27,8 @@ final class Benchmark {
     private static final double TEN_MILLION = 10_000_000;
 
     private final BenchSettings settings;
+    private static final int PASSTHROUGH_ATTEMPTS = 3;
+
     private final PrintWriter out;
     private final List<Figure> figures = new ArrayList<>();
     private final Map<String, Object> details = new LinkedHashMap<>();
@@ -199,13 +201,32 @@ final class Benchmark {
     }
 
     private void passThrough(final BenchHistory history) throws IOException, InterruptedException {
-        final PassThrough.Result result = PassThrough.measure(dora.bootstrapServers(), history);
+        final PassThrough.Result result = passThroughAttempts(history);
         details.put("passthrough", result);
         figures.add(Figure.info("passthrough.recordsPerSecond", "Kafka pass-through (produce acks=all, then consume)",
                 result.recordsPerSecond(), "records/s", String.format("produce %.1f s, consume %.1f s",
                         result.produceSeconds(), result.consumeSeconds())));
         say("  %,.0f records/s (produce %.1f s, consume %.1f s)", result.recordsPerSecond(), result.produceSeconds(),
                 result.consumeSeconds());
+    }
+
+    /**
+     * Rarely (once in many runs, under load) the idempotent producer leaves a partition's batch unsent until its
+     * delivery timeout on a freshly created topic; the reference is measured again on new topics rather than
+     * losing the run's ratio, and the output says so.
+     */
+    private PassThrough.Result passThroughAttempts(final BenchHistory history)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return PassThrough.measure(dora.bootstrapServers(), history, attempt);
+            } catch (final IOException e) {
+                if (attempt == PASSTHROUGH_ATTEMPTS) {
+                    throw e;
+                }
+                say("  attempt %d failed (%s); measuring again on new topics", attempt, e.getMessage());
+            }
+        }
     }
 
     private Backfill.Result backfill(final DoraApi api, final BenchHistory history, final Path work, final Path data)

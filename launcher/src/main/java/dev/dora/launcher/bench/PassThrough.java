@@ -48,7 +48,11 @@ final class PassThrough {
     private PassThrough() {
     }
 
-    static Result measure(final String bootstrapServers, final BenchHistory history)
+    /**
+     * @param attempt 1 for the first measurement; a later attempt uses topics of its own, so nothing of a failed
+     *                one (its topics, its producer's state on the broker) is reused
+     */
+    static Result measure(final String bootstrapServers, final BenchHistory history, final int attempt)
             throws IOException, InterruptedException {
         final List<String> topics = new ArrayList<>();
         final List<TopicPartition> partitions = new ArrayList<>();
@@ -58,7 +62,7 @@ final class PassThrough {
                 // the same partition count and settings as the event topic it stands for
                 final int count = admin.describeTopics(List.of(topic.name())).allTopicNames().get(1, TimeUnit.MINUTES)
                         .get(topic.name()).partitions().size();
-                final String name = DiskUsage.PASSTHROUGH_PREFIX + topic.name();
+                final String name = DiskUsage.PASSTHROUGH_PREFIX + (attempt > 1 ? attempt + "." : "") + topic.name();
                 topics.add(name);
                 created.add(new NewTopic(name, count, (short) -1).configs(topic.configs()));
                 for (int p = 0; p < count; p++) {
@@ -66,11 +70,14 @@ final class PassThrough {
                 }
             }
             admin.createTopics(created).all().get(1, TimeUnit.MINUTES);
-            awaitLeaders(admin, topics);
-            final double produce = produce(bootstrapServers, history, topics);
-            final double consume = consume(bootstrapServers, partitions, history.events());
-            admin.deleteTopics(topics).all().get(1, TimeUnit.MINUTES);
-            return new Result(history.events(), history.recordBytes(), produce, consume);
+            try {
+                awaitLeaders(admin, topics);
+                final double produce = produce(bootstrapServers, history, topics);
+                final double consume = consume(bootstrapServers, partitions, history.events());
+                return new Result(history.events(), history.recordBytes(), produce, consume);
+            } finally {
+                admin.deleteTopics(topics).all().get(1, TimeUnit.MINUTES);
+            }
         } catch (final ExecutionException | TimeoutException e) {
             throw new IOException("pass-through on " + bootstrapServers + " failed: " + e.getMessage(), e);
         }
@@ -112,6 +119,9 @@ final class PassThrough {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a batch that a healthy single broker has not taken in 30 s will not be taken: fail fast and measure again
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         final AtomicReference<Exception> failure = new AtomicReference<>();
