@@ -10,7 +10,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads durations the way people write them on a command line: {@code 90s}, {@code 30m}, {@code 24h}, {@code 2d},
- * or ISO-8601 ({@code PT24H}).
+ * or ISO-8601 ({@code PT24H}); a bare {@code 0} is none.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
@@ -21,7 +21,10 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         final String text = value.trim().toLowerCase(Locale.ROOT);
         final Matcher matcher = SIMPLE.matcher(text);
         final Duration duration;
-        if (matcher.matches()) {
+        if (text.equals("0")) {
+            // no unit is needed to say none
+            duration = Duration.ZERO;
+        } else if (matcher.matches()) {
             final long amount = Long.parseLong(matcher.group(1));
             duration = switch (matcher.group(2)) {
                 case "ms" -> Duration.ofMillis(amount);

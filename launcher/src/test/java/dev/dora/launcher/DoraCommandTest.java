@@ -143,6 +143,8 @@ class DoraCommandTest {
         assertEquals(Duration.ofDays(2), converter.convert("2d"));
         assertEquals(Duration.ofSeconds(90), converter.convert("90s"));
         assertEquals(Duration.ofHours(36), converter.convert("PT36H"));
+        assertEquals(Duration.ZERO, converter.convert("0"), "a bare zero needs no unit");
+        assertEquals(Duration.ofMillis(500), converter.convert("500ms"));
         assertThrows(CommandLine.TypeConversionException.class, () -> converter.convert("soon"));
     }
 

@@ -14,22 +14,18 @@ import dev.dora.streams.query.StoreReader;
 import dev.dora.streams.store.StoreNames;
 import dev.dora.streams.topology.DoraTopology;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -184,40 +180,7 @@ public final class MetricsPipeline implements AutoCloseable {
 
     /** See {@link Progress}. */
     public Progress progress() throws InterruptedException {
-        try {
-            final Map<TopicPartition, OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(config.streamsApplicationId()).partitionsToOffsetAndMetadata()
-                    .get(10, TimeUnit.SECONDS);
-            final List<String> topics = new ArrayList<>();
-            Topics.EVENT_TOPICS.stream().map(Topic::name).forEach(topics::add);
-            topics.add(config.streamsApplicationId() + "-" + DoraTopology.LEDGER_REPARTITION + "-repartition");
-            topics.addAll(DoraTopology.loopTopics(config));
-            final Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            final Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-            for (final var description : admin.describeTopics(topics.stream().filter(existing::contains)
-                    .collect(Collectors.toList())).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-                description.partitions().forEach(p -> {
-                    latest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.latest());
-                    earliest.put(new TopicPartition(description.name(), p.partition()), OffsetSpec.earliest());
-                });
-            }
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
-                    admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
-            long pending = 0;
-            long processed = 0;
-            for (final var entry : ends.entrySet()) {
-                final OffsetAndMetadata done = committed.get(entry.getKey());
-                final long from = done != null ? done.offset() : starts.get(entry.getKey()).offset();
-                pending += Math.max(0, entry.getValue().offset() - from);
-                processed += done != null ? done.offset() : 0;
-            }
-            return new Progress(pending, processed);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the pipeline's progress from Kafka: " + e.getMessage(), e);
-        }
+        return PipelineProgress.read(admin, config.streamsApplicationId());
     }
 
     /**

@@ -75,8 +75,8 @@ final class Backfill {
             }, settings.profiling().delaySeconds(), TimeUnit.SECONDS);
         }
         try {
-            final double importSeconds = ImportRun.run(history.ndjson(), dora, settings.importing().overHttp(),
-                    settings.importing().batchSize(), workDir.resolve("import.out"));
+            final double importSeconds = ImportRun.run(history.ndjson(), dora, settings.importing(),
+                    workDir.resolve("import.out"));
             out.printf("  imported %,d events in %.1f s (%,.0f events/s); waiting for the pipeline%n", history.events(),
                     importSeconds, history.events() / importSeconds);
             out.flush();

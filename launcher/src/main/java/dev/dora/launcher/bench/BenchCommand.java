@@ -1,8 +1,10 @@
 package dev.dora.launcher.bench;
 
 import dev.dora.launcher.DoraCommand;
+import dev.dora.launcher.DurationConverter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -75,6 +77,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "1000", paramLabel = "N",
             description = "The importer's --batch-size (default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--max-lag", defaultValue = "500ms", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "The importer's --max-lag: how much of the pipeline's work it keeps queued, 0 for no "
+                    + "pacing (default: ${DEFAULT-VALUE}, as dora import).")
+    Duration maxLag;
 
     @Option(names = "--clients", defaultValue = "16", paramLabel = "N",
             description = "Concurrent query clients (default: ${DEFAULT-VALUE}).")
@@ -166,7 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchSettings(
                 new BenchSettings.History(events, services, days, seed, endDay()),
                 phases,
-                new BenchSettings.Importing(overHttp, batchSize),
+                new BenchSettings.Importing(overHttp, batchSize, maxLag),
                 new BenchSettings.Querying(clients, queryRequests, querySeconds),
                 new BenchSettings.Live(freshnessRate, freshnessSeconds, Math.min(concurrentEvents, events)),
                 new BenchSettings.UnderTest(words(javaOptions), words(serveArguments), port, kafkaPort),

@@ -1,6 +1,7 @@
 package dev.dora.launcher.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -54,8 +55,9 @@ public record BenchSettings(History history, Set<Phase> phases, Importing import
      *
      * @param overHttp   through {@code POST /api/v1/events} instead of straight to Kafka
      * @param batchSize  events per import batch
+     * @param maxLag     the importer's {@code --max-lag}: how much of the pipeline's work it keeps queued
      */
-    public record Importing(boolean overHttp, int batchSize) {
+    public record Importing(boolean overHttp, int batchSize, Duration maxLag) {
     }
 
     /**

@@ -56,8 +56,7 @@ final class Freshness {
             traffic.recording(true);
             final long started = System.nanoTime();
             final CompletableFuture<Double> importing = ImportRun.start(concurrent.ndjson(), dora,
-                    settings.importing().overHttp(), settings.importing().batchSize(),
-                    workDir.resolve("import-concurrent.out"));
+                    settings.importing(), workDir.resolve("import-concurrent.out"));
             final double importSeconds;
             try {
                 importSeconds = importing.get();

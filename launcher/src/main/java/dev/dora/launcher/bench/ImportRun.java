@@ -20,15 +20,17 @@ final class ImportRun {
     }
 
     /** Imports the file and returns the seconds it took. */
-    static double run(final Path ndjson, final ServeProcess dora, final boolean overHttp, final int batchSize,
+    static double run(final Path ndjson, final ServeProcess dora, final BenchSettings.Importing importing,
                       final Path output) throws IOException {
+        final boolean overHttp = importing.overHttp();
         final long started = System.nanoTime();
         final int code;
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(output, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
             code = DoraCommand.newCommandLine().setOut(out).setErr(out).execute(
                     "import", "events", ndjson.toString(), overHttp ? "--url" : "--bootstrap-servers",
-                    overHttp ? dora.baseUrl() : dora.bootstrapServers(), "--batch-size", Integer.toString(batchSize));
+                    overHttp ? dora.baseUrl() : dora.bootstrapServers(), "--batch-size",
+                    Integer.toString(importing.batchSize()), "--max-lag", importing.maxLag().toMillis() + "ms");
         }
         if (code != 0) {
             final List<String> lines = Files.readAllLines(output);
@@ -39,12 +41,12 @@ final class ImportRun {
     }
 
     /** The same, in a thread of its own. */
-    static CompletableFuture<Double> start(final Path ndjson, final ServeProcess dora, final boolean overHttp,
-                                           final int batchSize, final Path output) {
+    static CompletableFuture<Double> start(final Path ndjson, final ServeProcess dora,
+                                           final BenchSettings.Importing importing, final Path output) {
         final CompletableFuture<Double> done = new CompletableFuture<>();
         final Thread thread = new Thread(() -> {
             try {
-                done.complete(run(ndjson, dora, overHttp, batchSize, output));
+                done.complete(run(ndjson, dora, importing, output));
             } catch (final IOException | RuntimeException e) {
                 done.completeExceptionally(e);
             }

@@ -54,14 +54,21 @@ public final class ImportCommand implements Runnable {
                                  final Iterator<ImportItem> items) throws InterruptedException {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try (EventSink sink = target.open(spec, backoff)) {
+        try (EventSink sink = target.open(spec, backoff); PipelineBacklog backlog = target.backlog(spec)) {
             out.printf("%s: sending %s to %s%n", label, total >= 0 ? String.format("%,d events", total) : "events",
                     sink.describe());
             out.flush();
             final ImportProgress progress = new ImportProgress(out, label, total,
                     terminal != null ? terminal : ImportProgress.stdoutIsTerminal(), System::nanoTime);
-            return new Importer(sink, target.batchSize, err).run(items, progress);
+            return new Importer(sink, target.batchSize, err, new Pacer(backlog, target.maxLag, System::nanoTime))
+                    .run(items, progress);
         }
+    }
+
+    /** {@code ; 3.2 s of it waiting for the pipeline}, or nothing when the import never waited. */
+    static String waited(final Importer.Summary summary) {
+        return summary.waited() < 0.05 ? "" : "; " + seconds(summary.waited()) + " of it waiting for the pipeline "
+                + "(--max-lag)";
     }
 
     /** {@code 1.2 s} or {@code 45 ms}. */

@@ -59,9 +59,9 @@ public final class ImportEventsCommand implements Callable<Integer> {
             summary = ImportCommand.send(spec, target, backoff, terminal, "Importing events", total,
                     EventsFile.items(in));
         }
-        out.printf("Imported %s: %,d events accepted, %,d invalid, in %s (%,d events/s)%s%n", name,
+        out.printf("Imported %s: %,d events accepted, %,d invalid, in %s (%,d events/s%s)%s%n", name,
                 summary.accepted(), summary.refused().size(), ImportCommand.seconds(summary.seconds()),
-                summary.rate(), summary.refused().isEmpty() ? ""
+                summary.rate(), ImportCommand.waited(summary), summary.refused().isEmpty() ? ""
                         : "; invalid, kept in the dead-letter topic: " + summary.refusedList());
         out.flush();
         return 0;

@@ -77,9 +77,9 @@ public final class ImportGitCommand implements Callable<Integer> {
         final Importer.Summary summary = ImportCommand.send(spec, target, backoff, terminal, "Importing commits",
                 history.size(), history.items());
         out.printf("Imported %,d commits of %s (%s) as service %s: %,d accepted, %,d refused, in %s "
-                        + "(%,d events/s)%s%n", summary.sent(), history.repo(), branch, service, summary.accepted(),
+                        + "(%,d events/s%s)%s%n", summary.sent(), history.repo(), branch, service, summary.accepted(),
                 summary.refused().size(), ImportCommand.seconds(summary.seconds()), summary.rate(),
-                summary.refused().isEmpty() ? "" : "; refused: " + summary.refusedList());
+                ImportCommand.waited(summary), summary.refused().isEmpty() ? "" : "; refused: " + summary.refusedList());
         out.flush();
         return 0;
     }

@@ -23,11 +23,14 @@ final class Importer {
     private final EventSink sink;
     private final int batchSize;
     private final PrintWriter err;
+    private final Pacer pacer;
 
-    Importer(final EventSink sink, final int batchSize, final PrintWriter err) {
+    /** @param pacer waits before each batch while the pipeline's backlog is full */
+    Importer(final EventSink sink, final int batchSize, final PrintWriter err, final Pacer pacer) {
         this.sink = sink;
         this.batchSize = batchSize;
         this.err = err;
+        this.pacer = pacer;
     }
 
     /** Sends everything; returns once the receiver acknowledged every batch. */
@@ -50,7 +53,7 @@ final class Importer {
         done += flush(batch, refused);
         progress.update(done);
         progress.finish();
-        return new Summary(done, done - refused.size(), refused, progress.elapsedSeconds());
+        return new Summary(done, done - refused.size(), refused, progress.elapsedSeconds(), pacer.waitedSeconds());
     }
 
     private int flush(final List<ImportItem> batch, final List<String> refusedLabels) throws InterruptedException {
@@ -58,20 +61,29 @@ final class Importer {
             return 0;
         }
         final int size = batch.size();
-        for (final EventSink.Refusal refusal : sink.send(batch)) {
-            final String label = refusal.index() >= 0 ? batch.get(refusal.index()).label() : "an item";
-            refusedLabels.add(label);
-            LoggerFactory.getLogger(Importer.class).warn("{} was refused: {}", label, refusal.error());
-            if (refusedLabels.size() <= MAX_REPORTED) {
-                err.println(label + ": " + refusal.error());
-                err.flush();
-            } else if (refusedLabels.size() == MAX_REPORTED + 1) {
-                err.println("(more refused items are not shown here; every one is in the log)");
-                err.flush();
+        for (int start = 0; start < size; ) {
+            final int count = pacer.grant(size - start);
+            final List<ImportItem> part = batch.subList(start, start + count);
+            for (final EventSink.Refusal refusal : sink.send(part)) {
+                refused(refusal.index() >= 0 ? part.get(refusal.index()).label() : "an item", refusal.error(),
+                        refusedLabels);
             }
+            start += count;
         }
         batch.clear();
         return size;
+    }
+
+    private void refused(final String label, final String error, final List<String> refusedLabels) {
+        refusedLabels.add(label);
+        LoggerFactory.getLogger(Importer.class).warn("{} was refused: {}", label, error);
+        if (refusedLabels.size() <= MAX_REPORTED) {
+            err.println(label + ": " + error);
+            err.flush();
+        } else if (refusedLabels.size() == MAX_REPORTED + 1) {
+            err.println("(more refused items are not shown here; every one is in the log)");
+            err.flush();
+        }
     }
 
     /**
@@ -81,8 +93,9 @@ final class Importer {
      * @param accepted items the receiver accepted as events
      * @param refused  labels of the refused items (e.g. {@code line 3}), in order
      * @param seconds  how long it took
+     * @param waited   how much of it was spent waiting for the pipeline's backlog to shrink ({@code --max-lag})
      */
-    record Summary(long sent, long accepted, List<String> refused, double seconds) {
+    record Summary(long sent, long accepted, List<String> refused, double seconds, double waited) {
 
         /** Events per second over the whole import. */
         long rate() {

@@ -1,9 +1,11 @@
 package dev.dora.launcher.importer;
 
+import dev.dora.launcher.DurationConverter;
 import dev.dora.schema.KafkaClientSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +23,7 @@ public final class TargetOptions {
     public static final String DEFAULT_URL = "http://localhost:8080";
 
     static final int DEFAULT_BATCH_SIZE = 1000;
+    static final String DEFAULT_MAX_LAG = "500ms";
     static final int MAX_BATCH_SIZE = 10_000;
 
     @Option(names = "--url", paramLabel = "URL",
@@ -44,6 +47,13 @@ public final class TargetOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--max-lag", defaultValue = DEFAULT_MAX_LAG, paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Keep at most this much of the running pipeline's work queued (its backlog at the rate it "
+                    + "processes it), so that live events arriving during the import are not queued behind the whole "
+                    + "history; 0 sends as fast as the target takes it (default: ${DEFAULT-VALUE}).")
+    Duration maxLag;
+
     /** The environment, so tests can pass their own. */
     Map<String, String> environment = System.getenv();
 
@@ -62,10 +72,7 @@ public final class TargetOptions {
         if (bootstrapServers != null && bootstrapServers.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--bootstrap-servers must not be empty");
         }
-        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-            throw new ParameterException(spec.commandLine(), "--batch-size must be between 1 and " + MAX_BATCH_SIZE
-                    + " (got " + batchSize + ")");
-        }
+        validateSizes(spec);
         if (toKafka()) {
             kafka(spec);
         } else {
@@ -80,6 +87,13 @@ public final class TargetOptions {
                 throw new ParameterException(spec.commandLine(), "--url must be an http(s) URL such as "
                         + DEFAULT_URL + " (got " + url() + ")");
             }
+        }
+    }
+
+    private void validateSizes(final CommandSpec spec) {
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be between 1 and " + MAX_BATCH_SIZE
+                    + " (got " + batchSize + ")");
         }
     }
 
@@ -104,6 +118,14 @@ public final class TargetOptions {
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** Where the pipeline's backlog is read: the target dora's health, or the cluster's consumer groups. */
+    PipelineBacklog backlog(final CommandSpec spec) {
+        if (maxLag.isZero()) {
+            return PipelineBacklog.UNKNOWN;
+        }
+        return toKafka() ? new KafkaBacklog(kafka(spec)) : new HttpBacklog(url().trim());
     }
 
     /** Connects to the target: for Kafka this checks that the cluster answers and has dora's topics. */

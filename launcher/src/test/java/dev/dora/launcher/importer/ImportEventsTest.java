@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dora.launcher.e2e.RunningStack;
+import dev.dora.schema.KafkaClientSettings;
 import dev.dora.schema.Topics;
 import dev.dora.testkit.TestKafkaCluster;
 import dev.dora.testkit.TopicRecords;
@@ -85,6 +86,42 @@ class ImportEventsTest {
             }
             assertEquals(2, reasons.stream().filter(r -> r.startsWith("finishedAt")).count(), reasons.toString());
             assertEquals(2, reasons.stream().filter(r -> r.contains("not valid JSON")).count(), reasons.toString());
+        }
+    }
+
+    /**
+     * An import far larger than the backlog it may leave waits for the pipeline, straight to Kafka and over HTTP,
+     * and loses nothing by waiting; both ways of reading the backlog find the running pipeline.
+     */
+    @Test
+    void anImportWaitsForThePipelineWhenItsBacklogIsFull() throws Exception {
+        final int deployments = 600;
+        final Path file = dir.resolve("long.ndjson");
+        final StringBuilder lines = new StringBuilder();
+        String parent = "";
+        for (int i = 0; i < deployments; i++) {
+            final String sha = String.format("%040x", i + 1);
+            final String at = java.time.Instant.parse("2026-10-01T00:00:00Z").plusSeconds(60L * i).toString();
+            lines.append(change(sha, at, parent)).append('\n').append(deployment("p" + i, at, sha)).append('\n');
+            parent = "\"" + sha + "\"";
+        }
+        Files.writeString(file, lines.toString(), StandardCharsets.UTF_8);
+        try (RunningStack stack = RunningStack.start()) {
+            final ImportCli.Run viaKafka = ImportCli.run("import", "events", file.toString(),
+                    "--bootstrap-servers", stack.bootstrapServers(), "--batch-size", "50", "--max-lag", "100ms");
+            assertEquals(0, viaKafka.code(), viaKafka.toString());
+            assertTrue(viaKafka.out().contains("waiting for the pipeline (--max-lag)"), viaKafka.out());
+            final ImportCli.Run overHttp = ImportCli.run("import", "events", file.toString(),
+                    "--url", stack.baseUrl(), "--batch-size", "50", "--max-lag", "100ms");
+            assertEquals(0, overHttp.code(), overHttp.toString());
+            stack.awaitCaughtUp(Duration.ofMinutes(2));
+            final JsonNode answer = stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02");
+            assertEquals(deployments, answer.at("/deploymentFrequency/deployments").asLong(), answer.toString());
+            try (PipelineBacklog kafka = new KafkaBacklog(KafkaClientSettings.of(stack.bootstrapServers()));
+                 PipelineBacklog http = new HttpBacklog(stack.baseUrl())) {
+                assertEquals(java.util.OptionalLong.of(0), kafka.pending(), "the running pipeline, found by Kafka");
+                assertEquals(java.util.OptionalLong.of(0), http.pending(), "the pipeline, as its health says");
+            }
         }
     }
 

@@ -44,6 +44,10 @@ public final class DoraTopology {
 
     /** Name of the one repartition topic: {@code <application.id>-ledger-entities-repartition}. */
     public static final String LEDGER_REPARTITION = "ledger-entities";
+    /** The cause-claims loop topic's name after the application id. */
+    public static final String CAUSE_CLAIMS_SUFFIX = "-cause-claims";
+    /** The attributions loop topic's name after the application id. */
+    public static final String ATTRIBUTIONS_SUFFIX = "-attributions";
 
     private DoraTopology() {
     }
@@ -138,7 +142,7 @@ public final class DoraTopology {
      * it itself, with the event topics' partition count, and keeps it: claims are few.
      */
     public static String causeClaimsTopic(final MetricsConfig config) {
-        return config.streamsApplicationId() + "-cause-claims";
+        return config.streamsApplicationId() + CAUSE_CLAIMS_SUFFIX;
     }
 
     /**
@@ -146,7 +150,7 @@ public final class DoraTopology {
      * services, keyed by the incident's service like the change events it is read with, and created likewise.
      */
     public static String attributionsTopic(final MetricsConfig config) {
-        return config.streamsApplicationId() + "-attributions";
+        return config.streamsApplicationId() + ATTRIBUTIONS_SUFFIX;
     }
 
     /** The internal topics that close loops, which the pipeline creates before it starts. */
