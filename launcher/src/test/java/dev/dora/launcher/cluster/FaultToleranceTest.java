@@ -1,10 +1,15 @@
 package dev.dora.launcher.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dora.reports.WeeklyReport;
+import dev.dora.schema.KafkaClientSettings;
 import dev.dora.streams.model.ReferenceModel;
+import dev.dora.streams.reports.ReportTopic;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.testkit.KafkaProcessCluster;
 import java.io.IOException;
@@ -15,13 +20,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -93,6 +101,7 @@ class FaultToleranceTest {
             dora.awaitCaughtUp(Duration.ofMinutes(5));
             final Duration caughtUp = since(restarted);
             final Map<String, JsonNode> answers = ModelCheck.assertMatches(dora.api(), model, WINDOWS);
+            assertReportsPublishedOnce(kafka.bootstrapServers(), dora.api());
             measure("kill9.events", events.size());
             measure("kill9.batchesAcknowledgedAtKill", atKill + "/" + batches);
             measure("kill9.restartToHealthySeconds", healthy.toMillis() / 1000.0);
@@ -198,6 +207,65 @@ class FaultToleranceTest {
             measure("brokerLoss.caughtUpAfterIngestStoppedSeconds", since(settling).toMillis() / 1000.0);
             measure("brokerLoss.eventsAcknowledged", ingest.acknowledged().size());
         }
+    }
+
+    /**
+     * The weekly reports published across the kill: under each key the revisions are 1, 2, 3, ... with none twice or
+     * skipped, and no revision repeats the numbers of the one before it (a publisher that forgot what it had
+     * published would publish them again); the organisation's last report of each week has the numbers the
+     * recovered pipeline answers for that week.
+     */
+    private static void assertReportsPublishedOnce(final String bootstrapServers, final DoraApi api)
+            throws Exception {
+        final KafkaClientSettings kafka = KafkaClientSettings.of(bootstrapServers);
+        final Map<String, List<WeeklyReport>> byKey = new TreeMap<>();
+        int seen = -1;
+        final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            byKey.clear();
+            ReportTopic.read(kafka, (key, report) -> {
+                if (report != null) {
+                    byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(report);
+                }
+            });
+            final int count = byKey.values().stream().mapToInt(List::size).sum();
+            if (count > 0 && count == seen || System.nanoTime() > deadline) {
+                break;
+            }
+            seen = count;
+            Thread.sleep(5_000);
+        }
+        assertFalse(byKey.isEmpty(), "weekly reports published");
+        byKey.forEach((key, reports) -> {
+            assertEquals(IntStream.rangeClosed(1, reports.size()).boxed().toList(),
+                    reports.stream().map(WeeklyReport::getRevision).toList(), "the revisions of " + key);
+            for (int i = 1; i < reports.size(); i++) {
+                assertNotEquals(numbers(reports.get(i - 1)), numbers(reports.get(i)),
+                        key + " revision " + reports.get(i).getRevision() + " changes nothing");
+            }
+        });
+        int checked = 0;
+        for (final List<WeeklyReport> reports : byKey.values()) {
+            final WeeklyReport last = reports.get(reports.size() - 1);
+            if (last.getScope().getName() != null) {
+                continue;
+            }
+            final String from = LocalDate.ofInstant(last.getWeekStart(), java.time.ZoneOffset.UTC).toString();
+            final String to = LocalDate.ofInstant(last.getWeekEnd(), java.time.ZoneOffset.UTC).toString();
+            final JsonNode metrics = api.getJson("/api/v1/metrics?from=" + from + "&to=" + to);
+            assertEquals(metrics.at("/deploymentFrequency/deployments").asLong(),
+                    last.getDeploymentFrequency().getDeployments(), "deployments of " + last.getWeek());
+            assertEquals(metrics.at("/changeFailureRate/failed").asLong(),
+                    last.getChangeFailureRate().getFailed(), "failed deployments of " + last.getWeek());
+            checked++;
+        }
+        assertTrue(checked > 0, "the organisation's reports were compared");
+        measure("kill9.weeklyReportKeys", byKey.size());
+    }
+
+    /** A report's numbers: everything but its revision and when it was generated. */
+    private static WeeklyReport numbers(final WeeklyReport report) {
+        return WeeklyReport.newBuilder(report).setRevision(0).setGeneratedAt(Instant.EPOCH).build();
     }
 
     /** Exactly the acknowledged deployments, each once: in the count and in the list. */
