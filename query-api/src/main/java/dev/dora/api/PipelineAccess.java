@@ -49,6 +49,11 @@ final class PipelineAccess {
         return pipeline.deploymentService(id).flatMap(service -> ledger.deployment(service, id));
     }
 
+    /** The version of the state the cached answers read, when it can be known here ({@link AnswerCache}). */
+    Optional<?> version() {
+        return pipeline.isRunning() ? pipeline.stateVersion() : Optional.empty();
+    }
+
     private void requireRunning() {
         if (!pipeline.isRunning()) {
             throw ApiException.notReady("the metrics are not ready: the pipeline is " + pipeline.state()
