@@ -22,15 +22,21 @@ import org.apache.kafka.streams.query.StateQueryResult;
 /**
  * What the queries of this instance would read now, as a value that changes whenever any of it changes: for every
  * store the queries read and every partition this instance holds actively, the store's {@link Position} (the offset
- * of each input partition whose records it has taken in), read by interactive queries v2 both below Kafka Streams'
- * record cache (what range reads through IQv2 see: RocksDB, which a commit's flush changes) and through it (what
- * IQv1 reads see: the cache too, which every processed record changes); and an epoch that every restore and standby
- * update moves, since writes that come from a changelog need not move a position, and a partition that left and came
- * back restored must not look as it did.
+ * of each input partition whose records it has taken in) as interactive queries v2 give it through Kafka Streams'
+ * record cache, which every processed record's write moves; and an epoch that every restore and standby update moves,
+ * since writes that come from a changelog need not move a position, and a partition that left and came back restored
+ * must not look as it did.
+ *
+ * <p>This instance's own queries ({@code LocalStores}) read through the record cache (IQv1 merges it with RocksDB),
+ * so a commit's flush, which moves entries from the cache to RocksDB, changes nothing they read. Reads that bypass
+ * the cache (IQv2 range queries, as {@link LocalPartitions} makes for other instances) would need RocksDB's own
+ * position too ({@code KeyQuery.skipCache()}): the version does not serve them.
  *
  * <p>Two equal versions therefore mean that no query could read anything different: an answer computed after a
  * version was read may be given again for as long as the version reads the same. A version is not available (empty)
- * while Kafka Streams is not running or any partition is not readable here: nothing may then be reused.
+ * while Kafka Streams is not running or any partition is not readable here: nothing may then be reused. Every write
+ * to these stores must be made while a record is processed (as the ledger's and the resolvers' are): a write without
+ * a record context (a punctuation) moves no position, and would have to {@link #invalidate()}.
  */
 public final class StateVersions {
 
@@ -48,17 +54,17 @@ public final class StateVersions {
      * One reading.
      *
      * @param epoch     moved by every restore and standby update of this instance
-     * @param positions per store (and layer: {@code store} through the record cache, {@code store/db} below it) and
-     *                  partition held actively here, the offset of each input partition it has taken in
+     * @param positions per store and partition held actively here, the offset of each input partition it has taken
+     *                  in
      *                  ({@link Position}, which is mutable, copied into values)
      */
     public record Version(long epoch, Map<Component, Long> positions) {
     }
 
     /**
-     * One component of a position: a store (and layer), one of its partitions, and an input partition of it.
+     * One component of a position: a store, one of its partitions, and an input partition of it.
      *
-     * @param store     the store and layer
+     * @param store     the store
      * @param partition the store's partition
      * @param topic     an input topic of that partition's task
      * @param input     the partition of {@code topic}
@@ -88,7 +94,7 @@ public final class StateVersions {
         final Map<Component, Long> positions = new HashMap<>();
         try {
             for (final String store : STORES) {
-                if (!read(store, false, positions) || !read(store, true, positions)) {
+                if (!read(store, positions)) {
                     return Optional.empty();
                 }
             }
@@ -98,14 +104,12 @@ public final class StateVersions {
         return Optional.of(new Version(at, positions));
     }
 
-    /** The positions of every active partition of one store, through or below its record cache; false if any failed. */
-    private boolean read(final String store, final boolean belowCache,
-                         final Map<Component, Long> into) {
+    /** The positions of every active partition of one store, through its record cache; false if any failed. */
+    private boolean read(final String store, final Map<Component, Long> into) {
         final StateQueryResult<?> result = STRING_KEYED.contains(store)
-                ? streams.query(StateQueryRequest.inStore(store).withQuery(lookup("", belowCache)).requireActive())
-                : streams.query(StateQueryRequest.inStore(store).withQuery(lookup(NO_BYTES_KEY, belowCache))
+                ? streams.query(StateQueryRequest.inStore(store).withQuery(KeyQuery.withKey("")).requireActive())
+                : streams.query(StateQueryRequest.inStore(store).withQuery(KeyQuery.withKey(NO_BYTES_KEY))
                 .requireActive());
-        final String layer = belowCache ? store + "/db" : store;
         for (final Map.Entry<Integer, ? extends QueryResult<?>> entry : result.getPartitionResults().entrySet()) {
             if (!entry.getValue().isSuccess()) {
                 return false;
@@ -113,17 +117,12 @@ public final class StateVersions {
             final Position position = entry.getValue().getPosition();
             for (final String topic : position.getTopics()) {
                 position.getPartitionPositions(topic).forEach((input, offset) ->
-                        into.put(new Component(layer, entry.getKey(), topic, input), offset));
+                        into.put(new Component(store, entry.getKey(), topic, input), offset));
             }
             // a partition that has taken nothing in yet still counts: it is there
-            into.putIfAbsent(new Component(layer, entry.getKey(), "", -1), -1L);
+            into.putIfAbsent(new Component(store, entry.getKey(), "", -1), -1L);
         }
         return true;
-    }
-
-    private static <K> KeyQuery<K, Object> lookup(final K key, final boolean belowCache) {
-        final KeyQuery<K, Object> query = KeyQuery.withKey(key);
-        return belowCache ? query.skipCache() : query;
     }
 
     /** Moves the epoch at every restore of an active task's store, its start and its end. */
