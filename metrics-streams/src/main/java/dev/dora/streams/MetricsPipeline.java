@@ -165,6 +165,16 @@ public final class MetricsPipeline implements AutoCloseable {
         return readThrough != null ? Optional.empty() : versions.current();
     }
 
+    /** {@link #stateVersion()} of only what {@link #query()}'s metrics read: the services and the buckets. */
+    public Optional<StateVersions.Version> metricsVersion() {
+        return readThrough != null ? Optional.empty() : versions.current(StateVersions.METRICS_STORES);
+    }
+
+    /** {@link #stateVersion()} of only what {@link MetricsQuery#services()} reads. */
+    public Optional<StateVersions.Version> servicesVersion() {
+        return readThrough != null ? Optional.empty() : versions.current(StateVersions.SERVICE_STORES);
+    }
+
     /** Every partition this instance holds, read as one store per kind (a single instance holds them all). */
     public StoreReader localStores() {
         return new LocalStores(new LocalStores.Views(store(StoreNames.DAY_BUCKETS), store(StoreNames.SERVICES),

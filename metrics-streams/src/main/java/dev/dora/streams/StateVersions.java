@@ -40,10 +40,18 @@ import org.apache.kafka.streams.query.StateQueryResult;
  */
 public final class StateVersions {
 
-    /** The stores the query API's cached answers read. */
+    /** Every store the queries read. */
     static final List<String> STORES = List.of(StoreNames.DAY_BUCKETS, StoreNames.SERVICES,
             StoreNames.LEDGER_ENTITIES, StoreNames.LEDGER_INDEXES, StoreNames.DEPLOYMENT_ENTITIES,
             StoreNames.INCIDENT_ENTITIES, StoreNames.BUILD_BUCKETS, StoreNames.BUILD_ENTITIES);
+    /**
+     * What a metrics answer reads ({@code MetricsQuery}): the services (the scope, its environments), the day buckets
+     * and the build buckets; nothing of the ledgers' entities or indexes.
+     */
+    static final List<String> METRICS_STORES = List.of(StoreNames.SERVICES, StoreNames.DAY_BUCKETS,
+            StoreNames.BUILD_BUCKETS);
+    /** What the list of services reads. */
+    static final List<String> SERVICE_STORES = List.of(StoreNames.SERVICES);
     /** The stores keyed by string (entity ids); the others by bytes. */
     private static final List<String> STRING_KEYED = List.of(StoreNames.DEPLOYMENT_ENTITIES,
             StoreNames.INCIDENT_ENTITIES, StoreNames.BUILD_ENTITIES);
@@ -84,8 +92,13 @@ public final class StateVersions {
         epoch.incrementAndGet();
     }
 
-    /** This instance's version now; empty while the queries' state is not wholly readable here. */
+    /** This instance's version of every store the queries read; empty while it is not wholly readable here. */
     public Optional<Version> current() {
+        return current(STORES);
+    }
+
+    /** This instance's version of {@code stores}; empty while they are not wholly readable here. */
+    Optional<Version> current(final List<String> stores) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return Optional.empty();
         }
@@ -93,7 +106,7 @@ public final class StateVersions {
         final long at = epoch.get();
         final Map<Component, Long> positions = new HashMap<>();
         try {
-            for (final String store : STORES) {
+            for (final String store : stores) {
                 if (!read(store, positions)) {
                     return Optional.empty();
                 }

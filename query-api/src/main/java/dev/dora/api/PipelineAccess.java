@@ -49,9 +49,19 @@ final class PipelineAccess {
         return pipeline.deploymentService(id).flatMap(service -> ledger.deployment(service, id));
     }
 
-    /** The version of the state the cached answers read, when it can be known here ({@link AnswerCache}). */
+    /** The version of every store the queries read, when it can be known here ({@link AnswerCache}). */
     Optional<?> version() {
         return pipeline.isRunning() ? pipeline.stateVersion() : Optional.empty();
+    }
+
+    /** The version of what the metrics and series read: the services and the buckets. */
+    Optional<?> metricsVersion() {
+        return pipeline.isRunning() ? pipeline.metricsVersion() : Optional.empty();
+    }
+
+    /** The version of what the list of services reads. */
+    Optional<?> servicesVersion() {
+        return pipeline.isRunning() ? pipeline.servicesVersion() : Optional.empty();
     }
 
     private void requireRunning() {

@@ -55,15 +55,15 @@ public final class QueryRoutes {
         final ServiceRoutes services = new ServiceRoutes(access, cached.cache());
         final ReportRoutes reports = new ReportRoutes(access);
         // the answers dashboards ask for again and again, given again while the state they read has not changed
-        config.routes.get("/api/v1/metrics", cached.of(metrics::metrics));
-        config.routes.get("/api/v1/metrics/series", cached.of(metrics::series));
+        config.routes.get("/api/v1/metrics", cached.of(metrics::metrics, PipelineAccess::metricsVersion));
+        config.routes.get("/api/v1/metrics/series", cached.of(metrics::series, PipelineAccess::metricsVersion));
         config.routes.get("/api/v1/deployments", cached.of(deployments::list));
         config.routes.get("/api/v1/deployments/{id}", deployments::one);
         config.routes.get("/api/v1/incidents", incidents::list);
         config.routes.get("/api/v1/incidents/{id}", incidents::one);
         config.routes.get("/api/v1/builds", builds::list);
         config.routes.get("/api/v1/reports/weekly", reports::weekly);
-        config.routes.get("/api/v1/services", cached.of(services::services));
+        config.routes.get("/api/v1/services", cached.of(services::services, PipelineAccess::servicesVersion));
         config.routes.get("/api/v1/health", services::health);
         InternalRoutes.register(config, pipeline::partitions);
         config.routes.before("/api/v1/*", QueryRoutes::enter);
