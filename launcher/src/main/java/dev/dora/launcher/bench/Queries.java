@@ -109,8 +109,8 @@ final class Queries {
 
     /**
      * {@code count} different requests of a repeated kind: request i asks scope i modulo the scopes, its window moved
-     * back by one more day for each round over the scopes (up to 200 days, then a day longer), so each costs what
-     * the repeated kind's question costs and none is asked twice.
+     * back by one more day for each round over the scopes (up to 200 days, then a day longer), so each costs about
+     * what the repeated kind's question costs and none is asked twice.
      */
     static List<String> cold(final Kind kind, final List<String> services, final List<String> teams,
                              final BenchSettings settings, final int count) {
@@ -119,11 +119,14 @@ final class Queries {
         final List<String> scopes = kind == Kind.TEAM_90_DAYS ? teams
                 : kind == Kind.SERVICE_90_DAYS || kind == Kind.DEPLOYMENT_PAGE ? services : List.of("");
         final List<String> urls = new ArrayList<>(count);
+        // windows moved back within the history: up to 200 days, fewer in a short one
+        final int shifts = Math.max(1, Math.min(200, settings.history().days() - 96));
+        final int span = Math.max(1, settings.history().days() / 2);
         for (int i = 0; i < count; i++) {
             final String scope = scopes.get(i % scopes.size());
             final int round = i / scopes.size();
-            final int shift = round % 200;
-            final int longer = round / 200;
+            final int shift = round % shifts;
+            final int longer = round / shifts;
             final LocalDate to = end.minusDays(shift);
             final LocalDate from = to.minusDays(90 + longer);
             urls.add(switch (kind) {
@@ -133,8 +136,9 @@ final class Queries {
                 // the whole history but for a few days at each end: 40 starts, then one day earlier an end
                 case ORGANISATION_WEEKLY -> "/api/v1/metrics/series?granularity=week&from=" + start.plusDays(i % 40)
                         + "&to=" + end.minusDays(i / 40);
-                case DEPLOYMENT_PAGE -> "/api/v1/deployments?service=" + encode(scope) + "&from=" + start
-                        + "&to=" + end.minusDays(round) + "&limit=100";
+                // the end moved back a day each round, then the start forward a day
+                case DEPLOYMENT_PAGE -> "/api/v1/deployments?service=" + encode(scope) + "&from="
+                        + start.plusDays(round / span) + "&to=" + end.minusDays(round % span) + "&limit=100";
                 default -> throw new IllegalArgumentException(kind + " is not a repeated kind");
             });
         }
