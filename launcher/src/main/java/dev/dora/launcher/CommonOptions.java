@@ -52,6 +52,13 @@ public final class CommonOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration reportGrace;
 
+    @Option(names = "--query-cache-entries", defaultValue = "1000", paramLabel = "N",
+            description = "The most answers of GET /api/v1/metrics, /metrics/series, /deployments and /services kept "
+                    + "to be given again while the state they were computed from has not changed (exact: any "
+                    + "processed event moves it); at most 64 MiB of them. 0 disables the cache "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int queryCacheEntries;
+
     @Option(names = "--insecure-webhooks",
             description = "Accept unsigned webhooks from sources whose secret is not configured. For local demos only.")
     boolean insecureWebhooks;
@@ -66,9 +73,9 @@ public final class CommonOptions {
                 insecureWebhooks);
     }
 
-    /** What GET /metrics and the weekly reports publish; call {@link #validate} first. */
+    /** What GET /metrics and the weekly reports publish, and the answer cache; call {@link #validate} first. */
     OutputSettings outputs() {
-        return new OutputSettings(observability(), ReportSettings.withGrace(reportGrace));
+        return new OutputSettings(observability(), ReportSettings.withGrace(reportGrace), queryCacheEntries);
     }
 
     /** What GET /metrics measures; call {@link #validate} first. */
@@ -83,6 +90,10 @@ public final class CommonOptions {
 
     /** Range checks picocli cannot express; a failure is a usage error (exit code 2). */
     void validate(final CommandSpec spec) {
+        if (queryCacheEntries < 0) {
+            throw new ParameterException(spec.commandLine(), "--query-cache-entries must be 0 (no cache) or more (got "
+                    + queryCacheEntries + ")");
+        }
         if (port < 1 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 1 and 65535 (got " + port + ")");
         }

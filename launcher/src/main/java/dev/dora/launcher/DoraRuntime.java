@@ -153,7 +153,7 @@ final class DoraRuntime implements AutoCloseable {
                 IngestRoutes.register(config, publisher, IngestRoutes.DEFAULT_MAX_BODY_BYTES, catalog.current());
                 WebhookRoutes.register(config, publisher, sources, secrets, catalog.current(), webhooks.insecure(),
                         stats, deliveries);
-                QueryRoutes.register(config, pipeline);
+                QueryRoutes.register(config, pipeline, outputs.queryCacheEntries());
                 observability.register(config);
                 Dashboard.register(config);
             });

@@ -47,12 +47,15 @@ public final class MetricsPipeline implements AutoCloseable {
     private final MetricsConfig config;
     private final KafkaStreams streams;
     private final Admin admin;
+    private final StateVersions versions;
     private volatile StoreReader readThrough;
 
-    private MetricsPipeline(final MetricsConfig config, final KafkaStreams streams, final Admin admin) {
+    private MetricsPipeline(final MetricsConfig config, final KafkaStreams streams, final Admin admin,
+                            final StateVersions versions) {
         this.config = config;
         this.streams = streams;
         this.admin = admin;
+        this.versions = versions;
     }
 
     public static MetricsPipeline start(final MetricsConfig config) throws InterruptedException {
@@ -77,8 +80,12 @@ public final class MetricsPipeline implements AutoCloseable {
             LOG.error("Kafka Streams stopped on an unexpected error", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        final StateVersions versions = new StateVersions(streams);
+        // state that arrives from a changelog need not move a store's position: these move the versions' epoch
+        streams.setGlobalStateRestoreListener(versions.restoreListener());
+        streams.setStandbyUpdateListener(versions.standbyListener());
         streams.start();
-        return new MetricsPipeline(config, streams, admin);
+        return new MetricsPipeline(config, streams, admin, versions);
     }
 
     /**
@@ -144,6 +151,24 @@ public final class MetricsPipeline implements AutoCloseable {
      */
     public void readThrough(final StoreReader reader) {
         this.readThrough = reader;
+    }
+
+    /**
+     * What the queries would read now, as a value that changes whenever any of it changes ({@link StateVersions}):
+     * empty when it cannot be known here, e.g. while the queries read through other instances too.
+     */
+    public Optional<StateVersions.Version> stateVersion() {
+        return readThrough != null ? Optional.empty() : versions.current();
+    }
+
+    /** {@link #stateVersion()} of only what {@link #query()}'s metrics read: the services and the buckets. */
+    public Optional<StateVersions.Version> metricsVersion() {
+        return readThrough != null ? Optional.empty() : versions.current(StateVersions.METRICS_STORES);
+    }
+
+    /** {@link #stateVersion()} of only what {@link MetricsQuery#services()} reads. */
+    public Optional<StateVersions.Version> servicesVersion() {
+        return readThrough != null ? Optional.empty() : versions.current(StateVersions.SERVICE_STORES);
     }
 
     /** Every partition this instance holds, read as one store per kind (a single instance holds them all). */

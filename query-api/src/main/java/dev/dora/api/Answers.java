@@ -43,7 +43,11 @@ final class Answers {
     record Service(String service, String team, List<String> environments) {
     }
 
-    /** {@code GET /api/v1/health}: the Kafka Streams state and the records not yet processed. */
-    record Health(String status, Long pendingRecords, @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
+    /**
+     * {@code GET /api/v1/health}: the Kafka Streams state, the records not yet processed, and what the answer cache
+     * did ({@link AnswerCache.Stats}).
+     */
+    record Health(String status, Long pendingRecords, @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+                  AnswerCache.Stats queryCache) {
     }
 }

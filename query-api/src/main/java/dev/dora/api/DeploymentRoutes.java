@@ -56,7 +56,7 @@ final class DeploymentRoutes {
                     List<String> timeWindowIncidents, List<String> rolledBackBy) {
     }
 
-    void list(final Context ctx) {
+    Object list(final Context ctx) {
         final boolean rows = DeploymentRows.requested(QueryParams.one(ctx, "format"));
         final int limit = limit(QueryParams.one(ctx, "limit"));
         final Cursor after = Cursor.parse(QueryParams.one(ctx, "cursor"));
@@ -84,10 +84,9 @@ final class DeploymentRoutes {
         }
         final String next = found.size() > limit ? found.get(limit - 1).encode() : null;
         if (rows) {
-            ctx.json(new DeploymentRows.Page(facts.stream().map(DeploymentRows::row).toList(), next));
-        } else {
-            ctx.json(new Page(facts.stream().map(fact -> view(fact, ledger, false)).toList(), next));
+            return new DeploymentRows.Page(facts.stream().map(DeploymentRows::row).toList(), next);
         }
+        return new Page(facts.stream().map(fact -> view(fact, ledger, false)).toList(), next);
     }
 
     void one(final Context ctx) {

@@ -29,7 +29,7 @@ final class MetricsRoutes {
         this.clock = clock;
     }
 
-    void metrics(final Context ctx) {
+    Answers.Metrics metrics(final Context ctx) {
         final RequestScope.Params params = RequestScope.params(ctx, clock);
         final Benchmark benchmark = benchmark(QueryParams.one(ctx, "benchmark"));
         final RequestScope scope = params.resolve(pipeline);
@@ -38,11 +38,10 @@ final class MetricsRoutes {
                 window.toDay());
         final double deployDays = scope.query().deployDaysPerWeekMedian(scope.bucketScope(), scope.environment(),
                 window.fromDay(), window.toDay());
-        ctx.json(new Answers.Metrics(scope.echo(), metrics,
-                Tiering.tiers(benchmark, metrics, deployDays, window.days())));
+        return new Answers.Metrics(scope.echo(), metrics, Tiering.tiers(benchmark, metrics, deployDays, window.days()));
     }
 
-    void series(final Context ctx) {
+    Answers.Series series(final Context ctx) {
         final RequestScope.Params params = RequestScope.params(ctx, clock);
         final Granularity granularity = granularity(QueryParams.one(ctx, "granularity"));
         final RequestScope scope = params.resolve(pipeline);
@@ -59,7 +58,7 @@ final class MetricsRoutes {
             buckets.add(new Answers.SeriesBucket(periods.get(i).start().toString(), periods.get(i).end().toString(),
                     metrics.get(i)));
         }
-        ctx.json(new Answers.Series(scope.echo(), granularity.toString(), buckets));
+        return new Answers.Series(scope.echo(), granularity.toString(), buckets);
     }
 
     private static Benchmark benchmark(final String name) {

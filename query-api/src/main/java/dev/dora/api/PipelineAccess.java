@@ -49,6 +49,21 @@ final class PipelineAccess {
         return pipeline.deploymentService(id).flatMap(service -> ledger.deployment(service, id));
     }
 
+    /** The version of every store the queries read, when it can be known here ({@link AnswerCache}). */
+    Optional<?> version() {
+        return pipeline.isRunning() ? pipeline.stateVersion() : Optional.empty();
+    }
+
+    /** The version of what the metrics and series read: the services and the buckets. */
+    Optional<?> metricsVersion() {
+        return pipeline.isRunning() ? pipeline.metricsVersion() : Optional.empty();
+    }
+
+    /** The version of what the list of services reads. */
+    Optional<?> servicesVersion() {
+        return pipeline.isRunning() ? pipeline.servicesVersion() : Optional.empty();
+    }
+
     private void requireRunning() {
         if (!pipeline.isRunning()) {
             throw ApiException.notReady("the metrics are not ready: the pipeline is " + pipeline.state()

@@ -26,27 +26,44 @@ public final class QueryRoutes {
     }
 
     public static void register(final JavalinConfig config, final MetricsPipeline pipeline) {
-        register(config, pipeline, Clock.systemUTC());
+        register(config, pipeline, AnswerCache.Settings.DEFAULT.maxEntries());
+    }
+
+    /**
+     * The routes, with an answer cache of at most {@code queryCacheEntries} answers (0: none), see
+     * {@link AnswerCache}.
+     */
+    public static void register(final JavalinConfig config, final MetricsPipeline pipeline,
+                                final int queryCacheEntries) {
+        register(config, pipeline, Clock.systemUTC(),
+                new AnswerCache.Settings(queryCacheEntries, AnswerCache.Settings.DEFAULT.maxBytes()));
     }
 
     static void register(final JavalinConfig config, final MetricsPipeline pipeline, final Clock clock) {
+        register(config, pipeline, clock, AnswerCache.Settings.DEFAULT);
+    }
+
+    static void register(final JavalinConfig config, final MetricsPipeline pipeline, final Clock clock,
+                         final AnswerCache.Settings cacheSettings) {
         config.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
         final PipelineAccess access = new PipelineAccess(pipeline);
+        final CachedRoutes cached = new CachedRoutes(new AnswerCache(cacheSettings), access, clock);
         final MetricsRoutes metrics = new MetricsRoutes(access, clock);
         final DeploymentRoutes deployments = new DeploymentRoutes(access, clock);
         final IncidentRoutes incidents = new IncidentRoutes(access, clock);
         final BuildRoutes builds = new BuildRoutes(access, clock);
-        final ServiceRoutes services = new ServiceRoutes(access);
+        final ServiceRoutes services = new ServiceRoutes(access, cached.cache());
         final ReportRoutes reports = new ReportRoutes(access);
-        config.routes.get("/api/v1/metrics", metrics::metrics);
-        config.routes.get("/api/v1/metrics/series", metrics::series);
-        config.routes.get("/api/v1/deployments", deployments::list);
+        // the answers dashboards ask for again and again, given again while the state they read has not changed
+        config.routes.get("/api/v1/metrics", cached.of(metrics::metrics, PipelineAccess::metricsVersion));
+        config.routes.get("/api/v1/metrics/series", cached.of(metrics::series, PipelineAccess::metricsVersion));
+        config.routes.get("/api/v1/deployments", cached.of(deployments::list));
         config.routes.get("/api/v1/deployments/{id}", deployments::one);
         config.routes.get("/api/v1/incidents", incidents::list);
         config.routes.get("/api/v1/incidents/{id}", incidents::one);
         config.routes.get("/api/v1/builds", builds::list);
         config.routes.get("/api/v1/reports/weekly", reports::weekly);
-        config.routes.get("/api/v1/services", services::services);
+        config.routes.get("/api/v1/services", cached.of(services::services, PipelineAccess::servicesVersion));
         config.routes.get("/api/v1/health", services::health);
         InternalRoutes.register(config, pipeline::partitions);
         config.routes.before("/api/v1/*", QueryRoutes::enter);

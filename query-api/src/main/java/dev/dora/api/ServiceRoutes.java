@@ -7,18 +7,20 @@ import io.javalin.http.Context;
 final class ServiceRoutes {
 
     private final PipelineAccess pipeline;
+    private final AnswerCache cache;
 
-    ServiceRoutes(final PipelineAccess pipeline) {
+    ServiceRoutes(final PipelineAccess pipeline, final AnswerCache cache) {
         this.pipeline = pipeline;
+        this.cache = cache;
     }
 
-    void services(final Context ctx) {
-        ctx.json(new Answers.Services(pipeline.query().services().stream()
+    Answers.Services services(final Context ctx) {
+        return new Answers.Services(pipeline.query().services().stream()
                 .map(info -> new Answers.Service(info.getService(), info.getTeam(), info.getEnvironments()))
-                .toList()));
+                .toList());
     }
 
-    /** 200 while Kafka Streams is running, else 503; with the records not processed yet. */
+    /** 200 while Kafka Streams is running, else 503; with the records not processed yet and the answer cache's counts. */
     void health(final Context ctx) {
         final MetricsPipeline streams = pipeline.pipeline();
         Long pending;
@@ -32,6 +34,7 @@ final class ServiceRoutes {
             Thread.currentThread().interrupt();
             pending = null;
         }
-        ctx.status(streams.isRunning() ? 200 : 503).json(new Answers.Health(streams.state().name(), pending, error));
+        ctx.status(streams.isRunning() ? 200 : 503).json(new Answers.Health(streams.state().name(), pending, error,
+                cache.stats()));
     }
 }

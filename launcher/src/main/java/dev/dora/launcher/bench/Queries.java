@@ -10,7 +10,10 @@ import java.util.Random;
 
 /**
  * The queries a dashboard issues, as the benchmark measures them: each kind rotates through the organisation's
- * services or teams in a fixed shuffled order, so a run asks the same questions every time.
+ * services or teams in a fixed shuffled order, so a run asks the same questions every time, as dashboards do at every
+ * refresh (the API's answer cache gives them again while nothing changed). Each kind is also measured <b>cold</b>:
+ * every request a question not asked before in the run (its window shifted by whole days, or stretched), so no
+ * answer is ever given again and each is computed from the stores.
  */
 final class Queries {
 
@@ -20,14 +23,28 @@ final class Queries {
         TEAM_90_DAYS("a team's 90 days", 30),
         ORGANISATION_90_DAYS("the organisation's 90 days", 100),
         ORGANISATION_WEEKLY("the organisation's weekly series, whole history", 200),
-        DEPLOYMENT_PAGE("a service's deployment list (limit 100)", 20);
+        DEPLOYMENT_PAGE("a service's deployment list (limit 100)", 20),
+        SERVICE_90_DAYS_COLD(SERVICE_90_DAYS),
+        TEAM_90_DAYS_COLD(TEAM_90_DAYS),
+        ORGANISATION_90_DAYS_COLD(ORGANISATION_90_DAYS),
+        ORGANISATION_WEEKLY_COLD(ORGANISATION_WEEKLY),
+        DEPLOYMENT_PAGE_COLD(DEPLOYMENT_PAGE);
 
         final String label;
         final double targetP99Millis;
+        /** The repeated kind this one asks cold; null for a repeated kind. */
+        final Kind warm;
 
         Kind(final String label, final double targetP99Millis) {
             this.label = label;
             this.targetP99Millis = targetP99Millis;
+            this.warm = null;
+        }
+
+        Kind(final Kind warm) {
+            this.label = warm.label + ", cold (a new question every request)";
+            this.targetP99Millis = warm.targetP99Millis;
+            this.warm = warm;
         }
 
         /** {@code service90Days}: the kind's name in the JSON. */
@@ -61,9 +78,18 @@ final class Queries {
         return query.toString();
     }
 
-    /** The requests of one kind, in the order the clients take them. */
+    /**
+     * The requests of one kind, in the order the clients take them: a cold kind's are all different, as many as a
+     * run takes (its measured requests and the warm-up's).
+     */
     static List<String> of(final Kind kind, final List<String> services, final List<String> teams,
                            final BenchSettings settings) {
+        if (kind.warm != null) {
+            final List<String> urls = cold(kind.warm, services, teams, settings,
+                    settings.querying().requests() + 2 * settings.querying().clients());
+            Collections.shuffle(urls, new Random(settings.history().seed()));
+            return urls;
+        }
         final LocalDate start = settings.history().start();
         final LocalDate end = settings.history().end();
         final LocalDate ninetyDaysBefore = end.minusDays(90);
@@ -78,6 +104,44 @@ final class Queries {
                     + "&from=" + start + "&to=" + end + "&limit=100"));
         }
         Collections.shuffle(urls, new Random(settings.history().seed()));
+        return urls;
+    }
+
+    /**
+     * {@code count} different requests of a repeated kind: request i asks scope i modulo the scopes, its window moved
+     * back by one more day for each round over the scopes (up to 200 days, then a day longer), so each costs about
+     * what the repeated kind's question costs and none is asked twice.
+     */
+    static List<String> cold(final Kind kind, final List<String> services, final List<String> teams,
+                             final BenchSettings settings, final int count) {
+        final LocalDate start = settings.history().start();
+        final LocalDate end = settings.history().end();
+        final List<String> scopes = kind == Kind.TEAM_90_DAYS ? teams
+                : kind == Kind.SERVICE_90_DAYS || kind == Kind.DEPLOYMENT_PAGE ? services : List.of("");
+        final List<String> urls = new ArrayList<>(count);
+        // windows moved back within the history: up to 200 days, fewer in a short one
+        final int shifts = Math.max(1, Math.min(200, settings.history().days() - 96));
+        final int span = Math.max(1, settings.history().days() / 2);
+        for (int i = 0; i < count; i++) {
+            final String scope = scopes.get(i % scopes.size());
+            final int round = i / scopes.size();
+            final int shift = round % shifts;
+            final int longer = round / shifts;
+            final LocalDate to = end.minusDays(shift);
+            final LocalDate from = to.minusDays(90 + longer);
+            urls.add(switch (kind) {
+                case SERVICE_90_DAYS -> metrics(scope, null, from, to);
+                case TEAM_90_DAYS -> metrics(null, scope, from, to);
+                case ORGANISATION_90_DAYS -> metrics(null, null, from, to);
+                // the whole history but for a few days at each end: 40 starts, then one day earlier an end
+                case ORGANISATION_WEEKLY -> "/api/v1/metrics/series?granularity=week&from=" + start.plusDays(i % 40)
+                        + "&to=" + end.minusDays(i / 40);
+                // the end moved back a day each round, then the start forward a day
+                case DEPLOYMENT_PAGE -> "/api/v1/deployments?service=" + encode(scope) + "&from="
+                        + start.plusDays(round / span) + "&to=" + end.minusDays(round % span) + "&limit=100";
+                default -> throw new IllegalArgumentException(kind + " is not a repeated kind");
+            });
+        }
         return urls;
     }
 

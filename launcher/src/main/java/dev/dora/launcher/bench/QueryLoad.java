@@ -1,5 +1,7 @@
 package dev.dora.launcher.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -21,9 +23,15 @@ import org.HdrHistogram.Histogram;
 final class QueryLoad {
 
     private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Latencies in milliseconds. */
-    record Result(String kind, long requests, long errors, double p50, double p99, double max, double seconds) {
+    /**
+     * Latencies in milliseconds; and what the API's answer cache did during the measured run ({@code queryCache} of
+     * {@code GET /api/v1/health}: answers given again, computed, and requests that waited for an identical one), -1
+     * when the API does not say.
+     */
+    record Result(String kind, long requests, long errors, double p50, double p99, double max, double seconds,
+                  long cacheHits, long cacheMisses, long cacheShared) {
         double perSecond() {
             return requests / seconds;
         }
@@ -39,14 +47,32 @@ final class QueryLoad {
         runClients(api, urls, clients, next, new AtomicLong(), 2L * clients,
                 System.nanoTime() + WARM_UP_LIMIT.toNanos(), new AtomicLong());
         final AtomicLong recorded = new AtomicLong();
+        final long[] cacheBefore = cache(api);
         final long started = System.nanoTime();
         final List<Histogram> histograms = runClients(api, urls, clients, next, recorded, requests,
                 started + limit.toNanos(), errors);
         final double seconds = (System.nanoTime() - started) / 1e9;
+        final long[] cacheAfter = cache(api);
         final Histogram all = new Histogram(3);
         histograms.forEach(all::add);
+        final long[] cache = new long[3];
+        for (int i = 0; i < 3; i++) {
+            cache[i] = cacheBefore[i] < 0 || cacheAfter[i] < 0 ? -1 : cacheAfter[i] - cacheBefore[i];
+        }
         return new Result(kind.id(), all.getTotalCount(), errors.get(), millis(all.getValueAtPercentile(50)),
-                millis(all.getValueAtPercentile(99)), millis(all.getMaxValue()), seconds);
+                millis(all.getValueAtPercentile(99)), millis(all.getMaxValue()), seconds, cache[0], cache[1],
+                cache[2]);
+    }
+
+    /** The answer cache's hits, misses and shared computations so far; -1 each when the API does not say. */
+    private static long[] cache(final DoraApi api) throws InterruptedException {
+        try {
+            final JsonNode stats = JSON.readTree(api.get("/api/v1/health").body()).path("queryCache");
+            return new long[] {stats.path("hits").asLong(-1), stats.path("misses").asLong(-1),
+                stats.path("shared").asLong(-1)};
+        } catch (final IOException e) {
+            return new long[] {-1, -1, -1};
+        }
     }
 
     /** Runs the clients until {@code count} requests were taken or the deadline passed; one histogram per client. */

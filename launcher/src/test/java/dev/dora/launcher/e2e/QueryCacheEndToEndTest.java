@@ -1,0 +1,118 @@
+package dev.dora.launcher.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The answer cache on a real stack: a repeated question is answered from the cache while nothing changes, byte for
+ * byte what computing it afresh answers, and never after the state moved: once a new deployment is visible by its id,
+ * the cached list and metrics that were asked before it include it at once.
+ */
+@Tag("e2e")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryCacheEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SHA = "a".repeat(40);
+    private static final String LIST = "/api/v1/deployments?service=shop&from=2026-10-01&to=2026-10-31&limit=100";
+    private static final String METRICS = "/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-31";
+    private static final String TEAM_SERIES = "/api/v1/metrics/series?team=retail&from=2026-10-01&to=2026-10-31"
+            + "&granularity=day";
+
+    private RunningStack stack;
+
+    @BeforeAll
+    void start() throws Exception {
+        stack = RunningStack.start();
+        final HttpResponse<String> posted = stack.post("""
+                {"type":"change","id":"%1$s","service":"shop","team":"retail","occurredAt":"2026-10-01T00:00:00Z","sha":"%1$s","parents":[],"committedAt":"2026-10-01T00:00:00Z"}
+                {"type":"deployment","id":"d0","service":"shop","occurredAt":"2026-10-01T03:00:00Z","environment":"production","status":"success","finishedAt":"2026-10-01T03:00:00Z","sha":"%1$s"}
+                """.formatted(SHA));
+        assertEquals(202, posted.statusCode(), posted.body());
+        stack.awaitCaughtUp();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        stack.close();
+    }
+
+    @Test
+    void aRepeatedQuestionIsAnsweredFromTheCacheAsComputedAfresh() throws Exception {
+        for (final String query : new String[] {LIST, METRICS, TEAM_SERIES}) {
+            final long hitsBefore = cache().get("hits").asLong();
+            final String first = body(query);
+            final String again = body(query);
+            assertEquals(first, again, query);
+            // the same question in another order is another request: computed afresh, the same bytes
+            assertEquals(first, body(reordered(query)), query);
+            assertTrue(cache().get("hits").asLong() > hitsBefore, "no answer of " + query + " was given again: "
+                    + cache());
+        }
+    }
+
+    @Test
+    void noCachedAnswerOutlivesTheStateItWasComputedFrom() throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            final String before = body(LIST);
+            final String metricsBefore = body(METRICS);
+            body(LIST);
+            final String id = "d" + i;
+            final HttpResponse<String> posted = stack.post("""
+                    {"type":"deployment","id":"%s","service":"shop","occurredAt":"2026-10-0%dT03:00:00Z","environment":"production","status":"success","finishedAt":"2026-10-0%dT03:00:00Z","sha":"%s"}
+                    """.formatted(id, i + 1, i + 1, SHA));
+            assertEquals(202, posted.statusCode(), posted.body());
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> stack.get("/api/v1/deployments/" + id).statusCode() == 200);
+            // at once, no waiting: the answers asked (and kept) before must not be given again
+            final JsonNode list = JSON.readTree(body(LIST));
+            assertTrue(list.toString().contains("\"" + id + "\""), id + " is visible by id but not in the list: "
+                    + list);
+            assertEquals(i + 1, list.get("deployments").size(), list.toString());
+            assertTrue(!before.equals(list.toString()));
+            final JsonNode metrics = JSON.readTree(body(METRICS));
+            assertTrue(!metricsBefore.equals(metrics.toString()), "the metrics did not move with " + id);
+        }
+        stack.awaitCaughtUp();
+        for (final String query : new String[] {LIST, METRICS, TEAM_SERIES}) {
+            // the last two parameters first: a request not asked before, computed afresh
+            assertEquals(body(query), body(reordered(reordered(query))), query);
+        }
+    }
+
+    private JsonNode cache() throws Exception {
+        return stack.getJson("/api/v1/health").get("queryCache");
+    }
+
+    private String body(final String query) throws Exception {
+        final HttpResponse<String> response = stack.get(query);
+        assertEquals(200, response.statusCode(), query + ": " + response.body());
+        return response.body();
+    }
+
+    /** The same parameters, the last one first. */
+    private static String reordered(final String query) {
+        final int question = query.indexOf('?');
+        final String[] parameters = query.substring(question + 1).split("&");
+        final StringBuilder out = new StringBuilder(query.substring(0, question + 1))
+                .append(parameters[parameters.length - 1]);
+        for (int i = 0; i < parameters.length - 1; i++) {
+            out.append('&').append(parameters[i]);
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.dora.streams;
+
+import dev.dora.streams.store.StoreNames;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StandbyUpdateListener;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+
+/**
+ * What the queries of this instance would read now, as a value that changes whenever any of it changes: for every
+ * store the queries read and every partition this instance holds actively, the store's {@link Position} (the offset
+ * of each input partition whose records it has taken in) as interactive queries v2 give it through Kafka Streams'
+ * record cache, which every processed record's write moves; and an epoch that every restore and standby update moves,
+ * since writes that come from a changelog need not move a position, and a partition that left and came back restored
+ * must not look as it did.
+ *
+ * <p>This instance's own queries ({@code LocalStores}) read through the record cache (IQv1 merges it with RocksDB),
+ * so a commit's flush, which moves entries from the cache to RocksDB, changes nothing they read. Reads that bypass
+ * the cache (IQv2 range queries, as {@link LocalPartitions} makes for other instances) would need RocksDB's own
+ * position too ({@code KeyQuery.skipCache()}): the version does not serve them.
+ *
+ * <p>Two equal versions therefore mean that no query could read anything different: an answer computed after a
+ * version was read may be given again for as long as the version reads the same. A version is not available (empty)
+ * while Kafka Streams is not running or any partition is not readable here: nothing may then be reused. Every write
+ * to these stores must be made while a record is processed (as the ledger's and the resolvers' are): a write without
+ * a record context (a punctuation) moves no position, and would have to {@link #invalidate()}.
+ */
+public final class StateVersions {
+
+    /** Every store the queries read. */
+    static final List<String> STORES = List.of(StoreNames.DAY_BUCKETS, StoreNames.SERVICES,
+            StoreNames.LEDGER_ENTITIES, StoreNames.LEDGER_INDEXES, StoreNames.DEPLOYMENT_ENTITIES,
+            StoreNames.INCIDENT_ENTITIES, StoreNames.BUILD_BUCKETS, StoreNames.BUILD_ENTITIES);
+    /**
+     * What a metrics answer reads ({@code MetricsQuery}): the services (the scope, its environments), the day buckets
+     * and the build buckets; nothing of the ledgers' entities or indexes.
+     */
+    static final List<String> METRICS_STORES = List.of(StoreNames.SERVICES, StoreNames.DAY_BUCKETS,
+            StoreNames.BUILD_BUCKETS);
+    /** What the list of services reads. */
+    static final List<String> SERVICE_STORES = List.of(StoreNames.SERVICES);
+    /** The stores keyed by string (entity ids); the others by bytes. */
+    private static final List<String> STRING_KEYED = List.of(StoreNames.DEPLOYMENT_ENTITIES,
+            StoreNames.INCIDENT_ENTITIES, StoreNames.BUILD_ENTITIES);
+    /** A key no store holds: the lookups are made for the position they answer with, not for a value. */
+    private static final Bytes NO_BYTES_KEY = Bytes.wrap(new byte[0]);
+
+    /**
+     * One reading.
+     *
+     * @param epoch     moved by every restore and standby update of this instance
+     * @param positions per store and partition held actively here, the offset of each input partition it has taken
+     *                  in
+     *                  ({@link Position}, which is mutable, copied into values)
+     */
+    public record Version(long epoch, Map<Component, Long> positions) {
+    }
+
+    /**
+     * One component of a position: a store, one of its partitions, and an input partition of it.
+     *
+     * @param store     the store
+     * @param partition the store's partition
+     * @param topic     an input topic of that partition's task
+     * @param input     the partition of {@code topic}
+     */
+    public record Component(String store, int partition, String topic, int input) {
+    }
+
+    private final KafkaStreams streams;
+    private final AtomicLong epoch = new AtomicLong();
+
+    StateVersions(final KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /** Moves the epoch: every version read before differs from every version read after. */
+    public void invalidate() {
+        epoch.incrementAndGet();
+    }
+
+    /** This instance's version of every store the queries read; empty while it is not wholly readable here. */
+    public Optional<Version> current() {
+        return current(STORES);
+    }
+
+    /** This instance's version of {@code stores}; empty while they are not wholly readable here. */
+    Optional<Version> current(final List<String> stores) {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Optional.empty();
+        }
+        // read before the positions: a restore that ends while they are read moves the next reading's epoch
+        final long at = epoch.get();
+        final Map<Component, Long> positions = new HashMap<>();
+        try {
+            for (final String store : stores) {
+                if (!read(store, positions)) {
+                    return Optional.empty();
+                }
+            }
+        } catch (final InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+        return Optional.of(new Version(at, positions));
+    }
+
+    /** The positions of every active partition of one store, through its record cache; false if any failed. */
+    private boolean read(final String store, final Map<Component, Long> into) {
+        final StateQueryResult<?> result = STRING_KEYED.contains(store)
+                ? streams.query(StateQueryRequest.inStore(store).withQuery(KeyQuery.withKey("")).requireActive())
+                : streams.query(StateQueryRequest.inStore(store).withQuery(KeyQuery.withKey(NO_BYTES_KEY))
+                .requireActive());
+        for (final Map.Entry<Integer, ? extends QueryResult<?>> entry : result.getPartitionResults().entrySet()) {
+            if (!entry.getValue().isSuccess()) {
+                return false;
+            }
+            final Position position = entry.getValue().getPosition();
+            for (final String topic : position.getTopics()) {
+                position.getPartitionPositions(topic).forEach((input, offset) ->
+                        into.put(new Component(store, entry.getKey(), topic, input), offset));
+            }
+            // a partition that has taken nothing in yet still counts: it is there
+            into.putIfAbsent(new Component(store, entry.getKey(), "", -1), -1L);
+        }
+        return true;
+    }
+
+    /** Moves the epoch at every restore of an active task's store, its start and its end. */
+    StateRestoreListener restoreListener() {
+        return new StateRestoreListener() {
+            @Override
+            public void onRestoreStart(final TopicPartition partition, final String store, final long startOffset,
+                                       final long endOffset) {
+                invalidate();
+            }
+
+            @Override
+            public void onBatchRestored(final TopicPartition partition, final String store, final long batchEndOffset,
+                                        final long restored) {
+                invalidate();
+            }
+
+            @Override
+            public void onRestoreEnd(final TopicPartition partition, final String store, final long restored) {
+                invalidate();
+            }
+
+            @Override
+            public void onRestoreSuspended(final TopicPartition partition, final String store,
+                                           final long restored) {
+                invalidate();
+            }
+        };
+    }
+
+    /** Moves the epoch at every update of a standby's store, which becomes the active one when promoted. */
+    StandbyUpdateListener standbyListener() {
+        return new StandbyUpdateListener() {
+            @Override
+            public void onUpdateStart(final TopicPartition partition, final String store, final long startOffset) {
+                invalidate();
+            }
+
+            @Override
+            public void onBatchLoaded(final TopicPartition partition, final String store,
+                                      final TaskId taskId,
+                                      final long batchEndOffset, final long batchSize,
+                                      final long currentEndOffset) {
+                invalidate();
+            }
+
+            @Override
+            public void onUpdateSuspended(final TopicPartition partition, final String store,
+                                          final long storeOffset, final long currentEndOffset,
+                                          final SuspendReason reason) {
+                invalidate();
+            }
+        };
+    }
+}
