@@ -10,7 +10,8 @@ import org.apache.kafka.common.utils.Bytes;
  * deployment or a day bucket decodes its Avro again, and the hot ones (today's organisation row, the commits a label
  * walks through) are read by nearly every record. Only the owning task's ledger writes these stores, and it writes
  * through this cache on every commit of a record ({@link StagedStore#commit()}), so a cached value is always the
- * store's; a task that is closed, revived or moved starts with a new, empty cache. It knows absent keys too.
+ * store's (as the ledger sees it: with the values its {@link WriteBackStore} has not written back yet, which are
+ * read first); a task that is closed, revived or moved starts with a new, empty cache. It knows absent keys too.
  *
  * @param <V> the store's value type; values are never mutated once stored or read
  */

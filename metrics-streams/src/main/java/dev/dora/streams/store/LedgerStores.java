@@ -6,13 +6,16 @@ import dev.dora.state.ServiceInfo;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The stores a service ledger writes: {@code ledger-entities} (records, see {@link Entity}), {@code ledger-indexes}
  * (relations whose keys carry all the information, see {@link IndexKeys}, {@link BuildKeys}),
  * {@code metrics-day-buckets}, {@code metrics-build-buckets} and {@code metrics-services}. Each record is processed
  * in a {@link LedgerTx} that stages its writes. One instance serves one task, the only writer of its stores, and
- * keeps their recently used values decoded from record to record ({@link DecodedCache}).
+ * keeps their recently used values decoded from record to record ({@link DecodedCache}). The stores other than the
+ * indexes are wrapped in a {@link WriteBackStore}, which the transactions commit into, so a value changed by many
+ * records is encoded and written once per Kafka Streams commit.
  */
 public final class LedgerStores {
 
@@ -33,6 +36,10 @@ public final class LedgerStores {
     private final DecodedCache<DayBucket> decodedBuckets = new DecodedCache<>(BUCKETS_KEPT);
     private final DecodedCache<ServiceInfo> decodedServices = new DecodedCache<>(SERVICES_KEPT);
     private final DecodedCache<BuildBucket> decodedBuilds = new DecodedCache<>(BUCKETS_KEPT);
+    private final WriteBackStore<SpecificRecord> entitiesWriteBack;
+    private final WriteBackStore<DayBucket> bucketsWriteBack;
+    private final WriteBackStore<ServiceInfo> servicesWriteBack;
+    private final WriteBackStore<BuildBucket> buildsWriteBack;
 
     public LedgerStores(final KeyValueStore<Bytes, SpecificRecord> entities,
                         final KeyValueStore<Bytes, byte[]> indexes,
@@ -44,12 +51,32 @@ public final class LedgerStores {
         this.buckets = buckets;
         this.services = services;
         this.builds = builds;
+        this.entitiesWriteBack = writeBackOf(entities);
+        this.bucketsWriteBack = writeBackOf(buckets);
+        this.servicesWriteBack = writeBackOf(services);
+        this.buildsWriteBack = writeBackOf(builds);
+    }
+
+    /**
+     * The {@link WriteBackStore} layer of {@code store}, or null when it has none. A processor is handed its stores
+     * wrapped in Kafka Streams' read-write decorator, itself a wrapped store, so the layer is looked for inside.
+     */
+    @SuppressWarnings("unchecked")
+    static <V> WriteBackStore<V> writeBackOf(final KeyValueStore<Bytes, V> store) {
+        if (store instanceof WriteBackStore<V> own) {
+            return own;
+        }
+        if (store instanceof WrappedStateStore<?, ?, ?> wrapped) {
+            return wrapped.findInner(WriteBackStore.class);
+        }
+        return null;
     }
 
     /** A transaction over the stores for one record of {@code service}'s ledger. */
     public LedgerTx begin(final String service) {
-        return new LedgerTx(service, new StagedStore<>(entities, decodedEntities), new StagedStore<>(indexes),
-                new StagedStore<>(buckets, decodedBuckets), new StagedStore<>(services, decodedServices),
-                new StagedStore<>(builds, decodedBuilds));
+        return new LedgerTx(service, new StagedStore<>(entities, decodedEntities, entitiesWriteBack),
+                new StagedStore<>(indexes), new StagedStore<>(buckets, decodedBuckets, bucketsWriteBack),
+                new StagedStore<>(services, decodedServices, servicesWriteBack),
+                new StagedStore<>(builds, decodedBuilds, buildsWriteBack));
     }
 }

@@ -35,6 +35,8 @@ public final class StagedStore<V> {
     private final Map<Bytes, V> read = new HashMap<>();
     /** Decoded values kept across records by the task; null for none. */
     private final DecodedCache<V> decoded;
+    /** The store's write-back layer, which holds what earlier records changed since the last commit; or null. */
+    private final WriteBackStore<V> writeBack;
 
     public StagedStore(final KeyValueStore<Bytes, V> store) {
         this(store, null);
@@ -42,8 +44,19 @@ public final class StagedStore<V> {
 
     /** @param decoded the task's cache of this store's decoded values, which commits write through; null for none */
     public StagedStore(final KeyValueStore<Bytes, V> store, final DecodedCache<V> decoded) {
+        this(store, decoded, null);
+    }
+
+    /**
+     * @param decoded   the task's cache of this store's decoded values, which commits write through; null for none
+     * @param writeBack the store's write-back layer: commits stage their values there, reads look there before the
+     *                  store (which shows the last Kafka Streams commit); null to write to the store directly
+     */
+    public StagedStore(final KeyValueStore<Bytes, V> store, final DecodedCache<V> decoded,
+                       final WriteBackStore<V> writeBack) {
         this.store = store;
         this.decoded = decoded;
+        this.writeBack = writeBack;
     }
 
     public V get(final Bytes key) {
@@ -54,6 +67,9 @@ public final class StagedStore<V> {
     }
 
     private V load(final Bytes key) {
+        if (writeBack != null && writeBack.holds(key)) {
+            return writeBack.pendingValue(key);
+        }
         if (decoded == null) {
             return store.get(key);
         }
@@ -82,8 +98,17 @@ public final class StagedStore<V> {
     /** Every entry whose key starts with {@code prefix}, in key order. */
     public List<KeyValue<Bytes, V>> prefix(final Bytes prefix) {
         final Bytes upper = prefixEnd(prefix);
-        final NavigableMap<Bytes, V> own = upper == null ? staged.tailMap(prefix, true)
+        final NavigableMap<Bytes, V> mine = upper == null ? staged.tailMap(prefix, true)
                 : staged.subMap(prefix, true, upper, false);
+        NavigableMap<Bytes, V> own = mine;
+        if (writeBack != null && writeBack.pendingCount() > 0) {
+            final TreeMap<Bytes, V> pending = writeBack.pendingIn(prefix, null);
+            if (upper != null) {
+                pending.tailMap(upper, true).clear();
+            }
+            pending.putAll(mine);
+            own = pending;
+        }
         final List<KeyValue<Bytes, V>> out = new ArrayList<>();
         try (Merged merged = new Merged(store.prefixScan(prefix, PREFIX_SERIALIZER), own, false)) {
             merged.forEachRemaining(out::add);
@@ -97,7 +122,7 @@ public final class StagedStore<V> {
         if (from.compareTo(to) > 0) {
             return out;
         }
-        try (Merged merged = new Merged(store.range(from, to), staged.subMap(from, true, to, true), false)) {
+        try (Merged merged = new Merged(store.range(from, to), own(from, to), false)) {
             merged.forEachRemaining(out::add);
         }
         return out;
@@ -112,7 +137,7 @@ public final class StagedStore<V> {
         if (from.compareTo(to) > 0) {
             return null;
         }
-        final NavigableMap<Bytes, V> own = staged.subMap(from, true, to, true);
+        final NavigableMap<Bytes, V> own = own(from, to);
         try (Merged merged = new Merged(reverse ? store.reverseRange(from, to) : store.range(from, to),
                 reverse ? own.descendingMap() : own, reverse)) {
             while (merged.hasNext()) {
@@ -125,10 +150,23 @@ public final class StagedStore<V> {
         }
     }
 
-    /** Applies the staged writes to the store. */
+    /** This record's writes in [from, to] over the write-back layer's pending ones: what differs from the store. */
+    private NavigableMap<Bytes, V> own(final Bytes from, final Bytes to) {
+        final NavigableMap<Bytes, V> mine = staged.subMap(from, true, to, true);
+        if (writeBack == null || writeBack.pendingCount() == 0) {
+            return mine;
+        }
+        final TreeMap<Bytes, V> pending = writeBack.pendingIn(from, to);
+        pending.putAll(mine);
+        return pending;
+    }
+
+    /** Applies the staged writes to the store, or to its write-back layer, which writes them at the next commit. */
     public void commit() {
         for (final Map.Entry<Bytes, V> write : staged.entrySet()) {
-            if (write.getValue() == null) {
+            if (writeBack != null) {
+                writeBack.stage(write.getKey(), write.getValue());
+            } else if (write.getValue() == null) {
                 store.delete(write.getKey());
             } else {
                 store.put(write.getKey(), write.getValue());

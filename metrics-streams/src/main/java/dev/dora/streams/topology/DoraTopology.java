@@ -12,6 +12,8 @@ import dev.dora.state.EntityType;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.store.StoreNames;
+import dev.dora.streams.store.WriteBackStore;
+import dev.dora.streams.store.WriteBackStoreBuilder;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
@@ -60,15 +62,15 @@ public final class DoraTopology {
         addStore(builder, StoreNames.DEPLOYMENT_CLAIMS, Serdes.Bytes(), anyRecord);
         addStore(builder, StoreNames.INCIDENT_ENTITIES, Serdes.String(), anyRecord);
         addStore(builder, StoreNames.BUILD_ENTITIES, Serdes.String(), anyRecord);
-        addStore(builder, StoreNames.LEDGER_ENTITIES, Serdes.Bytes(), anyRecord);
+        addLedgerStore(builder, StoreNames.LEDGER_ENTITIES, anyRecord);
         // no record cache: the ledger reads its indexes by range (a timeline's first, last or next deployment, a
         // prefix's entries), and a cached store answers a range by copying every cached key in it first, which
         // made each such read cost the service's whole cached timeline; RocksDB seeks straight to the entry
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LEDGER_INDEXES),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled());
-        addStore(builder, StoreNames.DAY_BUCKETS, Serdes.Bytes(), AvroSerdes.of(DayBucket.class));
-        addStore(builder, StoreNames.SERVICES, Serdes.Bytes(), AvroSerdes.of(ServiceInfo.class));
-        addStore(builder, StoreNames.BUILD_BUCKETS, Serdes.Bytes(), AvroSerdes.of(BuildBucket.class));
+        addLedgerStore(builder, StoreNames.DAY_BUCKETS, AvroSerdes.of(DayBucket.class));
+        addLedgerStore(builder, StoreNames.SERVICES, AvroSerdes.of(ServiceInfo.class));
+        addLedgerStore(builder, StoreNames.BUILD_BUCKETS, AvroSerdes.of(BuildBucket.class));
 
         // every instance holds every published weekly report, so any of them answers GET /api/v1/reports/weekly
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WEEKLY_REPORTS),
@@ -134,6 +136,15 @@ public final class DoraTopology {
                                         final Serde<V> values) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
                 .withCachingEnabled());
+    }
+
+    /**
+     * A ledger store of decoded values: persistent, cached, changelogged, and with a {@link WriteBackStore} outermost,
+     * so a value the ledger changes many times between two commits is encoded and written once per commit.
+     */
+    private static <V> void addLedgerStore(final StreamsBuilder builder, final String name, final Serde<V> values) {
+        builder.addStateStore(new WriteBackStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(name), Serdes.Bytes(), values).withCachingEnabled()));
     }
 
     /**
