@@ -30,7 +30,7 @@ final class KafkaBacklog implements PipelineBacklog {
 
     private final Admin admin;
     private List<String> running = List.of();
-    private long lookedUp = Long.MIN_VALUE;
+    private long lookedUp;
 
     KafkaBacklog(final KafkaClientSettings kafka) {
         this.admin = Admin.create(kafka.configFor("the importer's pacing", Map.of(
@@ -42,7 +42,8 @@ final class KafkaBacklog implements PipelineBacklog {
     @Override
     public OptionalLong pending() throws InterruptedException {
         try {
-            if (System.nanoTime() - lookedUp > REFRESH_NANOS || lookedUp == Long.MIN_VALUE) {
+            // none found is not kept: a pipeline that is still joining its group is found at the next batch
+            if (running.isEmpty() || System.nanoTime() - lookedUp > REFRESH_NANOS) {
                 running = runningPipelines();
                 lookedUp = System.nanoTime();
             }

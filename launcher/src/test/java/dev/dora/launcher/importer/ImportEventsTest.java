@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -106,7 +107,11 @@ class ImportEventsTest {
             parent = "\"" + sha + "\"";
         }
         Files.writeString(file, lines.toString(), StandardCharsets.UTF_8);
-        try (RunningStack stack = RunningStack.start()) {
+        try (RunningStack stack = RunningStack.start();
+             PipelineBacklog kafka = new KafkaBacklog(KafkaClientSettings.of(stack.bootstrapServers()))) {
+            // found by Kafka alone once its consumer group has members (an import started earlier sends unpaced
+            // until then, and looks again before every batch)
+            Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> kafka.pending().isPresent());
             final ImportCli.Run viaKafka = ImportCli.run("import", "events", file.toString(),
                     "--bootstrap-servers", stack.bootstrapServers(), "--batch-size", "50", "--max-lag", "100ms");
             assertEquals(0, viaKafka.code(), viaKafka.toString());
@@ -117,8 +122,7 @@ class ImportEventsTest {
             stack.awaitCaughtUp(Duration.ofMinutes(2));
             final JsonNode answer = stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02");
             assertEquals(deployments, answer.at("/deploymentFrequency/deployments").asLong(), answer.toString());
-            try (PipelineBacklog kafka = new KafkaBacklog(KafkaClientSettings.of(stack.bootstrapServers()));
-                 PipelineBacklog http = new HttpBacklog(stack.baseUrl())) {
+            try (PipelineBacklog http = new HttpBacklog(stack.baseUrl())) {
                 assertEquals(java.util.OptionalLong.of(0), kafka.pending(), "the running pipeline, found by Kafka");
                 assertEquals(java.util.OptionalLong.of(0), http.pending(), "the pipeline, as its health says");
             }
