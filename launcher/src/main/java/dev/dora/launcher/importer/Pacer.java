@@ -72,8 +72,11 @@ final class Pacer {
             final long now = clock.getAsLong();
             final long pending = read.getAsLong();
             observe(now, pending);
-            final long room = limit() - pending;
-            if (room >= Math.min(wanted, MIN_SEND) || pending == 0) {
+            final long limit = limit();
+            final long room = limit - pending;
+            // once held back, go on only when half the limit is free: a few large requests instead of many small
+            // ones, each of which would cost a produce round trip and a reading of the backlog
+            if (room >= Math.min(wanted, Math.max(MIN_SEND, limit / 2)) || pending == 0) {
                 waitedNanos += slept ? now - started : 0;
                 return spend(wanted, Math.max(room, 1));
             }
