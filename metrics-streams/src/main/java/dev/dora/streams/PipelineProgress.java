@@ -34,8 +34,7 @@ public final class PipelineProgress {
         final List<String> topics = new ArrayList<>();
         Topics.EVENT_TOPICS.stream().map(Topic::name).forEach(topics::add);
         topics.add(repartitionTopic(streamsApplicationId));
-        topics.add(streamsApplicationId + DoraTopology.CAUSE_CLAIMS_SUFFIX);
-        topics.add(streamsApplicationId + DoraTopology.ATTRIBUTIONS_SUFFIX);
+        topics.addAll(DoraTopology.loopTopics(streamsApplicationId));
         return topics;
     }
 

@@ -60,8 +60,8 @@ final class KafkaBacklog implements PipelineBacklog {
     private List<String> runningPipelines() throws InterruptedException, ExecutionException, TimeoutException {
         final Set<String> topics = admin.listTopics().names().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         final List<String> candidates = new ArrayList<>();
+        final String suffix = PipelineProgress.repartitionTopic("");
         for (final String topic : topics) {
-            final String suffix = PipelineProgress.repartitionTopic("");
             if (topic.endsWith(suffix) && topic.length() > suffix.length()) {
                 candidates.add(topic.substring(0, topic.length() - suffix.length()));
             }

@@ -166,6 +166,11 @@ public final class DoraTopology {
 
     /** The internal topics that close loops, which the pipeline creates before it starts. */
     public static List<String> loopTopics(final MetricsConfig config) {
-        return List.of(causeClaimsTopic(config), attributionsTopic(config));
+        return loopTopics(config.streamsApplicationId());
+    }
+
+    /** The loop topics of the pipeline with this Kafka Streams application id. */
+    public static List<String> loopTopics(final String streamsApplicationId) {
+        return List.of(streamsApplicationId + CAUSE_CLAIMS_SUFFIX, streamsApplicationId + ATTRIBUTIONS_SUFFIX);
     }
 }
