@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dora.launcher.e2e.RunningStack;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.DeploymentStatus;
+import dev.dora.events.DeploymentStrategy;
 import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
@@ -53,11 +56,30 @@ class GrafanaInfinityQueriesTest {
         final List<ServiceProfile> services = new ArrayList<>(HistoryGenerator.demoServices());
         services.add(ServiceProfile.of("edge-proxy", null, PerformanceLevel.LOW));
         final Instant end = Instant.now();
-        final List<SpecificRecord> events = BuildHistory.merged(HistoryGenerator.builder().seed(3).end(end)
-                .days(100).services(services).build().generate(), BuildHistory.generate(services, 3, end, 100));
+        final List<SpecificRecord> events = new ArrayList<>(BuildHistory.merged(HistoryGenerator.builder().seed(3)
+                .end(end).days(100).services(services).build().generate(), BuildHistory.generate(services, 3, end, 100)));
+        events.addAll(rolledBack(services.get(0), end.minus(Duration.ofDays(2))));
         stack = RunningStack.start();
         stack.postAll(events, 1_000);
         stack.awaitCaughtUp(Duration.ofSeconds(150));
+    }
+
+    /**
+     * A production deployment and the one rolling it back. The generated history has rollbacks, but whether one falls
+     * within the dashboards' last 30 days depends on the day the test runs; the "rolled back by" column needs one.
+     */
+    private static List<SpecificRecord> rolledBack(final ServiceProfile service, final Instant at) {
+        final DeploymentEvent bad = DeploymentEvent.newBuilder().setId("grafana-check-bad").setService(service.name())
+                .setTeam(service.team()).setSource("github-actions").setEnvironment(service.productionEnvironment())
+                .setStatus(DeploymentStatus.success).setSha("5f0c0de5f0c0de5f0c0de5f0c0de5f0c0de5f0c0")
+                .setStartedAt(at).setFinishedAt(at.plusSeconds(300)).setOccurredAt(at.plusSeconds(300))
+                .setStrategy(DeploymentStrategy.rolling).build();
+        final Instant back = at.plus(Duration.ofMinutes(30));
+        final DeploymentEvent rollback = DeploymentEvent.newBuilder(bad).setId("grafana-check-rollback")
+                .setSha("0b5e55ed0b5e55ed0b5e55ed0b5e55ed0b5e55ed").setStartedAt(back)
+                .setFinishedAt(back.plusSeconds(240)).setOccurredAt(back.plusSeconds(240)).setRollbackOf(bad.getId())
+                .build();
+        return List.of(bad, rollback);
     }
 
     @AfterAll
@@ -93,6 +115,11 @@ class GrafanaInfinityQueriesTest {
             assertTrue(pipeline.get("runs").asLong() > 0, service + " has builds: " + pipeline);
         }
         assertTrue(calls > queries, "every value of the variables was tried: " + calls + " calls");
+        final String service = HistoryGenerator.demoServices().get(0).name();
+        final JsonNode rows = stack.getJson("/api/v1/deployments?format=rows&limit=1000&service=" + service).get("rows");
+        final List<String> rolledBack = new ArrayList<>();
+        rows.forEach(row -> rolledBack.add(row.path("id").asText() + "<-" + row.path("rollbackDeploymentId").asText()));
+        assertTrue(rolledBack.contains("grafana-check-bad<-grafana-check-rollback"), "the added rollback: " + rolledBack);
     }
 
     /** Runs the query with every combination of its variables' values; the number of calls. */
