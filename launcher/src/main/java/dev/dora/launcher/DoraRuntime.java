@@ -177,7 +177,8 @@ final class DoraRuntime implements AutoCloseable {
     /** Makes every query of the pipeline read through every instance of the application. */
     private static void readAcrossInstances(final MetricsPipeline pipeline, final ClusterReader.Settings across,
                                             final HttpEdge.Settings http, final PrintWriter out) {
-        pipeline.readThrough(new ClusterReader(pipeline.partitions(), across));
+        final ClusterReader reader = new ClusterReader(pipeline.partitions(), across);
+        pipeline.readThrough(reader, reader::version);
         out.printf("Answering as one with every instance of the application; this one is %s%n",
                 across.advertisedUrl());
         if (!http.tokens().isEmpty() && across.peerToken().isEmpty()) {

@@ -15,6 +15,7 @@ import dev.dora.streams.store.StoreNames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,10 +82,34 @@ public final class LocalPartitions {
 
     private final KafkaStreams streams;
     private final int partitions;
+    private final StateVersions versions;
 
-    LocalPartitions(final KafkaStreams streams, final int partitions) {
+    LocalPartitions(final KafkaStreams streams, final int partitions, final StateVersions versions) {
         this.streams = streams;
         this.partitions = partitions;
+        this.versions = versions;
+    }
+
+    /**
+     * This instance's part of the version of what {@code reads} names across the instances
+     * ({@link StateVersions#ofEveryLayer}); empty while any of its active partitions is not readable.
+     */
+    public Optional<StateVersions.Version> version(final StateVersions.Reads reads) {
+        return versions.ofEveryLayer(reads);
+    }
+
+    /** This process among the instances, for as long as it runs ({@link StateVersions#instance()}). */
+    public String instance() {
+        return versions.instance();
+    }
+
+    /** Every instance of the application, by its {@code application.server}, as this one knows them now. */
+    public Set<HostInfo> instances() {
+        final Set<HostInfo> all = new HashSet<>();
+        for (final StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+            all.add(instance.hostInfo());
+        }
+        return all;
     }
 
     /** How many partitions every store has. */

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,7 @@ public final class MetricsPipeline implements AutoCloseable {
     private final Admin admin;
     private final StateVersions versions;
     private volatile StoreReader readThrough;
+    private volatile Function<StateVersions.Reads, Optional<?>> readVersions = reads -> Optional.empty();
 
     private MetricsPipeline(final MetricsConfig config, final KafkaStreams streams, final Admin admin,
                             final StateVersions versions) {
@@ -150,6 +152,15 @@ public final class MetricsPipeline implements AutoCloseable {
      * {@code reader}, e.g. one that routes and gathers across the instances of the application.
      */
     public void readThrough(final StoreReader reader) {
+        readThrough(reader, reads -> Optional.empty());
+    }
+
+    /**
+     * {@link #readThrough(StoreReader)}, with the versions of what it reads ({@link StateVersions}) as
+     * {@code versions} knows them, e.g. put together from every instance's part.
+     */
+    public void readThrough(final StoreReader reader, final Function<StateVersions.Reads, Optional<?>> versions) {
+        this.readVersions = versions;
         this.readThrough = reader;
     }
 
@@ -157,18 +168,22 @@ public final class MetricsPipeline implements AutoCloseable {
      * What the queries would read now, as a value that changes whenever any of it changes ({@link StateVersions}):
      * empty when it cannot be known here, e.g. while the queries read through other instances too.
      */
-    public Optional<StateVersions.Version> stateVersion() {
-        return readThrough != null ? Optional.empty() : versions.current();
+    public Optional<?> stateVersion() {
+        return version(StateVersions.Reads.ALL);
     }
 
     /** {@link #stateVersion()} of only what {@link #query()}'s metrics read: the services and the buckets. */
-    public Optional<StateVersions.Version> metricsVersion() {
-        return readThrough != null ? Optional.empty() : versions.current(StateVersions.METRICS_STORES);
+    public Optional<?> metricsVersion() {
+        return version(StateVersions.Reads.METRICS);
     }
 
     /** {@link #stateVersion()} of only what {@link MetricsQuery#services()} reads. */
-    public Optional<StateVersions.Version> servicesVersion() {
-        return readThrough != null ? Optional.empty() : versions.current(StateVersions.SERVICE_STORES);
+    public Optional<?> servicesVersion() {
+        return version(StateVersions.Reads.SERVICES);
+    }
+
+    private Optional<?> version(final StateVersions.Reads reads) {
+        return readThrough != null ? readVersions.apply(reads) : versions.current(reads);
     }
 
     /** Every partition this instance holds, read as one store per kind (a single instance holds them all). */
@@ -181,7 +196,7 @@ public final class MetricsPipeline implements AutoCloseable {
 
     /** This instance's active partitions and who holds the others, for reading across instances. */
     public LocalPartitions partitions() {
-        return new LocalPartitions(streams, config.partitions());
+        return new LocalPartitions(streams, config.partitions(), versions);
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(final String name) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -13,6 +14,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StandbyUpdateListener;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.QueryResult;
@@ -29,8 +31,9 @@ import org.apache.kafka.streams.query.StateQueryResult;
  *
  * <p>This instance's own queries ({@code LocalStores}) read through the record cache (IQv1 merges it with RocksDB),
  * so a commit's flush, which moves entries from the cache to RocksDB, changes nothing they read. Reads that bypass
- * the cache (IQv2 range queries, as {@link LocalPartitions} makes for other instances) would need RocksDB's own
- * position too ({@code KeyQuery.skipCache()}): the version does not serve them.
+ * the cache (IQv2 range queries, as {@link LocalPartitions} makes for other instances) need RocksDB's own position
+ * too ({@code KeyQuery.skipCache()}): {@link #ofEveryLayer} reads both, for a version put together across the
+ * instances; a standby kept here is left to the instance holding its partition actively.
  *
  * <p>Two equal versions therefore mean that no query could read anything different: an answer computed after a
  * version was read may be given again for as long as the version reads the same. A version is not available (empty)
@@ -40,23 +43,37 @@ import org.apache.kafka.streams.query.StateQueryResult;
  */
 public final class StateVersions {
 
-    /** Every store the queries read. */
-    static final List<String> STORES = List.of(StoreNames.DAY_BUCKETS, StoreNames.SERVICES,
-            StoreNames.LEDGER_ENTITIES, StoreNames.LEDGER_INDEXES, StoreNames.DEPLOYMENT_ENTITIES,
-            StoreNames.INCIDENT_ENTITIES, StoreNames.BUILD_BUCKETS, StoreNames.BUILD_ENTITIES);
-    /**
-     * What a metrics answer reads ({@code MetricsQuery}): the services (the scope, its environments), the day buckets
-     * and the build buckets; nothing of the ledgers' entities or indexes.
-     */
-    static final List<String> METRICS_STORES = List.of(StoreNames.SERVICES, StoreNames.DAY_BUCKETS,
-            StoreNames.BUILD_BUCKETS);
-    /** What the list of services reads. */
-    static final List<String> SERVICE_STORES = List.of(StoreNames.SERVICES);
     /** The stores keyed by string (entity ids); the others by bytes. */
     private static final List<String> STRING_KEYED = List.of(StoreNames.DEPLOYMENT_ENTITIES,
             StoreNames.INCIDENT_ENTITIES, StoreNames.BUILD_ENTITIES);
     /** A key no store holds: the lookups are made for the position they answer with, not for a value. */
     private static final Bytes NO_BYTES_KEY = Bytes.wrap(new byte[0]);
+
+    /** Which stores an answer reads, and so which of them its version covers. */
+    public enum Reads {
+        /** Every store the queries read. */
+        ALL(List.of(StoreNames.DAY_BUCKETS, StoreNames.SERVICES, StoreNames.LEDGER_ENTITIES,
+                StoreNames.LEDGER_INDEXES, StoreNames.DEPLOYMENT_ENTITIES, StoreNames.INCIDENT_ENTITIES,
+                StoreNames.BUILD_BUCKETS, StoreNames.BUILD_ENTITIES)),
+        /**
+         * What a metrics answer reads ({@code MetricsQuery}): the services (the scope, its environments), the day
+         * buckets and the build buckets; nothing of the ledgers' entities or indexes.
+         */
+        METRICS(List.of(StoreNames.SERVICES, StoreNames.DAY_BUCKETS, StoreNames.BUILD_BUCKETS)),
+        /** What the list of services reads. */
+        SERVICES(List.of(StoreNames.SERVICES));
+
+        private final List<String> stores;
+
+        Reads(final List<String> stores) {
+            this.stores = stores;
+        }
+
+        /** The stores, in a fixed order. */
+        public List<String> stores() {
+            return stores;
+        }
+    }
 
     /**
      * One reading.
@@ -76,15 +93,23 @@ public final class StateVersions {
      * @param partition the store's partition
      * @param topic     an input topic of that partition's task
      * @param input     the partition of {@code topic}
+     * @param belowCache whether this is the position of the store below the record cache ({@link #ofEveryLayer})
      */
-    public record Component(String store, int partition, String topic, int input) {
+    public record Component(String store, int partition, String topic, int input, boolean belowCache) {
     }
 
     private final KafkaStreams streams;
     private final AtomicLong epoch = new AtomicLong();
+    /** Tells this process's versions from another's, whose epochs and positions may happen to be the same. */
+    private final String instance = UUID.randomUUID().toString();
 
     StateVersions(final KafkaStreams streams) {
         this.streams = streams;
+    }
+
+    /** This process among the instances of the application, for as long as it runs. */
+    public String instance() {
+        return instance;
     }
 
     /** Moves the epoch: every version read before differs from every version read after. */
@@ -94,11 +119,27 @@ public final class StateVersions {
 
     /** This instance's version of every store the queries read; empty while it is not wholly readable here. */
     public Optional<Version> current() {
-        return current(STORES);
+        return current(Reads.ALL);
     }
 
-    /** This instance's version of {@code stores}; empty while they are not wholly readable here. */
-    Optional<Version> current(final List<String> stores) {
+    /** This instance's version of what {@code reads} names; empty while it is not wholly readable here. */
+    Optional<Version> current(final Reads reads) {
+        return current(reads.stores, false);
+    }
+
+    /**
+     * This instance's part of a version read across the instances of the application: the positions of its active
+     * partitions both through the record cache and below it ({@code KeyQuery.skipCache()}). Another instance's reads
+     * of these partitions bypass the cache (interactive queries v2 range queries) while key reads go through it; a
+     * write moves the cache's position before a commit's flush moves the one below, so with both in the version
+     * neither kind of read can see anything the version does not tell from what came before. Empty while any active
+     * partition is not readable here; a partition held by no one is seen by whoever puts the parts together.
+     */
+    public Optional<Version> ofEveryLayer(final Reads reads) {
+        return current(reads.stores, true);
+    }
+
+    private Optional<Version> current(final List<String> stores, final boolean everyLayer) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return Optional.empty();
         }
@@ -107,7 +148,7 @@ public final class StateVersions {
         final Map<Component, Long> positions = new HashMap<>();
         try {
             for (final String store : stores) {
-                if (!read(store, positions)) {
+                if (!read(store, false, positions) || everyLayer && !read(store, true, positions)) {
                     return Optional.empty();
                 }
             }
@@ -117,25 +158,33 @@ public final class StateVersions {
         return Optional.of(new Version(at, positions));
     }
 
-    /** The positions of every active partition of one store, through its record cache; false if any failed. */
-    private boolean read(final String store, final Map<Component, Long> into) {
-        final StateQueryResult<?> result = STRING_KEYED.contains(store)
-                ? streams.query(StateQueryRequest.inStore(store).withQuery(KeyQuery.withKey("")).requireActive())
-                : streams.query(StateQueryRequest.inStore(store).withQuery(KeyQuery.withKey(NO_BYTES_KEY))
+    /** The positions of every active partition of one store, through its record cache or below; false if any failed. */
+    private boolean read(final String store, final boolean belowCache, final Map<Component, Long> into) {
+        final StateQueryResult<?> result = streams.query(StateQueryRequest.inStore(store)
+                .withQuery(STRING_KEYED.contains(store) ? lookup("", belowCache) : lookup(NO_BYTES_KEY, belowCache))
                 .requireActive());
         for (final Map.Entry<Integer, ? extends QueryResult<?>> entry : result.getPartitionResults().entrySet()) {
             if (!entry.getValue().isSuccess()) {
+                if (entry.getValue().getFailureReason() == FailureReason.NOT_ACTIVE) {
+                    // a standby kept here: the instance holding the partition actively tells its part
+                    continue;
+                }
                 return false;
             }
             final Position position = entry.getValue().getPosition();
             for (final String topic : position.getTopics()) {
                 position.getPartitionPositions(topic).forEach((input, offset) ->
-                        into.put(new Component(store, entry.getKey(), topic, input), offset));
+                        into.put(new Component(store, entry.getKey(), topic, input, belowCache), offset));
             }
             // a partition that has taken nothing in yet still counts: it is there
-            into.putIfAbsent(new Component(store, entry.getKey(), "", -1), -1L);
+            into.putIfAbsent(new Component(store, entry.getKey(), "", -1, belowCache), -1L);
         }
         return true;
+    }
+
+    private static <K> KeyQuery<K, Object> lookup(final K key, final boolean belowCache) {
+        final KeyQuery<K, Object> query = KeyQuery.withKey(key);
+        return belowCache ? query.skipCache() : query;
     }
 
     /** Moves the epoch at every restore of an active task's store, its start and its end. */

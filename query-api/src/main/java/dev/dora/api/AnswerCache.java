@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>The version is read before the answer is computed, so anything that changes while it is computed moves the
  *       next reading and the answer is not given again.</li>
- *   <li>No version (the state not wholly readable here, or read through other instances): computed every time.</li>
+ *   <li>No version (the state not wholly readable, here or on another instance answering as one with this one):
+ *       computed every time.</li>
  *   <li>Identical requests at the same version that arrive while one is computing wait for its answer instead of
  *       computing it again (single flight), errors included.</li>
  *   <li>Bounded: at most {@code maxEntries} answers and {@code maxBytes} of them, the least recently used leaving

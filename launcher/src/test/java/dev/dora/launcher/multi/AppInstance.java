@@ -77,7 +77,7 @@ final class AppInstance implements AutoCloseable {
         final ClusterReader reader = clustered ? new ClusterReader(pipeline.partitions(), new ClusterReader.Settings(
                 URI.create("http://localhost:" + port), Optional.empty(), Duration.ofSeconds(5))) : null;
         if (reader != null) {
-            pipeline.readThrough(reader);
+            pipeline.readThrough(reader, reader::version);
         }
         final EventPublisher publisher = new EventPublisher(bootstrap);
         final HttpEdge edge = HttpEdge.of(HttpEdge.Settings.local(port).withTokens(tokens));

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.api.cluster.ClusterReader;
 import dev.dora.events.BuildEvent;
+import dev.dora.events.DeploymentEvent;
+import dev.dora.events.DeploymentStatus;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.launcher.http.ApiTokens;
 import dev.dora.schema.Topics;
@@ -16,6 +18,7 @@ import dev.dora.streams.LocalPartitions;
 import dev.dora.streams.model.ReferenceModel;
 import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
+import dev.dora.streams.simulation.ServiceProfile;
 import dev.dora.streams.store.BucketKey;
 import dev.dora.testkit.TestKafkaCluster;
 import java.net.URI;
@@ -52,7 +55,7 @@ import org.junit.jupiter.api.Timeout;
  * a partial one.
  */
 @Tag("e2e")
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MultiInstanceTest {
 
     private static final String READ = "read-token-multi-0123456789";
@@ -134,7 +137,46 @@ class MultiInstanceTest {
             for (final AppInstance instance : List.of(a, b)) {
                 assertSameAnswers(expected, answers(instance, expected.keySet()), instance.baseUrl() + " after");
             }
+
+            aCachedAnswerIsGivenAgainOnlyWhileNoInstanceChanged(a, b, single, generator);
         }
+    }
+
+    /**
+     * The answer cache across instances: an organisation's answer asked again of A is given again from A's cache; a
+     * deployment that lands in a partition only B holds changes B's part of the version, so A computes the answer
+     * again, and it is the single instance's.
+     */
+    private void aCachedAnswerIsGivenAgainOnlyWhileNoInstanceChanged(final AppInstance a, final AppInstance b,
+                                                                     final AppInstance single,
+                                                                     final HistoryGenerator generator)
+            throws Exception {
+        final String org = metricsOf("", "");
+        final String before = get(a, org).body();
+        final long hits = cacheHits(a);
+        assertEquals(before, get(a, org).body());
+        assertEquals(hits + 1, cacheHits(a), "the same question, nothing changed anywhere: given again");
+        final String service = generator.services().stream().map(ServiceProfile::name)
+                .filter(name -> b.baseUrl().endsWith(":" + a.pipeline().partitions()
+                        .owner(LocalPartitions.Keyed.SERVICE, name).orElseThrow().activeHost().port()))
+                .findFirst().orElseThrow(() -> new AssertionError("B holds some service's partition"));
+        final Instant at = Instant.parse(FROM + "T12:00:00Z");
+        final DeploymentEvent deployment = DeploymentEvent.newBuilder().setId("cache-check-1").setService(service)
+                .setSource("github-actions").setEnvironment("production").setStatus(DeploymentStatus.success)
+                .setSha("c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00").setStartedAt(at).setFinishedAt(at.plusSeconds(60))
+                .setOccurredAt(at.plusSeconds(60)).build();
+        post(a, List.of(deployment));
+        for (final AppInstance instance : List.of(a, b, single)) {
+            awaitCaughtUp(instance);
+        }
+        final String after = get(a, org).body();
+        assertEquals(get(single, org).body(), after, "computed again across the instances, with B's new deployment");
+        assertEquals(JSON.readTree(before).at("/deploymentFrequency/deployments").asLong() + 1,
+                JSON.readTree(after).at("/deploymentFrequency/deployments").asLong(), after);
+    }
+
+    private long cacheHits(final AppInstance instance) throws Exception {
+        return JSON.readTree(get(instance, "/api/v1/health").body()).at("/queryCache/hits").asLong();
     }
 
     /** Every answer while the partitions move is the full one, or 503 with Retry-After. */

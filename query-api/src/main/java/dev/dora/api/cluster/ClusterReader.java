@@ -5,6 +5,7 @@ import dev.dora.state.BuildBucket;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.LocalPartitions;
+import dev.dora.streams.StateVersions;
 import dev.dora.streams.query.BucketRow;
 import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LedgerReader;
@@ -14,6 +15,8 @@ import dev.dora.streams.store.Scope;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +86,55 @@ public final class ClusterReader implements StoreReader {
     /** Requests sent to other instances so far. */
     public long peerRequests() {
         return peers.sent();
+    }
+
+    /**
+     * The version of what {@code reads} names across the instances, for the answer cache: every instance's part
+     * ({@link LocalPartitions#version}: the positions of its active partitions through the record cache and below
+     * it, its epoch and its identity), this one's read here and the others' asked over HTTP, by instance. Empty (no
+     * answer reused) unless every partition of every store named is held actively by exactly one of them, and when
+     * any instance cannot tell its part. Each part is read before the answer: whatever changes after it moves the
+     * next reading.
+     */
+    public Optional<?> version(final StateVersions.Reads reads) {
+        final Map<String, JsonNode> parts = new TreeMap<>();
+        final Map<String, Set<Integer>> held = new HashMap<>();
+        try {
+            for (final HostInfo host : local.instances()) {
+                final JsonNode part = host.equals(self)
+                        ? local.version(reads).map(v -> Wire.version(local.instance(), v)).orElse(null)
+                        : peers.get(host, InternalRoutes.VERSION_PATH, Map.of("reads", reads.name())).get("version");
+                if (part == null || part.isNull() || !claims(part, reads, held)) {
+                    return Optional.empty();
+                }
+                parts.put(host.host() + ':' + host.port(), part);
+            }
+        } catch (final PeerClient.PeerException | RuntimeException e) {
+            return Optional.empty();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        for (final String store : reads.stores()) {
+            if (held.getOrDefault(store, Set.of()).size() != local.partitions()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(parts);
+    }
+
+    /** Adds the partitions an instance's part holds to {@code held}; false if another part holds one of them. */
+    private static boolean claims(final JsonNode part, final StateVersions.Reads reads,
+                                  final Map<String, Set<Integer>> held) {
+        for (final String store : reads.stores()) {
+            final Set<Integer> partitions = held.computeIfAbsent(store, s -> new HashSet<>());
+            for (final var names = part.path("stores").path(store).fieldNames(); names.hasNext(); ) {
+                if (!partitions.add(Integer.parseInt(names.next()))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.dora.api.ApiException;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.LocalPartitions;
+import dev.dora.streams.StateVersions;
 import dev.dora.streams.query.BucketRow;
 import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LedgerReader;
@@ -12,6 +13,7 @@ import dev.dora.streams.store.Scope;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,8 @@ import java.util.function.Supplier;
  *       (an exact copy: counts and histograms add up as they do locally).</li>
  *   <li>{@code GET /api/v1/internal/key/{op}?partition=&…}: one read of one key's partition as {@code {"value": …}};
  *       503 when this instance does not hold that partition actively.</li>
+ *   <li>{@code GET /api/v1/internal/version?reads=ALL|METRICS|SERVICES}: this instance's part of the version of what
+ *       an answer reads, {@code {"version": …}} ({@link ClusterReader#version}), null while it cannot be known.</li>
  * </ul>
  */
 public final class InternalRoutes {
@@ -42,6 +46,7 @@ public final class InternalRoutes {
     public static final String HEADER = "X-Dora-Internal";
     static final String GATHER_PATH = "/api/v1/internal/gather/";
     static final String KEY_PATH = "/api/v1/internal/key/";
+    static final String VERSION_PATH = "/api/v1/internal/version";
     private static final int MAX_PARAMETER_CHARS = 4_096;
     private static final int MAX_LIMIT = 1_001;
 
@@ -58,6 +63,7 @@ public final class InternalRoutes {
         config.routes.get(GATHER_PATH + "buildBuckets", routes::buildBuckets);
         config.routes.get(GATHER_PATH + "services", routes::services);
         config.routes.get(KEY_PATH + "{op}", routes::key);
+        config.routes.get(VERSION_PATH, routes::version);
     }
 
     /** Whether a request is one instance asking another. */
@@ -87,6 +93,22 @@ public final class InternalRoutes {
     private void services(final Context ctx) {
         requireInternal(ctx);
         ctx.json(encode(partitions.get().services(partitionSet(ctx)), Wire::encode));
+    }
+
+    /** This instance's part of the version of what {@code reads} names; null while it cannot be known here. */
+    private void version(final Context ctx) {
+        requireInternal(ctx);
+        final String reads = param(ctx, "reads");
+        final StateVersions.Reads which;
+        try {
+            which = StateVersions.Reads.valueOf(reads);
+        } catch (final IllegalArgumentException e) {
+            throw ApiException.badRequest("reads: one of " + Arrays.toString(StateVersions.Reads.values()));
+        }
+        final LocalPartitions local = partitions.get();
+        final Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("version", local.version(which).map(v -> Wire.version(local.instance(), v)).orElse(null));
+        ctx.json(answer);
     }
 
     private void key(final Context ctx) {
