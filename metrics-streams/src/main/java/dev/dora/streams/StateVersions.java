@@ -25,7 +25,8 @@ import org.apache.kafka.streams.query.StateQueryResult;
  * What the queries of this instance would read now, as a value that changes whenever any of it changes: for every
  * store the queries read and every partition this instance holds actively, the store's {@link Position} (the offset
  * of each input partition whose records it has taken in) as interactive queries v2 give it through Kafka Streams'
- * record cache, which every processed record's write moves; and an epoch that every restore and standby update moves,
+ * record cache where the store has one, or from RocksDB where it has none (the ledger's stores), which every write
+ * moves; and an epoch that every restore and standby update moves,
  * since writes that come from a changelog need not move a position, and a partition that left and came back restored
  * must not look as it did.
  *

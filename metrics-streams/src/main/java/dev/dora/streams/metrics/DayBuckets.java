@@ -82,13 +82,14 @@ public final class DayBuckets {
         d.unknownSha += fact.getShaUnknown() ? sign : 0;
         final long samples = (long) sign * fact.getLeadTimeSamples();
         d.leadTimeSamples += samples;
-        Histograms.countInto(d.leadTimes, fact.getLeadTimeHistogram(), sign);
+        // decoded once for both: a fact's histogram is HdrHistogram's compressed encoding, costly to inflate
+        final long[] leadTimes = Histograms.buckets(fact.getLeadTimeHistogram());
+        Histograms.countInto(d.leadTimes, leadTimes, sign);
         BucketDelta.count(d.byStrategy, strategy, sign);
         BucketDelta.count(d.failedByStrategy, strategy, fact.getFailed() ? sign : 0);
         BucketDelta.count(d.reworkByStrategy, strategy, fact.getRework() ? sign : 0);
         BucketDelta.count(d.leadTimeSamplesByStrategy, strategy, samples);
-        Histograms.countInto(BucketDelta.histogram(d.leadTimesByStrategy, strategy), fact.getLeadTimeHistogram(),
-                sign);
+        Histograms.countInto(BucketDelta.histogram(d.leadTimesByStrategy, strategy), leadTimes, sign);
         if (fact.getRecoverySeconds() != null) {
             final long value = Histograms.bucketValue(fact.getRecoverySeconds());
             d.recoverySamples += sign;

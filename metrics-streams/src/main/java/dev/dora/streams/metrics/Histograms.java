@@ -57,13 +57,17 @@ public final class Histograms {
         }
     }
 
+    /**
+     * HdrHistogram's compressed encoding of {@code histogram} (empty when it has no sample): exactly the bytes of
+     * {@link AbstractHistogram#encodeIntoCompressedByteBuffer(ByteBuffer)}, made with this thread's buffers and
+     * compressor ({@link CompressedEncoder}) instead of two buffers the size of the whole counts array and a new
+     * zlib stream per call.
+     */
     public static ByteBuffer encode(final AbstractHistogram histogram) {
         if (histogram.getTotalCount() == 0) {
             return ByteBuffer.wrap(EMPTY);
         }
-        final ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-        final int length = histogram.encodeIntoCompressedByteBuffer(buffer);
-        return ByteBuffer.wrap(buffer.array(), 0, length).slice();
+        return CompressedEncoder.OF_THREAD.get().encode(histogram);
     }
 
     /**
@@ -105,6 +109,30 @@ public final class Histograms {
             added += count;
         }
         return added;
+    }
+
+    /**
+     * The (value, count) pairs of {@code bytes} (either encoding), keyed as {@link #countInto} keys them, flat:
+     * value, count, value, count; empty for none. Decoding a compressed histogram once for several
+     * {@link #countInto(Map, long[], long)} spares inflating it and allocating its counts array each time.
+     */
+    public static long[] buckets(final ByteBuffer bytes) {
+        final Map<Long, Long> counts = new TreeMap<>();
+        countInto(counts, bytes, 1);
+        final long[] out = new long[counts.size() * 2];
+        int i = 0;
+        for (final Map.Entry<Long, Long> entry : counts.entrySet()) {
+            out[i++] = entry.getKey();
+            out[i++] = entry.getValue();
+        }
+        return out;
+    }
+
+    /** Adds {@code sign} times the pairs of {@link #buckets} to {@code counts}, as {@link #countInto} would. */
+    public static void countInto(final Map<Long, Long> counts, final long[] buckets, final long sign) {
+        for (int i = 0; i < buckets.length; i += 2) {
+            counts.merge(buckets[i], sign * buckets[i + 1], Long::sum);
+        }
     }
 
     /** Receives the (value, count) pairs of a sparse encoding. */

@@ -14,12 +14,14 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The outermost layer of a ledger store: it keeps the values the ledger changed since the task's last commit
- * decoded in memory ({@link #stage}), and writes each one to the store below (metered, cached, changelogged) once,
- * when Kafka Streams prepares the commit, instead of once per record. A day-bucket row touched by a thousand records
- * between two commits is then serialized and put into the record cache once, not a thousand times.
+ * decoded in memory ({@link #stage}), and writes each one to the store below (metered, changelogged; the ledger's
+ * stores have no record cache under it, which would only hold each value until the same commit) once, when Kafka
+ * Streams prepares the commit, instead of once per record. A day-bucket row touched by a thousand records between
+ * two commits is then serialized and written once, not a thousand times.
  *
  * <p>Kafka Streams prepares a commit by calling {@code flushCache()} on every store that is a cached store (it is
- * declared by {@link WrappedStateStore}), and only then flushes the producer and commits the transaction; the
+ * declared by {@link WrappedStateStore}, whether a record cache is below or not), and only then flushes the producer
+ * and commits the transaction; the
  * deprecated {@code flush()} and {@code commit(Map)} come after the commit. So the rows are written back in
  * {@link #flushCache()}, before the store's own cache is flushed to its changelog, and they belong to the
  * transaction of the records that changed them. {@link #commit(Map)} writes back too, for any other caller.

@@ -7,7 +7,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * Builds a key-value store as {@code inner} does and puts a {@link WriteBackStore} around it, outermost, so the
- * ledger's changes reach the metered, cached and changelogged layers once per commit.
+ * ledger's changes reach the metered and changelogged layers (and the record cache, if {@code inner} has one) once
+ * per commit.
  *
  * @param <V> the store's value type
  */

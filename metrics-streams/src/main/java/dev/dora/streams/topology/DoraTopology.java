@@ -139,12 +139,18 @@ public final class DoraTopology {
     }
 
     /**
-     * A ledger store of decoded values: persistent, cached, changelogged, and with a {@link WriteBackStore} outermost,
-     * so a value the ledger changes many times between two commits is encoded and written once per commit.
+     * A ledger store of decoded values: persistent, changelogged, and with a {@link WriteBackStore} outermost, so a
+     * value the ledger changes many times between two commits is encoded and written once per commit.
+     *
+     * <p>No record cache below the layer: the layer already writes each changed value once per commit, and it
+     * writes back in {@code flushCache()}, where a record cache would only have been filled to be flushed at once
+     * (a {@code TreeMap} insert per row, whose byte-array keys share long prefixes, then the same put again into
+     * RocksDB and the changelog). Without it the puts go straight to the changelogging store, still inside the
+     * open transaction, and to RocksDB, whose interactive-query position they move exactly as the cache's did.
      */
     private static <V> void addLedgerStore(final StreamsBuilder builder, final String name, final Serde<V> values) {
         builder.addStateStore(new WriteBackStoreBuilder<>(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(name), Serdes.Bytes(), values).withCachingEnabled()));
+                Stores.persistentKeyValueStore(name), Serdes.Bytes(), values).withCachingDisabled()));
     }
 
     /**

@@ -178,4 +178,28 @@ class HistogramsTest {
             assertEquals(Histograms.quantile(all, q), a.quantile(q), "as the histogram of every sample, " + q);
         }
     }
+
+    /**
+     * The facts topics carry HdrHistogram's compressed encoding, a public contract: the thread's reused encoder must
+     * write exactly HdrHistogram's bytes, for histograms small and large, one after the other (buffers reused, larger
+     * then smaller), and they must decode to the same counts.
+     */
+    @Test
+    void theEncodingIsHdrHistogramsCompressedEncodingByteForByte() {
+        final SplittableRandom random = new SplittableRandom(11);
+        for (int round = 0; round < 300; round++) {
+            final Histogram histogram = Histograms.empty();
+            final int n = 1 + random.nextInt(round % 3 == 0 ? 3 : 500);
+            final double largest = Math.log(round % 2 == 0 ? 100 : 400_000_000);
+            for (int i = 0; i < n; i++) {
+                histogram.recordValue((long) Math.exp(random.nextDouble() * largest));
+            }
+            final ByteBuffer reference = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+            final int length = histogram.encodeIntoCompressedByteBuffer(reference);
+            final ByteBuffer ours = Histograms.encode(histogram);
+            assertEquals(ByteBuffer.wrap(reference.array(), 0, length), ours, "round " + round);
+            assertEquals(histogram, Histograms.decode(ours), "round " + round);
+        }
+        assertEquals(0, Histograms.encode(Histograms.empty()).remaining());
+    }
 }
