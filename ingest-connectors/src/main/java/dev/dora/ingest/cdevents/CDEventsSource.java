@@ -40,6 +40,9 @@ import java.util.regex.Pattern;
  * resolved incident was opened) is read from {@code customData}; every key is optional and documented in
  * {@code docs/CONNECTORS.md (CDEvents)}. Every timestamp of a canonical event is the CDEvent's
  * {@code context.timestamp}, never the time of receipt. Other types are ignored, naming the type.
+ *
+ * <p>This class authenticates the request, checks the envelope, the type and its version, and hands each event family
+ * to its mapping: {@link Changes}, {@link ServiceDeployments}, {@link Incidents}, {@link PipelineRuns}.
  */
 public final class CDEventsSource extends AbstractWebhookSource {
 
