@@ -2,17 +2,9 @@ package dev.dora.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Typed, validated access to one JSON object of a request, together with its path from the body's root, so that
@@ -24,19 +16,16 @@ import java.util.stream.Collectors;
  * <p>Strings are read in one of two ways, chosen for a whole tree: strictly (the default: an empty or blank string
  * is refused with {@code must not be empty}), or {@link #lenient() leniently}, for senders that fill optional fields
  * with empty strings (GitHub, CDEvents tools): values are trimmed and a blank one counts as absent.
+ *
+ * <p>This class walks the JSON and names the paths; the rules for one value live beside it ({@code TextValues},
+ * {@code Timestamps}, {@code EnumValues}) and so does the echo of offending values ({@code Echo}).
  */
 public final class JsonFields {
 
     /** A full commit sha: 40 hexadecimal digits, in either case. */
-    public static final String SHA_REGEX = "[0-9a-fA-F]{40}";
+    public static final String SHA_REGEX = TextValues.SHA_REGEX;
     /** How much of an offending value an error message repeats. */
-    public static final int MAX_ECHO_CHARS = 100;
-
-    private static final Pattern SHA = Pattern.compile(SHA_REGEX);
-    private static final String INSTANT_FORMAT = "an ISO-8601 instant with a UTC offset, e.g. 2026-10-01T12:00:00Z";
-    private static final Instant EARLIEST = Instant.EPOCH;
-    /** Exclusive: the last accepted day is 2199-12-31. */
-    private static final Instant END = Instant.parse("2200-01-01T00:00:00Z");
+    public static final int MAX_ECHO_CHARS = Echo.MAX_CHARS;
 
     private final JsonNode node;
     private final String path;
@@ -153,6 +142,11 @@ public final class JsonFields {
         return node(name) == null ? List.of() : objects(name);
     }
 
+    /** A string value as this tree reads strings: trimmed when lenient. */
+    private String textOf(final JsonNode value) {
+        return lenient ? value.textValue().trim() : value.textValue();
+    }
+
     private JsonFields child(final JsonNode value, final String childPath) {
         return new JsonFields(value, childPath, lenient);
     }
@@ -166,7 +160,7 @@ public final class JsonFields {
     /** A string that is not blank (when lenient: trimmed), or null when absent. */
     public String optionalText(final String name) {
         final JsonNode value = typed(name, JsonNode::isTextual, "a string");
-        return value == null ? null : nonBlank(path(name), value.textValue());
+        return value == null ? null : TextValues.nonBlank(path(name), value.textValue(), lenient);
     }
 
     /** A string that is not blank, or null when absent, blank or of another type: for fields that are only hints. */
@@ -175,7 +169,7 @@ public final class JsonFields {
         if (value == null || !value.isTextual() || value.textValue().isBlank()) {
             return null;
         }
-        return lenient ? value.textValue().trim() : value.textValue();
+        return textOf(value);
     }
 
     /** As {@link #optionalText}, required. */
@@ -188,7 +182,7 @@ public final class JsonFields {
      * when absent.
      */
     public String optionalBoundedText(final String name, final int maxChars) {
-        return boundedText(path(name), node(name), maxChars);
+        return TextValues.bounded(path(name), node(name), maxChars, lenient);
     }
 
     /**
@@ -206,7 +200,7 @@ public final class JsonFields {
         final List<String> values = new ArrayList<>(value.size());
         for (int i = 0; i < value.size(); i++) {
             final String elementPath = path(name) + "[" + i + "]";
-            final String element = boundedText(elementPath, value.get(i), maxChars);
+            final String element = TextValues.bounded(elementPath, value.get(i), maxChars, lenient);
             if (element == null) {
                 throw new InvalidEventException(elementPath, "must be a string (got " + echo(value.get(i)) + ")");
             }
@@ -215,64 +209,9 @@ public final class JsonFields {
         return values;
     }
 
-    private String boundedText(final String field, final JsonNode value, final int maxChars) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw new InvalidEventException(field, "must be a string (got " + echo(value) + ")");
-        }
-        final String text = nonBlank(field, value.textValue());
-        if (text == null) {
-            return null;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            if (isControl(text.charAt(i))) {
-                throw new InvalidEventException(field, String.format(
-                        "must not contain control characters (found U+%04X at position %d)", (int) text.charAt(i), i));
-            }
-        }
-        final int chars = text.codePointCount(0, text.length());
-        if (chars > maxChars) {
-            throw new InvalidEventException(field, "must be at most " + maxChars + " characters (got " + chars + ")");
-        }
-        return text;
-    }
-
-    private String nonBlank(final String field, final String text) {
-        requireWellFormed(field, text);
-        if (!text.isBlank()) {
-            return lenient ? text.trim() : text;
-        }
-        if (lenient) {
-            return null;
-        }
-        throw new InvalidEventException(field, "must not be empty");
-    }
-
-    /**
-     * Refuses text that is not valid Unicode: a lone surrogate (possible through a JSON escape such as
-     * {@code "\\ud800"}) would be written to Kafka as a replacement character, so two different ids could become one.
-     */
-    private static void requireWellFormed(final String field, final String text) {
-        final int at = loneSurrogate(text);
-        if (at >= 0) {
-            throw new InvalidEventException(field, String.format("must be valid Unicode (found a lone surrogate U+%04X"
-                    + " at position %d)", (int) text.charAt(at), at));
-        }
-    }
-
     /** The position of the first surrogate that is not half of a pair, or -1. */
     public static int loneSurrogate(final String text) {
-        for (int i = 0; i < text.length(); i++) {
-            final char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
+        return TextValues.loneSurrogate(text);
     }
 
     // ------------------------------------------------------------------------------------- ids and flags
@@ -284,8 +223,8 @@ public final class JsonFields {
             return value.asText();
         }
         if (value.isTextual() && !value.textValue().isBlank()) {
-            requireWellFormed(path(name), value.textValue());
-            return lenient ? value.textValue().trim() : value.textValue();
+            TextValues.requireWellFormed(path(name), value.textValue());
+            return textOf(value);
         }
         throw invalid(name, "must be an integer or a non-empty string (got " + echo(value) + ")");
     }
@@ -310,7 +249,7 @@ public final class JsonFields {
     }
 
     public String optionalSha(final String name) {
-        return has(name) ? sha(path(name), node(name)) : null;
+        return has(name) ? TextValues.sha(path(name), node(name), lenient) : null;
     }
 
     /** An optional array of full commit shas, each named {@code name[i]}, in lower case; absent is the empty list. */
@@ -321,28 +260,20 @@ public final class JsonFields {
         }
         final List<String> shas = new ArrayList<>(value.size());
         for (int i = 0; i < value.size(); i++) {
-            shas.add(sha(path(name) + "[" + i + "]", value.get(i)));
+            shas.add(TextValues.sha(path(name) + "[" + i + "]", value.get(i), lenient));
         }
         return shas;
     }
 
-    private String sha(final String field, final JsonNode value) {
-        final String text = value.isTextual() ? (lenient ? value.textValue().trim() : value.textValue()) : null;
-        if (text == null || !isSha(text)) {
-            throw new InvalidEventException(field, "must be 40 hexadecimal digits (got " + echo(value) + ")");
-        }
-        return text.toLowerCase(Locale.ROOT);
-    }
-
     /** Whether the text is a full commit sha. */
     public static boolean isSha(final String text) {
-        return text != null && SHA.matcher(text).matches();
+        return TextValues.isSha(text);
     }
 
     // ----------------------------------------------------------------------------------------------- instants
 
     public Instant instant(final String name) {
-        return required(name, optionalInstant(name), "required; " + INSTANT_FORMAT);
+        return required(name, optionalInstant(name), "required; " + Timestamps.FORMAT);
     }
 
     /** An ISO-8601 instant with {@code Z} or an offset, in 1970..2199, truncated to milliseconds; null when absent. */
@@ -352,9 +283,9 @@ public final class JsonFields {
         }
         final JsonNode value = node(name);
         if (!value.isTextual()) {
-            throw invalid(name, "must be " + INSTANT_FORMAT + " (got " + echo(value) + ")");
+            throw invalid(name, "must be " + Timestamps.FORMAT + " (got " + echo(value) + ")");
         }
-        return instant(path(name), lenient ? value.textValue().trim() : value.textValue());
+        return instant(path(name), textOf(value));
     }
 
     /**
@@ -363,23 +294,13 @@ public final class JsonFields {
      * @param field what a rejection names
      */
     public static Instant instant(final String field, final String text) {
-        final Instant instant;
-        try {
-            instant = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-        } catch (final DateTimeParseException e) {
-            throw new InvalidEventException(field, "must be " + INSTANT_FORMAT + " (got " + echo(text) + ")");
-        }
-        if (instant.isBefore(EARLIEST) || !instant.isBefore(END)) {
-            throw new InvalidEventException(field, "must be between 1970-01-01T00:00:00Z and 2199-12-31T23:59:59Z"
-                    + " (got " + echo(text) + ")");
-        }
-        return instant.truncatedTo(ChronoUnit.MILLIS);
+        return Timestamps.parse(field, text);
     }
 
     // -------------------------------------------------------------------------------------------------- enums
 
     public <E extends Enum<E>> E requiredEnum(final String name, final Class<E> type) {
-        return required(name, optionalEnum(name, type, false), "required; one of " + allowed(type));
+        return required(name, optionalEnum(name, type, false), "required; one of " + EnumValues.allowed(type));
     }
 
     /** One of the enum's constant names, exactly; null when absent. */
@@ -397,19 +318,11 @@ public final class JsonFields {
             return null;
         }
         final JsonNode value = node(name);
-        if (value.isTextual()) {
-            final String text = lenient ? value.textValue().trim() : value.textValue();
-            for (final E constant : type.getEnumConstants()) {
-                if (ignoreCase ? constant.name().equalsIgnoreCase(text) : constant.name().equals(text)) {
-                    return constant;
-                }
-            }
+        final E constant = value.isTextual() ? EnumValues.named(type, textOf(value), ignoreCase) : null;
+        if (constant == null) {
+            throw invalid(name, "must be one of " + EnumValues.allowed(type) + " (got " + echo(value) + ")");
         }
-        throw invalid(name, "must be one of " + allowed(type) + " (got " + echo(value) + ")");
-    }
-
-    private static <E extends Enum<E>> String allowed(final Class<E> type) {
-        return Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(", "));
+        return constant;
     }
 
     // --------------------------------------------------------------------------------------------------- echo
@@ -419,33 +332,16 @@ public final class JsonFields {
      * backslash-u-hex escapes (so that the answer itself is valid Unicode).
      */
     public static String echo(final String value) {
-        final String shortened = shorten(value);
-        final StringBuilder text = new StringBuilder(shortened.length() + 2).append('\'');
-        for (int i = 0; i < shortened.length(); i++) {
-            final char c = shortened.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < shortened.length()
-                    && Character.isLowSurrogate(shortened.charAt(i + 1))) {
-                text.append(c).append(shortened.charAt(++i));
-            } else if (isControl(c) || Character.isSurrogate(c)) {
-                text.append(String.format("\\u%04X", (int) c));
-            } else {
-                text.append(c);
-            }
-        }
-        return text.append('\'').toString();
+        return Echo.of(value);
     }
 
     /** A JSON value as an error message repeats it: strings as by {@link #echo(String)}, other values as JSON. */
     public static String echo(final JsonNode value) {
-        return value.isTextual() ? echo(value.textValue()) : shorten(value.toString());
+        return Echo.of(value);
     }
 
     /** ASCII control characters: what names and identifiers must not contain. */
     public static boolean isControl(final char c) {
-        return c <= 0x1F || c == 0x7F;
-    }
-
-    private static String shorten(final String value) {
-        return value.length() > MAX_ECHO_CHARS ? value.substring(0, MAX_ECHO_CHARS) + "…" : value;
+        return Echo.isControl(c);
     }
 }

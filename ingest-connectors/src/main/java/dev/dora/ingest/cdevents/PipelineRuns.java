@@ -53,15 +53,15 @@ final class PipelineRuns {
         final Owner owner = Owner.of(event, catalog);
         final boolean customId = event.custom().has("buildId");
         final String id = customId ? event.custom().optionalText("buildId") : event.subject().text("id");
-        final ObjectNode json = CDEventsSource.common("build", id, event, catalog, owner.entry(), owner.fallback());
+        final ObjectNode json = CanonicalJson.common("build", id, event, owner.entry(), owner.fallback());
         json.put("status", status);
         json.put("startedAt", startedAt.toString());
         if (finished) {
             json.put("finishedAt", event.timestamp().toString());
         }
         json.put("branch", branch);
-        CDEventsSource.putIfPresent(json, "sha", event.custom().optionalSha("sha"));
-        CDEventsSource.putIfPresent(json, "pipeline", content.looseText("pipelineName"));
+        CanonicalJson.putIfPresent(json, "sha", event.custom().optionalSha("sha"));
+        CanonicalJson.putIfPresent(json, "pipeline", content.looseText("pipelineName"));
         final JsonNode coverage = event.custom().node("coverage");
         if (coverage != null) {
             json.set("coverage", coverage);
@@ -87,12 +87,10 @@ final class PipelineRuns {
                 throw event.custom().invalid("service", "required to name the service of a build"
                         + " (or set customData.repository)");
             }
-            final Optional<ServiceCatalog.Entry> entry = CDEventsSource.byApplication(catalog, List.of(), explicit)
-                    .or(() -> repository == null ? Optional.empty()
-                            : CDEventsSource.repositoryKeys(repository).stream().map(catalog::forRepository)
-                                    .flatMap(Optional::stream).findFirst());
+            final Optional<ServiceCatalog.Entry> entry = ServiceNames.byApplication(catalog, List.of(), explicit)
+                    .or(() -> repository == null ? Optional.empty() : ServiceNames.byRepository(catalog, repository));
             return new Owner(entry, explicit != null ? explicit
-                    : CDEventsSource.lastSegment(CDEventsSource.repositoryPath(repository)));
+                    : ServiceNames.lastSegment(ServiceNames.repositoryPath(repository)));
         }
     }
 
