@@ -28,6 +28,11 @@ public final class StreamsProperties {
     private static final String DEAD_LETTERS = "a record that cannot be read or processed goes to "
             + Topics.DEAD_LETTER.name() + " with its reason, and processing goes on";
 
+    /** Kafka Streams' {@code commit.interval.ms} unless {@code --streams-config} sets it. */
+    public static final long COMMIT_INTERVAL_MS = 50;
+    /** Kafka Streams' {@code poll.ms} (how long an idle stream thread blocks in poll) unless overridden. */
+    public static final long POLL_MS = 20;
+
     /** The Streams settings dora fixes, each with the reason it cannot change. */
     public static final List<Required> PROTECTED = protectedSettings();
 
@@ -46,7 +51,14 @@ public final class StreamsProperties {
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // A live event crosses two exactly-once stages (the resolver, then the ledger), and each one's output is seen
+        // only once its transaction commits: the resolver's by the ledger's read_committed consumer, the ledger's by
+        // the queries (its write-back layer writes at the commit). So an event waits up to two commit intervals, and
+        // a stream thread with nothing to read sits in poll() for up to poll.ms before it looks at the clock to
+        // commit: a lone event waited up to poll.ms again per stage. See "Freshness: where the time goes" in
+        // docs/BENCHMARKS.md for the measurements behind both values and what a shorter interval costs a backfill.
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+        props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
         // the record cache absorbs the repeated writes of hot rows (today's team and organisation buckets) between
         // commits; it is on the heap, shared by the stream threads
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);

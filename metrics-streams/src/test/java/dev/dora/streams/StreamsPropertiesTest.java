@@ -27,6 +27,20 @@ class StreamsPropertiesTest {
     private final MetricsConfig base = MetricsConfig.defaults("b:9092", Path.of("state"));
 
     @Test
+    void anIdleThreadLooksAtTheCommitClockAtLeastOncePerCommitInterval() {
+        final Properties props = MetricsPipeline.streamsProperties(base);
+        final long interval = ((Number) props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).longValue();
+        final long poll = ((Number) props.get(StreamsConfig.POLL_MS_CONFIG)).longValue();
+        assertEquals(StreamsProperties.COMMIT_INTERVAL_MS, interval);
+        assertTrue(poll <= interval, "a thread blocked in poll() commits only when poll() returns: " + poll
+                + " ms of poll against a commit interval of " + interval + " ms");
+        final Properties overridden = MetricsPipeline.streamsProperties(base.withStreamsOverrides(
+                StreamsOverrides.of(Map.of("commit.interval.ms", "100", "poll.ms", "100"))));
+        assertEquals("100", overridden.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals("100", overridden.get(StreamsConfig.POLL_MS_CONFIG));
+    }
+
+    @Test
     void overridesAreAppliedLastOverDorasOwnSettingsAndTheClientProperties() {
         final MetricsConfig config = base
                 .withKafka(KafkaClientSettings.of("b:9092", Map.of("security.protocol", "SSL",

@@ -36,6 +36,19 @@ final class LiveTraffic implements AutoCloseable {
     static final String TEAM = "live";
     private static final int EVENTS_PER_DEPLOYMENT = 10;
     private static final long MIN_POLL_MILLIS = 5;
+    static final int PROBE_DIGITS = 9;
+
+    /** Told when each probe was acknowledged and when it was first seen visible ({@link System#nanoTime()}). */
+    interface ProbeListener {
+        ProbeListener NONE = new ProbeListener() {
+        };
+
+        default void acknowledged(final String probe, final long nanos) {
+        }
+
+        default void visible(final String probe, final long nanos) {
+        }
+    }
 
     /** What the probes measured; delays in milliseconds. */
     record Result(long events, long postErrors, long probes, long lost, double p50, double p99, double max,
@@ -54,13 +67,24 @@ final class LiveTraffic implements AutoCloseable {
     private final Set<String> outstanding = ConcurrentHashMap.newKeySet();
     private final Histogram delays = new Histogram(3);
     private final Histogram posts = new Histogram(3);
+    private final ProbeListener listener;
     private volatile boolean recording;
     private long tick;
 
     LiveTraffic(final DoraApi api, final int eventsPerSecond, final String tag) {
+        this(api, eventsPerSecond, tag, ProbeListener.NONE);
+    }
+
+    LiveTraffic(final DoraApi api, final int eventsPerSecond, final String tag, final ProbeListener listener) {
         this.api = api;
         this.tag = tag;
         this.periodMicros = Math.max(1, 1_000_000L / eventsPerSecond);
+        this.listener = listener;
+    }
+
+    /** The prefix of every probe's deployment id, followed by {@value #PROBE_DIGITS} digits. */
+    String probePrefix() {
+        return "live-" + tag + "-";
     }
 
     void start() {
@@ -109,7 +133,8 @@ final class LiveTraffic implements AutoCloseable {
         final String json;
         final String probe;
         if (deploys) {
-            probe = "live-" + tag + "-" + i;
+            // fixed width, so that the id can be found in a record's bytes (FreshnessStages)
+            probe = probePrefix() + String.format("%0" + PROBE_DIGITS + "d", i);
             json = CanonicalEvents.toJson(DeploymentEvent.newBuilder().setId(probe).setService(name).setTeam(TEAM)
                     .setSource("bench").setOccurredAt(now).setEnvironment("production")
                     .setStatus(DeploymentStatus.success).setFinishedAt(now).setSha(heads[service])
@@ -146,6 +171,9 @@ final class LiveTraffic implements AutoCloseable {
                 }
             }
             if (probe != null) {
+                if (counted) {
+                    listener.acknowledged(probe, answeredAt);
+                }
                 poll(probe, answeredAt, counted);
             }
         });
@@ -156,6 +184,7 @@ final class LiveTraffic implements AutoCloseable {
         api.getAsync("/api/v1/deployments/" + probe).whenComplete((response, failure) -> {
             if (failure == null && response.statusCode() == 200) {
                 if (counted && outstanding.remove(probe)) {
+                    listener.visible(probe, sentAt);
                     synchronized (delays) {
                         // it was not visible one polling step before this request was sent
                         delays.recordValue(Math.max(1, (sentAt - acknowledgedAt) / 1_000));
