@@ -36,14 +36,20 @@ final class Freshness {
     static LiveTraffic.Result atRest(final DoraApi api, final int rate, final int seconds)
             throws InterruptedException {
         try (LiveTraffic traffic = new LiveTraffic(api, rate, "rest-" + System.currentTimeMillis())) {
-            traffic.start();
-            Thread.sleep(WARM_UP.toMillis());
-            traffic.recording(true);
-            Thread.sleep(seconds * 1000L);
-            traffic.recording(false);
-            traffic.stop();
-            return traffic.awaitProbes(PROBE_TIMEOUT);
+            return record(traffic, WARM_UP, seconds, PROBE_TIMEOUT);
         }
+    }
+
+    /** Runs the traffic: a warm-up, then {@code seconds} recorded; the probes once all are answered or timed out. */
+    static LiveTraffic.Result record(final LiveTraffic traffic, final Duration warmUp, final int seconds,
+                                     final Duration timeout) throws InterruptedException {
+        traffic.start();
+        Thread.sleep(warmUp.toMillis());
+        traffic.recording(true);
+        Thread.sleep(seconds * 1000L);
+        traffic.recording(false);
+        traffic.stop();
+        return traffic.awaitProbes(timeout);
     }
 
     static DuringBackfill duringBackfill(final DoraApi api, final ServeProcess dora, final int rate,

@@ -1,5 +1,6 @@
 package dev.dora.launcher.bench;
 
+import dev.dora.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,20 +63,14 @@ public final class FreshnessStages implements LiveTraffic.ProbeListener {
         try (LiveTraffic traffic = new LiveTraffic(api, rate, "stages-" + System.currentTimeMillis(), stages)) {
             final byte[] prefix = traffic.probePrefix().getBytes(StandardCharsets.UTF_8);
             final List<Thread> watchers = List.of(
-                    stages.watch(args[1], "dora.events.deployments", false, 500, 1, prefix),
+                    stages.watch(args[1], Topics.DEPLOYMENTS.name(), false, 500, 1, prefix),
                     stages.watch(args[1], repartition, false, 500, 2, prefix),
                     stages.watch(args[1], repartition, true, 500, 3, prefix),
                     stages.watch(args[1], repartition, true, 5, 4, prefix),
-                    stages.watch(args[1], "dora.facts.deployments", true, 500, 5, prefix));
+                    stages.watch(args[1], Topics.DEPLOYMENT_FACTS.name(), true, 500, 5, prefix));
             // every watcher has its position before the first probe
             Thread.sleep(3_000);
-            traffic.start();
-            Thread.sleep(WARM_UP.toMillis());
-            traffic.recording(true);
-            Thread.sleep(seconds * 1000L);
-            traffic.recording(false);
-            traffic.stop();
-            final LiveTraffic.Result result = traffic.awaitProbes(Duration.ofMinutes(1));
+            final LiveTraffic.Result result = Freshness.record(traffic, WARM_UP, seconds, Duration.ofMinutes(1));
             stages.running = false;
             for (final Thread watcher : watchers) {
                 watcher.join(5_000);

@@ -169,7 +169,13 @@ class MultiInstanceTest {
         for (final AppInstance instance : List.of(a, b, single)) {
             awaitCaughtUp(instance);
         }
+        final long computing = System.nanoTime();
         final String after = get(a, org).body();
+        final long computed = System.nanoTime() - computing;
+        final long hitting = System.nanoTime();
+        assertEquals(after, get(a, org).body());
+        System.out.printf("MULTI-MEASURE the organisation's answer across instances: computed %.1f ms, given again"
+                + " %.1f ms%n", computed / 1e6, (System.nanoTime() - hitting) / 1e6);
         assertEquals(get(single, org).body(), after, "computed again across the instances, with B's new deployment");
         assertEquals(JSON.readTree(before).at("/deploymentFrequency/deployments").asLong() + 1,
                 JSON.readTree(after).at("/deploymentFrequency/deployments").asLong(), after);

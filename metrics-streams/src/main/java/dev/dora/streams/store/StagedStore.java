@@ -177,6 +177,9 @@ public final class StagedStore<V> {
         }
         staged.clear();
         read.clear();
+        if (writeBack != null) {
+            writeBack.endRecord();
+        }
     }
 
     /** Forgets the staged writes: the store stays as it was before the record. */

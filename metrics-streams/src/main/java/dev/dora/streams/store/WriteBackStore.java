@@ -38,7 +38,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Bytes, V>, Bytes, V>
         implements KeyValueStore<Bytes, V> {
 
-    /** Past this many pending values they are written back early, so memory stays bounded between commits. */
+    /**
+     * Past this many pending values they are written back early, at the end of the record that staged the last one,
+     * so memory stays bounded between commits.
+     */
     static final int MAX_PENDING = 20_000;
 
     /** Values changed since the last write-back; a null value is a pending delete. */
@@ -61,6 +64,13 @@ public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Byt
     /** Makes {@code value} the key's value (null deletes it), written to the store below at the next commit. */
     void stage(final Bytes key, final V value) {
         pending.put(key, value);
+    }
+
+    /**
+     * Ends one record's staging: past {@link #MAX_PENDING} values everything pending is written back now. Only
+     * between records, so a reader of the store below never sees part of one record's writes.
+     */
+    void endRecord() {
         if (pending.size() > MAX_PENDING) {
             writeBack();
         }

@@ -170,6 +170,24 @@ class WriteBackStoreTest {
         assertEquals(WriteBackStore.MAX_PENDING + 1, below.approximateNumEntries());
     }
 
+    /** The early write-back waits for the end of the record that crossed the bound: never half a record below. */
+    @Test
+    void anEarlyWriteBackTakesWholeRecords() {
+        final StagedStore<String> tx = new StagedStore<>(store, null, store);
+        for (int i = 0; i < WriteBackStore.MAX_PENDING; i++) {
+            tx.put(key("a" + i), "v");
+        }
+        tx.commit();
+        assertEquals(WriteBackStore.MAX_PENDING, store.pendingCount(), "at the bound, still pending");
+        assertEquals(0, below.approximateNumEntries());
+        for (int i = 0; i < 5; i++) {
+            tx.put(key("b" + i), "v");
+        }
+        tx.commit();
+        assertEquals(0, store.pendingCount(), "the record that crossed the bound is written back with the rest");
+        assertEquals(WriteBackStore.MAX_PENDING + 5, below.approximateNumEntries());
+    }
+
     /**
      * In a running topology the processor finds the layer behind Kafka Streams' decorator, and what it stages is
      * in the store when the task commits (the test driver commits after each record).
