@@ -149,15 +149,9 @@ public final class MetricsPipeline implements AutoCloseable {
 
     /**
      * Makes every query of this pipeline ({@link #query()}, {@link #ledger()}, whoever calls them) read through
-     * {@code reader}, e.g. one that routes and gathers across the instances of the application.
-     */
-    public void readThrough(final StoreReader reader) {
-        readThrough(reader, reads -> Optional.empty());
-    }
-
-    /**
-     * {@link #readThrough(StoreReader)}, with the versions of what it reads ({@link StateVersions}) as
-     * {@code versions} knows them, e.g. put together from every instance's part.
+     * {@code reader}, e.g. one that routes and gathers across the instances of the application, with the versions
+     * of what it reads ({@link StateVersions}) as {@code versions} knows them (empty: no answer is reused), e.g. put
+     * together from every instance's part.
      */
     public void readThrough(final StoreReader reader, final Function<StateVersions.Reads, Optional<?>> versions) {
         this.readVersions = versions;
@@ -166,7 +160,7 @@ public final class MetricsPipeline implements AutoCloseable {
 
     /**
      * What the queries would read now, as a value that changes whenever any of it changes ({@link StateVersions}):
-     * empty when it cannot be known here, e.g. while the queries read through other instances too.
+     * through the reader given to {@link #readThrough}, the versions given with it; empty when it cannot be known.
      */
     public Optional<?> stateVersion() {
         return version(StateVersions.Reads.ALL);
