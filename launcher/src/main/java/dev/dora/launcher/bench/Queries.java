@@ -28,7 +28,12 @@ final class Queries {
         TEAM_90_DAYS_COLD(TEAM_90_DAYS),
         ORGANISATION_90_DAYS_COLD(ORGANISATION_90_DAYS),
         ORGANISATION_WEEKLY_COLD(ORGANISATION_WEEKLY),
-        DEPLOYMENT_PAGE_COLD(DEPLOYMENT_PAGE);
+        DEPLOYMENT_PAGE_COLD(DEPLOYMENT_PAGE),
+        /**
+         * What any request costs here before dora reads anything: a 336-byte static file of the web page, through the
+         * same HTTP server, filters and clients. No target: it is the floor under every other kind's latency.
+         */
+        HTTP_FLOOR("the HTTP floor: a static file (/favicon.svg), no state read", Double.NaN);
 
         final String label;
         final double targetP99Millis;
@@ -102,6 +107,8 @@ final class Queries {
                     + "&to=" + end);
             case DEPLOYMENT_PAGE -> services.forEach(s -> urls.add("/api/v1/deployments?service=" + encode(s)
                     + "&from=" + start + "&to=" + end + "&limit=100"));
+            case HTTP_FLOOR -> urls.add("/favicon.svg");
+            default -> throw new IllegalArgumentException(kind + " is a cold kind");
         }
         Collections.shuffle(urls, new Random(settings.history().seed()));
         return urls;

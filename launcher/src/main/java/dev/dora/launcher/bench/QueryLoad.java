@@ -28,10 +28,13 @@ final class QueryLoad {
     /**
      * Latencies in milliseconds; and what the API's answer cache did during the measured run ({@code queryCache} of
      * {@code GET /api/v1/health}: answers given again, computed, and requests that waited for an identical one), -1
-     * when the API does not say.
+     * when the API does not say. The CPU per request is what the dora process (everything in it, the stream threads'
+     * idle polling included) and the harness's clients used during the measured run, divided by its requests: with
+     * 16 clients on 2 cores, a request's latency is mostly the queue of the others' CPU ahead of it.
      */
     record Result(String kind, long requests, long errors, double p50, double p99, double max, double seconds,
-                  long cacheHits, long cacheMisses, long cacheShared) {
+                  long cacheHits, long cacheMisses, long cacheShared, double doraCpuMillisPerRequest,
+                  double clientCpuMillisPerRequest) {
         double perSecond() {
             return requests / seconds;
         }
@@ -40,18 +43,22 @@ final class QueryLoad {
     private QueryLoad() {
     }
 
-    static Result run(final DoraApi api, final Queries.Kind kind, final List<String> urls, final int clients,
-                      final int requests, final Duration limit) throws InterruptedException {
+    static Result run(final DoraApi api, final long doraPid, final Queries.Kind kind, final List<String> urls,
+                      final int clients, final int requests, final Duration limit) throws InterruptedException {
         final AtomicLong next = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         runClients(api, urls, clients, next, new AtomicLong(), 2L * clients,
                 System.nanoTime() + WARM_UP_LIMIT.toNanos(), new AtomicLong());
         final AtomicLong recorded = new AtomicLong();
         final long[] cacheBefore = cache(api);
+        final double doraCpuBefore = ProcStats.cpuSeconds(doraPid).orElse(Double.NaN);
+        final double clientCpuBefore = ProcStats.ownCpuSeconds();
         final long started = System.nanoTime();
         final List<Histogram> histograms = runClients(api, urls, clients, next, recorded, requests,
                 started + limit.toNanos(), errors);
         final double seconds = (System.nanoTime() - started) / 1e9;
+        final double doraCpu = ProcStats.cpuSeconds(doraPid).orElse(Double.NaN) - doraCpuBefore;
+        final double clientCpu = ProcStats.ownCpuSeconds() - clientCpuBefore;
         final long[] cacheAfter = cache(api);
         final Histogram all = new Histogram(3);
         histograms.forEach(all::add);
@@ -59,9 +66,10 @@ final class QueryLoad {
         for (int i = 0; i < 3; i++) {
             cache[i] = cacheBefore[i] < 0 || cacheAfter[i] < 0 ? -1 : cacheAfter[i] - cacheBefore[i];
         }
+        final long answered = all.getTotalCount() + errors.get();
         return new Result(kind.id(), all.getTotalCount(), errors.get(), millis(all.getValueAtPercentile(50)),
                 millis(all.getValueAtPercentile(99)), millis(all.getMaxValue()), seconds, cache[0], cache[1],
-                cache[2]);
+                cache[2], perRequest(doraCpu, answered), perRequest(clientCpu, answered));
     }
 
     /** The answer cache's hits, misses and shared computations so far; -1 each when the API does not say. */
@@ -112,6 +120,10 @@ final class QueryLoad {
             }
         }
         return histograms;
+    }
+
+    private static double perRequest(final double cpuSeconds, final long requests) {
+        return requests == 0 ? Double.NaN : cpuSeconds * 1000 / requests;
     }
 
     private static double millis(final long micros) {

@@ -52,4 +52,10 @@ class QueriesTest {
         assertTrue(Queries.Kind.TEAM_90_DAYS_COLD.id().equals("team90DaysCold"));
         assertTrue(Queries.Kind.TEAM_90_DAYS_COLD.label.contains("cold"));
     }
+
+    @Test
+    void theFloorAsksAStaticFileAndHasNoTarget() {
+        assertEquals(List.of("/favicon.svg"), Queries.of(Queries.Kind.HTTP_FLOOR, SERVICES, TEAMS, SETTINGS));
+        assertTrue(Double.isNaN(Queries.Kind.HTTP_FLOOR.targetP99Millis));
+    }
 }
