@@ -1,5 +1,6 @@
 package dev.dora.streams;
 
+import dev.dora.streams.store.StateWrites;
 import dev.dora.streams.store.StoreNames;
 import java.util.HashMap;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -99,8 +101,14 @@ public final class StateVersions {
     public record Component(String store, int partition, String topic, int input, boolean belowCache) {
     }
 
+    /** A version, and the count of writes read before its positions were. */
+    private record Reading(long writes, Version version) {
+    }
+
     private final KafkaStreams streams;
     private final AtomicLong epoch = new AtomicLong();
+    /** The last reading of each {@link Reads}, by ordinal: what a request finds again while nothing moved. */
+    private final AtomicReferenceArray<Reading> lastReadings = new AtomicReferenceArray<>(Reads.values().length);
     /** Tells this process's versions from another's, whose epochs and positions may happen to be the same. */
     private final String instance = UUID.randomUUID().toString();
 
@@ -123,9 +131,25 @@ public final class StateVersions {
         return current(Reads.ALL);
     }
 
-    /** This instance's version of what {@code reads} names; empty while it is not wholly readable here. */
+    /**
+     * This instance's version of what {@code reads} names; empty while it is not wholly readable here. The positions
+     * are read again only when something may have moved them since the last reading: a write ({@link StateWrites}) or
+     * the epoch. Both are read before the positions, so a write made while they are read only makes the next
+     * reading read them again.
+     */
     Optional<Version> current(final Reads reads) {
-        return current(reads.stores, false);
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return Optional.empty();
+        }
+        final long writes = StateWrites.count();
+        final long at = epoch.get();
+        final Reading last = lastReadings.get(reads.ordinal());
+        if (last != null && last.writes == writes && last.version.epoch() == at) {
+            return Optional.of(last.version);
+        }
+        final Optional<Version> version = current(reads.stores, false, at);
+        version.ifPresent(read -> lastReadings.set(reads.ordinal(), new Reading(writes, read)));
+        return version;
     }
 
     /**
@@ -137,15 +161,14 @@ public final class StateVersions {
      * partition is not readable here; a partition held by no one is seen by whoever puts the parts together.
      */
     public Optional<Version> ofEveryLayer(final Reads reads) {
-        return current(reads.stores, true);
-    }
-
-    private Optional<Version> current(final List<String> stores, final boolean everyLayer) {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return Optional.empty();
         }
         // read before the positions: a restore that ends while they are read moves the next reading's epoch
-        final long at = epoch.get();
+        return current(reads.stores, true, epoch.get());
+    }
+
+    private Optional<Version> current(final List<String> stores, final boolean everyLayer, final long at) {
         final Map<Component, Long> positions = new HashMap<>();
         try {
             for (final String store : stores) {

@@ -106,6 +106,7 @@ public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Byt
             }
         }
         pending.clear();
+        StateWrites.moved();
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.dora.state.EntityType;
 import dev.dora.state.TeamObservation;
 import dev.dora.streams.rules.Precedence;
 import dev.dora.streams.store.ClaimKey;
+import dev.dora.streams.store.StateWrites;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.BytesSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -48,10 +49,24 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
         if (claimsStoreName != null) {
             this.claims = context.getStateStore(claimsStoreName);
         }
+        StateWrites.moved();
+    }
+
+    @Override
+    public void close() {
+        StateWrites.moved();
     }
 
     @Override
     public void process(final Record<String, SpecificRecord> record) {
+        try {
+            resolve(record);
+        } finally {
+            StateWrites.moved();
+        }
+    }
+
+    private void resolve(final Record<String, SpecificRecord> record) {
         final SpecificRecord event = record.value();
         if (event == null) {
             // an event topic is a log of what happened: a tombstone deletes nothing, so it is refused visibly

@@ -17,6 +17,7 @@ import dev.dora.state.TeamObservation;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.ledger.ServiceLedger;
 import dev.dora.streams.store.LedgerStores;
+import dev.dora.streams.store.StateWrites;
 import dev.dora.streams.store.StoreNames;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
@@ -73,6 +74,12 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
                         : new EntityRemoval(EntityType.incident, incidentId), context.currentSystemTimeMs()));
             }
         };
+        StateWrites.moved();
+    }
+
+    @Override
+    public void close() {
+        StateWrites.moved();
     }
 
     /**
@@ -82,6 +89,14 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
      */
     @Override
     public void process(final Record<String, SpecificRecord> record) {
+        try {
+            apply(record);
+        } finally {
+            StateWrites.moved();
+        }
+    }
+
+    private void apply(final Record<String, SpecificRecord> record) {
         final String service = record.key();
         final SpecificRecord value = record.value();
         if (service == null || value == null) {
