@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -54,6 +56,8 @@ public final class ReportPublisher implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> lease;
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Counted down by {@link #close()}: the wait between checks ends at once, not after a whole interval. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private final Thread thread;
     private KafkaProducer<String, WeeklyReport> producer;
     private ReportState state;
@@ -132,7 +136,9 @@ public final class ReportPublisher implements AutoCloseable {
                 } else {
                     releaseProducer();
                 }
-                Thread.sleep(settings.checkInterval().toMillis());
+                if (stopping.await(settings.checkInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
             } catch (final InterruptedException | WakeupException e) {
                 return;
             } catch (final ProducerFencedException e) {
@@ -251,6 +257,7 @@ public final class ReportPublisher implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running.set(false);
+        stopping.countDown();
         // not interrupted at first: an interrupted consumer cannot leave its group, and the next publisher would
         // wait for its session to time out before it got the lease
         lease.wakeup();
