@@ -78,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The importer's --batch-size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--max-lag", defaultValue = "500ms", paramLabel = "DURATION",
+    @Option(names = "--max-lag", defaultValue = "250ms", paramLabel = "DURATION",
             converter = DurationConverter.class,
             description = "The importer's --max-lag: how much of the pipeline's work it keeps queued, 0 for no "
                     + "pacing (default: ${DEFAULT-VALUE}, as dora import).")

@@ -23,7 +23,7 @@ public final class TargetOptions {
     public static final String DEFAULT_URL = "http://localhost:8080";
 
     static final int DEFAULT_BATCH_SIZE = 1000;
-    static final String DEFAULT_MAX_LAG = "500ms";
+    static final String DEFAULT_MAX_LAG = "250ms";
     static final int MAX_BATCH_SIZE = 10_000;
 
     @Option(names = "--url", paramLabel = "URL",
