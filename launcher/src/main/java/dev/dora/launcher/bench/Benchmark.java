@@ -299,19 +299,7 @@ final class Benchmark {
             say("  %s: p50 %.1f ms, p99 %.1f ms (%,d requests, %d errors, %.0f/s; CPU per request: dora %.2f ms, "
                     + "clients %.2f ms)", kind.label, result.p50(), result.p99(), result.requests(), result.errors(),
                     result.perSecond(), result.doraCpuMillisPerRequest(), result.clientCpuMillisPerRequest());
-            final String note = String.format("%,d requests by %d clients, %d errors", result.requests(),
-                    settings.querying().clients(), result.errors());
-            final Double p50 = result.requests() > 0 ? result.p50() : null;
-            final Double p99 = result.requests() > 0 ? result.p99() : null;
-            figures.add(Figure.info("queries." + kind.id() + ".p50", "query p50: " + kind.label, p50, "ms", note));
-            figures.add(Double.isNaN(kind.targetP99Millis)
-                    ? Figure.info("queries." + kind.id() + ".p99", "query p99: " + kind.label, p99, "ms", note)
-                    : Figure.targeted("queries." + kind.id() + ".p99", "query p99: " + kind.label, p99, "ms",
-                            Figure.Target.atMost(kind.targetP99Millis,
-                                    String.format("≤ %.0f ms", kind.targetP99Millis)), note));
-            final double doraCpu = result.doraCpuMillisPerRequest();
-            figures.add(Figure.info("queries." + kind.id() + ".doraCpu", "dora CPU per request: " + kind.label,
-                    Double.isNaN(doraCpu) ? null : doraCpu, "ms", "the whole dora process during the measured run"));
+            figures.addAll(result.figures(kind, settings.querying().clients()));
             if (result.errors() > 0) {
                 failures.add("queries: " + result.errors() + " answers to " + kind.label + " were not 200");
             }

@@ -38,6 +38,26 @@ final class QueryLoad {
         double perSecond() {
             return requests / seconds;
         }
+
+        /**
+         * The figures of this run of {@code kind}: p50, p99 (against the kind's target, if it has one) and dora's CPU
+         * per request; no value where nothing was measured.
+         */
+        List<Figure> figures(final Queries.Kind kind, final int clients) {
+            final String note = String.format("%,d requests by %d clients, %d errors", requests, clients, errors);
+            final String id = "queries." + kind.id();
+            final Double p50Value = requests > 0 ? p50 : null;
+            final Double p99Value = requests > 0 ? p99 : null;
+            final Figure p99Figure = Double.isNaN(kind.targetP99Millis)
+                    ? Figure.info(id + ".p99", "query p99: " + kind.label, p99Value, "ms", note)
+                    : Figure.targeted(id + ".p99", "query p99: " + kind.label, p99Value, "ms",
+                            Figure.Target.atMost(kind.targetP99Millis,
+                                    String.format("≤ %.0f ms", kind.targetP99Millis)), note);
+            return List.of(Figure.info(id + ".p50", "query p50: " + kind.label, p50Value, "ms", note), p99Figure,
+                    Figure.info(id + ".doraCpu", "dora CPU per request: " + kind.label,
+                            Double.isNaN(doraCpuMillisPerRequest) ? null : doraCpuMillisPerRequest, "ms",
+                            "the whole dora process during the measured run"));
+        }
     }
 
     private QueryLoad() {
