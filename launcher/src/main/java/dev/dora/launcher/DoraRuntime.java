@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -129,15 +130,18 @@ final class DoraRuntime implements AutoCloseable {
             out.printf("Starting the metrics pipeline (Kafka Streams, %d thread%s)%n", metricsConfig.streamThreads(),
                     metricsConfig.streamThreads() == 1 ? "" : "s");
             out.flush();
-            final MetricsPipeline pipeline = MetricsPipeline.start(metricsConfig);
+            // the catalog and the delivery log are read while Kafka Streams starts, once their topics exist
+            final List<CompletableFuture<TopicFollowers>> reading = new ArrayList<>();
+            started.add(0, () -> reading.forEach(TopicFollowers::closeWhenStarted));
+            final MetricsPipeline pipeline = MetricsPipeline.start(metricsConfig,
+                    () -> reading.add(TopicFollowers.startInBackground(settings, webhooks.catalog())));
             started.add(0, pipeline);
             reads.ifPresent(across -> readAcrossInstances(pipeline, across, http, out));
             final EventPublisher publisher = new EventPublisher(settings);
             started.add(0, publisher);
-            final CatalogSync catalog = CatalogSync.start(settings, webhooks.catalog());
-            started.add(0, catalog);
-            final KafkaDeliveries deliveries = KafkaDeliveries.start(settings, CatalogSync.DEFAULT_START_TIMEOUT);
-            started.add(0, deliveries);
+            final TopicFollowers followers = TopicFollowers.await(reading.get(0));
+            final CatalogSync catalog = followers.catalog();
+            final KafkaDeliveries deliveries = followers.deliveries();
             final List<WebhookSource> sources = List.of(
                     new GitHubSource(), new GitLabSource(), new PagerDutySource(), new CDEventsSource());
             final WebhookSecrets secrets = WebhookSecrets.of(webhooks.configuredSecrets(), System.getenv(), sources);

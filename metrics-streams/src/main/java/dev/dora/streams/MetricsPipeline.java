@@ -61,6 +61,15 @@ public final class MetricsPipeline implements AutoCloseable {
     }
 
     public static MetricsPipeline start(final MetricsConfig config) throws InterruptedException {
+        return start(config, () -> { });
+    }
+
+    /**
+     * Creates or checks every topic, then calls {@code topicsReady} (so a caller can start reading its own topics
+     * while Kafka Streams opens its stores and joins its group), then starts Kafka Streams.
+     */
+    public static MetricsPipeline start(final MetricsConfig config, final Runnable topicsReady)
+            throws InterruptedException {
         AvroCodec.trustGeneratedClasses();
         final Properties properties = streamsProperties(config);
         final Admin admin = Admin.create(config.kafka().configFor("the pipeline's admin client",
@@ -75,6 +84,7 @@ public final class MetricsPipeline implements AutoCloseable {
             admin.close();
             throw e;
         }
+        topicsReady.run();
         // kept apart from streamsProperties, which stays free of side effects: this one keeps a file in the state dir
         StaticMembership.properties(config.stateDir()).forEach(properties::putIfAbsent);
         final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config), properties);

@@ -255,6 +255,13 @@ public final class CatalogSync implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             while (!closing) {
+                // checked before each poll, so a log already read to its end is caught up without waiting a poll out
+                if (caughtUp.getCount() > 0) {
+                    end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+                    if (end.isEmpty()) {
+                        caughtUp.countDown();
+                    }
+                }
                 final ConsumerRecords<String, String> records;
                 try {
                     records = consumer.poll(CONSUMER_POLL);
@@ -268,12 +275,6 @@ public final class CatalogSync implements AutoCloseable {
                 for (final ConsumerRecord<String, String> record : records) {
                     apply(record);
                     recordsRead.incrementAndGet();
-                }
-                if (caughtUp.getCount() > 0) {
-                    end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-                    if (end.isEmpty()) {
-                        caughtUp.countDown();
-                    }
                 }
             }
         } catch (final WakeupException e) {

@@ -115,6 +115,13 @@ public final class KafkaDeliveries implements Deliveries, AutoCloseable {
             consumer.seekToBeginning(partitions);
             final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
             while (!closing) {
+                // checked before each poll, so an empty log (the usual case) is caught up without waiting one out
+                if (caughtUp.getCount() > 0) {
+                    end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+                    if (end.isEmpty()) {
+                        caughtUp.countDown();
+                    }
+                }
                 try {
                     for (final ConsumerRecord<String, String> record : consumer.poll(POLL)) {
                         remember(record);
@@ -123,13 +130,6 @@ public final class KafkaDeliveries implements Deliveries, AutoCloseable {
                     throw e;
                 } catch (final KafkaException e) {
                     LOG.warn("cannot read {}, retrying: {}", Topics.WEBHOOK_DELIVERIES.name(), e.toString());
-                    continue;
-                }
-                if (caughtUp.getCount() > 0) {
-                    end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-                    if (end.isEmpty()) {
-                        caughtUp.countDown();
-                    }
                 }
             }
         } catch (final WakeupException e) {

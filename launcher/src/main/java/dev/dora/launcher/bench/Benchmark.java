@@ -37,6 +37,8 @@ final class Benchmark {
     private Verification verification;
     private JfrSummary profile;
     private ServeProcess dora;
+    /** The JVM options of every dora serve of the run: --java-opts, and the class-data archive's. */
+    private List<String> childJavaOptions = List.of();
     private long emptyRss = -1;
 
     Benchmark(final BenchSettings settings, final PrintWriter out) {
@@ -65,6 +67,7 @@ final class Benchmark {
                 history.seconds());
 
         final Launch launch = launch(work, data);
+        childJavaOptions = launch.javaOptions();
         final ExecutorService clientThreads = Executors.newCachedThreadPool(r -> {
             final Thread thread = new Thread(r, "bench-http");
             thread.setDaemon(true);
@@ -103,7 +106,7 @@ final class Benchmark {
     private record Launch(int httpPort, int kafkaPort, List<String> javaOptions, Restarts.Starter starter) {
     }
 
-    private Launch launch(final Path work, final Path data) throws IOException {
+    private Launch launch(final Path work, final Path data) throws IOException, InterruptedException {
         final BenchSettings.UnderTest underTest = settings.underTest();
         final int httpPort = underTest.httpPort() != 0 ? underTest.httpPort() : FreePorts.any();
         final int kafkaPort = underTest.kafkaPort() != 0 ? underTest.kafkaPort() : FreePorts.pair();
@@ -111,6 +114,8 @@ final class Benchmark {
         if (settings.profiling().enabled()) {
             javaOptions.add(JfrRecording.stackDepthOption());
         }
+        javaOptions.addAll(ClassDataTraining.options(work, httpPort, kafkaPort, javaOptions,
+                underTest.serveArguments(), line -> say("%s", line)));
         final Restarts.Starter starter = () -> ServeProcess.start(data, httpPort, kafkaPort, javaOptions,
                 underTest.serveArguments(), work.resolve("serve.out"));
         return new Launch(httpPort, kafkaPort, List.copyOf(javaOptions), starter);
@@ -402,6 +407,7 @@ final class Benchmark {
         map.put("freshnessSeconds", settings.live().seconds());
         map.put("concurrentEvents", settings.live().concurrentEvents());
         map.put("javaOptions", settings.underTest().javaOptions());
+        map.put("childJavaOptions", childJavaOptions);
         map.put("serveArguments", settings.underTest().serveArguments());
         map.put("profile", settings.profiling().enabled());
         return map;
