@@ -30,6 +30,13 @@ public final class StreamsProperties {
 
     /** Kafka Streams' {@code commit.interval.ms} unless {@code --streams-config} sets it. */
     public static final long COMMIT_INTERVAL_MS = 50;
+    /**
+     * The {@code compression.type} of Kafka Streams' producer (changelogs, the repartition topic, the facts) unless
+     * either file sets one: the changelogs carry whole Avro rows whose maps and names repeat from version to version,
+     * and lz4 halves the bytes the broker appends and keeps and a restore reads, for less CPU per event, not more
+     * (docs/BENCHMARKS.md, "Compressed topics").
+     */
+    public static final String COMPRESSION = "lz4";
     /** Kafka Streams' {@code poll.ms} (how long an idle stream thread blocks in poll) unless overridden. */
     public static final long POLL_MS = 20;
 
@@ -71,6 +78,11 @@ public final class StreamsProperties {
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
         props.putAll(config.kafka().properties());
         props.putAll(config.streamsOverrides().properties());
+        // a prefixed default would win over a compression.type the operator set for every client
+        if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)
+                && !props.containsKey(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG))) {
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), COMPRESSION);
+        }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         // the client-level ones (acks, isolation.level, ...) Kafka Streams sets itself under exactly-once

@@ -41,6 +41,20 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void theProducerCompressesUnlessEitherFileChoosesACompression() {
+        final String producerCompression = StreamsConfig.producerPrefix("compression.type");
+        assertEquals(StreamsProperties.COMPRESSION, MetricsPipeline.streamsProperties(base).get(producerCompression));
+        final Properties clientWide = MetricsPipeline.streamsProperties(
+                base.withKafka(KafkaClientSettings.of("b:9092", Map.of("compression.type", "zstd"))));
+        assertEquals("zstd", clientWide.get("compression.type"));
+        assertFalse(clientWide.containsKey(producerCompression),
+                "a prefixed default would win over the operator's setting for every client");
+        final Properties streamsOnly = MetricsPipeline.streamsProperties(base.withStreamsOverrides(
+                StreamsOverrides.of(Map.of("producer.compression.type", "none"))));
+        assertEquals("none", streamsOnly.get(producerCompression));
+    }
+
+    @Test
     void overridesAreAppliedLastOverDorasOwnSettingsAndTheClientProperties() {
         final MetricsConfig config = base
                 .withKafka(KafkaClientSettings.of("b:9092", Map.of("security.protocol", "SSL",

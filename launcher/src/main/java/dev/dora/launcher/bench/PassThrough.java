@@ -1,5 +1,6 @@
 package dev.dora.launcher.bench;
 
+import dev.dora.ingest.EventPublisher;
 import dev.dora.schema.Topic;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -115,10 +116,11 @@ final class PassThrough {
         final Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-passthrough");
-        // as EventPublisher: idempotent, acks=all, a 5 ms linger
+        // as EventPublisher: idempotent, acks=all, a 5 ms linger, lz4
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, EventPublisher.COMPRESSION);
         // a batch that a healthy single broker has not taken in 30 s will not be taken: fail fast and measure again
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
