@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -37,6 +38,14 @@ public final class StreamsProperties {
      * (docs/BENCHMARKS.md, "Compressed topics").
      */
     public static final String COMPRESSION = "lz4";
+    /**
+     * The {@code segment.bytes} of the internal topics Kafka Streams creates (the changelogs, the repartition topic)
+     * unless either file sets {@code topic.segment.bytes}. The broker compacts only closed segments: with Kafka's
+     * default of 1 GiB a changelog of a few hundred megabytes per partition is never compacted, and a restore reads
+     * every version of every row ever written; with 16 MiB segments all but the newest are compacted down to each
+     * row's last value (docs/BENCHMARKS.md, "Compacted changelogs"). Topics that exist keep their configuration.
+     */
+    public static final int INTERNAL_SEGMENT_BYTES = 16 * 1024 * 1024;
     /** Kafka Streams' {@code poll.ms} (how long an idle stream thread blocks in poll) unless overridden. */
     public static final long POLL_MS = 20;
 
@@ -76,6 +85,7 @@ public final class StreamsProperties {
         // larger batches for the changelog and repartition writes, which are flushed at every commit anyway
         props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class);
+        props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG), INTERNAL_SEGMENT_BYTES);
         props.putAll(config.kafka().properties());
         props.putAll(config.streamsOverrides().properties());
         // a prefixed default would win over a compression.type the operator set for every client

@@ -55,6 +55,15 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void internalTopicsRollSegmentsSmallEnoughForTheBrokerToCompactThemUnlessAFileSaysOtherwise() {
+        final String segment = StreamsConfig.topicPrefix("segment.bytes");
+        assertEquals(StreamsProperties.INTERNAL_SEGMENT_BYTES, MetricsPipeline.streamsProperties(base).get(segment));
+        assertTrue(StreamsProperties.INTERNAL_SEGMENT_BYTES < 1 << 30, "smaller than the broker's 1 GiB default");
+        assertEquals("1073741824", MetricsPipeline.streamsProperties(base.withStreamsOverrides(
+                StreamsOverrides.of(Map.of("topic.segment.bytes", "1073741824")))).get(segment));
+    }
+
+    @Test
     void overridesAreAppliedLastOverDorasOwnSettingsAndTheClientProperties() {
         final MetricsConfig config = base
                 .withKafka(KafkaClientSettings.of("b:9092", Map.of("security.protocol", "SSL",
