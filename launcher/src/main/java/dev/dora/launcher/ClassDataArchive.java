@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,7 +50,7 @@ public record ClassDataArchive(Path jar, Path archive) {
 
     /** The JVM options that map the archive in. */
     public List<String> useOptions() {
-        return List.of("-XX:SharedArchiveFile=" + archive, QUIET.get(0), QUIET.get(1));
+        return withQuiet("-XX:SharedArchiveFile=" + archive);
     }
 
     /** Where a JVM writes a new archive before it is {@link #install}ed: a name of its own, so writers never mix. */
@@ -59,7 +60,13 @@ public record ClassDataArchive(Path jar, Path archive) {
 
     /** The JVM options that write the classes loaded until the JVM exits to {@code pending}. */
     public static List<String> writeOptions(final Path pending) {
-        return List.of("-XX:ArchiveClassesAtExit=" + pending, QUIET.get(0), QUIET.get(1));
+        return withQuiet("-XX:ArchiveClassesAtExit=" + pending);
+    }
+
+    private static List<String> withQuiet(final String option) {
+        final List<String> options = new ArrayList<>(List.of(option));
+        options.addAll(QUIET);
+        return List.copyOf(options);
     }
 
     /** Moves a written archive into place (atomically: a JVM starting meanwhile sees the old one or the new one). */

@@ -131,15 +131,15 @@ final class DoraRuntime implements AutoCloseable {
                     metricsConfig.streamThreads() == 1 ? "" : "s");
             out.flush();
             // the catalog and the delivery log are read while Kafka Streams starts, once their topics exist
-            final List<CompletableFuture<TopicFollowers>> reading = new ArrayList<>();
-            started.add(0, () -> reading.forEach(TopicFollowers::closeWhenStarted));
+            final CompletableFuture<TopicFollowers> reading = new CompletableFuture<>();
+            started.add(0, () -> TopicFollowers.closeWhenStarted(reading));
             final MetricsPipeline pipeline = MetricsPipeline.start(metricsConfig,
-                    () -> reading.add(TopicFollowers.startInBackground(settings, webhooks.catalog())));
+                    () -> TopicFollowers.startInBackground(settings, webhooks.catalog(), reading));
             started.add(0, pipeline);
             reads.ifPresent(across -> readAcrossInstances(pipeline, across, http, out));
             final EventPublisher publisher = new EventPublisher(settings);
             started.add(0, publisher);
-            final TopicFollowers followers = TopicFollowers.await(reading.get(0));
+            final TopicFollowers followers = TopicFollowers.await(reading);
             final CatalogSync catalog = followers.catalog();
             final KafkaDeliveries deliveries = followers.deliveries();
             final List<WebhookSource> sources = List.of(

@@ -20,29 +20,28 @@ import java.util.concurrent.ExecutionException;
 record TopicFollowers(CatalogSync catalog, KafkaDeliveries deliveries) {
 
     /**
-     * Starts reading both topics on a new thread; the topics must exist. The future fails with what
-     * {@link CatalogSync#start} or {@link KafkaDeliveries#start} threw, and holds nothing open then.
+     * Starts reading both topics on a new thread and completes {@code started} with both once they are read to their
+     * end; the topics must exist. It fails with what {@link CatalogSync#start} or {@link KafkaDeliveries#start}
+     * threw, and holds nothing open then.
      */
-    static CompletableFuture<TopicFollowers> startInBackground(final KafkaClientSettings kafka,
-                                                               final Optional<Path> catalogFile) {
-        final CompletableFuture<TopicFollowers> future = new CompletableFuture<>();
+    static void startInBackground(final KafkaClientSettings kafka, final Optional<Path> catalogFile,
+                                  final CompletableFuture<TopicFollowers> started) {
         final Thread thread = new Thread(() -> {
             try {
                 final CatalogSync catalog = CatalogSync.start(kafka, catalogFile);
                 try {
-                    future.complete(new TopicFollowers(catalog,
+                    started.complete(new TopicFollowers(catalog,
                             KafkaDeliveries.start(kafka, CatalogSync.DEFAULT_START_TIMEOUT)));
                 } catch (final RuntimeException e) {
                     catalog.close();
                     throw e;
                 }
             } catch (final RuntimeException | Error e) {
-                future.completeExceptionally(e);
+                started.completeExceptionally(e);
             }
         }, "dora-start-topic-followers");
         thread.setDaemon(true);
         thread.start();
-        return future;
     }
 
     /** Waits for both topics to be read to their end, rethrowing what stopped either unchanged. */
@@ -54,7 +53,10 @@ record TopicFollowers(CatalogSync catalog, KafkaDeliveries deliveries) {
         }
     }
 
-    /** Closes both once started, whether or not the start has finished yet; for a start that failed elsewhere. */
+    /**
+     * Closes both once started, whether or not the start has finished yet (nothing when it never began or failed);
+     * for a start that failed elsewhere.
+     */
     static void closeWhenStarted(final CompletableFuture<TopicFollowers> future) {
         future.thenAccept(TopicFollowers::close);
     }
