@@ -13,6 +13,7 @@ import dev.dora.streams.query.ReportsQuery;
 import dev.dora.streams.query.StoreReader;
 import dev.dora.streams.store.StoreNames;
 import dev.dora.streams.topology.DoraTopology;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +32,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -88,10 +88,7 @@ public final class MetricsPipeline implements AutoCloseable {
         // kept apart from streamsProperties, which stays free of side effects: this one keeps a file in the state dir
         StaticMembership.properties(config.stateDir()).forEach(properties::putIfAbsent);
         final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config), properties);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Kafka Streams stopped on an unexpected error", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
+        streams.setUncaughtExceptionHandler(new ThreadFailures(Clock.systemUTC()));
         final StateVersions versions = new StateVersions(streams);
         // state that arrives from a changelog need not move a store's position: these move the versions' epoch
         streams.setGlobalStateRestoreListener(versions.restoreListener());
