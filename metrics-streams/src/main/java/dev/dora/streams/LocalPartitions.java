@@ -10,6 +10,7 @@ import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LocalStores;
 import dev.dora.streams.query.StoreReader;
 import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.StoreNames;
 import java.util.ArrayList;
@@ -142,11 +143,14 @@ public final class LocalPartitions {
         return byHost;
     }
 
-    /** The rows of {@code scope} in {@code group} with day in [fromDay, lastDay] of each of the given partitions. */
-    public Answers<List<BucketRow>> buckets(final Scope scope, final String group, final long fromDay,
-                                           final long lastDay, final Set<Integer> asked) {
-        final RangeQuery<Bytes, DayBucket> range = RangeQuery.withRange(BucketKey.of(scope, group, fromDay),
-                BucketKey.of(scope, group, lastDay));
+    /**
+     * The rows of {@code span} of {@code scope} in {@code group} with first day in [fromDay, lastDay] of each of the
+     * given partitions.
+     */
+    public Answers<List<BucketRow>> buckets(final Scope scope, final Span span, final String group,
+                                           final long fromDay, final long lastDay, final Set<Integer> asked) {
+        final RangeQuery<Bytes, DayBucket> range = RangeQuery.withRange(BucketKey.of(scope, span, group, fromDay),
+                BucketKey.of(scope, span, group, lastDay));
         return gather(StoreNames.DAY_BUCKETS, range, asked,
                 kv -> new BucketRow(BucketKey.day(kv.key), kv.value));
     }

@@ -63,6 +63,8 @@ class MultiInstanceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FROM = "2026-09-12";
     private static final String TO = "2026-10-02";
+    /** A window holding a whole calendar month, which teams and the organisation answer from their month rows. */
+    private static final String MONTH_FROM = "2026-09-01";
 
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -103,6 +105,14 @@ class MultiInstanceTest {
                     Instant.parse(TO + "T00:00:00Z")).deployments(),
                     JSON.readTree(body(expected.get(metricsOf("", "")))).at("/deploymentFrequency/deployments").asLong(),
                     "the organisation's deployments are the reference model's");
+            final JsonNode september = JSON.readTree(body(expected.get("/api/v1/metrics?from=" + MONTH_FROM + "&to="
+                    + TO)));
+            final var fromSeptember = model.metrics(null, null, Instant.parse(MONTH_FROM + "T00:00:00Z"),
+                    Instant.parse(TO + "T00:00:00Z"));
+            assertEquals(fromSeptember.deployments(), september.at("/deploymentFrequency/deployments").asLong(),
+                    "a window of whole months: the organisation's deployments are the reference model's");
+            assertEquals(fromSeptember.leadTimeSamples(), september.at("/leadTime/samples").asLong());
+            assertEquals(fromSeptember.openIncidents(), september.at("/timeToRestore/openIncidents").asLong());
             final long runs = model.pipelineHealth(null, null, Instant.parse(FROM + "T00:00:00Z"),
                     Instant.parse(TO + "T00:00:00Z")).total().runs();
             assertTrue(runs > 100, "the history has builds: " + runs);
@@ -248,6 +258,7 @@ class MultiInstanceTest {
             queries.add(metricsOf(scope[0], scope[1]));
             queries.add("/api/v1/metrics/series?granularity=week&from=" + FROM + "&to=" + TO + scope[0] + scope[1]);
             queries.add("/api/v1/metrics?window=7d&to=" + TO + scope[0] + scope[1]);
+            queries.add("/api/v1/metrics?from=" + MONTH_FROM + "&to=" + TO + scope[0] + scope[1]);
             queries.addAll(pages(reference, "/api/v1/deployments?limit=9&from=" + FROM + "&to=" + TO + scope[0]
                     + scope[1], "deployments"));
             queries.addAll(pages(reference, "/api/v1/deployments?format=rows&limit=50&from=" + FROM + "&to=" + TO

@@ -36,6 +36,12 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
     public static final Duration DEFAULT_INCIDENT_WINDOW = Duration.ofHours(24);
     /** Raised whenever a release derives facts differently from the same events. */
     public static final int SEMANTICS_VERSION = 5;
+    /**
+     * Raised whenever a release keeps its state in a form that state written before cannot be read as, so that it
+     * starts a new computation from the retained events instead of reading rows it does not know. 2: the week and
+     * month roll-up rows of teams and the organisation ({@code store.Span}).
+     */
+    public static final int STATE_FORMAT = 2;
     /** The environment group of every production environment; other environments are each their own group. */
     public static final String PRODUCTION = "production";
     /** The default fast-build threshold: a core pipeline kept under ten minutes. */
@@ -148,14 +154,16 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
     /**
      * The Kafka Streams application id actually used: the configured one plus a fingerprint of the definitions
      * that decide the numbers. Changing the production environments, the incident window, the hotfix rule or the
-     * fast-build threshold (or a release that changes how facts are derived, see {@link #SEMANTICS_VERSION}) thus
+     * fast-build threshold (or a release that changes how facts are derived, see {@link #SEMANTICS_VERSION}, or how
+     * state is kept, see {@link #STATE_FORMAT}) thus
      * starts a new computation from the retained event topics instead of mixing facts derived under two definitions.
      */
     public String streamsApplicationId() {
         final String definitions = SEMANTICS_VERSION + "|" + new java.util.TreeSet<>(productionEnvironments)
                 + "|" + incidentWindow.toMillis() + "|" + hotfixRule.definition()
                 // only a threshold other than the default enters, so the ids of existing definitions stay
-                + (fastBuildSeconds == DEFAULT_FAST_BUILD_SECONDS ? "" : "|fast-build=" + fastBuildSeconds);
+                + (fastBuildSeconds == DEFAULT_FAST_BUILD_SECONDS ? "" : "|fast-build=" + fastBuildSeconds)
+                + "|state=" + STATE_FORMAT;
         try {
             final byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(definitions.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -10,6 +10,7 @@ import dev.dora.state.Attribution;
 import dev.dora.state.CauseClaim;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.store.Entity;
+import dev.dora.streams.metrics.RollUps;
 import dev.dora.streams.store.LedgerStores;
 import dev.dora.streams.store.LedgerTx;
 import java.time.Instant;
@@ -49,10 +50,13 @@ public final class ServiceLedger {
 
     private final MetricsConfig config;
     private final LedgerStores stores;
+    /** The task's changes of week and month rows, applied at each write-back of the day buckets. */
+    private final RollUps rollUps = new RollUps();
 
     public ServiceLedger(final MetricsConfig config, final LedgerStores stores) {
         this.config = config;
         this.stores = stores;
+        stores.deferBuckets(rollUps);
     }
 
     /** A change event of its service. */
@@ -138,7 +142,10 @@ public final class ServiceLedger {
             final Outbox outbox = derive(parts);
             change.buckets().flush();
             change.buildBuckets().flush();
+            // the record's roll-up changes are kept with the task's only now that nothing of the record can fail
+            rollUps.add(change.buckets().rollUpChanges());
             change.tx().commit();
+            stores.recordCommitted();
             outbox.sendTo(sink);
         } catch (final RuntimeException e) {
             change.tx().discard();

@@ -54,6 +54,84 @@ final class BucketDelta {
         return histograms.computeIfAbsent(key, k -> new HashMap<>());
     }
 
+    /** Plus ({@code sign} 1) or minus (-1) everything {@code row} holds, as a delta to apply to other rows. */
+    static BucketDelta of(final DayBucket row, final int sign) {
+        final BucketDelta d = new BucketDelta();
+        d.deployments = sign * row.getDeployments();
+        d.failed = sign * row.getFailedDeployments();
+        d.rework = sign * row.getReworkDeployments();
+        d.baseline = sign * row.getBaselineDeployments();
+        d.unknownSha = sign * row.getUnknownShaDeployments();
+        d.leadTimeSamples = sign * row.getLeadTimeSamples();
+        d.recoverySamples = sign * row.getRecoverySamples();
+        d.undeployed = sign * row.getUndeployedChanges();
+        d.opened = sign * row.getIncidentsOpened();
+        d.resolved = sign * row.getIncidentsResolved();
+        d.unattributed = sign * row.getUnattributedIncidents();
+        d.gapSamples = sign * row.getFailureGapSamples();
+        d.gapSum = sign * row.getFailureGapSecondsSum();
+        d.detectSamples = sign * row.getDetectSamples();
+        d.detectSum = sign * row.getDetectSecondsSum();
+        Histograms.countInto(d.leadTimes, row.getLeadTimeHistogram(), sign);
+        Histograms.countInto(d.restores, row.getRestoreHistogram(), sign);
+        Histograms.countInto(d.recoveries, row.getRecoveryHistogram(), sign);
+        row.getIncidentsBySeverity().forEach((k, v) -> count(d.bySeverity, k, sign * v));
+        row.getResolvedBySeverity().forEach((k, v) -> count(d.resolvedBySeverity, k, sign * v));
+        row.getDeploymentsByStrategy().forEach((k, v) -> count(d.byStrategy, k, sign * v));
+        row.getFailedByStrategy().forEach((k, v) -> count(d.failedByStrategy, k, sign * v));
+        row.getReworkByStrategy().forEach((k, v) -> count(d.reworkByStrategy, k, sign * v));
+        row.getLeadTimeSamplesByStrategy().forEach((k, v) -> count(d.leadTimeSamplesByStrategy, k, sign * v));
+        row.getRecoverySamplesByStrategy().forEach((k, v) -> count(d.recoverySamplesByStrategy, k, sign * v));
+        row.getRestoreHistogramBySeverity().forEach((k, v) -> Histograms.countInto(histogram(d.restoresBySeverity, k),
+                v, sign));
+        row.getLeadTimeHistogramByStrategy().forEach((k, v) ->
+                Histograms.countInto(histogram(d.leadTimesByStrategy, k), v, sign));
+        row.getRecoveryHistogramByStrategy().forEach((k, v) ->
+                Histograms.countInto(histogram(d.recoveriesByStrategy, k), v, sign));
+        return d;
+    }
+
+    /** Adds {@code other}'s changes to this one's: applying the sum is applying both. */
+    void add(final BucketDelta other) {
+        deployments += other.deployments;
+        failed += other.failed;
+        rework += other.rework;
+        baseline += other.baseline;
+        unknownSha += other.unknownSha;
+        leadTimeSamples += other.leadTimeSamples;
+        recoverySamples += other.recoverySamples;
+        undeployed += other.undeployed;
+        opened += other.opened;
+        resolved += other.resolved;
+        unattributed += other.unattributed;
+        gapSamples += other.gapSamples;
+        gapSum += other.gapSum;
+        detectSamples += other.detectSamples;
+        detectSum += other.detectSum;
+        addAll(leadTimes, other.leadTimes);
+        addAll(restores, other.restores);
+        addAll(recoveries, other.recoveries);
+        addAll(bySeverity, other.bySeverity);
+        addAll(resolvedBySeverity, other.resolvedBySeverity);
+        addAll(byStrategy, other.byStrategy);
+        addAll(failedByStrategy, other.failedByStrategy);
+        addAll(reworkByStrategy, other.reworkByStrategy);
+        addAll(leadTimeSamplesByStrategy, other.leadTimeSamplesByStrategy);
+        addAll(recoverySamplesByStrategy, other.recoverySamplesByStrategy);
+        addNested(restoresBySeverity, other.restoresBySeverity);
+        addNested(leadTimesByStrategy, other.leadTimesByStrategy);
+        addNested(recoveriesByStrategy, other.recoveriesByStrategy);
+    }
+
+    private static <K> void addAll(final Map<K, Long> target, final Map<K, Long> source) {
+        source.forEach((key, count) -> target.merge(key, count, Long::sum));
+    }
+
+    private static void addNested(final Map<String, Map<Long, Long>> target,
+                                  final Map<String, Map<Long, Long>> source) {
+        source.forEach((key, counts) -> addAll(histogram(target, key), counts));
+    }
+
     /** Whether applying it would change nothing. */
     boolean isZero() {
         final long[] scalars = {deployments, failed, rework, baseline, unknownSha, leadTimeSamples, recoverySamples,

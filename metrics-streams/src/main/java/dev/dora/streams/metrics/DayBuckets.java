@@ -5,14 +5,14 @@ import dev.dora.facts.IncidentFact;
 import dev.dora.state.DayBucket;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.StagedStore;
-import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -22,9 +22,10 @@ import org.apache.kafka.streams.KeyValue;
  * contribution; replacing a fact retracts the old contribution first, so late and corrected events converge
  * exactly. Every contribution of a service goes to three rows: the service's, its current team's part and the
  * organisation's part in this partition ({@link Scope}); when the service changes team, its rows move from the
- * old team's part to the new one's, so a team always sums exactly its current services' whole history. Keys are
- * {@link BucketKey}s. A record's changes are summed per bucket first ({@link BucketDelta}) and applied once, by
- * {@link #flush()}.
+ * old team's part to the new one's, so a team always sums exactly its current services' whole history. Each change
+ * of a team's or the organisation's day row is also kept for the month row that holds the day ({@link Span},
+ * {@link RollUps}), so month rows always equal the sum of their days. Keys are {@link BucketKey}s. A record's
+ * changes are summed per bucket first ({@link BucketDelta}) and applied once, by {@link #flush()}.
  */
 public final class DayBuckets {
 
@@ -37,6 +38,8 @@ public final class DayBuckets {
     private final UnaryOperator<String> teamOf;
     /** What the current record changes, per bucket, until {@link #flush()}. */
     private final Map<Bucket, BucketDelta> pending = new LinkedHashMap<>();
+    /** What the current record changes in month rows, kept by the task only once it commits. */
+    private final List<RollUps.Change> rollUps = new ArrayList<>();
 
     /**
      * @param store   the buckets, as the current record stages them
@@ -152,7 +155,7 @@ public final class DayBuckets {
             final BucketDelta delta = entry.getValue();
             if (!delta.isZero()) {
                 final Bucket b = entry.getKey();
-                update(b.service(), b.group(), b.day(), delta::applyTo);
+                update(b.service(), b.group(), b.day(), delta);
             }
         }
         pending.clear();
@@ -162,36 +165,44 @@ public final class DayBuckets {
     private record Bucket(String service, String group, long day) {
     }
 
-    /** Applies {@code change} to the service's row and to its team's and the organisation's parts. */
-    private void update(final String service, final String group, final long day,
-                        final UnaryOperator<DayBucket> change) {
-        updateRow(Scope.service(service), group, day, change);
+    /** Applies {@code delta} to the service's row and to its team's and the organisation's parts. */
+    private void update(final String service, final String group, final long day, final BucketDelta delta) {
+        updateRow(Scope.service(service), group, day, delta);
         final String team = teamOf.apply(service);
         if (team != null) {
-            updateRow(Scope.team(team), group, day, change);
+            updateRow(Scope.team(team), group, day, delta);
         }
-        updateRow(Scope.ORGANISATION, group, day, change);
+        updateRow(Scope.ORGANISATION, group, day, delta);
     }
 
-    private void updateRow(final Scope scope, final String group, final long day,
-                           final UnaryOperator<DayBucket> change) {
+    private void updateRow(final Scope scope, final String group, final long day, final BucketDelta delta) {
         final Bytes key = BucketKey.of(scope, group, day);
         final DayBucket current = store.get(key);
         // a row staged by this record is its own copy, changed in place; any other is copied once first
         final DayBucket mine = current == null ? DayBucket.newBuilder().build()
                 : store.isStaged(key) ? current : shallowCopy(current);
-        final DayBucket next = change.apply(mine);
+        final DayBucket next = delta.applyTo(mine);
         if (isEmpty(next)) {
             store.delete(key);
         } else {
             store.put(key, next);
         }
+        if (scope.kind() != Scope.Kind.SERVICE) {
+            // the month row that holds the day (the lifetime row's copy among the month rows), once committed
+            final long month = day == BucketKey.LIFETIME ? day : Span.MONTH.start(day);
+            rollUps.add(new RollUps.Change(BucketKey.of(scope, Span.MONTH, group, month), delta));
+        }
+    }
+
+    /** The record's changes of month rows, for {@link RollUps#add} once the record commits. */
+    public List<RollUps.Change> rollUpChanges() {
+        return rollUps;
     }
 
     /**
      * A new row holding the same field values as {@code row}. Sharing them is safe, and spares Avro's deep copy of
      * ten maps and three histograms: no change to a row mutates a map or a histogram it holds, each sets a new one
-     * ({@link BucketDelta#applyTo}, {@link #add}).
+     * ({@link BucketDelta#applyTo}).
      */
     static DayBucket shallowCopy(final DayBucket row) {
         final DayBucket copy = new DayBucket();
@@ -210,78 +221,19 @@ public final class DayBuckets {
         for (final KeyValue<Bytes, DayBucket> row : store.prefix(BucketKey.prefix(Scope.service(service)))) {
             final BucketKey key = BucketKey.decode(row.key);
             if (from != null) {
-                updateRow(Scope.team(from), key.group(), key.day(), b -> add(b, row.value, -1));
+                updateRow(Scope.team(from), key.group(), key.day(), BucketDelta.of(row.value, -1));
             }
             if (to != null) {
-                updateRow(Scope.team(to), key.group(), key.day(), b -> add(b, row.value, 1));
+                updateRow(Scope.team(to), key.group(), key.day(), BucketDelta.of(row.value, 1));
             }
         }
-    }
-
-    /** {@code target} plus (sign 1) or minus (sign -1) everything {@code source} holds. */
-    static DayBucket add(final DayBucket target, final DayBucket source, final int sign) {
-        target.setDeployments(target.getDeployments() + sign * source.getDeployments());
-        target.setFailedDeployments(target.getFailedDeployments() + sign * source.getFailedDeployments());
-        target.setLeadTimeSamples(target.getLeadTimeSamples() + sign * source.getLeadTimeSamples());
-        target.setIncidentsOpened(target.getIncidentsOpened() + sign * source.getIncidentsOpened());
-        target.setIncidentsResolved(target.getIncidentsResolved() + sign * source.getIncidentsResolved());
-        target.setRecoverySamples(target.getRecoverySamples() + sign * source.getRecoverySamples());
-        target.setReworkDeployments(target.getReworkDeployments() + sign * source.getReworkDeployments());
-        target.setDetectSamples(target.getDetectSamples() + sign * source.getDetectSamples());
-        target.setDetectSecondsSum(target.getDetectSecondsSum() + sign * source.getDetectSecondsSum());
-        target.setBaselineDeployments(target.getBaselineDeployments() + sign * source.getBaselineDeployments());
-        target.setUnknownShaDeployments(target.getUnknownShaDeployments() + sign * source.getUnknownShaDeployments());
-        target.setUndeployedChanges(target.getUndeployedChanges() + sign * source.getUndeployedChanges());
-        target.setFailureGapSamples(target.getFailureGapSamples() + sign * source.getFailureGapSamples());
-        target.setFailureGapSecondsSum(target.getFailureGapSecondsSum() + sign * source.getFailureGapSecondsSum());
-        target.setUnattributedIncidents(target.getUnattributedIncidents() + sign * source.getUnattributedIncidents());
-        target.setLeadTimeHistogram(Histograms.combine(target.getLeadTimeHistogram(), source.getLeadTimeHistogram(),
-                sign));
-        target.setRestoreHistogram(Histograms.combine(target.getRestoreHistogram(), source.getRestoreHistogram(), sign));
-        target.setRecoveryHistogram(Histograms.combine(target.getRecoveryHistogram(), source.getRecoveryHistogram(),
-                sign));
-        target.setIncidentsBySeverity(addCounts(target.getIncidentsBySeverity(), source.getIncidentsBySeverity(), sign));
-        target.setResolvedBySeverity(addCounts(target.getResolvedBySeverity(), source.getResolvedBySeverity(), sign));
-        target.setDeploymentsByStrategy(addCounts(target.getDeploymentsByStrategy(), source.getDeploymentsByStrategy(),
-                sign));
-        target.setFailedByStrategy(addCounts(target.getFailedByStrategy(), source.getFailedByStrategy(), sign));
-        target.setReworkByStrategy(addCounts(target.getReworkByStrategy(), source.getReworkByStrategy(), sign));
-        target.setLeadTimeSamplesByStrategy(addCounts(target.getLeadTimeSamplesByStrategy(),
-                source.getLeadTimeSamplesByStrategy(), sign));
-        target.setRecoverySamplesByStrategy(addCounts(target.getRecoverySamplesByStrategy(),
-                source.getRecoverySamplesByStrategy(), sign));
-        target.setRestoreHistogramBySeverity(addHistograms(target.getRestoreHistogramBySeverity(),
-                source.getRestoreHistogramBySeverity(), sign));
-        target.setLeadTimeHistogramByStrategy(addHistograms(target.getLeadTimeHistogramByStrategy(),
-                source.getLeadTimeHistogramByStrategy(), sign));
-        target.setRecoveryHistogramByStrategy(addHistograms(target.getRecoveryHistogramByStrategy(),
-                source.getRecoveryHistogramByStrategy(), sign));
-        return target;
-    }
-
-    private static Map<String, Long> addCounts(final Map<String, Long> target, final Map<String, Long> source,
-                                               final int sign) {
-        Map<String, Long> out = target;
-        for (final Map.Entry<String, Long> entry : source.entrySet()) {
-            out = addCount(out, entry.getKey(), sign * entry.getValue());
-        }
-        return out;
-    }
-
-    private static Map<String, ByteBuffer> addHistograms(final Map<String, ByteBuffer> target,
-                                                         final Map<String, ByteBuffer> source, final int sign) {
-        Map<String, ByteBuffer> out = target;
-        for (final Map.Entry<String, ByteBuffer> entry : source.entrySet()) {
-            out = addHistogram(out, entry.getKey(), entry.getValue(), sign);
-        }
-        return out;
     }
 
     /**
      * Whether a bucket holds nothing; the counts checked imply the rest (no failed, rework or baseline deployment
      * without a deployment, no histogram without samples).
      */
-    private static boolean isEmpty(final DayBucket b) {
+    static boolean isEmpty(final DayBucket b) {
         final long[] counts = {b.getDeployments(), b.getFailedDeployments(), b.getLeadTimeSamples(),
             b.getRecoverySamples(), b.getDetectSamples(), b.getUndeployedChanges(), b.getFailureGapSamples(),
             b.getIncidentsOpened(), b.getIncidentsResolved(), b.getUnattributedIncidents()};
@@ -300,32 +252,5 @@ public final class DayBuckets {
             }
         }
         return true;
-    }
-
-    /** {@code counts} with {@code delta} added to {@code key}; a count that reaches zero is dropped. */
-    private static Map<String, Long> addCount(final Map<String, Long> counts, final String key, final long delta) {
-        if (delta == 0) {
-            return counts;
-        }
-        final Map<String, Long> next = new TreeMap<>(counts);
-        next.merge(key, delta, Long::sum);
-        next.values().removeIf(count -> count == 0);
-        return next;
-    }
-
-    /** {@code histograms} with the samples of {@code delta} added to or removed from {@code key}'s; empty ones dropped. */
-    private static Map<String, ByteBuffer> addHistogram(final Map<String, ByteBuffer> histograms, final String key,
-                                                        final ByteBuffer delta, final int sign) {
-        if (delta == null || !delta.hasRemaining()) {
-            return histograms;
-        }
-        final Map<String, ByteBuffer> next = new TreeMap<>(histograms);
-        final ByteBuffer combined = Histograms.combine(next.get(key), delta, sign);
-        if (combined.hasRemaining()) {
-            next.put(key, combined);
-        } else {
-            next.remove(key);
-        }
-        return next;
     }
 }

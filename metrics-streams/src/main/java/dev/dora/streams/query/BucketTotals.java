@@ -2,6 +2,7 @@ package dev.dora.streams.query;
 
 import dev.dora.state.DayBucket;
 import dev.dora.streams.metrics.SparseHistogram;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.query.WindowMetrics.SeverityBreakdown;
 import dev.dora.streams.query.WindowMetrics.StrategyBreakdown;
 import java.util.Collections;
@@ -43,9 +44,13 @@ final class BucketTotals {
     /** Days of the period on which the scope deployed (a set: a team's parts may name the same day). */
     private final Set<Long> deployDays = new HashSet<>();
 
-    void add(final long day, final DayBucket bucket) {
-        if (bucket.getDeployments() > 0) {
-            deployDays.add(day);
+    /**
+     * Adds a row of {@code span} whose first day is {@code start}. A month row says nothing of the days on which the
+     * scope deployed: only {@code MetricsQuery.weeks} counts them, and a week never holds a whole month.
+     */
+    void add(final Span span, final long start, final DayBucket bucket) {
+        if (span == Span.DAY && bucket.getDeployments() > 0) {
+            deployDays.add(start);
         }
         add(bucket);
     }

@@ -6,6 +6,7 @@ import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.metrics.BuildBuckets;
 import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.store.Scope;
 import dev.dora.streams.store.ServiceKey;
 import java.util.ArrayList;
@@ -55,27 +56,23 @@ public final class LocalStores implements StoreReader {
     }
 
     @Override
-    public List<BucketRow> buckets(final Scope scope, final String group, final long fromDay, final long lastDay) {
-        return rows(views.buckets(), scope, group, fromDay, lastDay);
+    public List<BucketRow> buckets(final Scope scope, final Span span, final String group, final long fromDay,
+                                   final long lastDay) {
+        return rows(views.buckets(), scope, span, group, fromDay, lastDay);
     }
 
-    /** The rows of {@code scope} and {@code group} with day in [fromDay, lastDay] of one store view. */
+    /** The rows of {@code span}, {@code scope} and {@code group} with first day in [fromDay, lastDay] of one view. */
     public static List<BucketRow> rows(final ReadOnlyKeyValueStore<Bytes, DayBucket> store, final Scope scope,
-                                       final String group, final long fromDay, final long lastDay) {
+                                       final Span span, final String group, final long fromDay, final long lastDay) {
         final List<BucketRow> rows = new ArrayList<>();
-        try (KeyValueIterator<Bytes, DayBucket> it = store.range(BucketKey.of(scope, group, fromDay),
-                BucketKey.of(scope, group, lastDay))) {
+        try (KeyValueIterator<Bytes, DayBucket> it = store.range(BucketKey.of(scope, span, group, fromDay),
+                BucketKey.of(scope, span, group, lastDay))) {
             while (it.hasNext()) {
                 final KeyValue<Bytes, DayBucket> entry = it.next();
                 rows.add(new BucketRow(BucketKey.day(entry.key), entry.value));
             }
         }
         return rows;
-    }
-
-    /** The key range of {@link #buckets}, for readers that query a store by range themselves. */
-    public static Bytes[] bucketRange(final Scope scope, final String group, final long fromDay, final long lastDay) {
-        return new Bytes[] {BucketKey.of(scope, group, fromDay), BucketKey.of(scope, group, lastDay)};
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.metrics.Granularity;
 import dev.dora.streams.store.BucketKey;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.store.Scope;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -106,10 +107,15 @@ public final class MetricsQuery {
         return new BuildWindows(reader.buildBuckets(scope, fromDay, BucketKey.LIFETIME));
     }
 
+    /** Whether the scope has month rows: a team and the organisation do, a service does not. */
+    private static boolean hasRollUps(final Scope scope) {
+        return scope.kind() != Scope.Kind.SERVICE;
+    }
+
     /**
-     * One range read of the scope's rows from the first period's start: adds each day to its period's totals and
-     * answers the incidents open at each period's end (the lifetime counts minus what opened and resolved from then
-     * on).
+     * Reads the scope's rows from the first period's start, each day once ({@link RowCover}: whole months of a team or
+     * the organisation from their month rows): adds each row to its period's totals and answers the incidents open
+     * at each period's end (the lifetime counts minus what opened and resolved from then on).
      */
     private long[] read(final Scope scope, final String group, final long[] starts, final BucketTotals[] totals) {
         final int n = totals.length;
@@ -117,17 +123,19 @@ public final class MetricsQuery {
         final long[] netIn = new long[n];
         long netAfter = 0;
         long lifetimeNet = 0;
-        for (final BucketRow row : reader.buckets(scope, group, starts[0], BucketKey.LIFETIME)) {
-            final long day = row.day();
-            final long net = row.bucket().getIncidentsOpened() - row.bucket().getIncidentsResolved();
-            if (day == BucketKey.LIFETIME) {
-                lifetimeNet += net;
-            } else if (day >= starts[n]) {
-                netAfter += net;
-            } else {
-                final int period = period(starts, day);
-                netIn[period] += net;
-                totals[period].add(day, row.bucket());
+        for (final RowCover.Read read : RowCover.window(starts, hasRollUps(scope))) {
+            for (final BucketRow row : reader.buckets(scope, read.span(), group, read.from(), read.last())) {
+                final long day = row.day();
+                final long net = row.bucket().getIncidentsOpened() - row.bucket().getIncidentsResolved();
+                if (day == BucketKey.LIFETIME) {
+                    lifetimeNet += net;
+                } else if (day >= starts[n]) {
+                    netAfter += net;
+                } else {
+                    final int period = period(starts, day);
+                    netIn[period] += net;
+                    totals[period].add(read.span(), day, row.bucket());
+                }
             }
         }
         final long[] openAtEnd = new long[n];
@@ -196,13 +204,33 @@ public final class MetricsQuery {
      * as epoch days, if it has any; the rows may come from several partitions in any order.
      */
     public Optional<DataDays> dataDays(final Scope scope, final String group) {
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (final BucketRow row : reader.buckets(scope, group, Long.MIN_VALUE, BucketKey.LAST_DAY)) {
-            first = Math.min(first, row.day());
-            last = Math.max(last, row.day());
+        if (!hasRollUps(scope)) {
+            return span(scope, Span.DAY, group, Long.MIN_VALUE, BucketKey.LAST_DAY);
         }
-        return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(new DataDays(first, last));
+        // the first and last month rows, then the day rows of those two months only
+        final Optional<DataDays> months = span(scope, Span.MONTH, group, Long.MIN_VALUE, BucketKey.LAST_DAY);
+        if (months.isEmpty()) {
+            return Optional.empty();
+        }
+        final long firstMonth = months.get().first();
+        final long lastMonth = months.get().last();
+        final Optional<DataDays> first = span(scope, Span.DAY, group, firstMonth, Span.MONTH.next(firstMonth) - 1);
+        final Optional<DataDays> last = span(scope, Span.DAY, group, lastMonth, Span.MONTH.next(lastMonth) - 1);
+        // a month row holds what its days hold, so both have days; were that not so, every day row would answer
+        return first.isPresent() && last.isPresent() ? Optional.of(new DataDays(first.get().first(), last.get().last()))
+                : span(scope, Span.DAY, group, Long.MIN_VALUE, BucketKey.LAST_DAY);
+    }
+
+    /** The first and the last first day of the scope's rows of {@code span} in [from, last], if it has any. */
+    private Optional<DataDays> span(final Scope scope, final Span span, final String group, final long from,
+                                    final long last) {
+        long first = Long.MAX_VALUE;
+        long latest = Long.MIN_VALUE;
+        for (final BucketRow row : reader.buckets(scope, span, group, from, last)) {
+            first = Math.min(first, row.day());
+            latest = Math.max(latest, row.day());
+        }
+        return first == Long.MAX_VALUE ? Optional.empty() : Optional.of(new DataDays(first, latest));
     }
 
     /** The first and last epoch day with data. */

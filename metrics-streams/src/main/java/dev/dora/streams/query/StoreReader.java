@@ -1,6 +1,7 @@
 package dev.dora.streams.query;
 
 import dev.dora.state.ServiceInfo;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.store.Scope;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,15 @@ public interface StoreReader {
      * {@code lastDay} may be {@code BucketKey.LIFETIME}), in no particular order: a service's from its partition, a
      * team's or the organisation's from every partition.
      */
-    List<BucketRow> buckets(Scope scope, String group, long fromDay, long lastDay);
+    default List<BucketRow> buckets(Scope scope, String group, long fromDay, long lastDay) {
+        return buckets(scope, Span.DAY, group, fromDay, lastDay);
+    }
+
+    /**
+     * The rows of {@code span} (day rows, or a team's or the organisation's week or month roll-up rows) of
+     * {@code scope} in {@code group} whose first day lies in [fromDay, lastDay], gathered like the day rows.
+     */
+    List<BucketRow> buckets(Scope scope, Span span, String group, long fromDay, long lastDay);
 
     /**
      * The build rows of {@code scope} whose day lies in [fromDay, lastDay] (inclusive; {@code lastDay} may be

@@ -40,6 +40,7 @@ public final class LedgerStores {
     private final WriteBackStore<DayBucket> bucketsWriteBack;
     private final WriteBackStore<ServiceInfo> servicesWriteBack;
     private final WriteBackStore<BuildBucket> buildsWriteBack;
+    private DeferredChanges<DayBucket> deferredBuckets;
 
     public LedgerStores(final KeyValueStore<Bytes, SpecificRecord> entities,
                         final KeyValueStore<Bytes, byte[]> indexes,
@@ -70,6 +71,67 @@ public final class LedgerStores {
             return wrapped.findInner(WriteBackStore.class);
         }
         return null;
+    }
+
+    /**
+     * Has {@code changes} applied to the day buckets whenever their write-back layer writes back (each Kafka Streams
+     * commit), or, for stores without one, at every {@link #recordCommitted()}. They read and write the rows as the
+     * ledger sees them, and keep the task's decoded values current.
+     */
+    public void deferBuckets(final DeferredChanges<DayBucket> changes) {
+        deferredBuckets = changes;
+        if (bucketsWriteBack != null) {
+            bucketsWriteBack.defer(changes, new DeferredChanges.Rows<>() {
+                @Override
+                public DayBucket get(final Bytes key) {
+                    return bucketsWriteBack.holds(key) ? bucketsWriteBack.pendingValue(key) : decodedBucket(key);
+                }
+
+                @Override
+                public void put(final Bytes key, final DayBucket value) {
+                    bucketsWriteBack.stage(key, value);
+                    decodedBuckets.put(key, value);
+                }
+            });
+        }
+    }
+
+    private DayBucket decodedBucket(final Bytes key) {
+        if (decodedBuckets.knows(key)) {
+            return decodedBuckets.get(key);
+        }
+        final DayBucket value = buckets.get(key);
+        decodedBuckets.put(key, value);
+        return value;
+    }
+
+    /**
+     * After each record's commit: applies the deferred changes now when the buckets have no write-back layer, or
+     * writes back early when they hold many rows, as the write-back layer does with its own values.
+     */
+    public void recordCommitted() {
+        if (deferredBuckets != null && bucketsWriteBack != null
+                && deferredBuckets.rows() > WriteBackStore.MAX_PENDING / 4) {
+            bucketsWriteBack.writeBack();
+        }
+        if (deferredBuckets != null && bucketsWriteBack == null) {
+            deferredBuckets.applyTo(new DeferredChanges.Rows<>() {
+                @Override
+                public DayBucket get(final Bytes key) {
+                    return decodedBucket(key);
+                }
+
+                @Override
+                public void put(final Bytes key, final DayBucket value) {
+                    if (value == null) {
+                        buckets.delete(key);
+                    } else {
+                        buckets.put(key, value);
+                    }
+                    decodedBuckets.put(key, value);
+                }
+            });
+        }
     }
 
     /** A transaction over the stores for one record of {@code service}'s ledger. */

@@ -46,6 +46,10 @@ public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Byt
 
     /** Values changed since the last write-back; a null value is a pending delete. */
     private final Map<Bytes, V> pending = new HashMap<>();
+    /** Changes applied just before each write-back; null for none. */
+    private DeferredChanges<V> deferred;
+    /** What {@link #deferred} reads and writes: the pending values, then the store below. */
+    private DeferredChanges.Rows<V> deferredRows;
 
     public WriteBackStore(final KeyValueStore<Bytes, V> inner) {
         super(inner);
@@ -92,8 +96,20 @@ public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Byt
         return pending.size();
     }
 
-    /** Writes every pending value to the store below, once each. */
+    /**
+     * Has {@code changes} applied whenever the pending values are written back, through {@code rows} (which read the
+     * pending values first and stage what they put), and dropped with them.
+     */
+    void defer(final DeferredChanges<V> changes, final DeferredChanges.Rows<V> rows) {
+        this.deferred = changes;
+        this.deferredRows = rows;
+    }
+
+    /** Writes every pending value to the store below, once each, after staging the deferred changes. */
     void writeBack() {
+        if (deferred != null) {
+            deferred.applyTo(deferredRows);
+        }
         if (pending.isEmpty()) {
             return;
         }
@@ -124,15 +140,22 @@ public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Byt
     /** Drops the pending values: a cache cleared is a task whose uncommitted work is thrown away. */
     @Override
     public void clearCache() {
-        pending.clear();
+        dropPending();
         super.clearCache();
     }
 
     /** Drops the pending values: a clean close has just written them back, a dirty one must not. */
     @Override
     public void close() {
-        pending.clear();
+        dropPending();
         super.close();
+    }
+
+    private void dropPending() {
+        pending.clear();
+        if (deferred != null) {
+            deferred.drop();
+        }
     }
 
     @Override

@@ -87,6 +87,9 @@ class StoreKeysTest {
                 BucketKey.of(Scope.service("shop"), "production", 20_000L));
         pinned("74746561007000800000000001e240", BucketKey.of(Scope.team("tea"), "p", 123_456L));
         pinned("6f0070008000000000000001", BucketKey.of(Scope.ORGANISATION, "p", 1L));
+        // month rows came with state format 2: span tag, then the scope's kind tag as a string
+        pinned("4d6f000070008000000000004e20", BucketKey.of(Scope.ORGANISATION, Span.MONTH, "p", 20_000L));
+        pinned("4d7400746561007000800000000001e240", BucketKey.of(Scope.team("tea"), Span.MONTH, "p", 123_456L));
         pinned("73686f7000", ServiceKey.of("shop"));
         pinned("642d3100692d31006564676500", new ClaimKey("d-1", "i-1", "edge").encode());
     }
@@ -98,7 +101,8 @@ class StoreKeysTest {
                 new Uncaused("s", "g", AT, "i"), new CauseDeployment("s", "d", "i", "t"),
                 new CauseSha("s", "g", "sha", "i"), new Rollback("s", "d", "r"), new IncidentTimeline("s", "g", 0, "i"),
                 new Charged("s", "d", "t", "i"), new Attributed("s", "i", "t", "d"), new BucketKey(Scope.team("s"), "g", 3),
-                new ClaimKey("d", "i", "s"));
+                new ClaimKey("d", "i", "s"), new BucketKey(Scope.ORGANISATION, Span.MONTH, "g", -4),
+                new BucketKey(Scope.team("s"), Span.MONTH, "g", BucketKey.LIFETIME));
         assertEquals(keys, List.of(Child.decode(new Child("s", "p", "c").encode()),
                 Timeline.decode(new Timeline("s", "g", AT, "d").encode()),
                 ShaDeployment.decode(new ShaDeployment("s", "sha", "g", -AT, "d").encode()),
@@ -111,7 +115,9 @@ class StoreKeysTest {
                 Charged.decode(new Charged("s", "d", "t", "i").encode()),
                 Attributed.decode(new Attributed("s", "i", "t", "d").encode()),
                 BucketKey.decode(new BucketKey(Scope.team("s"), "g", 3).encode()),
-                ClaimKey.decode(new ClaimKey("d", "i", "s").encode())));
+                ClaimKey.decode(new ClaimKey("d", "i", "s").encode()),
+                BucketKey.decode(BucketKey.of(Scope.ORGANISATION, Span.MONTH, "g", -4)),
+                BucketKey.decode(BucketKey.of(Scope.team("s"), Span.MONTH, "g", BucketKey.LIFETIME))));
         assertEquals("abc", Entity.id(Entity.COMMIT.key("shop", "abc")));
     }
 

@@ -224,4 +224,58 @@ class WriteBackStoreTest {
         }
         assertNull(LedgerStores.writeBackOf(below));
     }
+
+    /** Deferred changes that append to each row they touch, counting how often they were applied. */
+    private static final class Appends implements DeferredChanges<String> {
+        private final Map<String, String> changes = new TreeMap<>();
+        private int applied;
+
+        @Override
+        public void applyTo(final Rows<String> rows) {
+            applied++;
+            changes.forEach((k, suffix) -> {
+                final String current = rows.get(key(k));
+                rows.put(key(k), (current == null ? "" : current) + suffix);
+            });
+            changes.clear();
+        }
+
+        @Override
+        public int rows() {
+            return changes.size();
+        }
+
+        @Override
+        public void drop() {
+            changes.clear();
+        }
+    }
+
+    @Test
+    void deferredChangesAreAppliedToThePendingValuesAtEachWriteBackAndDroppedWithThem() {
+        final Appends appends = new Appends();
+        store.defer(appends, new DeferredChanges.Rows<>() {
+            @Override
+            public String get(final Bytes key) {
+                return store.holds(key) ? store.pendingValue(key) : below.get(key);
+            }
+
+            @Override
+            public void put(final Bytes key, final String value) {
+                store.stage(key, value);
+            }
+        });
+        below.put(key("m"), "m0");
+        record(Map.of("d", "d1"));
+        appends.changes.put("m", "+1");
+        appends.changes.put("d", "+x");
+        assertEquals("m0", below.get(key("m")), "nothing reaches the store below before the commit");
+        store.flushCache();
+        assertEquals(Map.of("d", "d1+x", "m", "m0+1"), contents(below.all()), "applied over the pending value");
+        appends.changes.put("m", "+2");
+        store.clearCache();
+        store.flushCache();
+        assertEquals("m0+1", below.get(key("m")), "a task's thrown-away work takes its deferred changes along");
+        assertEquals(2, appends.applied, "applied at every write-back");
+    }
 }

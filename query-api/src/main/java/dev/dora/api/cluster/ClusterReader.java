@@ -11,6 +11,7 @@ import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.StateUnavailableException;
 import dev.dora.streams.query.StoreReader;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.store.Scope;
 import java.net.URI;
 import java.time.Duration;
@@ -149,15 +150,17 @@ public final class ClusterReader implements StoreReader {
     }
 
     @Override
-    public List<BucketRow> buckets(final Scope scope, final String group, final long fromDay, final long lastDay) {
+    public List<BucketRow> buckets(final Scope scope, final Span span, final String group, final long fromDay,
+                                   final long lastDay) {
         final Map<String, String> query = new LinkedHashMap<>();
         query.put("kind", scope.kind().name());
         query.put("name", scope.name());
+        query.put("span", span.name());
         query.put("group", group);
         query.put("from", Long.toString(fromDay));
         query.put("last", Long.toString(lastDay));
         final Function<Set<Integer>, LocalPartitions.Answers<List<BucketRow>>> here =
-                partitions -> local.buckets(scope, group, fromDay, lastDay, partitions);
+                partitions -> local.buckets(scope, span, group, fromDay, lastDay, partitions);
         final Function<JsonNode, BucketRow> row =
                 json -> new BucketRow(json.get("day").asLong(), Wire.decode(json.get("bucket"), DayBucket.class));
         if (scope.kind() == Scope.Kind.SERVICE) {

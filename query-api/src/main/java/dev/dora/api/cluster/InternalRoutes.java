@@ -9,6 +9,7 @@ import dev.dora.streams.query.BucketRow;
 import dev.dora.streams.query.BuildRow;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.StoreReader;
+import dev.dora.streams.store.Span;
 import dev.dora.streams.store.Scope;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -77,8 +78,8 @@ public final class InternalRoutes {
         final String group = param(ctx, "group");
         final long from = number(ctx, "from");
         final long last = number(ctx, "last");
-        final LocalPartitions.Answers<List<BucketRow>> answers = partitions.get().buckets(scope, group, from, last,
-                partitionSet(ctx));
+        final LocalPartitions.Answers<List<BucketRow>> answers = partitions.get().buckets(scope, span(ctx), group,
+                from, last, partitionSet(ctx));
         ctx.json(encode(answers, row -> Map.of("day", row.day(), "bucket", Wire.encode(row.bucket()))));
     }
 
@@ -241,6 +242,19 @@ public final class InternalRoutes {
             return Long.parseLong(param(ctx, name));
         } catch (final NumberFormatException e) {
             throw ApiException.badRequest(name + ": not a whole number");
+        }
+    }
+
+    /** The rows' span; day rows when the request names none. */
+    private static Span span(final Context ctx) {
+        final String value = ctx.queryParam("span");
+        if (value == null) {
+            return Span.DAY;
+        }
+        try {
+            return Span.valueOf(value);
+        } catch (final IllegalArgumentException e) {
+            throw ApiException.badRequest("span: one of " + Arrays.toString(Span.values()));
         }
     }
 
