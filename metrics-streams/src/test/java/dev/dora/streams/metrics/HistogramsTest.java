@@ -153,6 +153,28 @@ class HistogramsTest {
     }
 
     @Test
+    void everyPercentileOfManyBucketsIsTheHistogramsOwn() {
+        final SplittableRandom random = new SplittableRandom(11);
+        for (int round = 0; round < 20; round++) {
+            final Histogram all = Histograms.empty();
+            final SparseHistogram sparse = new SparseHistogram();
+            for (int day = 0; day < 50; day++) {
+                final Histogram one = Histograms.empty();
+                for (int i = 0; i < random.nextInt(200); i++) {
+                    one.recordValue(random.nextInt(8) == 0 ? 0 : (long) Math.exp(random.nextDouble() * Math.log(1e8)));
+                }
+                all.add(one);
+                sparse.add(Histograms.combine(null, Histograms.encode(one), 1));
+            }
+            for (int percent = 1; percent <= 100; percent++) {
+                assertEquals(Histograms.quantile(all, percent / 100.0), sparse.quantile(percent / 100.0),
+                        "round " + round + ", " + percent + " %");
+            }
+            assertEquals(Histograms.quantile(all, 0.0001), sparse.quantile(0.0001), "the smallest rank");
+        }
+    }
+
+    @Test
     void twoSparseHistogramsAddedUpAnswerAsOneOfAllTheirSamples() {
         final SplittableRandom random = new SplittableRandom(5);
         final Histogram all = Histograms.empty();
