@@ -38,8 +38,8 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
     public static final int SEMANTICS_VERSION = 5;
     /**
      * Raised whenever a release keeps its state in a form that state written before cannot be read as, so that it
-     * starts a new computation from the retained events instead of reading rows it does not know. 2: the week and
-     * month roll-up rows of teams and the organisation ({@code store.Span}).
+     * starts a new computation from the retained events instead of reading rows it does not know. 2: the month rows
+     * of teams and the organisation ({@code store.Span}).
      */
     public static final int STATE_FORMAT = 2;
     /** The environment group of every production environment; other environments are each their own group. */

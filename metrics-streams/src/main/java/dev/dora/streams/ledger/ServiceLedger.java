@@ -50,7 +50,7 @@ public final class ServiceLedger {
 
     private final MetricsConfig config;
     private final LedgerStores stores;
-    /** The task's changes of week and month rows, applied at each write-back of the day buckets. */
+    /** The task's changes of month rows, applied at each write-back of the day buckets. */
     private final RollUps rollUps = new RollUps();
 
     public ServiceLedger(final MetricsConfig config, final LedgerStores stores) {

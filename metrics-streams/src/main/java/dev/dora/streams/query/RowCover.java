@@ -41,7 +41,7 @@ final class RowCover {
             cover.period(starts[i], starts[i + 1]);
         }
         // after the last period: the days to the next month, then every month and the lifetime row
-        final long nextMonth = Span.MONTH.start(end) == end ? end : Span.MONTH.next(Span.MONTH.start(end));
+        final long nextMonth = Span.MONTH.startOnOrAfter(end);
         cover.add(Span.DAY, end, nextMonth);
         cover.add(Span.MONTH, nextMonth, BucketKey.LIFETIME);
         return cover.reads;
@@ -53,7 +53,7 @@ final class RowCover {
 
     /** [from, to): the whole months in it, and the days before and after them. */
     private void period(final long from, final long to) {
-        final long firstMonth = Span.MONTH.start(from) == from ? from : Span.MONTH.next(Span.MONTH.start(from));
+        final long firstMonth = Span.MONTH.startOnOrAfter(from);
         long monthsEnd = firstMonth;
         while (monthsEnd < to && Span.MONTH.next(monthsEnd) <= to) {
             monthsEnd = Span.MONTH.next(monthsEnd);

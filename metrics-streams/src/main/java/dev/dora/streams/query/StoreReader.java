@@ -33,7 +33,7 @@ public interface StoreReader {
     }
 
     /**
-     * The rows of {@code span} (day rows, or a team's or the organisation's week or month roll-up rows) of
+     * The rows of {@code span} (day rows, or a team's or the organisation's month rows) of
      * {@code scope} in {@code group} whose first day lies in [fromDay, lastDay], gathered like the day rows.
      */
     List<BucketRow> buckets(Scope scope, Span span, String group, long fromDay, long lastDay);

@@ -28,6 +28,12 @@ public enum Span {
         };
     }
 
+    /** The first day of a span on or after {@code day}: {@code day} itself when a span starts on it. */
+    public long startOnOrAfter(final long day) {
+        final long start = start(day);
+        return start == day ? day : next(start);
+    }
+
     /** The first epoch day of the span after the one that starts on {@code start}. */
     public long next(final long start) {
         return switch (this) {
