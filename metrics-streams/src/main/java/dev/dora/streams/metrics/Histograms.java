@@ -1,6 +1,7 @@
 package dev.dora.streams.metrics;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.DataFormatException;
@@ -176,13 +177,79 @@ public final class Histograms {
         if (delta.isEmpty()) {
             return base;
         }
-        final TreeMap<Long, Long> counts = counts(base);
-        delta.forEach((value, count) -> {
-            if (count != 0) {
-                counts.merge(value, count, Long::sum);
+        if (base != null && base.hasRemaining() && !isSparse(base)) {
+            final TreeMap<Long, Long> counts = counts(base);
+            delta.forEach((value, count) -> counts.merge(value, count, Long::sum));
+            return sparse(counts);
+        }
+        // both sides in value order, merged in one pass: a month row's histogram holds hundreds of buckets, and
+        // decoding them into a boxed sorted map at every commit was most of the cost of applying a delta
+        final long[] rows = sparsePairs(base);
+        final long[] changes = sortedPairs(delta);
+        final ByteBuffer out = ByteBuffer.allocate(1 + (rows.length + changes.length) * MAX_VARLONG_BYTES);
+        out.put(SPARSE);
+        int i = 0;
+        int j = 0;
+        while (i < rows.length || j < changes.length) {
+            if (j == changes.length || i < rows.length && rows[i] < changes[j]) {
+                putCount(out, rows[i], rows[i + 1]);
+                i += 2;
+            } else if (i == rows.length || changes[j] < rows[i]) {
+                putCount(out, changes[j], changes[j + 1]);
+                j += 2;
+            } else {
+                putCount(out, rows[i], rows[i + 1] + changes[j + 1]);
+                i += 2;
+                j += 2;
             }
-        });
-        return sparse(counts);
+        }
+        return out.position() == 1 ? ByteBuffer.wrap(EMPTY) : ByteBuffer.wrap(out.array(), 0, out.position()).slice();
+    }
+
+    /** The pairs of a sparse encoding (or none), flat: value, count, value, count, in value order. */
+    private static long[] sparsePairs(final ByteBuffer bytes) {
+        if (bytes == null || !bytes.hasRemaining()) {
+            return new long[0];
+        }
+        final ByteBuffer in = bytes.duplicate();
+        in.get();
+        long[] pairs = new long[Math.max(2, in.remaining())];
+        int n = 0;
+        while (in.hasRemaining()) {
+            if (n + 2 > pairs.length) {
+                pairs = Arrays.copyOf(pairs, pairs.length * 2);
+            }
+            pairs[n++] = getVarLong(in);
+            pairs[n++] = getVarLong(in);
+        }
+        return n == pairs.length ? pairs : Arrays.copyOf(pairs, n);
+    }
+
+    /** The delta's pairs, flat (value, count, value, count), in value order. */
+    private static long[] sortedPairs(final Map<Long, Long> delta) {
+        final long[] values = new long[delta.size()];
+        int n = 0;
+        for (final long value : delta.keySet()) {
+            values[n++] = value;
+        }
+        Arrays.sort(values);
+        final long[] pairs = new long[n * 2];
+        for (int i = 0; i < n; i++) {
+            pairs[2 * i] = values[i];
+            pairs[2 * i + 1] = delta.get(values[i]);
+        }
+        return pairs;
+    }
+
+    /** Writes one (value, count) pair of the sparse encoding; a zero count is left out. */
+    private static void putCount(final ByteBuffer out, final long value, final long count) {
+        if (count < 0) {
+            throw new IllegalStateException("removing samples of " + value + " s that were never added");
+        }
+        if (count != 0) {
+            putVarLong(out, value);
+            putVarLong(out, count);
+        }
     }
 
     private static ByteBuffer sparse(final TreeMap<Long, Long> counts) {

@@ -101,6 +101,31 @@ class HistogramsTest {
     }
 
     @Test
+    void applyingADeltaRefusesCountsBelowZeroAndEmptiesARowWhoseSamplesAreAllRemoved() {
+        final Histogram a = Histograms.empty();
+        a.recordValue(60);
+        a.recordValue(7_200);
+        final ByteBuffer row = Histograms.combine(null, Histograms.encode(a), 1);
+        final java.util.Map<Long, Long> all = new java.util.HashMap<>();
+        Histograms.countInto(all, row, -1);
+        assertEquals(0, Histograms.apply(row, all).remaining(), "every sample removed leaves an empty row");
+        final java.util.Map<Long, Long> tooMany = new java.util.HashMap<>(all);
+        tooMany.merge(Histograms.bucketValue(60), -1L, Long::sum);
+        final IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Histograms.apply(row, tooMany));
+        assertTrue(e.getMessage().contains("never added"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Histograms.apply(null, java.util.Map.of(3_600L, -1L)));
+        final java.util.Map<Long, Long> added = java.util.Map.of(Histograms.bucketValue(90), 2L, 5L, 0L);
+        final ByteBuffer fromNothing = Histograms.apply(ByteBuffer.wrap(new byte[0]), added);
+        assertEquals(Histograms.apply(null, added), fromNothing);
+        assertEquals(2, Histograms.decode(fromNothing).getTotalCount());
+        assertEquals(Histograms.combine(null, Histograms.encode(a), 1),
+                Histograms.apply(Histograms.encode(a), java.util.Map.of(5L, 0L)),
+                "a row still in HdrHistogram's encoding is rewritten sparsely");
+    }
+
+    @Test
     void summedSignedCountsGiveTheSameEncodingAsCombiningEachHistogramInTurn() {
         final SplittableRandom random = new SplittableRandom(11);
         for (int round = 0; round < 200; round++) {
