@@ -321,7 +321,7 @@ public final class Histograms {
         out.put((byte) v);
     }
 
-    private static long getVarLong(final ByteBuffer in) {
+    static long getVarLong(final ByteBuffer in) {
         long value = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             final byte b = in.get();

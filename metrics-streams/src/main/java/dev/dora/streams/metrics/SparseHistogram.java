@@ -1,103 +1,67 @@
 package dev.dora.streams.metrics;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Samples added up from day buckets' histograms for one answer: a count per HdrHistogram bucket, kept as the few
- * non-empty buckets rather than a full counts array. Its quantiles are exactly those of an HdrHistogram holding the
- * same samples ({@link Histograms#quantile}); a weekly series computes hundreds of them, and walking a full
- * histogram's counts for each was most of its cost. The buckets are kept in a primitive open-addressing table and
- * sorted once when a quantile is first asked for.
+ * Samples added up from day buckets' histograms for one answer. Its quantiles are exactly those of an HdrHistogram
+ * holding the same samples ({@link Histograms#quantile}); a weekly series computes hundreds of them.
+ *
+ * <p>Adding a histogram only keeps a reference to its encoding. The first quantile adds every kept encoding's
+ * buckets into this thread's dense counts array, indexed as HdrHistogram indexes its counts, and collects the
+ * non-empty buckets in value order in one pass over the range they fill. A table of the buckets seen, rehashed as it
+ * grew and sorted at the end, cost most of a weekly series: its merging is now one array addition per bucket.
  */
 public final class SparseHistogram {
 
-    private static final int INITIAL_SLOTS = 16;
-    private static final long MIX = 0x9E3779B97F4A7C15L;
+    /** Sub-buckets per HdrHistogram bucket with two significant digits: 256, so half of them is 2^7. */
+    private static final int HALF_MAGNITUDE = 7;
+    private static final int SUB_BUCKET_MASK = 255;
+    /** 64 - unit magnitude (0) - half magnitude - 1: HdrHistogram's leading-zero base. */
+    private static final int LEADING_ZERO_BASE = 56;
+    /** Enough counts for any non-negative long. */
+    private static final int SLOTS = (LEADING_ZERO_BASE + 2) << HALF_MAGNITUDE;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Bucket values, 0 marking an empty slot; the bucket of value 0 is counted apart. */
-    private long[] keys = new long[INITIAL_SLOTS];
-    private long[] counts = new long[INITIAL_SLOTS];
-    private boolean hasZero;
-    private long zeroCount;
-    private int size;
-    private long total;
+    /** The kept histograms: a sparse encoding, or (value, count) pairs decoded from the other encoding. */
+    private final List<Object> parts = new ArrayList<>();
     /** The buckets in value order, once asked for; dropped by every add. */
     private long[] sortedKeys;
     private long[] sortedCounts;
+    private long total;
 
     /** Adds the samples of a histogram in either encoding ({@link Histograms}). */
     public void add(final ByteBuffer encoded) {
         if (encoded == null || !encoded.hasRemaining()) {
             return;
         }
+        sortedKeys = null;
         if (Histograms.isSparseEncoding(encoded)) {
-            Histograms.forEachSparse(encoded, this::put);
-        } else {
-            final Map<Long, Long> decoded = new HashMap<>();
-            Histograms.countInto(decoded, encoded, 1);
-            decoded.forEach(this::put);
+            parts.add(encoded);
+            return;
         }
+        final Map<Long, Long> decoded = new HashMap<>();
+        Histograms.countInto(decoded, encoded, 1);
+        final long[] pairs = new long[decoded.size() * 2];
+        int i = 0;
+        for (final Map.Entry<Long, Long> entry : decoded.entrySet()) {
+            pairs[i++] = entry.getKey();
+            pairs[i++] = entry.getValue();
+        }
+        parts.add(pairs);
     }
 
     /** Adds the samples of another histogram: the two windows' samples together. */
     public void add(final SparseHistogram other) {
-        if (other.hasZero) {
-            put(0, other.zeroCount);
-        }
-        for (int i = 0; i < other.keys.length; i++) {
-            if (other.keys[i] != 0) {
-                put(other.keys[i], other.counts[i]);
-            }
-        }
-    }
-
-    private void put(final long value, final long count) {
         sortedKeys = null;
-        total += count;
-        if (value == 0) {
-            hasZero = true;
-            zeroCount += count;
-            return;
-        }
-        int slot = slot(value, keys.length);
-        while (keys[slot] != 0 && keys[slot] != value) {
-            slot = (slot + 1) & (keys.length - 1);
-        }
-        if (keys[slot] == 0) {
-            keys[slot] = value;
-            size++;
-        }
-        counts[slot] += count;
-        if (size * 2 > keys.length) {
-            grow();
-        }
-    }
-
-    private static int slot(final long value, final int slots) {
-        return (int) ((value * MIX) >>> 40) & (slots - 1);
-    }
-
-    private void grow() {
-        final long[] oldKeys = keys;
-        final long[] oldCounts = counts;
-        keys = new long[oldKeys.length * 2];
-        counts = new long[oldKeys.length * 2];
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != 0) {
-                int slot = slot(oldKeys[i], keys.length);
-                while (keys[slot] != 0) {
-                    slot = (slot + 1) & (keys.length - 1);
-                }
-                keys[slot] = oldKeys[i];
-                counts[slot] = oldCounts[i];
-            }
-        }
+        parts.addAll(other.parts);
     }
 
     public long totalCount() {
+        resolve();
         return total;
     }
 
@@ -106,10 +70,10 @@ public final class SparseHistogram {
      * computes it; null when there are no samples.
      */
     public Double quantile(final double q) {
+        resolve();
         if (total == 0) {
             return null;
         }
-        sort();
         final long rank = Math.max(1, (long) Math.ceil(q * total - 1e-9));
         long seen = 0;
         int i = 0;
@@ -123,35 +87,84 @@ public final class SparseHistogram {
         return (double) Histograms.medianEquivalent(sortedKeys[i]);
     }
 
-    private void sort() {
+    /** The index of {@code value}'s bucket in an HdrHistogram's counts array (two significant digits, unit 1). */
+    static int index(final long value) {
+        final int bucket = LEADING_ZERO_BASE - Long.numberOfLeadingZeros(value | SUB_BUCKET_MASK);
+        final int subBucket = (int) (value >>> bucket);
+        return ((bucket + 1) << HALF_MAGNITUDE) + subBucket - (1 << HALF_MAGNITUDE);
+    }
+
+    private void resolve() {
         if (sortedKeys != null) {
             return;
         }
-        final int n = size + (hasZero ? 1 : 0);
-        final long[] pairs = new long[n];
-        int next = 0;
-        if (hasZero) {
-            pairs[next++] = 0;
-        }
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i] != 0) {
-                pairs[next++] = keys[i];
+        final Scratch scratch = SCRATCH.get();
+        for (final Object part : parts) {
+            if (part instanceof ByteBuffer encoded) {
+                scratch.addSparse(encoded);
+            } else {
+                final long[] pairs = (long[]) part;
+                for (int i = 0; i < pairs.length; i += 2) {
+                    scratch.add(pairs[i], pairs[i + 1]);
+                }
             }
         }
-        Arrays.sort(pairs);
-        sortedKeys = pairs;
+        total = scratch.total;
+        final int n = scratch.buckets();
+        sortedKeys = new long[n];
         sortedCounts = new long[n];
-        // the table's slot of each sorted value, found again; n is small next to the samples it stands for
-        for (int k = 0; k < n; k++) {
-            sortedCounts[k] = pairs[k] == 0 ? zeroCount : counts[find(pairs[k])];
-        }
+        scratch.drainInto(sortedKeys, sortedCounts);
     }
 
-    private int find(final long value) {
-        int slot = slot(value, keys.length);
-        while (keys[slot] != value) {
-            slot = (slot + 1) & (keys.length - 1);
+    /** One thread's dense counts, empty between uses. */
+    private static final class Scratch {
+        private final long[] counts = new long[SLOTS];
+        private final long[] values = new long[SLOTS];
+        private int low = SLOTS;
+        private int high = -1;
+        private long total;
+
+        void addSparse(final ByteBuffer encoded) {
+            final ByteBuffer in = encoded.duplicate();
+            in.get();
+            while (in.hasRemaining()) {
+                final long value = Histograms.getVarLong(in);
+                add(value, Histograms.getVarLong(in));
+            }
         }
-        return slot;
+
+        void add(final long value, final long count) {
+            final int i = index(value);
+            counts[i] += count;
+            values[i] = value;
+            low = Math.min(low, i);
+            high = Math.max(high, i);
+            total += count;
+        }
+
+        int buckets() {
+            int n = 0;
+            for (int i = low; i <= high; i++) {
+                if (counts[i] != 0) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** Hands the buckets over in value order and leaves the counts empty for the next use. */
+        void drainInto(final long[] keys, final long[] bucketCounts) {
+            int n = 0;
+            for (int i = low; i <= high; i++) {
+                if (counts[i] != 0) {
+                    keys[n] = values[i];
+                    bucketCounts[n++] = counts[i];
+                    counts[i] = 0;
+                }
+            }
+            low = SLOTS;
+            high = -1;
+            total = 0;
+        }
     }
 }

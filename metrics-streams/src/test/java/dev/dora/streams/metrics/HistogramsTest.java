@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Tag;
@@ -175,6 +176,55 @@ class HistogramsTest {
                 assertEquals(Histograms.quantile(all, q), sparse.quantile(q), "round " + round + " q " + q);
             }
         }
+    }
+
+    @Test
+    void denseIndexesFollowHdrHistogramsBucketsOverEveryLong() {
+        final SplittableRandom random = new SplittableRandom(3);
+        final java.util.TreeSet<Long> values = new java.util.TreeSet<>(List.of(0L, 1L, 255L, 256L, Long.MAX_VALUE));
+        for (int magnitude = 0; magnitude < 63; magnitude++) {
+            final long low = 1L << magnitude;
+            values.add(low);
+            values.add(low - 1);
+            for (int i = 0; i < 2_000; i++) {
+                values.add(low + random.nextLong(low));
+            }
+        }
+        long previous = -1;
+        int previousIndex = -1;
+        for (final long value : values) {
+            final int index = SparseHistogram.index(value);
+            assertTrue(index >= previousIndex, "indexes rise with values: " + value);
+            assertEquals(previous >= 0 && Histograms.bucketValue(previous) == Histograms.bucketValue(value),
+                    index == previousIndex, "one index per HdrHistogram bucket: " + previous + ", " + value);
+            previous = value;
+            previousIndex = index;
+        }
+    }
+
+    @Test
+    void aSparseHistogramAddsBothEncodingsAndOtherHistogramsAndAnswersAgainAfterMoreSamples() {
+        final Histogram a = Histograms.empty();
+        final Histogram b = Histograms.empty();
+        for (int i = 1; i <= 300; i++) {
+            a.recordValue(i * 997L);
+            b.recordValue(i * 31L + (i % 7 == 0 ? 1L << 40 : 0));
+        }
+        final SparseHistogram first = new SparseHistogram();
+        first.add(Histograms.encode(a));
+        assertEquals(Histograms.quantile(a, 0.5), first.quantile(0.5), "HdrHistogram's own encoding");
+        final SparseHistogram second = new SparseHistogram();
+        second.add(Histograms.combine(null, Histograms.encode(b), 1));
+        first.add(second);
+        final Histogram both = Histograms.empty();
+        both.add(a);
+        both.add(b);
+        assertEquals(both.getTotalCount(), first.totalCount(), "asked again after more samples");
+        for (final double q : new double[] {0.01, 0.5, 0.9, 0.99, 1}) {
+            assertEquals(Histograms.quantile(both, q), first.quantile(q), "q " + q);
+        }
+        assertEquals(Histograms.quantile(b, 0.9), second.quantile(0.9), "the added histogram is unchanged");
+        assertNull(new SparseHistogram().quantile(0.5));
     }
 
     @Test
