@@ -28,6 +28,7 @@ public final class Histograms {
     /** First byte of the sparse encoding; HdrHistogram's compressed encoding starts with 0x1c. */
     private static final byte SPARSE = 'S';
     private static final int MAX_VARLONG_BYTES = 10;
+    private static final int INITIAL_PAIRS = 8;
     /** Only its bucket layout is used, which the significant digits alone decide; never recorded into. */
     private static final Histogram SHAPE = empty();
 
@@ -118,15 +119,20 @@ public final class Histograms {
      * {@link #countInto(Map, long[], long)} spares inflating it and allocating its counts array each time.
      */
     public static long[] buckets(final ByteBuffer bytes) {
-        final Map<Long, Long> counts = new TreeMap<>();
-        countInto(counts, bytes, 1);
-        final long[] out = new long[counts.size() * 2];
-        int i = 0;
-        for (final Map.Entry<Long, Long> entry : counts.entrySet()) {
-            out[i++] = entry.getKey();
-            out[i++] = entry.getValue();
+        if (bytes == null || !bytes.hasRemaining() || isSparse(bytes)) {
+            return sparsePairs(bytes);
         }
-        return out;
+        // HdrHistogram walks its non-empty buckets in value order, each once: no sorted map needed
+        long[] out = new long[INITIAL_PAIRS * 2];
+        int n = 0;
+        for (final HistogramIterationValue value : decode(bytes).recordedValues()) {
+            if (n + 2 > out.length) {
+                out = Arrays.copyOf(out, out.length * 2);
+            }
+            out[n++] = value.getValueIteratedTo();
+            out[n++] = value.getCountAtValueIteratedTo();
+        }
+        return Arrays.copyOf(out, n);
     }
 
     /** Adds {@code sign} times the pairs of {@link #buckets} to {@code counts}, as {@link #countInto} would. */

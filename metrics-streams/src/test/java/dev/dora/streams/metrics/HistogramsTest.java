@@ -179,6 +179,27 @@ class HistogramsTest {
     }
 
     @Test
+    void theBucketsOfEitherEncodingAreTheSameValueOrderedPairs() {
+        final SplittableRandom random = new SplittableRandom(17);
+        for (int round = 0; round < 100; round++) {
+            final Histogram h = Histograms.empty();
+            for (int i = 0; i < random.nextInt(300); i++) {
+                h.recordValue(random.nextInt(10) == 0 ? 0 : (long) Math.exp(random.nextDouble() * Math.log(1e9)));
+            }
+            final ByteBuffer compressed = Histograms.encode(h);
+            final long[] pairs = Histograms.buckets(compressed);
+            final java.util.Map<Long, Long> expected = new java.util.TreeMap<>();
+            Histograms.countInto(expected, compressed, 1);
+            final long[] flat = expected.entrySet().stream()
+                    .flatMapToLong(e -> java.util.stream.LongStream.of(e.getKey(), e.getValue())).toArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(flat, pairs, "round " + round);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(flat,
+                    Histograms.buckets(Histograms.combine(null, compressed, 1)), "the sparse encoding, round " + round);
+        }
+        assertEquals(0, Histograms.buckets(null).length);
+    }
+
+    @Test
     void denseIndexesFollowHdrHistogramsBucketsOverEveryLong() {
         final SplittableRandom random = new SplittableRandom(3);
         final java.util.TreeSet<Long> values = new java.util.TreeSet<>(List.of(0L, 1L, 255L, 256L, Long.MAX_VALUE));
