@@ -116,12 +116,16 @@ public final class SparseHistogram {
         scratch.drainInto(sortedKeys, sortedCounts);
     }
 
-    /** One thread's dense counts, empty between uses. */
+    /**
+     * One thread's dense counts, empty between uses, with a bit per slot that holds a count: the buckets are
+     * collected by walking the set bits, not by scanning the thousands of slots between the lowest and the highest.
+     */
     private static final class Scratch {
         private final long[] counts = new long[SLOTS];
         private final long[] values = new long[SLOTS];
-        private int low = SLOTS;
-        private int high = -1;
+        private final long[] touched = new long[SLOTS / Long.SIZE + 1];
+        private int lowWord = touched.length;
+        private int highWord = -1;
         private long total;
 
         void addSparse(final ByteBuffer encoded) {
@@ -134,20 +138,23 @@ public final class SparseHistogram {
         }
 
         void add(final long value, final long count) {
+            if (count == 0) {
+                return;
+            }
             final int i = index(value);
             counts[i] += count;
             values[i] = value;
-            low = Math.min(low, i);
-            high = Math.max(high, i);
+            final int word = i >>> 6;
+            touched[word] |= 1L << i;
+            lowWord = Math.min(lowWord, word);
+            highWord = Math.max(highWord, word);
             total += count;
         }
 
         int buckets() {
             int n = 0;
-            for (int i = low; i <= high; i++) {
-                if (counts[i] != 0) {
-                    n++;
-                }
+            for (int word = lowWord; word <= highWord; word++) {
+                n += Long.bitCount(touched[word]);
             }
             return n;
         }
@@ -155,15 +162,19 @@ public final class SparseHistogram {
         /** Hands the buckets over in value order and leaves the counts empty for the next use. */
         void drainInto(final long[] keys, final long[] bucketCounts) {
             int n = 0;
-            for (int i = low; i <= high; i++) {
-                if (counts[i] != 0) {
+            for (int word = lowWord; word <= highWord; word++) {
+                long bits = touched[word];
+                while (bits != 0) {
+                    final int i = (word << 6) + Long.numberOfTrailingZeros(bits);
                     keys[n] = values[i];
                     bucketCounts[n++] = counts[i];
                     counts[i] = 0;
+                    bits &= bits - 1;
                 }
+                touched[word] = 0;
             }
-            low = SLOTS;
-            high = -1;
+            lowWord = touched.length;
+            highWord = -1;
             total = 0;
         }
     }
