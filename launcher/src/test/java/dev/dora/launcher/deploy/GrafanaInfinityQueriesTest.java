@@ -9,6 +9,8 @@ import dev.dora.launcher.e2e.RunningStack;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.events.DeploymentStrategy;
+import dev.dora.events.IncidentEvent;
+import dev.dora.events.IncidentStatus;
 import dev.dora.streams.simulation.BuildHistory;
 import dev.dora.streams.simulation.HistoryGenerator;
 import dev.dora.streams.simulation.PerformanceLevel;
@@ -59,6 +61,7 @@ class GrafanaInfinityQueriesTest {
         final List<SpecificRecord> events = new ArrayList<>(BuildHistory.merged(HistoryGenerator.builder().seed(3)
                 .end(end).days(100).services(services).build().generate(), BuildHistory.generate(services, 3, end, 100)));
         events.addAll(rolledBack(services.get(0), end.minus(Duration.ofDays(2))));
+        events.add(unattributed(services.get(0), end.minus(Duration.ofDays(3))));
         stack = RunningStack.start();
         stack.postAll(events, 1_000);
         stack.awaitCaughtUp(Duration.ofSeconds(150));
@@ -80,6 +83,19 @@ class GrafanaInfinityQueriesTest {
                 .setFinishedAt(back.plusSeconds(240)).setOccurredAt(back.plusSeconds(240)).setRollbackOf(bad.getId())
                 .build();
         return List.of(bad, rollback);
+    }
+
+    /**
+     * An incident charged to no deployment. Whether the generated history has one in the dashboards' last 30 days
+     * depends on the time of day the test runs; the "why none" column needs one. It names a deployment that does not
+     * exist, so no rule charges it.
+     */
+    private static IncidentEvent unattributed(final ServiceProfile service, final Instant at) {
+        return IncidentEvent.newBuilder().setId("grafana-check-unattributed").setService(service.name())
+                .setTeam(service.team()).setSource("pagerduty").setEnvironment(service.productionEnvironment())
+                .setStatus(IncidentStatus.resolved).setOpenedAt(at).setResolvedAt(at.plus(Duration.ofMinutes(40)))
+                .setOccurredAt(at.plus(Duration.ofMinutes(40))).setCauseDeploymentId("grafana-check-no-such-deployment")
+                .build();
     }
 
     @AfterAll
