@@ -142,25 +142,9 @@ public final class Histograms {
         }
     }
 
-    /** Receives the (value, count) pairs of a sparse encoding. */
-    @FunctionalInterface
-    public interface BucketConsumer {
-        void accept(long value, long count);
-    }
-
     /** Whether {@code bytes}, not empty, hold the sparse encoding of the day buckets. */
     public static boolean isSparseEncoding(final ByteBuffer bytes) {
         return isSparse(bytes);
-    }
-
-    /** Hands each (value, count) pair of a sparse encoding to {@code consumer}, in value order. */
-    public static void forEachSparse(final ByteBuffer bytes, final BucketConsumer consumer) {
-        final ByteBuffer in = bytes.duplicate();
-        in.get();
-        while (in.hasRemaining()) {
-            final long value = getVarLong(in);
-            consumer.accept(value, getVarLong(in));
-        }
     }
 
     /** The midpoint of the HdrHistogram bucket holding {@code value}: what a quantile reports. */
@@ -183,14 +167,9 @@ public final class Histograms {
         if (delta.isEmpty()) {
             return base;
         }
-        if (base != null && base.hasRemaining() && !isSparse(base)) {
-            final TreeMap<Long, Long> counts = counts(base);
-            delta.forEach((value, count) -> counts.merge(value, count, Long::sum));
-            return sparse(counts);
-        }
         // both sides in value order, merged in one pass: a month row's histogram holds hundreds of buckets, and
         // decoding them into a boxed sorted map at every commit was most of the cost of applying a delta
-        final long[] rows = sparsePairs(base);
+        final long[] rows = buckets(base);
         final long[] changes = sortedPairs(delta);
         final ByteBuffer out = ByteBuffer.allocate(1 + (rows.length + changes.length) * MAX_VARLONG_BYTES);
         out.put(SPARSE);

@@ -2,9 +2,7 @@ package dev.dora.streams.metrics;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Samples added up from day buckets' histograms for one answer. Its quantiles are exactly those of an HdrHistogram
@@ -12,8 +10,8 @@ import java.util.Map;
  *
  * <p>Adding a histogram only keeps a reference to its encoding. The first quantile adds every kept encoding's
  * buckets into this thread's dense counts array, indexed as HdrHistogram indexes its counts, and collects the
- * non-empty buckets in value order in one pass over the range they fill. A table of the buckets seen, rehashed as it
- * grew and sorted at the end, cost most of a weekly series: its merging is now one array addition per bucket.
+ * non-empty buckets in value order through a bitmap of the slots it filled. A table of the buckets seen, rehashed as
+ * it grew and sorted at the end, cost most of a weekly series: its merging is now one array addition per bucket.
  */
 public final class SparseHistogram {
 
@@ -43,15 +41,7 @@ public final class SparseHistogram {
             parts.add(encoded);
             return;
         }
-        final Map<Long, Long> decoded = new HashMap<>();
-        Histograms.countInto(decoded, encoded, 1);
-        final long[] pairs = new long[decoded.size() * 2];
-        int i = 0;
-        for (final Map.Entry<Long, Long> entry : decoded.entrySet()) {
-            pairs[i++] = entry.getKey();
-            pairs[i++] = entry.getValue();
-        }
-        parts.add(pairs);
+        parts.add(Histograms.buckets(encoded));
     }
 
     /** Adds the samples of another histogram: the two windows' samples together. */
