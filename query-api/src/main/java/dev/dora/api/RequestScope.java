@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.SortedSet;
+import java.util.function.Supplier;
 
 /**
  * What a metrics or drill-down request covers: one service, one team or every service (the services it resolves to
@@ -17,11 +18,42 @@ import java.util.SortedSet;
  * @param team        the named team, or null
  * @param environment the environment group
  * @param window      the window
- * @param services    the services in scope, by name
+ * @param inScope     the services in scope, by name, listed when first asked for
  * @param query       the query over the local stores
  */
-record RequestScope(String service, String team, String environment, Window window, List<String> services,
+record RequestScope(String service, String team, String environment, Window window, InScope inScope,
                     MetricsQuery query) {
+
+    /** The services in scope, by name. */
+    List<String> services() {
+        return inScope.get();
+    }
+
+    /**
+     * The services a scope covers, listed once and only if a route asks. The organisation's metrics never ask: with
+     * a thousand services, listing them (every service's row decoded and sorted) was half of a cold organisation
+     * answer.
+     */
+    static final class InScope {
+        private final Supplier<List<String>> list;
+        private List<String> services;
+
+        InScope(final Supplier<List<String>> list) {
+            this.list = list;
+        }
+
+        InScope(final List<String> services) {
+            this.list = () -> services;
+            this.services = services;
+        }
+
+        List<String> get() {
+            if (services == null) {
+                services = list.get();
+            }
+            return services;
+        }
+    }
 
     /** The scope's parameters, checked but not yet resolved against the stores. */
     record Params(String service, String team, String environment, Window window) {
@@ -29,24 +61,26 @@ record RequestScope(String service, String team, String environment, Window wind
         /** Resolves the scope against the pipeline's stores: 404 for what nobody named, 503 when not ready. */
         RequestScope resolve(final PipelineAccess pipeline) {
             final MetricsQuery query = pipeline.query();
-            final List<String> services = query.servicesIn(service, team);
-            if (service != null && services.isEmpty()) {
+            // a service or a team must exist, so they are listed now; the organisation always does
+            final InScope inScope = service == null && team == null
+                    ? new InScope(() -> query.servicesIn(null, null)) : new InScope(query.servicesIn(service, team));
+            if (service != null && inScope.get().isEmpty()) {
                 throw ApiException.notFound("service: no events have named service '" + service + "'");
             }
-            if (team != null && services.isEmpty()) {
+            if (team != null && inScope.get().isEmpty()) {
                 throw ApiException.notFound("team: no service currently belongs to team '" + team + "'");
             }
             final String group = environment == null ? MetricsConfig.PRODUCTION
                     : pipeline.config().environmentGroup(environment);
             if (environment != null && !MetricsConfig.PRODUCTION.equals(group)) {
-                final SortedSet<String> known = query.environmentsOf(services);
+                final SortedSet<String> known = query.environmentsOf(inScope.get());
                 if (!known.contains(group)) {
                     throw ApiException.notFound("environment: no deployment or incident of " + (service != null
                             ? "service '" + service + "'" : team != null ? "team '" + team + "'" : "any service")
                             + " names environment '" + environment + "'; known: " + String.join(", ", known));
                 }
             }
-            return new RequestScope(service, team, group, window, services, query);
+            return new RequestScope(service, team, group, window, inScope, query);
         }
     }
 
