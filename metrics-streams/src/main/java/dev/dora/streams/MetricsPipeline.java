@@ -5,6 +5,7 @@ import dev.dora.schema.AvroCodec;
 import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
+import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.LocalStores;
@@ -49,6 +50,8 @@ public final class MetricsPipeline implements AutoCloseable {
     private final KafkaStreams streams;
     private final Admin admin;
     private final StateVersions versions;
+    /** The last listing of the services ({@link #query()}), kept while the services store has not moved. */
+    private volatile Listing listing;
     private volatile StoreReader readThrough;
     private volatile Function<StateVersions.Reads, Optional<?>> readVersions = reads -> Optional.empty();
 
@@ -124,7 +127,29 @@ public final class MetricsPipeline implements AutoCloseable {
      * was given ({@link #readThrough}); valid while the pipeline is running.
      */
     public MetricsQuery query() {
-        return new MetricsQuery(reader());
+        final StoreReader reader = reader();
+        return readThrough != null ? new MetricsQuery(reader) : new MetricsQuery(reader, () -> services(reader));
+    }
+
+    /**
+     * Every known service, by name, listed again only when the services store moved since the last listing: a team's
+     * scope is resolved from the list, and with a thousand services listing them (each row decoded, then sorted) cost
+     * about as much as a team's answer. The version is read before the listing, so a write made while it is listed
+     * makes the next call list again.
+     */
+    private List<ServiceInfo> services(final StoreReader reader) {
+        final Optional<?> version = versions.current(StateVersions.Reads.SERVICES);
+        final Listing last = listing;
+        if (version.isPresent() && last != null && last.version().equals(version.get())) {
+            return last.services();
+        }
+        final List<ServiceInfo> services = MetricsQuery.byName(reader.services());
+        version.ifPresent(read -> listing = new Listing(read, services));
+        return services;
+    }
+
+    /** The services as listed at a version of the services store. */
+    private record Listing(Object version, List<ServiceInfo> services) {
     }
 
     /** Reads the ledgers' facts and delivered changes through {@link #reader()}. */

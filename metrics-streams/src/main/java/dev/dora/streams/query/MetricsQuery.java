@@ -9,6 +9,8 @@ import dev.dora.streams.store.Scope;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Answers metric queries for a scope and a window of whole UTC days by adding up the scope's day buckets
@@ -29,16 +32,28 @@ import java.util.TreeSet;
 public final class MetricsQuery {
 
     private final StoreReader reader;
+    private final Supplier<List<ServiceInfo>> services;
 
     public MetricsQuery(final StoreReader reader) {
-        this.reader = reader;
+        this(reader, () -> byName(reader.services()));
     }
 
-    /** Every known service, by name. */
+    /** @param services every known service, by name, as {@link #byName} lists them (a kept listing, say) */
+    public MetricsQuery(final StoreReader reader, final Supplier<List<ServiceInfo>> services) {
+        this.reader = reader;
+        this.services = services;
+    }
+
+    /** Every known service, by name; not to be changed. */
     public List<ServiceInfo> services() {
-        final List<ServiceInfo> all = new ArrayList<>(reader.services());
+        return services.get();
+    }
+
+    /** {@code services} sorted by name, unmodifiable. */
+    public static List<ServiceInfo> byName(final Collection<ServiceInfo> services) {
+        final List<ServiceInfo> all = new ArrayList<>(services);
         all.sort(Comparator.comparing(ServiceInfo::getService));
-        return all;
+        return Collections.unmodifiableList(all);
     }
 
     public Optional<ServiceInfo> service(final String name) {

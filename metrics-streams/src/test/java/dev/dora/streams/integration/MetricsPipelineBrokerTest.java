@@ -5,6 +5,7 @@ import static dev.dora.streams.topology.PipelineDriver.deploy;
 import static dev.dora.streams.topology.PipelineDriver.incidentBuilder;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.events.BuildEvent;
@@ -12,6 +13,7 @@ import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.schema.AvroSerdes;
+import dev.dora.state.ServiceInfo;
 import dev.dora.schema.Topics;
 import dev.dora.streams.MetricsPipeline;
 import dev.dora.streams.config.MetricsConfig;
@@ -156,5 +158,37 @@ public class MetricsPipelineBrokerTest {
             assertEquals(3, restarted.query().metrics(Scope.service("shop"), MetricsConfig.PRODUCTION, from, from + 1).deploymentFrequency().deployments());
             assertEquals(0, restarted.pendingRecords(), "idle means nothing pending");
         }
+    }
+
+    /**
+     * The services are listed once and the listing kept while the services store does not move: a team's scope is
+     * resolved from it. A new service, or a service that changes team, is in the next listing.
+     */
+    @Test
+    void theServicesAreListedAgainOnlyAfterTheyChange() throws Exception {
+        final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-list");
+        final MetricsConfig config = MetricsConfig.defaults(kafka.bootstrapServers(), state)
+                .withReplicationFactor((short) 1).withApplicationId("listing-test");
+        try (MetricsPipeline pipeline = MetricsPipeline.start(config)) {
+            produce(kafka.bootstrapServers(), List.of(commit("list-a", "la1", T0)));
+            awaitIdle(pipeline);
+            final List<ServiceInfo> first = pipeline.query().services();
+            assertEquals(List.of("list-a"), listed(first));
+            assertSame(first, pipeline.query().services(), "kept while nothing changed");
+
+            produce(kafka.bootstrapServers(), List.of(commit("list-b", "lb1", T0.plusSeconds(60)),
+                    ChangeEvent.newBuilder(commit("list-a", "la2", T0.plusSeconds(120), "la1")).setTeam("moved")
+                            .build()));
+            awaitIdle(pipeline);
+            final MetricsQuery query = pipeline.query();
+            assertEquals(List.of("list-a", "list-b"), listed(query.services()));
+            assertEquals(List.of("list-a"), query.servicesIn(null, "moved"));
+            assertEquals(List.of(), query.servicesIn(null, "team-list-a"), "a service belongs to its current team");
+        }
+    }
+
+    /** This test's services: the event topics also hold the other tests' events, which every pipeline reads. */
+    private static List<String> listed(final List<ServiceInfo> services) {
+        return services.stream().map(ServiceInfo::getService).filter(name -> name.startsWith("list-")).toList();
     }
 }
