@@ -42,11 +42,6 @@ record RequestScope(String service, String team, String environment, Window wind
             this.list = list;
         }
 
-        InScope(final List<String> services) {
-            this.list = () -> services;
-            this.services = services;
-        }
-
         List<String> get() {
             if (services == null) {
                 services = list.get();
@@ -61,9 +56,8 @@ record RequestScope(String service, String team, String environment, Window wind
         /** Resolves the scope against the pipeline's stores: 404 for what nobody named, 503 when not ready. */
         RequestScope resolve(final PipelineAccess pipeline) {
             final MetricsQuery query = pipeline.query();
-            // a service or a team must exist, so they are listed now; the organisation always does
-            final InScope inScope = service == null && team == null
-                    ? new InScope(() -> query.servicesIn(null, null)) : new InScope(query.servicesIn(service, team));
+            // a named service or team must exist, so the checks below list it now; the organisation's list waits
+            final InScope inScope = new InScope(() -> query.servicesIn(service, team));
             if (service != null && inScope.get().isEmpty()) {
                 throw ApiException.notFound("service: no events have named service '" + service + "'");
             }

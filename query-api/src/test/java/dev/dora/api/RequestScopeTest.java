@@ -22,6 +22,6 @@ class RequestScopeTest {
         assertEquals(List.of("checkout", "search"), lazy.get());
         assertEquals(List.of("checkout", "search"), lazy.get());
         assertEquals(1, listings.get());
-        assertEquals(List.of("checkout"), new RequestScope.InScope(List.of("checkout")).get());
+        assertEquals(List.of("checkout"), new RequestScope.InScope(() -> List.of("checkout")).get());
     }
 }
