@@ -9,14 +9,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -70,13 +74,18 @@ public final class TopicAdmin {
         final Set<String> wanted = names(topics);
         try {
             final Set<String> existing = admin.listTopics().names().get();
+            final List<TopicPartition> created = new ArrayList<>();
             for (final Topic<?, ?> topic : topics) {
                 if (!existing.contains(topic.name())) {
                     create(admin, topic, partitions, replicationFactor);
+                    for (int p = 0; p < partitions; p++) {
+                        created.add(new TopicPartition(topic.name(), p));
+                    }
                 }
             }
             final Map<String, TopicDescription> described = whenVisible(
                     () -> admin.describeTopics(wanted).allTopicNames().get());
+            awaitLeading(admin, created);
             final Map<ConfigResource, Config> configs = whenVisible(() -> admin.describeConfigs(wanted.stream()
                     .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all().get());
             final List<String> problems = new ArrayList<>();
@@ -150,6 +159,36 @@ public final class TopicAdmin {
 
     private static Set<String> names(final Collection<? extends Topic<?, ?>> topics) {
         return topics.stream().map(Topic::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * Waits until the leader of every partition serves it: a topic the controller has created can be described, with
+     * its leader, before that broker has applied the creation. An idempotent producer writing then gets
+     * NOT_LEADER_OR_FOLLOWER on its first request while a later one is appended, and retries the first with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591): the first events after start-up would wait
+     * minutes and fail. A partition whose leader answered a ListOffsets request takes writes.
+     *
+     * @throws ExecutionException when a leader refuses for a reason a retry cannot fix, or after a minute
+     */
+    public static void awaitLeading(final Admin admin, final Collection<TopicPartition> partitions)
+            throws InterruptedException, ExecutionException {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        final Map<TopicPartition, OffsetSpec> latest = partitions.stream()
+                .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest(), (a, b) -> a));
+        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** One admin call that may fail while a topic just created is not yet known to every broker. */

@@ -5,14 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.testkit.TestKafkaCluster;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +57,35 @@ class TopicAdminTest {
             assertTrue(wrongPolicy.getMessage().contains(
                     "topic dora.test.compacted has cleanup.policy=delete where compact is needed"),
                     wrongPolicy.getMessage());
+        }
+    }
+
+    /** KAFKA-15591: a producer that writes before a new partition's leader serves it can lose its first batch. */
+    @Test
+    @Timeout(120)
+    void theTopicsItCreatesTakeAnIdempotentProducersFirstWritesAtOnce() throws Exception {
+        try (TestKafkaCluster kafka = TestKafkaCluster.start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicAdmin.ensureTopics(admin, 3, (short) -1);
+            final Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            final List<Future<RecordMetadata>> sent = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < 20; i++) {
+                    for (final Topic<?, ?> topic : Topics.ALL) {
+                        for (int p = 0; p < 3; p++) {
+                            sent.add(producer.send(new ProducerRecord<>(topic.name(), p, new byte[] {1},
+                                    new byte[] {(byte) i})));
+                        }
+                    }
+                }
+                for (final Future<RecordMetadata> write : sent) {
+                    assertTrue(write.get(30, TimeUnit.SECONDS).hasOffset(), "every write acknowledged");
+                }
+            }
         }
     }
 }

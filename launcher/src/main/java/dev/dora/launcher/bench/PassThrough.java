@@ -2,6 +2,7 @@ package dev.dora.launcher.bench;
 
 import dev.dora.ingest.EventPublisher;
 import dev.dora.schema.Topic;
+import dev.dora.schema.TopicAdmin;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -72,7 +73,8 @@ final class PassThrough {
             }
             admin.createTopics(created).all().get(1, TimeUnit.MINUTES);
             try {
-                awaitLeaders(admin, topics);
+                // KAFKA-15591: a producer that starts before the leaders serve can fail its first records
+                TopicAdmin.awaitLeading(admin, partitions);
                 final double produce = produce(bootstrapServers, history, topics);
                 final double consume = consume(bootstrapServers, partitions, history.events());
                 return new Result(history.events(), history.recordBytes(), produce, consume);
@@ -81,33 +83,6 @@ final class PassThrough {
             }
         } catch (final ExecutionException | TimeoutException e) {
             throw new IOException("pass-through on " + bootstrapServers + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Waits until every partition of the new topics has a leader: an idempotent producer that starts earlier gets
-     * NOT_LEADER_OR_FOLLOWER, then can stay stuck on OUT_OF_ORDER_SEQUENCE_NUMBER for its whole delivery timeout.
-     */
-    private static void awaitLeaders(final Admin admin, final List<String> topics)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        final long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (true) {
-            try {
-                final boolean ready = admin.describeTopics(topics).allTopicNames().get(1, TimeUnit.MINUTES).values()
-                        .stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null
-                                && !p.leader().isEmpty()));
-                if (ready) {
-                    return;
-                }
-            } catch (final ExecutionException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the pass-through topics have no leaders after a minute");
-            }
-            Thread.sleep(100);
         }
     }
 

@@ -103,6 +103,7 @@ class HttpFuzzTest {
                             + " answered " + answer);
                 }
                 if (answer.status() < 0 && request.kind() != FuzzRequests.Kind.RAW) {
+                    System.out.println(threadDump());
                     fail("request " + i + " (seed " + SEED + ") " + request.summary() + " got no answer");
                 }
                 expected.note(request, answer);
@@ -232,6 +233,18 @@ class HttpFuzzTest {
             }
             return new Answer(Integer.parseInt(text.substring(9, 12)), head, body);
         }
+    }
+
+    /** Where every thread of the stack stood when a request went unanswered: what the next failure needs. */
+    private static String threadDump() {
+        final StringBuilder dump = new StringBuilder("Threads when a request went unanswered:\n");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (int i = 0; i < Math.min(40, stack.length); i++) {
+                dump.append("    at ").append(stack[i]).append('\n');
+            }
+        });
+        return dump.toString();
     }
 
     private static byte[] readAll(final InputStream in) {
