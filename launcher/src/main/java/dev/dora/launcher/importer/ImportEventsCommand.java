@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -16,16 +17,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code dora import events FILE}: an NDJSON file of canonical events (the shape of {@code POST /api/v1/events}:
  * changes, deployments, incidents and builds), e.g. deployments, incidents and CI builds exported from other tools,
- * sent in file order. Invalid lines are reported with their line number and kept in the dead-letter topic; the valid
- * ones are imported. History is best sent oldest first:
+ * sent in file order or, with {@code --sort}, oldest first. Invalid lines are reported with their line number and
+ * kept in the dead-letter topic; the valid ones are imported. History is best sent oldest first:
  * the pipeline does the least work that way (docs/ARCHITECTURE.md, "Known limits").
  */
 @Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,
         versionProvider = DoraCommand.VersionProvider.class,
         description = {"Import an NDJSON file of canonical events (one JSON object per line, as POST /api/v1/events "
-                + "takes them), in file order. Invalid lines are reported by line number and kept in the dead-letter "
-                + "topic; the other events are imported.",
-                "Sort history oldest first: the pipeline is fastest that way."})
+                + "takes them), in file order or, with --sort, oldest first. Invalid lines are reported by line "
+                + "number and kept in the dead-letter topic; the other events are imported.",
+                "History oldest first is what the pipeline processes fastest: sort it, or use --sort."})
 public final class ImportEventsCommand implements Callable<Integer> {
 
     @Spec
@@ -33,6 +34,12 @@ public final class ImportEventsCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The NDJSON file, or - for standard input.")
     Path file;
+
+    @Option(names = "--sort", description = {"Send the events oldest first (by occurredAt) rather than in file "
+            + "order. A file listing deployments newest first after their commits, as many tools export them, "
+            + "costs the pipeline commits x deployments in file order, each commit once sorted. Reads the file "
+            + "twice and holds about 60 bytes a line; not for standard input."})
+    boolean sort;
 
     @Mixin
     TargetOptions target;
@@ -51,18 +58,33 @@ public final class ImportEventsCommand implements Callable<Integer> {
         if (!stdin && !Files.isRegularFile(file)) {
             throw new ParameterException(spec.commandLine(), file + ": no such file");
         }
+        if (stdin && sort) {
+            throw new ParameterException(spec.commandLine(), "--sort: needs a FILE (standard input is read once, "
+                    + "and sorting reads the file twice)");
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final String name = stdin ? "standard input" : file.toString();
+        final long total = stdin ? -1 : EventsFile.countLines(file);
         final Importer.Summary summary;
-        try (InputStream in = stdin ? System.in : Files.newInputStream(file)) {
-            final long total = stdin ? -1 : EventsFile.countLines(file);
-            summary = ImportCommand.send(spec, target, backoff, terminal, "Importing events", total,
-                    EventsFile.items(in));
+        final OrderWatch order;
+        if (sort) {
+            order = new OrderWatch(SortedEventsFile.items(file));
+            summary = ImportCommand.send(spec, target, backoff, terminal, "Importing events", total, order);
+        } else {
+            try (InputStream in = stdin ? System.in : Files.newInputStream(file)) {
+                order = new OrderWatch(EventsFile.items(in));
+                summary = ImportCommand.send(spec, target, backoff, terminal, "Importing events", total, order);
+            }
         }
         out.printf("Imported %s: %,d events accepted, %,d invalid, in %s (%,d events/s%s)%s%n", name,
                 summary.accepted(), summary.refused().size(), ImportCommand.seconds(summary.seconds()),
                 summary.rate(), ImportCommand.waited(summary), summary.refused().isEmpty() ? ""
                         : "; invalid, kept in the dead-letter topic: " + summary.refusedList());
+        if (order.backwards() > 0) {
+            out.printf("%,d %s after a newer deployment of their service: --sort sends the file oldest first, "
+                    + "which the pipeline processes fastest%n", order.backwards(),
+                    order.backwards() == 1 ? "deployment came" : "deployments came");
+        }
         out.flush();
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.dora.launcher.importer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,8 @@ class ImportCommandTest {
         assertEquals(Path.of("export.ndjson"), events.file);
         assertEquals("http://dora.internal:9000/", events.target.url());
         assertEquals(Path.of("-"), parse(ImportEventsCommand.class, "import", "events", "-").file);
+        assertFalse(events.sort, "file order unless asked");
+        assertTrue(parse(ImportEventsCommand.class, "import", "events", "export.ndjson", "--sort").sort);
     }
 
     @Test
@@ -94,6 +97,9 @@ class ImportCommandTest {
         assertEquals(2, ImportCli.run("import", "events", file.toString(), "--batch-size", "10001").code());
         assertEquals(2, ImportCli.run("import", "events", file.toString(), "--url", "localhost:8080").code());
         assertEquals(2, ImportCli.run("import", "events", file.toString(), "--bootstrap-servers", "").code());
+        final ImportCli.Run sortedStdin = ImportCli.run("import", "events", "-", "--sort");
+        assertEquals(2, sortedStdin.code());
+        assertTrue(sortedStdin.err().contains("--sort: needs a FILE"), sortedStdin.err());
     }
 
     @Test

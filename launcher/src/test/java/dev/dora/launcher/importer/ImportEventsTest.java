@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,6 +78,7 @@ class ImportEventsTest {
             assertEquals(first, stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02"),
                     "importing the same file again changes nothing");
 
+
             final List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetters(stack.bootstrapServers());
             final List<String> reasons = new ArrayList<>();
             for (final ConsumerRecord<byte[], byte[]> record : deadLetters) {
@@ -87,6 +89,25 @@ class ImportEventsTest {
             }
             assertEquals(2, reasons.stream().filter(r -> r.startsWith("finishedAt")).count(), reasons.toString());
             assertEquals(2, reasons.stream().filter(r -> r.contains("not valid JSON")).count(), reasons.toString());
+
+            // the same events newest first: the summary points at --sort, which sends them oldest first
+            final Path reversed = dir.resolve("newest-first.ndjson");
+            final List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+            Collections.reverse(lines);
+            Files.write(reversed, lines, StandardCharsets.UTF_8);
+            final ImportCli.Run fileOrder = ImportCli.run("import", "events", reversed.toString(), "--url",
+                    stack.baseUrl());
+            assertEquals(0, fileOrder.code(), fileOrder.toString());
+            assertTrue(fileOrder.out().contains("1 deployment came after a newer deployment of their service: "
+                    + "--sort sends the file oldest first"), fileOrder.out());
+            final ImportCli.Run sorted = ImportCli.run("import", "events", reversed.toString(), "--url",
+                    stack.baseUrl(), "--sort");
+            assertEquals(0, sorted.code(), sorted.toString());
+            assertTrue(sorted.out().contains("4 events accepted, 2 invalid"), sorted.out());
+            assertFalse(sorted.out().contains("--sort"), sorted.out());
+            stack.awaitCaughtUp(Duration.ofMinutes(2));
+            assertEquals(first, stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02"),
+                    "the same events in another order change nothing");
         }
     }
 

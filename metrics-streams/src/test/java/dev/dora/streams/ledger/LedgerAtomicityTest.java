@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dora.events.BuildEvent;
 import dev.dora.events.BuildStatus;
-import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
-import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.schema.AvroCodec;
@@ -28,18 +26,14 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Tag;
@@ -117,32 +111,12 @@ class LedgerAtomicityTest {
         }
 
         void apply(final SpecificRecord event) {
-            if (event instanceof ChangeEvent change) {
-                ledger.applyChange(change, sink);
-            } else if (event instanceof DeploymentEvent deployment) {
-                ledger.applyDeployment(deployment.getService(), deployment, sink);
-            } else if (event instanceof BuildEvent build) {
-                ledger.applyBuild(build.getService(), build, sink);
-            } else {
-                final IncidentEvent incident = (IncidentEvent) event;
-                ledger.applyIncident(incident.getService(), incident, sink);
-            }
+            LedgerHarness.apply(ledger, event, sink);
         }
 
         /** Every entry of every store, encoded, so two states compare exactly. */
         Map<String, String> contents() {
-            final Map<String, String> all = new TreeMap<>();
-            for (int i = 0; i < stores.size(); i++) {
-                try (KeyValueIterator<Bytes, ?> it = stores.get(i).all()) {
-                    while (it.hasNext()) {
-                        final KeyValue<Bytes, ?> entry = it.next();
-                        final Object value = entry.value;
-                        all.put(i + ":" + HexFormat.of().formatHex(entry.key.get()), value instanceof byte[] bytes
-                                ? HexFormat.of().formatHex(bytes) : String.valueOf(value));
-                    }
-                }
-            }
-            return all;
+            return LedgerHarness.contents(stores);
         }
     }
 
