@@ -190,7 +190,8 @@ public final class DayBuckets {
         if (scope.kind() != Scope.Kind.SERVICE) {
             // the month row that holds the day (the lifetime row's copy among the month rows), once committed
             final long month = day == BucketKey.LIFETIME ? day : Span.MONTH.start(day);
-            rollUps.add(new RollUps.Change(BucketKey.of(scope, Span.MONTH, group, month), delta));
+            rollUps.add(new RollUps.Change(BucketKey.of(scope, Span.MONTH, group, month), delta,
+                    day == BucketKey.LIFETIME ? -1 : (int) (day - month)));
         }
     }
 

@@ -47,6 +47,17 @@ final class RowCover {
         return cover.reads;
     }
 
+    /** The reads covering the days [from, to): whole months of a team or the organisation from their month rows. */
+    static List<Read> days(final long from, final long to, final boolean rollUps) {
+        final RowCover cover = new RowCover();
+        if (rollUps && calendar(from) && calendar(to)) {
+            cover.period(from, to);
+        } else {
+            cover.add(Span.DAY, from, to);
+        }
+        return cover.reads;
+    }
+
     private static boolean calendar(final long day) {
         return day >= 0 && day <= LAST_CALENDAR_DAY;
     }

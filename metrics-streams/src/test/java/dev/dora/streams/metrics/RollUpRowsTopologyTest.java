@@ -57,6 +57,8 @@ class RollUpRowsTopologyTest {
                     }
                 }
                 assertEquals(expected, actual);
+                assertTrue(actual.values().stream().anyMatch(month -> month.getDeploymentsByDay().size() > 1),
+                        "month rows count the deployments of their days");
                 assertTrue(actual.keySet().stream().anyMatch(k -> k.scope().equals(Scope.team("newcomers"))),
                         "the moved service's rows reached its new team");
                 assertTrue(actual.keySet().stream().filter(k -> k.day() != BucketKey.LIFETIME)
@@ -76,5 +78,15 @@ class RollUpRowsTopologyTest {
         final DayBucket sum = expected.computeIfAbsent(new BucketKey(day.scope(), Span.MONTH, day.group(), start),
                 k -> DayBucket.newBuilder().build());
         BucketDelta.of(row, 1).applyTo(sum);
+        // and the day's deployments at its place in the month, without trailing zeros
+        if (row.getDeployments() > 0) {
+            final List<Long> byDay = new ArrayList<>(sum.getDeploymentsByDay());
+            final int at = (int) (day.day() - start);
+            while (byDay.size() <= at) {
+                byDay.add(0L);
+            }
+            byDay.set(at, byDay.get(at) + row.getDeployments());
+            sum.setDeploymentsByDay(byDay);
+        }
     }
 }

@@ -19,6 +19,7 @@ import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.store.Scope;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -235,6 +236,79 @@ class DoraTopologyTest {
                     from + 21),
                     "weeks with 5, 1 and 3 deploy days; two deployments a day count once");
         }
+    }
+
+    /**
+     * A team's and the organisation's whole months come from their month rows, which count the deployments of each
+     * day: the days on which any of their services deployed, after a deployment moved to another day, are the same
+     * as read day by day.
+     */
+    @Test
+    void aTeamsDeployDaysComeFromItsMonthRowsAsFromItsDays() {
+        final Instant monday = Instant.parse("2026-08-03T00:00:00Z");
+        assertEquals(java.time.DayOfWeek.MONDAY, monday.atZone(java.time.ZoneOffset.UTC).getDayOfWeek());
+        final int days = 91;
+        final List<SpecificRecord> events = new ArrayList<>();
+        final java.util.Set<Integer> deployDays = new java.util.TreeSet<>();
+        for (int day = 0; day < days; day++) {
+            final Instant at = monday.plus(Duration.ofDays(day)).plusSeconds(3600);
+            if (day % 3 == 0) {
+                events.add(deployment("s" + day, "shop", null, at).setTeam("retail").build());
+                deployDays.add(day);
+            }
+            if (day % 7 == 5 || day % 11 == 0) {
+                events.add(deployment("c" + day, "cart", null, at).setTeam("retail").build());
+                deployDays.add(day);
+            }
+        }
+        // shop's deployment of day 3 (the only one that day) is corrected to day 4
+        events.add(deployment("s3", "shop", null, monday.plus(Duration.ofDays(4)).plusSeconds(7200))
+                .setTeam("retail").build());
+        deployDays.remove(3);
+        deployDays.add(4);
+        try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
+            final long monday0 = dev.dora.streams.metrics.DayBuckets.epochDay(monday);
+            // windows with and without whole months (September: days 29-58, October: 59-89), weeks clipped
+            for (final int from : List.of(0, 3, 10, 29)) {
+                for (final int to : List.of(7, 31, 60, 75, 88, days)) {
+                    if (from >= to) {
+                        continue;
+                    }
+                    final double expected = medianDeployDays(deployDays, from, to);
+                    for (final Scope scope : List.of(Scope.team("retail"), Scope.ORGANISATION)) {
+                        assertEquals(expected, driver.query().deployDaysPerWeekMedian(scope,
+                                MetricsConfig.PRODUCTION, monday0 + from, monday0 + to), scope + " " + from + "-" + to);
+                    }
+                }
+            }
+        }
+    }
+
+    /** September 2026, a month row alone: weeks of 6, 7, 7, 7 and 3 days; each deploy day counts where it lies. */
+    @Test
+    void aWholeMonthsDeployDaysAreTheDaysItsRowCounts() {
+        final LocalDate first = LocalDate.parse("2026-09-01");
+        final List<SpecificRecord> events = new ArrayList<>();
+        for (final int day : List.of(7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 28, 29, 30)) {
+            events.add(deployment("o" + day, "db", null, first.withDayOfMonth(day).atStartOfDay()
+                    .toInstant(java.time.ZoneOffset.UTC).plusSeconds(600)).setTeam("ops").build());
+        }
+        try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
+            assertEquals(3.0, driver.query().deployDaysPerWeekMedian(Scope.team("ops"), MetricsConfig.PRODUCTION,
+                    first.toEpochDay(), first.plusMonths(1).toEpochDay()), "weeks with 0, 7, 7, 0 and 3 deploy days");
+        }
+    }
+
+    /** The median over the ISO weeks of [from, to) (days after a Monday, the first and last week clipped). */
+    private static double medianDeployDays(final java.util.Set<Integer> deployDays, final int from, final int to) {
+        final List<Long> perWeek = new ArrayList<>();
+        for (int start = from; start < to; start = (start / 7 + 1) * 7) {
+            final int first = start;
+            final int end = Math.min(to, (start / 7 + 1) * 7);
+            perWeek.add(deployDays.stream().filter(d -> d >= first && d < end).count());
+        }
+        Collections.sort(perWeek);
+        return perWeek.get((int) Math.ceil(0.5 * perWeek.size()) - 1);
     }
 
     @Test
