@@ -3,6 +3,7 @@ package dev.dora.api;
 import dev.dora.streams.benchmarks.Benchmark;
 import dev.dora.streams.benchmarks.BenchmarkCatalog;
 import dev.dora.streams.metrics.Granularity;
+import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.query.Tiering;
 import dev.dora.streams.query.WindowMetrics;
 import io.javalin.http.Context;
@@ -34,11 +35,10 @@ final class MetricsRoutes {
         final Benchmark benchmark = benchmark(QueryParams.one(ctx, "benchmark"));
         final RequestScope scope = params.resolve(pipeline);
         final Window window = scope.window();
-        final WindowMetrics metrics = scope.query().metrics(scope.bucketScope(), scope.environment(), window.fromDay(),
-                window.toDay());
-        final double deployDays = scope.query().deployDaysPerWeekMedian(scope.bucketScope(), scope.environment(),
+        final MetricsQuery.TieredWindow tiered = scope.query().tieredMetrics(scope.bucketScope(), scope.environment(),
                 window.fromDay(), window.toDay());
-        return new Answers.Metrics(scope.echo(), metrics, Tiering.tiers(benchmark, metrics, deployDays, window.days()));
+        return new Answers.Metrics(scope.echo(), tiered.metrics(), Tiering.tiers(benchmark, tiered.metrics(),
+                tiered.deployDaysPerWeekMedian(), window.days()));
     }
 
     Answers.Series series(final Context ctx) {

@@ -7,6 +7,7 @@ import dev.dora.streams.query.WindowMetrics.SeverityBreakdown;
 import dev.dora.streams.query.WindowMetrics.StrategyBreakdown;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -43,20 +44,38 @@ final class BucketTotals {
 
     /** Days of the period on which the scope deployed (a set: a team's parts may name the same day). */
     private final Set<Long> deployDays = new HashSet<>();
+    /** Whether a month row deployed without counting its days (none is written so): the days are then not known. */
+    private boolean daysUnknown;
 
-    /**
-     * Adds a row of {@code span} whose first day is {@code start}. A month row says nothing of the days on which the
-     * scope deployed: only {@code MetricsQuery.weeks} counts them, and a week never holds a whole month.
-     */
+    /** Adds a row of {@code span} whose first day is {@code start}, and the days on which it deployed. */
     void add(final Span span, final long start, final DayBucket bucket) {
-        if (span == Span.DAY && bucket.getDeployments() > 0) {
-            deployDays.add(start);
+        if (bucket.getDeployments() > 0) {
+            if (span == Span.DAY) {
+                deployDays.add(start);
+            } else {
+                final List<Long> byDay = bucket.getDeploymentsByDay();
+                daysUnknown |= byDay.isEmpty();
+                for (int i = 0; i < byDay.size(); i++) {
+                    if (byDay.get(i) > 0) {
+                        deployDays.add(start + i);
+                    }
+                }
+            }
         }
         add(bucket);
     }
 
     int deployDays() {
         return deployDays.size();
+    }
+
+    /** The days of the period on which the scope deployed; empty when they are not known ({@link #daysKnown}). */
+    Set<Long> deployDaySet() {
+        return Collections.unmodifiableSet(deployDays);
+    }
+
+    boolean daysKnown() {
+        return !daysUnknown;
     }
 
     /** Adds another period's sums to these: the totals of both periods together. */
@@ -81,6 +100,7 @@ final class BucketTotals {
         other.severities.forEach((severity, t) -> SeverityTotals.of(severities, severity).merge(t));
         other.strategies.forEach((strategy, t) -> StrategyTotals.of(strategies, strategy).merge(t));
         deployDays.addAll(other.deployDays);
+        daysUnknown |= other.daysUnknown;
     }
 
     void add(final DayBucket bucket) {

@@ -99,11 +99,36 @@ public final class MetricsQuery {
      */
     public List<WindowMetrics> series(final Scope scope, final String group, final List<Granularity.Period> periods) {
         final long[] starts = starts(periods);
-        final int n = periods.size();
-        final BucketTotals[] totals = new BucketTotals[n];
-        for (int i = 0; i < n; i++) {
+        final BucketTotals[] totals = new BucketTotals[periods.size()];
+        for (int i = 0; i < totals.length; i++) {
             totals[i] = new BucketTotals();
         }
+        return metrics(scope, group, starts, totals);
+    }
+
+    /**
+     * The metrics of {@code scope} over [fromDay, toDay) and the median of its weeks' deploy days, which its tiers
+     * need ({@link #deployDaysPerWeekMedian}), from the one read of the window's rows: a team's or the organisation's
+     * month rows count their days' deployments.
+     */
+    public TieredWindow tieredMetrics(final Scope scope, final String group, final long fromDay, final long toDay) {
+        final long[] starts = starts(List.of(new Granularity.Period(LocalDate.ofEpochDay(fromDay),
+                LocalDate.ofEpochDay(toDay))));
+        final BucketTotals[] totals = {new BucketTotals()};
+        final WindowMetrics metrics = metrics(scope, group, starts, totals).get(0);
+        return new TieredWindow(metrics, totals[0].daysKnown()
+                ? weeklyMedian(totals[0].deployDaySet(), fromDay, toDay)
+                : deployDaysPerWeekMedian(scope, group, fromDay, toDay));
+    }
+
+    /** A window's metrics and the median over its weeks of the days on which its scope deployed. */
+    public record TieredWindow(WindowMetrics metrics, double deployDaysPerWeekMedian) {
+    }
+
+    /** Reads the rows of the periods that start at {@code starts} into {@code totals}, then makes their metrics. */
+    private List<WindowMetrics> metrics(final Scope scope, final String group, final long[] starts,
+                                        final BucketTotals[] totals) {
+        final int n = totals.length;
         final long[] openAtEnd = read(scope, group, starts, totals);
         final boolean production = MetricsConfig.PRODUCTION.equals(group);
         final BuildWindows builds = builds(scope, BuildWindows.firstDayNeeded(starts[0], starts[1]));
@@ -311,6 +336,11 @@ public final class MetricsQuery {
                 addDeployDays(scope, group, row, read.span(), deployDays);
             }
         }
+        return weeklyMedian(deployDays, fromDay, toDay);
+    }
+
+    /** The median, over the ISO weeks of [fromDay, toDay) (the first and last clipped), of their deploy days. */
+    private static double weeklyMedian(final Set<Long> deployDays, final long fromDay, final long toDay) {
         final List<Long> perWeek = new ArrayList<>();
         for (final Granularity.Period week : Granularity.WEEK.periods(LocalDate.ofEpochDay(fromDay),
                 LocalDate.ofEpochDay(toDay))) {

@@ -15,6 +15,7 @@ import dev.dora.events.DeploymentStatus;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.FailureRule;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.query.WindowMetrics;
 import dev.dora.streams.store.Scope;
 import java.time.Duration;
@@ -278,6 +279,11 @@ class DoraTopologyTest {
                     for (final Scope scope : List.of(Scope.team("retail"), Scope.ORGANISATION)) {
                         assertEquals(expected, driver.query().deployDaysPerWeekMedian(scope,
                                 MetricsConfig.PRODUCTION, monday0 + from, monday0 + to), scope + " " + from + "-" + to);
+                        final MetricsQuery.TieredWindow tiered = driver.query().tieredMetrics(scope,
+                                MetricsConfig.PRODUCTION, monday0 + from, monday0 + to);
+                        assertEquals(expected, tiered.deployDaysPerWeekMedian(), "from the metrics' own read");
+                        assertEquals(driver.query().metrics(scope, MetricsConfig.PRODUCTION, monday0 + from,
+                                monday0 + to), tiered.metrics());
                     }
                 }
             }
@@ -296,6 +302,8 @@ class DoraTopologyTest {
         try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
             assertEquals(3.0, driver.query().deployDaysPerWeekMedian(Scope.team("ops"), MetricsConfig.PRODUCTION,
                     first.toEpochDay(), first.plusMonths(1).toEpochDay()), "weeks with 0, 7, 7, 0 and 3 deploy days");
+            assertEquals(3.0, driver.query().tieredMetrics(Scope.team("ops"), MetricsConfig.PRODUCTION,
+                    first.toEpochDay(), first.plusMonths(1).toEpochDay()).deployDaysPerWeekMedian());
         }
     }
 
