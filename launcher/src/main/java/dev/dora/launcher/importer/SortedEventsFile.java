@@ -26,9 +26,9 @@ import java.util.NoSuchElementException;
 /**
  * The items of an NDJSON events file, oldest first ({@code dora import events --sort}): by {@code occurredAt}, in
  * file order among equal times; lines without a valid {@code occurredAt} first, in file order (the receiver keeps
- * them in the dead-letter topic all the same). Sent in file order, a history whose deployments run newest first after their
- * commits (as many tools list them) costs the pipeline commits × deployments (docs/ARCHITECTURE.md, "Known
- * limits"); sorted it costs each commit once. The file is read twice: once to learn each line's time and place
+ * them in the dead-letter topic all the same). Sent in file order, a history whose deployments run newest first
+ * after their commits (as many tools list them) costs the pipeline commits × deployments (docs/ARCHITECTURE.md,
+ * "Known limits"); sorted it costs each commit once. The file is read twice: once to learn each line's time and place
  * (about 60 bytes of memory a line, not the line), then line by line in the sorted order.
  */
 final class SortedEventsFile {

@@ -44,38 +44,40 @@ final class BucketTotals {
 
     /** Days of the period on which the scope deployed (a set: a team's parts may name the same day). */
     private final Set<Long> deployDays = new HashSet<>();
-    /** Whether a month row deployed without counting its days (none is written so): the days are then not known. */
-    private boolean daysUnknown;
 
     /** Adds a row of {@code span} whose first day is {@code start}, and the days on which it deployed. */
     void add(final Span span, final long start, final DayBucket bucket) {
-        if (bucket.getDeployments() > 0) {
-            if (span == Span.DAY) {
-                deployDays.add(start);
-            } else {
-                final List<Long> byDay = bucket.getDeploymentsByDay();
-                daysUnknown |= byDay.isEmpty();
-                for (int i = 0; i < byDay.size(); i++) {
-                    if (byDay.get(i) > 0) {
-                        deployDays.add(start + i);
-                    }
-                }
+        addDeployDays(span, start, bucket, deployDays);
+        add(bucket);
+    }
+
+    /**
+     * Adds to {@code into} the days on which a row of {@code span} starting at {@code start} deployed: a day row's
+     * own day, or the days a month row counts ({@code DayBucket.deploymentsByDay}).
+     */
+    static void addDeployDays(final Span span, final long start, final DayBucket bucket, final Set<Long> into) {
+        if (bucket.getDeployments() == 0) {
+            return;
+        }
+        if (span == Span.DAY) {
+            into.add(start);
+            return;
+        }
+        final List<Long> byDay = bucket.getDeploymentsByDay();
+        for (int i = 0; i < byDay.size(); i++) {
+            if (byDay.get(i) > 0) {
+                into.add(start + i);
             }
         }
-        add(bucket);
     }
 
     int deployDays() {
         return deployDays.size();
     }
 
-    /** The days of the period on which the scope deployed; empty when they are not known ({@link #daysKnown}). */
+    /** The days of the period on which the scope deployed. */
     Set<Long> deployDaySet() {
         return Collections.unmodifiableSet(deployDays);
-    }
-
-    boolean daysKnown() {
-        return !daysUnknown;
     }
 
     /** Adds another period's sums to these: the totals of both periods together. */
@@ -100,7 +102,6 @@ final class BucketTotals {
         other.severities.forEach((severity, t) -> SeverityTotals.of(severities, severity).merge(t));
         other.strategies.forEach((strategy, t) -> StrategyTotals.of(strategies, strategy).merge(t));
         deployDays.addAll(other.deployDays);
-        daysUnknown |= other.daysUnknown;
     }
 
     void add(final DayBucket bucket) {

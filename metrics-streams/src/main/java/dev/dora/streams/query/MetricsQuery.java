@@ -1,6 +1,5 @@
 package dev.dora.streams.query;
 
-import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.metrics.Granularity;
@@ -116,9 +115,7 @@ public final class MetricsQuery {
                 LocalDate.ofEpochDay(toDay))));
         final BucketTotals[] totals = {new BucketTotals()};
         final WindowMetrics metrics = metrics(scope, group, starts, totals).get(0);
-        return new TieredWindow(metrics, totals[0].daysKnown()
-                ? weeklyMedian(totals[0].deployDaySet(), fromDay, toDay)
-                : deployDaysPerWeekMedian(scope, group, fromDay, toDay));
+        return new TieredWindow(metrics, weeklyMedian(totals[0].deployDaySet(), fromDay, toDay));
     }
 
     /** A window's metrics and the median over its weeks of the days on which its scope deployed. */
@@ -293,47 +290,17 @@ public final class MetricsQuery {
     }
 
     /**
-     * Adds the days of {@code row} on which the scope deployed: a day row's own, or those a month row counts
-     * ({@code DayBucket.deploymentsByDay}; a team's and the organisation's 90 days read two or three month rows
-     * instead of sixty-odd day rows per partition). A month row that deployed without counting its days (none is
-     * written so) has its day rows read instead.
-     */
-    private void addDeployDays(final Scope scope, final String group, final BucketRow row, final Span span,
-                               final Set<Long> deployDays) {
-        final DayBucket bucket = row.bucket();
-        if (bucket.getDeployments() == 0) {
-            return;
-        }
-        if (span == Span.DAY) {
-            deployDays.add(row.day());
-            return;
-        }
-        final List<Long> byDay = bucket.getDeploymentsByDay();
-        if (byDay.isEmpty()) {
-            final long last = Span.MONTH.next(row.day()) - 1;
-            for (final BucketRow day : reader.buckets(scope, Span.DAY, group, row.day(), last)) {
-                addDeployDays(scope, group, day, Span.DAY, deployDays);
-            }
-            return;
-        }
-        for (int i = 0; i < byDay.size(); i++) {
-            if (byDay.get(i) > 0) {
-                deployDays.add(row.day() + i);
-            }
-        }
-    }
-
-    /**
      * The median, over the ISO weeks of [fromDay, toDay) (the first and last clipped), of the number of days on
      * which at least one service in scope deployed: how habitually a scope deploys, which a burst of deployments on
-     * one day does not inflate.
+     * one day does not inflate. A team's or the organisation's whole months come from their month rows, which count
+     * their days' deployments ({@link #tieredMetrics} takes them from the metrics' own read).
      */
     public double deployDaysPerWeekMedian(final Scope scope, final String group, final long fromDay,
                                           final long toDay) {
         final Set<Long> deployDays = new HashSet<>();
         for (final RowCover.Read read : RowCover.days(fromDay, toDay, hasRollUps(scope))) {
             for (final BucketRow row : reader.buckets(scope, read.span(), group, read.from(), read.last())) {
-                addDeployDays(scope, group, row, read.span(), deployDays);
+                BucketTotals.addDeployDays(read.span(), row.day(), row.bucket(), deployDays);
             }
         }
         return weeklyMedian(deployDays, fromDay, toDay);
