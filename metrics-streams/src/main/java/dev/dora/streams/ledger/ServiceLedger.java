@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -46,12 +47,22 @@ public final class ServiceLedger {
 
         /** An attribution for the ledger of another service's incident. */
         void attribution(Attribution attribution);
+
+        /**
+         * A held deployment ({@link #holdLateDeployments}) that cannot be applied, already let go: it belongs in
+         * the dead-letter topic with its reason. A sink without one lets the failure through.
+         */
+        default void deadLetter(final DeploymentEvent event, final RuntimeException cause) {
+            throw cause;
+        }
     }
 
     private final MetricsConfig config;
     private final LedgerStores stores;
     /** The task's changes of month rows, applied at each write-back of the day buckets. */
     private final RollUps rollUps = new RollUps();
+    /** The deployments held back to be applied in batches; null while every record is applied at once. */
+    private LateDeployments late;
 
     public ServiceLedger(final MetricsConfig config, final LedgerStores stores) {
         this.config = config;
@@ -67,22 +78,107 @@ public final class ServiceLedger {
         });
     }
 
+    /**
+     * From now on, a deployment that arrives after a later deployment of its group is held ({@link LateDeployments})
+     * until {@link #applyLateDeployments} applies the held ones as a batch, oldest first. The caller must call that
+     * regularly (the processor does on a wall-clock schedule); it also runs whenever {@value
+     * LateDeployments#MOST_HELD} are held. Deployments held before a restart are found again in the stores.
+     */
+    public void holdLateDeployments() {
+        late = new LateDeployments();
+        final LedgerTx tx = stores.begin("");
+        late.load(tx);
+        tx.discard();
+    }
+
     /** The winning event of a deployment of service {@code owner}. */
     public void applyDeployment(final String owner, final DeploymentEvent event, final FactSink sink) {
+        final String id = event.getId();
+        final AtomicBoolean held = new AtomicBoolean();
         apply(owner, sink, parts -> {
-            parts.directory().observe(owner, event.getTeam(), event.getOccurredAt(),
-                    parts.change().group(event.getEnvironment()));
-            parts.timeline().replace(event.getId(), event);
+            if (late != null && LateDeployments.arrivesLate(parts.timeline(), parts.change(), event)) {
+                parts.change().tx().putEntity(Entity.LATE_DEPLOYMENT, id, event);
+                held.set(true);
+            } else {
+                release(parts, id);
+                place(parts, event);
+            }
         });
+        if (late != null && held.get()) {
+            late.held(owner, id);
+            if (late.size() > LateDeployments.MOST_HELD) {
+                applyLateDeployments(sink);
+            }
+        } else if (late != null) {
+            late.released(owner, id);
+        }
+    }
+
+    private static void place(final Parts parts, final DeploymentEvent event) {
+        parts.directory().observe(parts.change().service(), event.getTeam(), event.getOccurredAt(),
+                parts.change().group(event.getEnvironment()));
+        parts.timeline().replace(event.getId(), event);
+    }
+
+    /** Drops a held version of deployment {@code id}: what arrived after it supersedes it. */
+    private void release(final Parts parts, final String id) {
+        if (late != null && late.isHeld(parts.change().service(), id)) {
+            parts.change().tx().putEntity(Entity.LATE_DEPLOYMENT, id, null);
+        }
+    }
+
+    /**
+     * Applies the held deployments, each service's as one unit of work, oldest first, deriving each fact they change
+     * once. When a batch fails, its deployments are applied one by one, and one that still fails is let go to the
+     * sink's dead letters.
+     */
+    public void applyLateDeployments(final FactSink sink) {
+        if (late == null || late.size() == 0) {
+            return;
+        }
+        late.byService().forEach((owner, ids) -> {
+            try {
+                applyHeld(owner, ids, sink);
+            } catch (final RuntimeException batch) {
+                ids.forEach(id -> applyHeldAlone(owner, id, sink));
+            }
+        });
+    }
+
+    private void applyHeld(final String owner, final List<String> ids, final FactSink sink) {
+        apply(owner, sink, parts -> LateDeployments.oldestFirst(parts.change().tx(), ids).forEach(event -> {
+            release(parts, event.getId());
+            place(parts, event);
+        }));
+        ids.forEach(id -> late.released(owner, id));
+    }
+
+    private void applyHeldAlone(final String owner, final String id, final FactSink sink) {
+        try {
+            applyHeld(owner, List.of(id), sink);
+        } catch (final RuntimeException cause) {
+            final LedgerTx tx = stores.begin(owner);
+            final DeploymentEvent event = tx.entity(Entity.LATE_DEPLOYMENT, id);
+            tx.discard();
+            apply(owner, sink, parts -> release(parts, id));
+            late.released(owner, id);
+            if (event != null) {
+                sink.deadLetter(event, cause);
+            }
+        }
     }
 
     /** Deployment {@code id} no longer belongs to service {@code owner}. */
     public void removeDeployment(final String owner, final String id, final FactSink sink) {
         apply(owner, sink, parts -> {
+            release(parts, id);
             parts.change().detach(id);
             parts.timeline().replace(id, null);
             parts.charges().dropClaims(id);
         });
+        if (late != null) {
+            late.released(owner, id);
+        }
     }
 
     /** An incident, of this or another service, names (or stops naming) one of {@code owner}'s deployments. */

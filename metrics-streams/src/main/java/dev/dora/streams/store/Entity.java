@@ -31,6 +31,12 @@ public final class Entity<T extends SpecificRecord> {
     /** The winning event of a build now belonging to the service, by id. */
     public static final Entity<BuildEvent> BUILD = new Entity<>((byte) 'B', BuildEvent.class);
 
+    /**
+     * The winning event of a deployment that arrived after a later one of its group and waits, by id, to be applied
+     * with the others of its batch, oldest first (see {@code ServiceLedger#applyLateDeployments}).
+     */
+    public static final Entity<DeploymentEvent> LATE_DEPLOYMENT = new Entity<>((byte) 'L', DeploymentEvent.class);
+
     private final byte tag;
     private final Class<T> type;
 
@@ -50,6 +56,16 @@ public final class Entity<T extends SpecificRecord> {
     /** Every record of this kind of {@code service}. */
     public Bytes prefix(final String service) {
         return Keys.of(tag).str(service).build();
+    }
+
+    /** Every record of this kind, of every service. */
+    public Bytes prefix() {
+        return Keys.of(tag).build();
+    }
+
+    /** The service in a key made by {@link #key}. */
+    public static String service(final Bytes key) {
+        return Keys.read(key, true).str();
     }
 
     /** The id in a key made by {@link #key}. */

@@ -50,6 +50,13 @@ public final class LedgerTx {
         entities.put(kind.key(service, id), value);
     }
 
+    /** The keys of every entity of {@code kind}, of every service, in key order. */
+    public List<Bytes> entityKeys(final Entity<?> kind) {
+        final List<Bytes> out = new ArrayList<>();
+        entities.range(kind.prefix(), Keys.after(kind.prefix())).forEach(entry -> out.add(entry.key));
+        return out;
+    }
+
     public void link(final Bytes key) {
         indexes.put(key, PRESENT);
     }

@@ -1,5 +1,6 @@
 package dev.dora.streams.topology;
 
+import dev.dora.events.DeploymentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.schema.AvroSerdes;
@@ -127,6 +128,9 @@ public final class DoraTopology {
                 .branch((id, fact) -> fact instanceof Attribution, Branched.withConsumer(s -> s
                         .to(attributionsTopic(config), Produced.with(Serdes.String(), anyRecord)
                                 .withName("attributions-sink")), "attributions"))
+                .branch((id, fact) -> fact instanceof DeploymentEvent, Branched.withConsumer(s -> s
+                        .to(Topics.DEAD_LETTER.name(), Produced.with(Serdes.String(), anyRecord)
+                                .withName("ledger-dead-letters-sink")), "dead-letters"))
                 .noDefaultBranch();
         return builder.build();
     }

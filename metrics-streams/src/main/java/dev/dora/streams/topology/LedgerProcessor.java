@@ -19,9 +19,13 @@ import dev.dora.streams.ledger.ServiceLedger;
 import dev.dora.streams.store.LedgerStores;
 import dev.dora.streams.store.StateWrites;
 import dev.dora.streams.store.StoreNames;
+import dev.dora.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,9 +34,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Feeds a service's events, keyed by service, into its {@link ServiceLedger} and forwards the facts that
  * changed: a {@link DeploymentFact} or {@link IncidentFact}, or an {@link EntityRemoval} standing for a
- * tombstone of that fact, and the {@link CauseClaim}s and {@link Attribution}s other ledgers need.
+ * tombstone of that fact, and the {@link CauseClaim}s and {@link Attribution}s other ledgers need; and, to the
+ * dead-letter topic, a held deployment the ledger could not apply.
  */
 public final class LedgerProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    /**
+     * How often the deployments held for arriving after a later one ({@link ServiceLedger#holdLateDeployments}) are
+     * applied. Only such deployments wait: a live deployment is the newest of its service and is applied at once.
+     * Longer gathers more of a history that arrives newest first into one batch, each of which relabels a commit at
+     * most once.
+     */
+    public static final Duration LATE_DEPLOYMENTS_EVERY = Duration.ofMillis(500);
+
+    /** The {@link Topics#DLQ_ORIGIN_HEADER} of a held deployment the ledger could not apply. */
+    public static final String DEAD_LETTER_ORIGIN = "ledger";
 
     private final MetricsConfig config;
     private ServiceLedger ledger;
@@ -73,7 +89,28 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
                 context.forward(new Record<>(incidentId, fact != null ? fact
                         : new EntityRemoval(EntityType.incident, incidentId), context.currentSystemTimeMs()));
             }
+
+            /** The deployment event itself, to the dead-letter topic, as Kafka Streams' handler keeps a record. */
+            @Override
+            public void deadLetter(final DeploymentEvent event, final RuntimeException cause) {
+                final Record<String, SpecificRecord> record = new Record<>(event.getId(), event,
+                        context.currentSystemTimeMs());
+                record.headers()
+                        .add(Topics.DLQ_REASON_HEADER, ("deployment '" + event.getId() + "' of service '"
+                                + event.getService() + "' could not be applied: " + cause)
+                                .getBytes(StandardCharsets.UTF_8))
+                        .add(Topics.DLQ_ORIGIN_HEADER, DEAD_LETTER_ORIGIN.getBytes(StandardCharsets.UTF_8));
+                context.forward(record);
+            }
         };
+        ledger.holdLateDeployments();
+        context.schedule(LATE_DEPLOYMENTS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+            try {
+                ledger.applyLateDeployments(sink);
+            } finally {
+                StateWrites.moved();
+            }
+        });
         StateWrites.moved();
     }
 

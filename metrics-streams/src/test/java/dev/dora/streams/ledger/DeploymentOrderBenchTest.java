@@ -25,7 +25,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * dora.bench.commits} commits on one line (default 20,000), then {@code dora.bench.deployments} deployments spread
  * along it (default 200), oldest first, newest first and shuffled, applied to a {@link LedgerHarness} written back
  * every {@code dora.bench.commitEvery} records (default 150, as the running pipeline commits) and record by record
- * (as the TopologyTestDriver does). Prints the CPU of the deployments; the facts must not depend on the order. Not
+ * (as the TopologyTestDriver does); and as the pipeline runs, with the deployments that arrive after a later one
+ * held and applied at each write-back. Prints the CPU of the deployments; the facts must not depend on the order. Not
  * part of the normal build: {@code mvn -o test -pl metrics-streams -Dtest=DeploymentOrderBenchTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Ddora.bench=true}.
  */
@@ -54,19 +55,24 @@ class DeploymentOrderBenchTest {
         Collections.reverse(newestFirst);
         final List<DeploymentEvent> shuffled = new ArrayList<>(oldestFirst);
         Collections.shuffle(shuffled, new Random(42));
-        final Map<String, DeploymentFact> expected = run("oldest first", line, oldestFirst, commitEvery);
+        final Map<String, DeploymentFact> expected = run("oldest first", line, oldestFirst, commitEvery, false);
         for (final int every : List.of(commitEvery, 1)) {
-            assertEquals(expected, run("newest first", line, newestFirst, every), "the facts in any order");
-            assertEquals(expected, run("shuffled", line, shuffled, every), "the facts in any order");
+            assertEquals(expected, run("newest first", line, newestFirst, every, false), "the facts in any order");
+            assertEquals(expected, run("shuffled", line, shuffled, every, false), "the facts in any order");
+        }
+        // as the pipeline runs: deployments arriving after a later one held, and applied oldest first at each commit
+        for (final int every : List.of(commitEvery, deployments / 10, deployments)) {
+            assertEquals(expected, run("newest first, held", line, newestFirst, every, true), "held, newest first");
+            assertEquals(expected, run("shuffled, held", line, shuffled, every, true), "held, shuffled");
         }
     }
 
     /** Applies the line, then the deployments; prints the deployments' CPU; returns the deployments' facts. */
     private static Map<String, DeploymentFact> run(final String order, final List<SpecificRecord> line,
-                                                   final List<DeploymentEvent> deploys, final int commitEvery)
-            throws IOException {
+                                                   final List<DeploymentEvent> deploys, final int commitEvery,
+                                                   final boolean holdLate) throws IOException {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (LedgerHarness ledger = new LedgerHarness(true)) {
+        try (LedgerHarness ledger = new LedgerHarness(true, holdLate)) {
             ledger.apply(line, commitEvery);
             final long cpu = threads.getCurrentThreadCpuTime();
             ledger.apply(deploys, commitEvery);

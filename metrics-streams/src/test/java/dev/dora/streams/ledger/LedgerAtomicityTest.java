@@ -20,6 +20,7 @@ import dev.dora.state.CauseClaim;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.store.Entity;
 import dev.dora.streams.store.LedgerStores;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -56,6 +57,11 @@ class LedgerAtomicityTest {
     /** The ledger's four stores, in memory, each read through a switch that can make its N-th read fail. */
     private static final class Harness {
         private final AtomicInteger readsLeft = new AtomicInteger(Integer.MAX_VALUE);
+        /** Whether only the one read that runs out fails, every later read succeeding again. */
+        private boolean failOnce;
+        /** A key whose every read fails. */
+        private Bytes poisoned;
+        private final List<String> deadLetters = new ArrayList<>();
         private final MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
         private final List<KeyValueStore<Bytes, ?>> stores = new ArrayList<>();
         private final ServiceLedger ledger;
@@ -80,6 +86,11 @@ class LedgerAtomicityTest {
             public void attribution(final Attribution attribution) {
                 messages.add("attribution " + attribution);
             }
+
+            @Override
+            public void deadLetter(final DeploymentEvent event, final RuntimeException cause) {
+                deadLetters.add(event.getId() + ": " + cause.getMessage());
+            }
         };
 
         Harness() {
@@ -98,8 +109,12 @@ class LedgerAtomicityTest {
             stores.add(real);
             return (KeyValueStore<Bytes, V>) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
-                        if ((method.getName().equals("get") || method.getName().contains("ange")
-                                || method.getName().equals("prefixScan")) && readsLeft.decrementAndGet() < 0) {
+                        final boolean read = method.getName().equals("get") || method.getName().contains("ange")
+                                || method.getName().equals("prefixScan");
+                        if (read && (readsLeft.decrementAndGet() < 0 || args[0].equals(poisoned))) {
+                            if (failOnce) {
+                                readsLeft.set(Integer.MAX_VALUE);
+                            }
                             throw new IllegalStateException("injected failure in " + name + "." + method.getName());
                         }
                         try {
@@ -114,10 +129,86 @@ class LedgerAtomicityTest {
             LedgerHarness.apply(ledger, event, sink);
         }
 
+        /** A new ledger over the same stores, as after a restart. */
+        @SuppressWarnings("unchecked")
+        ServiceLedger restarted() {
+            return new ServiceLedger(CONFIG, new LedgerStores((KeyValueStore<Bytes, SpecificRecord>) stores.get(0),
+                    (KeyValueStore<Bytes, byte[]>) stores.get(1), (KeyValueStore<Bytes, DayBucket>) stores.get(2),
+                    (KeyValueStore<Bytes, ServiceInfo>) stores.get(3),
+                    (KeyValueStore<Bytes, dev.dora.state.BuildBucket>) stores.get(4)));
+        }
+
         /** Every entry of every store, encoded, so two states compare exactly. */
         Map<String, String> contents() {
             return LedgerHarness.contents(stores);
         }
+    }
+
+    /**
+     * Deployments held for arriving after a later one, applied as a batch whose unit of work fails at any read: the
+     * batch changes nothing, its deployments are applied one by one, and the stores end as if the batch had not
+     * failed.
+     */
+    @Test
+    void aHeldBatchFailingAtAnyReadIsAppliedDeploymentByDeployment() {
+        final Harness clean = held();
+        clean.ledger.applyLateDeployments(clean.sink);
+        final Map<String, String> expected = clean.contents();
+        final Harness counting = held();
+        counting.ledger.applyLateDeployments(counting.sink);
+        final int reads = Integer.MAX_VALUE - counting.readsLeft.get();
+        assertTrue(reads > 20, "the batch reads enough to fail in the middle: " + reads);
+        for (int failAt = 0; failAt < reads; failAt++) {
+            final Harness harness = held();
+            harness.failOnce = true;
+            harness.readsLeft.set(failAt);
+            harness.ledger.applyLateDeployments(harness.sink);
+            assertEquals(expected, harness.contents(), "a batch failing at read " + failAt);
+            assertEquals(List.of(), harness.deadLetters, "a batch failing at read " + failAt);
+        }
+    }
+
+    /**
+     * A held deployment that fails even alone goes to the dead letters and leaves no trace; the others of its
+     * batch are applied as if it had never arrived.
+     */
+    @Test
+    void aHeldDeploymentThatCannotBeAppliedGoesToTheDeadLettersAndTheOthersAreApplied() {
+        final Harness harness = held();
+        harness.poisoned = Entity.DEPLOYMENT.key("shop", "d2");
+        harness.ledger.applyLateDeployments(harness.sink);
+        assertEquals(1, harness.deadLetters.size(), "dead letters: " + harness.deadLetters);
+        assertTrue(harness.deadLetters.get(0).startsWith("d2: injected failure"), harness.deadLetters.get(0));
+
+        final Harness without = new Harness();
+        List.of(commit("shop", "a", h(0)), commit("shop", "b", h(2), "a"), commit("shop", "c", h(3), "b"),
+                deploy("d3", "shop", "c", h(6)), deploy("d1", "shop", "a", h(1))).forEach(without::apply);
+        harness.poisoned = null;
+        assertEquals(without.contents(), harness.contents(), "the stores as if d2 had never arrived");
+    }
+
+    /** The held deployments are in the stores: a ledger started again over them finds and applies them. */
+    @Test
+    void heldDeploymentsAreFoundAgainAfterARestart() {
+        final Harness clean = held();
+        clean.ledger.applyLateDeployments(clean.sink);
+        final Harness harness = held();
+        final ServiceLedger restarted = harness.restarted();
+        restarted.holdLateDeployments();
+        restarted.applyLateDeployments(harness.sink);
+        assertEquals(clean.contents(), harness.contents(), "the held deployments applied after the restart");
+    }
+
+    /** Three commits and their deployments arriving newest first, the two older ones held. */
+    private static Harness held() {
+        final Harness harness = new Harness();
+        harness.ledger.holdLateDeployments();
+        List.of(commit("shop", "a", h(0)), commit("shop", "b", h(2), "a"), commit("shop", "c", h(3), "b"),
+                deploy("d3", "shop", "c", h(6)), deploy("d2", "shop", "b", h(4)), deploy("d1", "shop", "a", h(1)))
+                .forEach(harness::apply);
+        assertEquals(2, harness.contents().keySet().stream().filter(key -> key.startsWith("0:4c")).count(),
+                "d2 and d1 are held: " + harness.contents().keySet());
+        return harness;
     }
 
     private static List<SpecificRecord> history() {

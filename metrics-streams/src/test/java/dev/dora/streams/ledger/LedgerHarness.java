@@ -71,6 +71,15 @@ final class LedgerHarness implements AutoCloseable {
 
     /** @param writeBack whether the entity, bucket, service and build stores have the write-back layer */
     LedgerHarness(final boolean writeBack) throws IOException {
+        this(writeBack, false);
+    }
+
+    /**
+     * @param writeBack whether the entity, bucket, service and build stores have the write-back layer
+     * @param holdLate  whether deployments that arrive after a later one are held and applied at each
+     *                  {@link #commit()}, as the pipeline's punctuation does between its commits
+     */
+    LedgerHarness(final boolean writeBack, final boolean holdLate) throws IOException {
         AvroCodec.trustGeneratedClasses();
         final Path dir = Files.createTempDirectory("ledger-harness");
         final Properties props = new Properties();
@@ -83,6 +92,9 @@ final class LedgerHarness implements AutoCloseable {
                         store(context, "buckets", AvroSerdes.of(DayBucket.class), writeBack),
                         store(context, "services", AvroSerdes.of(ServiceInfo.class), writeBack),
                         store(context, "builds", AvroSerdes.of(BuildBucket.class), writeBack)));
+        if (holdLate) {
+            ledger.holdLateDeployments();
+        }
     }
 
     /** Applies one event as its ledger's processor would. */
@@ -118,8 +130,9 @@ final class LedgerHarness implements AutoCloseable {
         commit();
     }
 
-    /** What Kafka Streams does to each store when it prepares a commit. */
+    /** What Kafka Streams does to each store when it prepares a commit, after the punctuation that applies held ones. */
     void commit() {
+        ledger.applyLateDeployments(sink);
         for (final KeyValueStore<Bytes, ?> store : stores) {
             if (store instanceof WriteBackStore<?> layer) {
                 layer.flushCache();

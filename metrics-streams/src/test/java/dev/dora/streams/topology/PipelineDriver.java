@@ -50,6 +50,10 @@ public final class PipelineDriver implements AutoCloseable {
     private final TestInputTopic<String, BuildEvent> builds;
     private final TestOutputTopic<String, DeploymentFact> deploymentFacts;
     private final Map<String, DeploymentFact> latestFacts = new HashMap<>();
+    private final Map<String, Integer> publications = new HashMap<>();
+    /** Records piped between two runs of the ledger's wall-clock punctuation, which applies held deployments. */
+    private int recordsPerPunctuation = 1;
+    private int sincePunctuation;
 
     public PipelineDriver() {
         this(MetricsConfig.defaults("unused:9092", tempDir()));
@@ -82,21 +86,46 @@ public final class PipelineDriver implements AutoCloseable {
         return pipe(Arrays.asList(events));
     }
 
+    /**
+     * Runs the ledger's wall-clock punctuation after every {@code records} piped records, and at the end of each
+     * {@link #pipe} call, instead of after every record: deployments that arrive after a later one then wait and are
+     * applied in batches, as in the running pipeline ({@link LedgerProcessor#LATE_DEPLOYMENTS_EVERY}).
+     */
+    public PipelineDriver punctuateEvery(final int records) {
+        recordsPerPunctuation = records;
+        return this;
+    }
+
     public PipelineDriver pipe(final List<? extends SpecificRecord> events) {
         for (final SpecificRecord event : events) {
-            if (event instanceof ChangeEvent change) {
-                changes.pipeInput(change.getService(), change);
-            } else if (event instanceof DeploymentEvent deployment) {
-                deployments.pipeInput(deployment.getId(), deployment);
-            } else if (event instanceof IncidentEvent incident) {
-                incidents.pipeInput(incident.getId(), incident);
-            } else if (event instanceof BuildEvent build) {
-                builds.pipeInput(build.getId(), build);
-            } else {
-                throw new IllegalArgumentException("not an event: " + event);
+            pipeOne(event);
+            if (++sincePunctuation >= recordsPerPunctuation) {
+                punctuate();
             }
         }
+        if (sincePunctuation > 0) {
+            punctuate();
+        }
         return this;
+    }
+
+    private void punctuate() {
+        driver.advanceWallClockTime(LedgerProcessor.LATE_DEPLOYMENTS_EVERY);
+        sincePunctuation = 0;
+    }
+
+    private void pipeOne(final SpecificRecord event) {
+        if (event instanceof ChangeEvent change) {
+            changes.pipeInput(change.getService(), change);
+        } else if (event instanceof DeploymentEvent deployment) {
+            deployments.pipeInput(deployment.getId(), deployment);
+        } else if (event instanceof IncidentEvent incident) {
+            incidents.pipeInput(incident.getId(), incident);
+        } else if (event instanceof BuildEvent build) {
+            builds.pipeInput(build.getId(), build);
+        } else {
+            throw new IllegalArgumentException("not an event: " + event);
+        }
     }
 
     /** One of the topology's stores, to read or, for a benchmark, to fill directly. */
@@ -142,6 +171,7 @@ public final class PipelineDriver implements AutoCloseable {
     /** The latest value published on dora.facts.deployments for each deployment id (absent after a tombstone). */
     public Map<String, DeploymentFact> deploymentFacts() {
         deploymentFacts.readKeyValuesToList().forEach(kv -> {
+            publications.merge(kv.key, 1, Integer::sum);
             if (kv.value == null) {
                 latestFacts.remove(kv.key);
             } else {
@@ -149,6 +179,12 @@ public final class PipelineDriver implements AutoCloseable {
             }
         });
         return latestFacts;
+    }
+
+    /** How many times each deployment's fact (or tombstone) has been published, as of {@link #deploymentFacts}. */
+    public Map<String, Integer> publications() {
+        deploymentFacts();
+        return publications;
     }
 
     @Override

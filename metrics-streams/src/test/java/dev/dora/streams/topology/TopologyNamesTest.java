@@ -45,7 +45,8 @@ class TopologyNamesTest {
         final String app = CONFIG.streamsApplicationId();
         assertEquals(Set.of("dora.events.changes", "dora.events.deployments", "dora.events.incidents",
                 "dora.events.builds", "dora.facts.deployments", "dora.facts.incidents", app + "-cause-claims", app + "-attributions",
-                "ledger-entities-repartition"), topics);
+                "ledger-entities-repartition", "dora.dead-letter"), topics, "dora.dead-letter: held deployments the "
+                + "ledger cannot apply");
     }
 
     @Test
