@@ -41,8 +41,9 @@ import org.apache.kafka.streams.query.StateQueryResult;
  * <p>Two equal versions therefore mean that no query could read anything different: an answer computed after a
  * version was read may be given again for as long as the version reads the same. A version is not available (empty)
  * while Kafka Streams is not running or any partition is not readable here: nothing may then be reused. Every write
- * to these stores must be made while a record is processed (as the ledger's and the resolvers' are): a write without
- * a record context (a punctuation) moves no position, and would have to {@link #invalidate()}.
+ * to these stores is made while a record is processed (as the ledger's and the resolvers' are), or, without a record
+ * context (the ledger's punctuation), moves no position and is followed by {@link StateWrites#movedWithoutPosition()},
+ * which moves the epoch.
  */
 public final class StateVersions {
 
@@ -81,7 +82,8 @@ public final class StateVersions {
     /**
      * One reading.
      *
-     * @param epoch     moved by every restore and standby update of this instance
+     * @param epoch     moved by every restore and standby update of this instance, and whenever writes without a
+     *                  position became readable
      * @param positions per store and partition held actively here, the offset of each input partition it has taken
      *                  in
      *                  ({@link Position}, which is mutable, copied into values)
@@ -126,6 +128,11 @@ public final class StateVersions {
         epoch.incrementAndGet();
     }
 
+    /** This instance's restores and standby updates, and the writes its punctuations made readable. */
+    private long epoch() {
+        return epoch.get() + StateWrites.unpositioned();
+    }
+
     /** This instance's version of every store the queries read; empty while it is not wholly readable here. */
     public Optional<Version> current() {
         return current(Reads.ALL);
@@ -142,7 +149,7 @@ public final class StateVersions {
             return Optional.empty();
         }
         final long writes = StateWrites.count();
-        final long at = epoch.get();
+        final long at = epoch();
         final Reading last = lastReadings.get(reads.ordinal());
         if (last != null && last.writes == writes && last.version.epoch() == at) {
             return Optional.of(last.version);
@@ -165,7 +172,7 @@ public final class StateVersions {
             return Optional.empty();
         }
         // read before the positions: a restore that ends while they are read moves the next reading's epoch
-        return current(reads.stores, true, epoch.get());
+        return current(reads.stores, true, epoch());
     }
 
     private Optional<Version> current(final List<String> stores, final boolean everyLayer, final long at) {

@@ -94,6 +94,35 @@ class QueryCacheEndToEndTest {
         }
     }
 
+    /**
+     * A deployment older than one already in place is held and applied by the ledger's punctuation, whose writes have
+     * no input record and so move no store's position: the answers cached before must not outlive them either.
+     */
+    @Test
+    void aDeploymentAppliedByThePunctuationIsInTheAnswersCachedBeforeIt() throws Exception {
+        final String list = "/api/v1/deployments?service=stock&from=2026-10-01&to=2026-10-31&limit=100";
+        final String metrics = "/api/v1/metrics?service=stock&from=2026-10-01&to=2026-10-31";
+        final HttpResponse<String> newest = stack.post("""
+                {"type":"change","id":"%1$s","service":"stock","team":"retail","occurredAt":"2026-10-01T00:00:00Z","sha":"%1$s","parents":[],"committedAt":"2026-10-01T00:00:00Z"}
+                {"type":"deployment","id":"stock-2","service":"stock","occurredAt":"2026-10-05T03:00:00Z","environment":"production","status":"success","finishedAt":"2026-10-05T03:00:00Z","sha":"%1$s"}
+                """.formatted(SHA));
+        assertEquals(202, newest.statusCode(), newest.body());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .until(() -> stack.get(metrics).statusCode() == 200 && body(list).contains("\"stock-2\"")
+                        && JSON.readTree(body(metrics)).path("deploymentFrequency").path("deployments").asInt() == 1);
+        assertEquals(body(metrics), body(metrics), "asked twice, kept");
+        final HttpResponse<String> older = stack.post("""
+                {"type":"deployment","id":"stock-1","service":"stock","occurredAt":"2026-10-02T03:00:00Z","environment":"production","status":"success","finishedAt":"2026-10-02T03:00:00Z","sha":"%s"}
+                """.formatted(SHA));
+        assertEquals(202, older.statusCode(), older.body());
+        // asked again and again meanwhile, so every answer before the punctuation is kept
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> body(list).contains("\"stock-1\"")
+                        && JSON.readTree(body(metrics)).path("deploymentFrequency").path("deployments").asInt() == 2);
+        final JsonNode answer = JSON.readTree(body(list));
+        assertEquals(2, answer.get("deployments").size(), answer.toString());
+    }
+
     private JsonNode cache() throws Exception {
         return stack.getJson("/api/v1/health").get("queryCache");
     }

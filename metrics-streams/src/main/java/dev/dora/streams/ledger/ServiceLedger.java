@@ -131,10 +131,12 @@ public final class ServiceLedger {
      * Applies the held deployments, each service's as one unit of work, oldest first, deriving each fact they change
      * once. When a batch fails, its deployments are applied one by one, and one that still fails is let go to the
      * sink's dead letters.
+     *
+     * @return whether any deployment was held, so that the stores may have changed
      */
-    public void applyLateDeployments(final FactSink sink) {
+    public boolean applyLateDeployments(final FactSink sink) {
         if (late == null || late.size() == 0) {
-            return;
+            return false;
         }
         late.byService().forEach((owner, ids) -> {
             try {
@@ -143,6 +145,7 @@ public final class ServiceLedger {
                 ids.forEach(id -> applyHeldAlone(owner, id, sink));
             }
         });
+        return true;
     }
 
     private void applyHeld(final String owner, final List<String> ids, final FactSink sink) {

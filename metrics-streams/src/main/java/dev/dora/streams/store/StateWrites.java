@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StateWrites {
 
     private static final AtomicLong COUNT = new AtomicLong();
+    private static final AtomicLong UNPOSITIONED = new AtomicLong();
 
     private StateWrites() {
     }
@@ -22,6 +23,21 @@ public final class StateWrites {
     /** Called after a write, or a record's writes, is done: what it wrote is readable by then. */
     public static void moved() {
         COUNT.incrementAndGet();
+    }
+
+    /**
+     * Called after writes made without an input record (a punctuation's), once they are all readable: such writes
+     * move no store's position, so every version read before must differ from every version read after
+     * ({@link #unpositioned()}).
+     */
+    public static void movedWithoutPosition() {
+        UNPOSITIONED.incrementAndGet();
+        COUNT.incrementAndGet();
+    }
+
+    /** How many times writes without a position were made readable; a part of every version's epoch. */
+    public static long unpositioned() {
+        return UNPOSITIONED.get();
     }
 
     /** The count now; read before the positions it vouches for. */

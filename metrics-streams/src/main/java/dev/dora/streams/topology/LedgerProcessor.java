@@ -60,12 +60,13 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
 
     @Override
     public void init(final ProcessorContext<String, SpecificRecord> context) {
-        ledger = new ServiceLedger(config, new LedgerStores(
+        final LedgerStores stores = new LedgerStores(
                 context.<KeyValueStore<Bytes, SpecificRecord>>getStateStore(StoreNames.LEDGER_ENTITIES),
                 context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.LEDGER_INDEXES),
                 context.<KeyValueStore<Bytes, DayBucket>>getStateStore(StoreNames.DAY_BUCKETS),
                 context.<KeyValueStore<Bytes, ServiceInfo>>getStateStore(StoreNames.SERVICES),
-                context.<KeyValueStore<Bytes, BuildBucket>>getStateStore(StoreNames.BUILD_BUCKETS)));
+                context.<KeyValueStore<Bytes, BuildBucket>>getStateStore(StoreNames.BUILD_BUCKETS));
+        ledger = new ServiceLedger(config, stores);
         sink = new ServiceLedger.FactSink() {
             @Override
             public void deployment(final String deploymentId, final DeploymentFact fact) {
@@ -105,9 +106,16 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
         };
         ledger.holdLateDeployments();
         context.schedule(LATE_DEPLOYMENTS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+            boolean wrote = true;
             try {
-                ledger.applyLateDeployments(sink);
+                wrote = ledger.applyLateDeployments(sink);
             } finally {
+                // a punctuation has no input record, so its writes move no store's position and the queries'
+                // versions would not change: make them all readable now, then move every version
+                if (wrote) {
+                    stores.writeBackAll();
+                    StateWrites.movedWithoutPosition();
+                }
                 StateWrites.moved();
             }
         });
