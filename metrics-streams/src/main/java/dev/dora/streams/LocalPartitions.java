@@ -33,13 +33,10 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.query.QueryResult;
-import org.apache.kafka.streams.query.RangeQuery;
-import org.apache.kafka.streams.query.StateQueryRequest;
-import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * This instance's part of the application's state when several instances share it ({@code application.server}
@@ -149,53 +146,43 @@ public final class LocalPartitions {
      */
     public Answers<List<BucketRow>> buckets(final Scope scope, final Span span, final String group,
                                            final long fromDay, final long lastDay, final Set<Integer> asked) {
-        final RangeQuery<Bytes, DayBucket> range = RangeQuery.withRange(BucketKey.of(scope, span, group, fromDay),
-                BucketKey.of(scope, span, group, lastDay));
-        return gather(StoreNames.DAY_BUCKETS, range, asked,
-                kv -> new BucketRow(BucketKey.day(kv.key), kv.value));
+        return gather(StoreNames.DAY_BUCKETS, BucketKey.of(scope, span, group, fromDay),
+                BucketKey.of(scope, span, group, lastDay), asked,
+                (KeyValue<Bytes, DayBucket> kv) -> new BucketRow(BucketKey.day(kv.key), kv.value));
     }
 
     /** The build rows of {@code scope} with day in [fromDay, lastDay] of each of the given partitions. */
     public Answers<List<BuildRow>> buildBuckets(final Scope scope, final long fromDay, final long lastDay,
                                                final Set<Integer> asked) {
-        final RangeQuery<Bytes, BuildBucket> range = RangeQuery.withRange(
-                BucketKey.of(scope, BuildBuckets.GROUP, fromDay), BucketKey.of(scope, BuildBuckets.GROUP, lastDay));
-        return gather(StoreNames.BUILD_BUCKETS, range, asked, kv -> new BuildRow(BucketKey.day(kv.key), kv.value));
+        return gather(StoreNames.BUILD_BUCKETS, BucketKey.of(scope, BuildBuckets.GROUP, fromDay),
+                BucketKey.of(scope, BuildBuckets.GROUP, lastDay), asked,
+                (KeyValue<Bytes, BuildBucket> kv) -> new BuildRow(BucketKey.day(kv.key), kv.value));
     }
 
     /** The services of each of the given partitions. */
     public Answers<List<ServiceInfo>> services(final Set<Integer> asked) {
-        return gather(StoreNames.SERVICES, RangeQuery.<Bytes, ServiceInfo>withNoBounds(), asked, kv -> kv.value);
+        return gather(StoreNames.SERVICES, null, null, asked, (KeyValue<Bytes, ServiceInfo> kv) -> kv.value);
     }
 
-    private <V, T> Answers<List<T>> gather(final String store, final RangeQuery<Bytes, V> range,
+    /**
+     * The entries in [from, to] (every entry when both are null) of each of the given partitions, read through the
+     * store of each partition (interactive queries v1): an interactive query v2 would read RocksDB under the
+     * position's lock, which can deadlock with the stream thread's writes (see {@link PositionQuery}).
+     */
+    private <V, T> Answers<List<T>> gather(final String store, final Bytes from, final Bytes to,
                                            final Set<Integer> asked, final Function<KeyValue<Bytes, V>, T> row) {
         final Map<Integer, List<T>> answered = new TreeMap<>();
         final Map<Integer, String> failed = new TreeMap<>();
-        final StateQueryResult<KeyValueIterator<Bytes, V>> result;
-        try {
-            result = streams.query(StateQueryRequest.inStore(store).withQuery(range)
-                    .withPartitions(Set.copyOf(asked)).requireActive());
-        } catch (final InvalidStateStoreException e) {
-            asked.forEach(p -> failed.put(p, e.getClass().getSimpleName() + ": " + e.getMessage()));
-            return new Answers<>(answered, failed);
-        }
-        final Map<Integer, QueryResult<KeyValueIterator<Bytes, V>>> results = result.getPartitionResults();
-        for (final Map.Entry<Integer, QueryResult<KeyValueIterator<Bytes, V>>> entry : results.entrySet()) {
-            final QueryResult<KeyValueIterator<Bytes, V>> one = entry.getValue();
-            if (one.isSuccess()) {
+        for (final Integer partition : asked) {
+            try {
+                final ReadOnlyKeyValueStore<Bytes, V> view = streams.store(pinned(store, partition));
                 final List<T> rows = new ArrayList<>();
-                try (KeyValueIterator<Bytes, V> it = one.getResult()) {
+                try (KeyValueIterator<Bytes, V> it = from == null ? view.all() : view.range(from, to)) {
                     it.forEachRemaining(kv -> rows.add(row.apply(kv)));
                 }
-                answered.put(entry.getKey(), Collections.unmodifiableList(rows));
-            } else {
-                failed.put(entry.getKey(), one.getFailureReason() + ": " + one.getFailureMessage());
-            }
-        }
-        for (final Integer partition : asked) {
-            if (!answered.containsKey(partition) && !failed.containsKey(partition)) {
-                failed.put(partition, "NOT_PRESENT: no answer from this instance");
+                answered.put(partition, Collections.unmodifiableList(rows));
+            } catch (final InvalidStateStoreException e) {
+                failed.put(partition, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
         return new Answers<>(answered, failed);
@@ -217,7 +204,7 @@ public final class LocalPartitions {
                 streams.store(pinned(StoreNames.BUILD_ENTITIES, partition))));
     }
 
-    private static <K, V> StoreQueryParameters<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<K, V>> pinned(
+    private static <K, V> StoreQueryParameters<ReadOnlyKeyValueStore<K, V>> pinned(
             final String store, final int partition) {
         return StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<K, V>keyValueStore())
                 .withPartition(partition);

@@ -10,7 +10,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.StandbyUpdateListener;
@@ -47,11 +46,9 @@ import org.apache.kafka.streams.query.StateQueryResult;
  */
 public final class StateVersions {
 
-    /** The stores keyed by string (entity ids); the others by bytes. */
+    /** The stores keyed by string (entity ids), the ones with a record cache; the others by bytes. */
     private static final List<String> STRING_KEYED = List.of(StoreNames.DEPLOYMENT_ENTITIES,
             StoreNames.INCIDENT_ENTITIES, StoreNames.BUILD_ENTITIES);
-    /** A key no store holds: the lookups are made for the position they answer with, not for a value. */
-    private static final Bytes NO_BYTES_KEY = Bytes.wrap(new byte[0]);
 
     /** Which stores an answer reads, and so which of them its version covers. */
     public enum Reads {
@@ -191,15 +188,19 @@ public final class StateVersions {
 
     /** The positions of every active partition of one store, through its record cache or below; false if any failed. */
     private boolean read(final String store, final boolean belowCache, final Map<Component, Long> into) {
+        // through a record cache, a key query holds the cache's lock, which every write below it takes too; any other
+        // read is answered by RocksDB and asks for the position alone (PositionQuery: a key query there can deadlock)
+        final boolean throughCache = STRING_KEYED.contains(store) && !belowCache;
         final StateQueryResult<?> result = streams.query(StateQueryRequest.inStore(store)
-                .withQuery(STRING_KEYED.contains(store) ? lookup("", belowCache) : lookup(NO_BYTES_KEY, belowCache))
+                .withQuery(throughCache ? KeyQuery.withKey("") : PositionQuery.INSTANCE)
                 .requireActive());
         for (final Map.Entry<Integer, ? extends QueryResult<?>> entry : result.getPartitionResults().entrySet()) {
-            if (!entry.getValue().isSuccess()) {
-                if (entry.getValue().getFailureReason() == FailureReason.NOT_ACTIVE) {
-                    // a standby kept here: the instance holding the partition actively tells its part
-                    continue;
-                }
+            final FailureReason failure = entry.getValue().isSuccess() ? null : entry.getValue().getFailureReason();
+            if (failure == FailureReason.NOT_ACTIVE) {
+                // a standby kept here: the instance holding the partition actively tells its part
+                continue;
+            }
+            if (failure != null && !(failure == FailureReason.UNKNOWN_QUERY_TYPE && !throughCache)) {
                 return false;
             }
             final Position position = entry.getValue().getPosition();
@@ -211,11 +212,6 @@ public final class StateVersions {
             into.putIfAbsent(new Component(store, entry.getKey(), "", -1, belowCache), -1L);
         }
         return true;
-    }
-
-    private static <K> KeyQuery<K, Object> lookup(final K key, final boolean belowCache) {
-        final KeyQuery<K, Object> query = KeyQuery.withKey(key);
-        return belowCache ? query.skipCache() : query;
     }
 
     /** Moves the epoch at every restore of an active task's store, its start and its end. */
