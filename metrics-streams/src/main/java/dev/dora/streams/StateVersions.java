@@ -40,9 +40,9 @@ import org.apache.kafka.streams.query.StateQueryResult;
  * <p>Two equal versions therefore mean that no query could read anything different: an answer computed after a
  * version was read may be given again for as long as the version reads the same. A version is not available (empty)
  * while Kafka Streams is not running or any partition is not readable here: nothing may then be reused. Every write
- * to these stores is made while a record is processed (as the ledger's and the resolvers' are), or, without a record
- * context (the ledger's punctuation), moves no position and is followed by {@link StateWrites#movedWithoutPosition()},
- * which moves the epoch.
+ * to these stores is made while a record is processed (as the ledger's and the resolvers' are), or moves no position
+ * (a write-back after a punctuation, whose record context names no input) and is followed by
+ * {@link StateWrites#movedWithoutPosition()}, which moves the epoch.
  */
 public final class StateVersions {
 
@@ -200,7 +200,8 @@ public final class StateVersions {
                 // a standby kept here: the instance holding the partition actively tells its part
                 continue;
             }
-            if (failure != null && !(failure == FailureReason.UNKNOWN_QUERY_TYPE && !throughCache)) {
+            // a position query is answered UNKNOWN_QUERY_TYPE, with the position: that is its answer
+            if (failure != null && (throughCache || failure != FailureReason.UNKNOWN_QUERY_TYPE)) {
                 return false;
             }
             final Position position = entry.getValue().getPosition();

@@ -104,13 +104,16 @@ public final class ServiceLedger {
                 place(parts, event);
             }
         });
-        if (late != null && held.get()) {
-            late.held(owner, id);
-            if (late.size() > LateDeployments.MOST_HELD) {
-                applyLateDeployments(sink);
-            }
-        } else if (late != null) {
+        if (late == null) {
+            return;
+        }
+        if (!held.get()) {
             late.released(owner, id);
+            return;
+        }
+        late.held(owner, id);
+        if (late.size() > LateDeployments.MOST_HELD) {
+            applyLateDeployments(sink);
         }
     }
 

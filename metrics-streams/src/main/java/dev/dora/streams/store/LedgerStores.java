@@ -134,19 +134,6 @@ public final class LedgerStores {
         }
     }
 
-    /**
-     * Writes every value pending in the write-back layers to the stores below now, instead of at the next commit:
-     * after a punctuation's writes, which must all be readable before the versions move.
-     */
-    public void writeBackAll() {
-        for (final WriteBackStore<?> layer : new WriteBackStore<?>[] {entitiesWriteBack, bucketsWriteBack,
-                servicesWriteBack, buildsWriteBack}) {
-            if (layer != null) {
-                layer.writeBack();
-            }
-        }
-    }
-
     /** A transaction over the stores for one record of {@code service}'s ledger. */
     public LedgerTx begin(final String service) {
         return new LedgerTx(service, new StagedStore<>(entities, decodedEntities, entitiesWriteBack),

@@ -8,6 +8,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -48,11 +50,19 @@ public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Byt
     private final Map<Bytes, V> pending = new HashMap<>();
     /** Changes applied just before each write-back; null for none. */
     private DeferredChanges<V> deferred;
+    /** The task's context, whose record metadata says whether a write moves the position; null before init. */
+    private StateStoreContext context;
     /** What {@link #deferred} reads and writes: the pending values, then the store below. */
     private DeferredChanges.Rows<V> deferredRows;
 
     public WriteBackStore(final KeyValueStore<Bytes, V> inner) {
         super(inner);
+    }
+
+    @Override
+    public void init(final StateStoreContext stateStoreContext, final StateStore root) {
+        this.context = stateStoreContext;
+        super.init(stateStoreContext, root);
     }
 
     /** Whether a value (or a delete) of {@code key} is pending; {@link #pendingValue} then is the store's value. */
@@ -122,7 +132,21 @@ public final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<Byt
             }
         }
         pending.clear();
-        StateWrites.moved();
+        if (positioned()) {
+            StateWrites.moved();
+        } else {
+            StateWrites.movedWithoutPosition();
+        }
+    }
+
+    /**
+     * Whether the writes below move the store's position: only when Kafka Streams' current record context names an
+     * input record. After a wall-clock punctuation (any processor's, even one that wrote nothing) the context is the
+     * punctuation's until the next record, so a commit then writes the rows back without moving any position, and the
+     * versions must be moved otherwise.
+     */
+    private boolean positioned() {
+        return context == null || context.recordMetadata().map(meta -> meta.topic() != null).orElse(false);
     }
 
     @Override

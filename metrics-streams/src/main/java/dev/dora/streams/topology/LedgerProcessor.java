@@ -6,6 +6,7 @@ import dev.dora.events.DeploymentEvent;
 import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.schema.Topics;
 import dev.dora.state.Attribution;
 import dev.dora.state.BuildBucket;
 import dev.dora.state.CauseClaim;
@@ -19,7 +20,6 @@ import dev.dora.streams.ledger.ServiceLedger;
 import dev.dora.streams.store.LedgerStores;
 import dev.dora.streams.store.StateWrites;
 import dev.dora.streams.store.StoreNames;
-import dev.dora.schema.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,13 +60,12 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
 
     @Override
     public void init(final ProcessorContext<String, SpecificRecord> context) {
-        final LedgerStores stores = new LedgerStores(
+        ledger = new ServiceLedger(config, new LedgerStores(
                 context.<KeyValueStore<Bytes, SpecificRecord>>getStateStore(StoreNames.LEDGER_ENTITIES),
                 context.<KeyValueStore<Bytes, byte[]>>getStateStore(StoreNames.LEDGER_INDEXES),
                 context.<KeyValueStore<Bytes, DayBucket>>getStateStore(StoreNames.DAY_BUCKETS),
                 context.<KeyValueStore<Bytes, ServiceInfo>>getStateStore(StoreNames.SERVICES),
-                context.<KeyValueStore<Bytes, BuildBucket>>getStateStore(StoreNames.BUILD_BUCKETS));
-        ledger = new ServiceLedger(config, stores);
+                context.<KeyValueStore<Bytes, BuildBucket>>getStateStore(StoreNames.BUILD_BUCKETS)));
         sink = new ServiceLedger.FactSink() {
             @Override
             public void deployment(final String deploymentId, final DeploymentFact fact) {
@@ -105,17 +104,11 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
             }
         };
         ledger.holdLateDeployments();
+        // what the punctuation applies is written back at the next commit, which moves the versions (WriteBackStore)
         context.schedule(LATE_DEPLOYMENTS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
-            boolean wrote = true;
             try {
-                wrote = ledger.applyLateDeployments(sink);
+                ledger.applyLateDeployments(sink);
             } finally {
-                // a punctuation has no input record, so its writes move no store's position and the queries'
-                // versions would not change: make them all readable now, then move every version
-                if (wrote) {
-                    stores.writeBackAll();
-                    StateWrites.movedWithoutPosition();
-                }
                 StateWrites.moved();
             }
         });
