@@ -7,6 +7,7 @@ import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.store.StateWrites;
 import dev.dora.streams.config.MetricsConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +63,8 @@ public final class ReportPublisher implements AutoCloseable {
     private KafkaProducer<String, WeeklyReport> producer;
     private ReportState state;
     private Instant lastPass = Instant.EPOCH;
+    /** {@link StateWrites#unpositioned()} at the last pass. */
+    private long lastUnpositioned = -1;
     private MetricsPipeline.Progress lastProgress;
     private volatile int published;
     private volatile int passes;
@@ -161,7 +164,9 @@ public final class ReportPublisher implements AutoCloseable {
             return;
         }
         final MetricsPipeline.Progress progress = pipeline.progress();
-        if (progress.equals(lastProgress)) {
+        // held deployments applied by the ledger's punctuation move no offset, only this instance's versions
+        final long unpositioned = StateWrites.unpositioned();
+        if (progress.equals(lastProgress) && unpositioned == lastUnpositioned) {
             return;
         }
         final Instant now = clock.instant();
@@ -175,6 +180,7 @@ public final class ReportPublisher implements AutoCloseable {
         publish(reports, now);
         lastPass = now;
         lastProgress = progress;
+        lastUnpositioned = unpositioned;
         passes++;
     }
 
