@@ -250,6 +250,14 @@ public final class MetricsPipeline implements AutoCloseable {
     }
 
     /**
+     * A count that moves whenever any instance of this application commits a change to the state the queries read,
+     * including the changes no input offset marks ({@link PipelineProgress#stateWritten}).
+     */
+    public long stateWritten() throws InterruptedException {
+        return PipelineProgress.stateWritten(admin, config.streamsApplicationId());
+    }
+
+    /**
      * The records in the dead-letter topic: what the ingest edge refused and what Kafka Streams could not process,
      * since the topic was created (it is never compacted or expired).
      */

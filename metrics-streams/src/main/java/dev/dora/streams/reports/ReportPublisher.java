@@ -7,7 +7,6 @@ import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.streams.MetricsPipeline;
-import dev.dora.streams.store.StateWrites;
 import dev.dora.streams.config.MetricsConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +62,8 @@ public final class ReportPublisher implements AutoCloseable {
     private KafkaProducer<String, WeeklyReport> producer;
     private ReportState state;
     private Instant lastPass = Instant.EPOCH;
-    /** {@link StateWrites#unpositioned()} at the last pass. */
-    private long lastUnpositioned = -1;
+    /** {@link MetricsPipeline#stateWritten()} at the last pass. */
+    private long lastStateWritten = -1;
     private MetricsPipeline.Progress lastProgress;
     private volatile int published;
     private volatile int passes;
@@ -164,9 +163,9 @@ public final class ReportPublisher implements AutoCloseable {
             return;
         }
         final MetricsPipeline.Progress progress = pipeline.progress();
-        // held deployments applied by the ledger's punctuation move no offset, only this instance's versions
-        final long unpositioned = StateWrites.unpositioned();
-        if (progress.equals(lastProgress) && unpositioned == lastUnpositioned) {
+        // held deployments applied by the ledger's punctuation move no offset, on whichever instance holds them
+        final long stateWritten = pipeline.stateWritten();
+        if (progress.equals(lastProgress) && stateWritten == lastStateWritten) {
             return;
         }
         final Instant now = clock.instant();
@@ -180,7 +179,7 @@ public final class ReportPublisher implements AutoCloseable {
         publish(reports, now);
         lastPass = now;
         lastProgress = progress;
-        lastUnpositioned = unpositioned;
+        lastStateWritten = stateWritten;
         passes++;
     }
 

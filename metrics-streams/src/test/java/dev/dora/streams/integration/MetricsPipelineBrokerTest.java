@@ -161,6 +161,50 @@ public class MetricsPipelineBrokerTest {
     }
 
     /**
+     * A deployment older than one already in place is held, then applied by the ledger's punctuation, in a
+     * transaction that moves no committed offset: {@link MetricsPipeline#stateWritten()}, which the weekly reports'
+     * publisher watches whatever instance applied it, moves all the same. The punctuation may also come before the
+     * held deployment's own commit, which shows nothing: such an attempt is made again with another deployment.
+     */
+    @Test
+    void aHeldDeploymentAppliedLaterMovesTheStateWrittenAndNoOffset() throws Exception {
+        final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-held");
+        final MetricsConfig config = MetricsConfig.defaults(kafka.bootstrapServers(), state)
+                .withReplicationFactor((short) 1).withApplicationId("held-test");
+        final long day = DayBuckets.epochDay(T0);
+        try (MetricsPipeline pipeline = MetricsPipeline.start(config)) {
+            produce(kafka.bootstrapServers(), List.of(commit("held-shop", "h1", T0),
+                    deploy("held-new", "held-shop", "h1", T0.plusSeconds(5 * 86_400))));
+            awaitIdle(pipeline);
+            int applied = 0;
+            for (int attempt = 1; attempt <= 5 && applied == 0; attempt++) {
+                produce(kafka.bootstrapServers(), List.of(deploy("held-old-" + attempt, "held-shop", "h1",
+                        T0.plusSeconds(3600L * attempt))));
+                final long expected = 1 + attempt;
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> pipeline.isRunning() && pipeline.pendingRecords() == 0);
+                final MetricsPipeline.Progress progress = pipeline.progress();
+                final long written = pipeline.stateWritten();
+                if (deployments(pipeline, day) == expected) {
+                    continue;
+                }
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> deployments(pipeline, day) == expected);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> pipeline.stateWritten() > written);
+                assertEquals(progress, pipeline.progress(), "the punctuation's transaction moved no committed offset");
+                applied = attempt;
+            }
+            assertTrue(applied > 0, "in five attempts, a held deployment was applied after its own commit");
+        }
+    }
+
+    private static long deployments(final MetricsPipeline pipeline, final long day) {
+        return pipeline.query().metrics(Scope.service("held-shop"), MetricsConfig.PRODUCTION, day, day + 6)
+                .deploymentFrequency().deployments();
+    }
+
+    /**
      * The services are listed once and the listing kept while the services store does not move: a team's scope is
      * resolved from it. A new service, or a service that changes team, is in the next listing.
      */
