@@ -128,17 +128,18 @@ public final class MetricsPipeline implements AutoCloseable {
      */
     public MetricsQuery query() {
         final StoreReader reader = reader();
-        return readThrough != null ? new MetricsQuery(reader) : new MetricsQuery(reader, () -> services(reader));
+        return new MetricsQuery(reader, () -> services(reader));
     }
 
     /**
      * Every known service, by name, listed again only when the services store moved since the last listing: a team's
      * scope is resolved from the list, and with a thousand services listing them (each row decoded, then sorted) cost
-     * about as much as a team's answer. The version is read before the listing, so a write made while it is listed
-     * makes the next call list again.
+     * about as much as a team's answer; read through other instances, each of them also sent its part as JSON. The
+     * version ({@link #servicesVersion()}: every instance's part when reading through them) is read before the
+     * listing, so a write made while it is listed makes the next call list again.
      */
     private List<ServiceInfo> services(final StoreReader reader) {
-        final Optional<?> version = versions.current(StateVersions.Reads.SERVICES);
+        final Optional<?> version = servicesVersion();
         final Listing last = listing;
         if (version.isPresent() && last != null && last.version().equals(version.get())) {
             return last.services();

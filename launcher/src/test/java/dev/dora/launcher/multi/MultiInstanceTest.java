@@ -3,17 +3,22 @@ package dev.dora.launcher.multi;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dora.api.cluster.CallerToken;
 import dev.dora.api.cluster.ClusterReader;
 import dev.dora.events.BuildEvent;
+import dev.dora.events.ChangeEvent;
 import dev.dora.events.DeploymentEvent;
 import dev.dora.events.DeploymentStatus;
 import dev.dora.ingest.CanonicalEvents;
 import dev.dora.launcher.http.ApiTokens;
 import dev.dora.schema.Topics;
+import dev.dora.state.ServiceInfo;
 import dev.dora.streams.LocalPartitions;
 import dev.dora.streams.model.ReferenceModel;
 import dev.dora.streams.simulation.BuildHistory;
@@ -37,6 +42,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -149,6 +155,7 @@ class MultiInstanceTest {
             }
 
             aCachedAnswerIsGivenAgainOnlyWhileNoInstanceChanged(a, b, single, generator);
+            theServicesAreListedAgainOnlyAfterAnInstanceChanged(a, b);
         }
     }
 
@@ -189,6 +196,42 @@ class MultiInstanceTest {
         assertEquals(get(single, org).body(), after, "computed again across the instances, with B's new deployment");
         assertEquals(JSON.readTree(before).at("/deploymentFrequency/deployments").asLong() + 1,
                 JSON.readTree(after).at("/deploymentFrequency/deployments").asLong(), after);
+    }
+
+    /**
+     * The services read across instances are listed once and the listing kept while no instance's services store
+     * moved; a new service in a partition only B holds is in A's next listing.
+     */
+    private void theServicesAreListedAgainOnlyAfterAnInstanceChanged(final AppInstance a, final AppInstance b)
+            throws Exception {
+        // read here, not through a route: the reads forwarded to B carry the token a route would have set
+        CallerToken.set("Bearer " + READ);
+        try {
+            listedAgainOnlyAfterAnInstanceChanged(a, b);
+        } finally {
+            CallerToken.clear();
+        }
+    }
+
+    private void listedAgainOnlyAfterAnInstanceChanged(final AppInstance a, final AppInstance b) throws Exception {
+        final List<ServiceInfo> listed = a.pipeline().query().services();
+        assertSame(listed, a.pipeline().query().services(), "kept while no instance changed");
+        final String service = IntStream.range(0, 1_000).mapToObj(i -> "listing-check-" + i)
+                .filter(name -> b.baseUrl().endsWith(":" + a.pipeline().partitions()
+                        .owner(LocalPartitions.Keyed.SERVICE, name).orElseThrow().activeHost().port()))
+                .findFirst().orElseThrow(() -> new AssertionError("B holds some partition"));
+        final Instant at = Instant.parse(FROM + "T13:00:00Z");
+        post(a, List.of(ChangeEvent.newBuilder().setId("1157ed00c0ffee00c0ffee00c0ffee00c0ffee00").setService(service).setTeam("listing")
+                .setOccurredAt(at).setSha("1157ed00c0ffee00c0ffee00c0ffee00c0ffee00").setParents(List.of())
+                .setCommittedAt(at).build()));
+        for (final AppInstance instance : List.of(a, b)) {
+            awaitCaughtUp(instance);
+        }
+        final List<ServiceInfo> relisted = a.pipeline().query().services();
+        assertNotSame(listed, relisted, "listed again after B's services store moved");
+        assertEquals(listed.size() + 1, relisted.size(), relisted.toString());
+        assertTrue(relisted.stream().anyMatch(info -> info.getService().equals(service)), relisted.toString());
+        assertSame(relisted, a.pipeline().query().services(), "and kept again");
     }
 
     private long cacheHits(final AppInstance instance) throws Exception {
