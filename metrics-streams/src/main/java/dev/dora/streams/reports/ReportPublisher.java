@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes the weekly reports to {@code dora.reports.weekly}: whenever the pipeline has moved on, it computes every
  * closed week of every scope ({@link ReportPass}) and publishes, in one transaction, the ones whose numbers changed,
- * each with its next revision. Exactly once: the producer is transactional under one transactional id, so a second
- * publisher fences the first, and the revisions already published are read back from the topic (committed records
- * only) before the first pass, so none is published twice, across crashes and restarts.
+ * each with its next revision; the passes are spaced by their own duration ({@link PassSpacing}). Exactly once: the
+ * producer is transactional under one transactional id, so a second publisher fences the first, and the revisions
+ * already published are read back from the topic (committed records only) before the first pass, so none is
+ * published twice, across crashes and restarts.
  *
  * <p>One instance publishes at a time: the one holding the single partition of the lease topic
  * ({@code <application id>-reports-lease}) in the consumer group {@code <application id>-reports}; when it goes,
@@ -65,6 +66,7 @@ public final class ReportPublisher implements AutoCloseable {
     /** {@link MetricsPipeline#stateWritten()} at the last pass. */
     private long lastStateWritten = -1;
     private MetricsPipeline.Progress lastProgress;
+    private final PassSpacing spacing = new PassSpacing();
     private volatile int published;
     private volatile int passes;
 
@@ -172,11 +174,17 @@ public final class ReportPublisher implements AutoCloseable {
         if (progress.pending() > 0 && Duration.between(lastPass, now).compareTo(settings.busyInterval()) < 0) {
             return;
         }
+        if (!spacing.due(System.nanoTime())) {
+            return;
+        }
         if (producer == null) {
             takeOver();
         }
+        final long started = System.nanoTime();
         final List<WeeklyReport> reports = new ReportPass(pipeline.query(), pipeline.ledger(), settings, now).reports();
         publish(reports, now);
+        spacing.passed(started, System.nanoTime());
+        LOG.debug("a pass over {} weekly reports took {} ms", reports.size(), spacing.lastTook() / 1_000_000);
         lastPass = now;
         lastProgress = progress;
         lastStateWritten = stateWritten;
@@ -247,8 +255,8 @@ public final class ReportPublisher implements AutoCloseable {
         changed.forEach(state::remember);
         withdrawn.forEach(state::withdrawn);
         published += changed.size() + withdrawn.size();
-        LOG.info("published {} weekly report{}{}", changed.size(), changed.size() == 1 ? "" : "s",
-                withdrawn.isEmpty() ? "" : ", withdrew " + withdrawn.size());
+        LOG.info("published {} weekly report{}{} of {} computed", changed.size(), changed.size() == 1 ? "" : "s",
+                withdrawn.isEmpty() ? "" : ", withdrew " + withdrawn.size(), reports.size());
     }
 
     private void releaseProducer() {
