@@ -221,9 +221,9 @@ class MultiInstanceTest {
                         .owner(LocalPartitions.Keyed.SERVICE, name).orElseThrow().activeHost().port()))
                 .findFirst().orElseThrow(() -> new AssertionError("B holds some partition"));
         final Instant at = Instant.parse(FROM + "T13:00:00Z");
-        post(a, List.of(ChangeEvent.newBuilder().setId("1157ed00c0ffee00c0ffee00c0ffee00c0ffee00").setService(service).setTeam("listing")
-                .setOccurredAt(at).setSha("1157ed00c0ffee00c0ffee00c0ffee00c0ffee00").setParents(List.of())
-                .setCommittedAt(at).build()));
+        final String sha = "1157ed00c0ffee00c0ffee00c0ffee00c0ffee00";
+        post(a, List.of(ChangeEvent.newBuilder().setId(sha).setService(service).setTeam("listing")
+                .setOccurredAt(at).setSha(sha).setParents(List.of()).setCommittedAt(at).build()));
         for (final AppInstance instance : List.of(a, b)) {
             awaitCaughtUp(instance);
         }
