@@ -164,6 +164,10 @@ public final class ReportPublisher implements AutoCloseable {
         if (!pipeline.isRunning()) {
             return;
         }
+        // before asking Kafka anything: while a long pass's spacing runs, a check costs nothing
+        if (!spacing.due(System.nanoTime())) {
+            return;
+        }
         final MetricsPipeline.Progress progress = pipeline.progress();
         // held deployments applied by the ledger's punctuation move no offset, on whichever instance holds them
         final long stateWritten = pipeline.stateWritten();
@@ -172,9 +176,6 @@ public final class ReportPublisher implements AutoCloseable {
         }
         final Instant now = clock.instant();
         if (progress.pending() > 0 && Duration.between(lastPass, now).compareTo(settings.busyInterval()) < 0) {
-            return;
-        }
-        if (!spacing.due(System.nanoTime())) {
             return;
         }
         if (producer == null) {
