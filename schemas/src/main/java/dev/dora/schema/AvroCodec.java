@@ -12,6 +12,7 @@ import dev.dora.state.BuildBucket;
 import dev.dora.state.CauseClaim;
 import dev.dora.state.CommitNode;
 import dev.dora.state.DayBucket;
+import dev.dora.state.DeliveredChanges;
 import dev.dora.state.DeployRef;
 import dev.dora.state.EntityRemoval;
 import dev.dora.state.ServiceInfo;
@@ -59,7 +60,8 @@ public final class AvroCodec {
             ChangeEvent.class, DeploymentEvent.class, IncidentEvent.class, BuildEvent.class,
             DeploymentFact.class, IncidentFact.class, WeeklyReport.class,
             Attribution.class, CauseClaim.class, CommitNode.class, DayBucket.class, DeployRef.class,
-            EntityRemoval.class, ServiceInfo.class, TeamObservation.class, BuildBucket.class);
+            EntityRemoval.class, ServiceInfo.class, TeamObservation.class, BuildBucket.class,
+            DeliveredChanges.class);
 
     private static final String HISTORY_DIR = "dora-schema-history";
     private static final AvroCodec INSTANCE = new AvroCodec();

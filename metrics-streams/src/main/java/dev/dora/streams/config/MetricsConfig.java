@@ -40,9 +40,10 @@ public record MetricsConfig(KafkaClientSettings kafka, String applicationId, Pat
      * Raised whenever a release keeps its state in a form that state written before cannot be read as, so that it
      * starts a new computation from the retained events instead of reading rows it does not know. 2: the month rows
      * of teams and the organisation ({@code store.Span}); 3: month rows count the deployments of each of their days
-     * ({@code DayBucket.deploymentsByDay}), which rows written before do not.
+     * ({@code DayBucket.deploymentsByDay}), which rows written before do not; 4: the changes a deployment delivered
+     * are one value per deployment ({@code Entity.DELIVERED}), no longer an index entry per change.
      */
-    public static final int STATE_FORMAT = 3;
+    public static final int STATE_FORMAT = 4;
     /** The environment group of every production environment; other environments are each their own group. */
     public static final String PRODUCTION = "production";
     /** The default fast-build threshold: a core pipeline kept under ten minutes. */

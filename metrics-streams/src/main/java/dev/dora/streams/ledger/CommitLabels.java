@@ -8,7 +8,6 @@ import dev.dora.streams.rules.DeploymentOrder;
 import dev.dora.streams.rules.Precedence;
 import dev.dora.streams.store.Entity;
 import dev.dora.streams.store.IndexKeys.Child;
-import dev.dora.streams.store.IndexKeys.Delivered;
 import dev.dora.streams.store.IndexKeys.ShaDeployment;
 import dev.dora.streams.store.LedgerTx;
 import java.util.ArrayDeque;
@@ -25,7 +24,7 @@ import java.util.TreeSet;
  * Which deployment first delivered each commit to each environment group, kept incrementally. Every known commit
  * carries a label per group: the earliest successful deployment there, in {@link DeploymentOrder}, whose sha reaches
  * the commit through parents. A deployment's deployed changes are then exactly the commits labelled with it (the
- * {@link Delivered} relation).
+ * {@link Entity#DELIVERED} value, kept beside the labels).
  *
  * <p>New deployments and commits can only lower labels, which propagate towards ancestors and stop where a label is
  * already lower ({@link #lower}); removals recompute just the region whose label came from what was removed
@@ -115,8 +114,7 @@ final class CommitLabels {
                 change.markDeployment(label);
             }
             if (recommitted) {
-                tx.link(new Delivered(service, label.getDeploymentId(), event.getSha()).encode(),
-                        Delivered.value(event.getCommittedAt().toEpochMilli()));
+                tx.deliver(label.getDeploymentId(), event.getSha(), event.getCommittedAt().toEpochMilli());
             }
             final List<String> seeds = new ArrayList<>();
             for (final String parent : parents.removed()) {
@@ -235,12 +233,11 @@ final class CommitLabels {
             change.buckets().addUndeployedChange(service, node.getChange().getCommittedAt(), label == null ? 1 : -1);
         }
         if (old != null) {
-            tx.unlink(new Delivered(service, old.getDeploymentId(), sha).encode());
+            tx.undeliver(old.getDeploymentId(), sha);
             change.markDeployment(old);
         }
         if (label != null) {
-            tx.link(new Delivered(service, label.getDeploymentId(), sha).encode(),
-                    Delivered.value(node.getChange().getCommittedAt().toEpochMilli()));
+            tx.deliver(label.getDeploymentId(), sha, node.getChange().getCommittedAt().toEpochMilli());
             change.markDeployment(label);
         }
         final Map<String, DeployRef> labels = new TreeMap<>(node.getFirstDeployments());

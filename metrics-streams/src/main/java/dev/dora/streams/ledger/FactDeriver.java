@@ -14,7 +14,6 @@ import dev.dora.streams.rules.DeploymentOrder;
 import dev.dora.streams.rules.FailureAttribution;
 import dev.dora.streams.rules.IncidentFacts;
 import dev.dora.streams.rules.IncidentRef;
-import dev.dora.streams.store.IndexKeys.Delivered;
 import dev.dora.streams.store.LedgerTx;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,8 +75,8 @@ final class FactDeriver {
 
     private List<ChangeEvent> delivered(final String deploymentId) {
         final List<ChangeEvent> delivered = new ArrayList<>();
-        for (final Delivered change : tx.keys(Delivered.prefix(service, deploymentId), Delivered::decode)) {
-            delivered.add(labels.commit(change.sha()).getChange());
+        for (final String sha : tx.deliveredShas(deploymentId)) {
+            delivered.add(labels.commit(sha).getChange());
         }
         return delivered;
     }

@@ -3,12 +3,12 @@ package dev.dora.streams.query;
 import dev.dora.events.BuildEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
+import dev.dora.state.DeliveredChanges;
 import dev.dora.state.DeployRef;
 import dev.dora.streams.rules.LeadTime;
 import dev.dora.streams.rules.PipelineHealth;
 import dev.dora.streams.store.BuildKeys;
 import dev.dora.streams.store.Entity;
-import dev.dora.streams.store.IndexKeys.Delivered;
 import dev.dora.streams.store.IndexKeys.Timeline;
 import dev.dora.streams.store.Keys;
 import java.time.Instant;
@@ -58,19 +58,17 @@ public final class StoreLedgerReader implements LedgerReader {
 
     @Override
     public List<DeliveredChange> changes(final DeploymentFact deployment) {
-        final List<DeliveredChange> changes = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = indexes.prefixScan(
-                Delivered.prefix(deployment.getService(), deployment.getDeploymentId()), PREFIX)) {
-            while (it.hasNext()) {
-                final KeyValue<Bytes, byte[]> entry = it.next();
-                final String sha = Delivered.decode(entry.key).sha();
-                final Long committedAt = Delivered.committedAt(entry.value);
-                // entries keep the commit's time; older ones need the commit itself
-                final Optional<Instant> at = committedAt != null ? Optional.of(Instant.ofEpochMilli(committedAt))
-                        : entity(Entity.COMMIT, deployment.getService(), sha).map(c -> c.getChange().getCommittedAt());
-                changes.add(new DeliveredChange(sha, at.map(time -> LeadTime.sampleSeconds(deployment.getBaseline(),
-                        deployment.getFinishedAt(), time)).orElse(null)));
-            }
+        final Optional<DeliveredChanges> delivered = entity(Entity.DELIVERED, deployment.getService(),
+                deployment.getDeploymentId());
+        if (delivered.isEmpty()) {
+            return List.of();
+        }
+        final List<String> shas = delivered.get().getShas();
+        final List<Long> committedAt = delivered.get().getCommittedAt();
+        final List<DeliveredChange> changes = new ArrayList<>(shas.size());
+        for (int i = 0; i < shas.size(); i++) {
+            changes.add(new DeliveredChange(shas.get(i), LeadTime.sampleSeconds(deployment.getBaseline(),
+                    deployment.getFinishedAt(), Instant.ofEpochMilli(committedAt.get(i)))));
         }
         return changes;
     }

@@ -6,6 +6,7 @@ import dev.dora.events.IncidentEvent;
 import dev.dora.facts.DeploymentFact;
 import dev.dora.facts.IncidentFact;
 import dev.dora.state.CommitNode;
+import dev.dora.state.DeliveredChanges;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
 
@@ -27,6 +28,13 @@ public final class Entity<T extends SpecificRecord> {
     public static final Entity<DeploymentFact> DEPLOYMENT_FACT = new Entity<>((byte) 'F', DeploymentFact.class);
     /** The last fact derived for an incident, by id. */
     public static final Entity<IncidentFact> INCIDENT_FACT = new Entity<>((byte) 'G', IncidentFact.class);
+
+    /**
+     * The changes a deployment delivered first to its environment group, with their commit times, by deployment id:
+     * the inverse of the commits' labels, one value per deployment (so a restore reads one record where it read one
+     * per change).
+     */
+    public static final Entity<DeliveredChanges> DELIVERED = new Entity<>((byte) 'M', DeliveredChanges.class);
 
     /** The winning event of a build now belonging to the service, by id. */
     public static final Entity<BuildEvent> BUILD = new Entity<>((byte) 'B', BuildEvent.class);

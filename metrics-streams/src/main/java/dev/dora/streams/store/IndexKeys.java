@@ -1,7 +1,5 @@
 package dev.dora.streams.store;
 
-import java.nio.ByteBuffer;
-
 import org.apache.kafka.common.utils.Bytes;
 
 /**
@@ -74,38 +72,6 @@ public final class IndexKeys {
 
         public static Bytes prefix(final String service, final String sha) {
             return Keys.of(TAG).str(service).str(sha).build();
-        }
-    }
-
-    /** The changes each deployment delivered first to its group: (service, deployment id, sha). */
-    public record Delivered(String service, String deploymentId, String sha) {
-        public static final byte TAG = 'm';
-
-        public Bytes encode() {
-            return Keys.of(TAG).str(service).str(deploymentId).str(sha).build();
-        }
-
-        public static Delivered decode(final Bytes key) {
-            final Keys.Reader in = Keys.read(key, true);
-            return new Delivered(in.str(), in.str(), in.str());
-        }
-
-        public static Bytes prefix(final String service, final String deploymentId) {
-            return Keys.of(TAG).str(service).str(deploymentId).build();
-        }
-
-        /**
-         * The value of an entry: the commit's time (epoch milliseconds, 8 bytes), so that a deployment's delivered
-         * changes and their lead times are listed without reading each commit. Entries written before it was kept
-         * are empty ({@link #committedAt} then answers null).
-         */
-        public static byte[] value(final long committedAtMs) {
-            return ByteBuffer.allocate(Long.BYTES).putLong(committedAtMs).array();
-        }
-
-        /** The commit's time an entry's value holds, null when it holds none. */
-        public static Long committedAt(final byte[] value) {
-            return value != null && value.length == Long.BYTES ? ByteBuffer.wrap(value).getLong() : null;
         }
     }
 

@@ -23,6 +23,25 @@ public final class Keys {
         buffer = ByteBuffer.allocate(capacity);
     }
 
+    /**
+     * Compares two strings as their UTF-8 bytes (without the terminator) sort, which is how keys holding them sort:
+     * by code point, where {@link String#compareTo} would put a supplementary character before U+E000..U+FFFF.
+     */
+    public static int compareUtf8(final String a, final String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            final int ca = a.codePointAt(i);
+            final int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
     /** A key of the relation named by {@code tag}. */
     public static Keys of(final byte tag) {
         final Keys keys = new Keys(INITIAL_CAPACITY);

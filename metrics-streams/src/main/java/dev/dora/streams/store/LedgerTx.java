@@ -4,7 +4,9 @@ import dev.dora.state.BuildBucket;
 import dev.dora.state.DayBucket;
 import dev.dora.state.ServiceInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,6 +26,8 @@ public final class LedgerTx {
     private final StagedStore<DayBucket> buckets;
     private final StagedStore<ServiceInfo> services;
     private final StagedStore<BuildBucket> builds;
+    /** The deliveries this record read or changed, by deployment id, written back as entities at the commit. */
+    private final Map<String, DeliveredSet> deliveries = new HashMap<>();
 
     LedgerTx(final String service, final StagedStore<SpecificRecord> entities, final StagedStore<byte[]> indexes,
              final StagedStore<DayBucket> buckets, final StagedStore<ServiceInfo> services,
@@ -55,6 +59,30 @@ public final class LedgerTx {
         final List<Bytes> out = new ArrayList<>();
         entities.range(kind.prefix(), Keys.after(kind.prefix())).forEach(entry -> out.add(entry.key));
         return out;
+    }
+
+    /** The shas deployment {@code deploymentId} delivered first to its group, as their UTF-8 bytes sort. */
+    public List<String> deliveredShas(final String deploymentId) {
+        final DeliveredSet set = delivered(deploymentId);
+        final List<String> out = new ArrayList<>(set.size());
+        for (int i = 0; i < set.size(); i++) {
+            out.add(set.sha(i));
+        }
+        return out;
+    }
+
+    /** Records that {@code deploymentId} delivered {@code sha}, committed at {@code committedAtMs}, first. */
+    public void deliver(final String deploymentId, final String sha, final long committedAtMs) {
+        delivered(deploymentId).put(sha, committedAtMs);
+    }
+
+    /** Records that {@code deploymentId} no longer delivered {@code sha} first. */
+    public void undeliver(final String deploymentId, final String sha) {
+        delivered(deploymentId).remove(sha);
+    }
+
+    private DeliveredSet delivered(final String deploymentId) {
+        return deliveries.computeIfAbsent(deploymentId, id -> DeliveredSet.of(entity(Entity.DELIVERED, id)));
     }
 
     public void link(final Bytes key) {
@@ -139,6 +167,12 @@ public final class LedgerTx {
 
     /** Applies every staged write. */
     public void commit() {
+        deliveries.forEach((id, set) -> {
+            if (set.changed()) {
+                putEntity(Entity.DELIVERED, id, set.toRecord());
+            }
+        });
+        deliveries.clear();
         entities.commit();
         indexes.commit();
         buckets.commit();
@@ -148,6 +182,7 @@ public final class LedgerTx {
 
     /** Forgets every staged write. */
     public void discard() {
+        deliveries.clear();
         entities.discard();
         indexes.discard();
         buckets.discard();

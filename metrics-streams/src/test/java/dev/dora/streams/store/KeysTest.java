@@ -3,6 +3,9 @@ package dev.dora.streams.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.apache.kafka.common.utils.Bytes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,5 +38,26 @@ class KeysTest {
         assertEquals(Bytes.wrap(new byte[] {'a', 'c'}), StagedStore.prefixEnd(Bytes.wrap(new byte[] {'a', 'b'})));
         assertEquals(Bytes.wrap(new byte[] {'b'}), StagedStore.prefixEnd(Bytes.wrap(new byte[] {'a', (byte) 0xFF})));
         assertEquals(null, StagedStore.prefixEnd(Bytes.wrap(new byte[] {(byte) 0xFF})));
+    }
+
+    @Test
+    void stringsCompareAsTheKeysHoldingThemSort() {
+        final List<String> strings = new ArrayList<>(List.of("", "a", "ab", "abc", "b", "\uE000", "\uFFFD",
+                new String(Character.toChars(0x1F600)), "a" + new String(Character.toChars(0x10000)), "a\uFFFF"));
+        final Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            final StringBuilder s = new StringBuilder();
+            for (int c = random.nextInt(4); c > 0; c--) {
+                final int[] pool = {'0', 'f', 0x7F, 0x80, 0x7FF, 0x800, 0xE000, 0xFFFF, 0x10000, 0x10FFFF};
+                s.appendCodePoint(pool[random.nextInt(pool.length)]);
+            }
+            strings.add(s.toString());
+        }
+        for (final String a : strings) {
+            for (final String b : strings) {
+                final int keys = Keys.untagged().str(a).build().compareTo(Keys.untagged().str(b).build());
+                assertEquals(Integer.signum(keys), Integer.signum(Keys.compareUtf8(a, b)), a + " against " + b);
+            }
+        }
     }
 }

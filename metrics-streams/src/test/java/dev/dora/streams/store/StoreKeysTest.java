@@ -7,7 +7,6 @@ import dev.dora.streams.store.IndexKeys.CauseDeployment;
 import dev.dora.streams.store.IndexKeys.CauseSha;
 import dev.dora.streams.store.IndexKeys.Charged;
 import dev.dora.streams.store.IndexKeys.Child;
-import dev.dora.streams.store.IndexKeys.Delivered;
 import dev.dora.streams.store.IndexKeys.IncidentTimeline;
 import dev.dora.streams.store.IndexKeys.Rollback;
 import dev.dora.streams.store.IndexKeys.ShaDeployment;
@@ -40,9 +39,9 @@ class StoreKeysTest {
     void everyTagIsPinnedAndDistinct() {
         final List<Byte> tags = List.of(Entity.COMMIT.tag(), Entity.DEPLOYMENT.tag(), Entity.INCIDENT.tag(),
                 Entity.DEPLOYMENT_FACT.tag(), Entity.INCIDENT_FACT.tag(), Child.TAG, Timeline.TAG, ShaDeployment.TAG,
-                Delivered.TAG, Uncaused.TAG, CauseDeployment.TAG, CauseSha.TAG, Rollback.TAG, IncidentTimeline.TAG,
+                Entity.DELIVERED.tag(), Uncaused.TAG, CauseDeployment.TAG, CauseSha.TAG, Rollback.TAG, IncidentTimeline.TAG,
                 Charged.TAG, Attributed.TAG, Entity.BUILD.tag(), BuildKeys.Timeline.TAG, BuildKeys.Finished.TAG);
-        assertEquals("CDIFGktsmuxyroabBph", tags.stream().map(b -> String.valueOf((char) (byte) b))
+        assertEquals("CDIFGktsMuxyroabBph", tags.stream().map(b -> String.valueOf((char) (byte) b))
                 .collect(Collectors.joining()));
         final Set<Byte> distinct = Stream.of(tags).flatMap(List::stream).collect(Collectors.toSet());
         assertEquals(tags.size(), distinct.size());
@@ -71,7 +70,8 @@ class StoreKeysTest {
                 new Timeline("shop", "production", AT, "d-1").encode());
         pinned("7373686f70006162630070726f64756374696f6e008000018bcfe56800642d3100",
                 new ShaDeployment("shop", "abc", "production", AT, "d-1").encode());
-        pinned("6d73686f7000642d310061626300", new Delivered("shop", "d-1", "abc").encode());
+        // one value per deployment since state format 4, where it was an index entry per change ('m')
+        pinned("4d73686f7000642d3100", Entity.DELIVERED.key("shop", "d-1"));
         pinned("7573686f700070726f64756374696f6e008000018bcfe56800692d3100",
                 new Uncaused("shop", "production", AT, "i-1").encode());
         pinned("7873686f7000642d3100692d31006564676500", new CauseDeployment("shop", "d-1", "i-1", "edge").encode());
@@ -97,7 +97,7 @@ class StoreKeysTest {
     @Test
     void everyRelationDecodesWhatItEncodes() {
         final List<Object> keys = List.of(new Child("s", "p", "c"), new Timeline("s", "g", AT, "d"),
-                new ShaDeployment("s", "sha", "g", -AT, "d"), new Delivered("s", "d", "sha"),
+                new ShaDeployment("s", "sha", "g", -AT, "d"),
                 new Uncaused("s", "g", AT, "i"), new CauseDeployment("s", "d", "i", "t"),
                 new CauseSha("s", "g", "sha", "i"), new Rollback("s", "d", "r"), new IncidentTimeline("s", "g", 0, "i"),
                 new Charged("s", "d", "t", "i"), new Attributed("s", "i", "t", "d"), new BucketKey(Scope.team("s"), "g", 3),
@@ -106,7 +106,6 @@ class StoreKeysTest {
         assertEquals(keys, List.of(Child.decode(new Child("s", "p", "c").encode()),
                 Timeline.decode(new Timeline("s", "g", AT, "d").encode()),
                 ShaDeployment.decode(new ShaDeployment("s", "sha", "g", -AT, "d").encode()),
-                Delivered.decode(new Delivered("s", "d", "sha").encode()),
                 Uncaused.decode(new Uncaused("s", "g", AT, "i").encode()),
                 CauseDeployment.decode(new CauseDeployment("s", "d", "i", "t").encode()),
                 CauseSha.decode(new CauseSha("s", "g", "sha", "i").encode()),
