@@ -48,6 +48,15 @@ public final class StreamsProperties {
     public static final int INTERNAL_SEGMENT_BYTES = 16 * 1024 * 1024;
     /** Kafka Streams' {@code poll.ms} (how long an idle stream thread blocks in poll) unless overridden. */
     public static final long POLL_MS = 20;
+    /**
+     * The global consumer's {@code fetch.max.wait.ms} unless either file sets one. The weekly reports' topic is written
+     * in transactions, so each partition ends with a commit marker, and Kafka Streams reads the global store up to
+     * each partition's end, partition by partition, before any stream thread starts: with Kafka's default the broker
+     * held the fetch past that marker for its 500 ms, about a second of every start. The restore consumer keeps the
+     * default: the same setting there cost the backfill a fifth more CPU in three runs of three (docs/BENCHMARKS.md,
+     * "Commit markers at the end of the global store").
+     */
+    public static final int GLOBAL_FETCH_MAX_WAIT_MS = 50;
 
     /** The Streams settings dora fixes, each with the reason it cannot change. */
     public static final List<Required> PROTECTED = protectedSettings();
@@ -92,6 +101,10 @@ public final class StreamsProperties {
         if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)
                 && !props.containsKey(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG))) {
             props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), COMPRESSION);
+        }
+        final String globalWait = StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+        if (!props.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG) && !props.containsKey(globalWait)) {
+            props.put(globalWait, GLOBAL_FETCH_MAX_WAIT_MS);
         }
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

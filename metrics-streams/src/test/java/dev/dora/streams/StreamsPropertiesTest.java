@@ -41,6 +41,22 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void theGlobalConsumerWaitsBrieflyForFetchesUnlessEitherFileSaysOtherwise() {
+        final String global = StreamsConfig.globalConsumerPrefix("fetch.max.wait.ms");
+        final Properties props = MetricsPipeline.streamsProperties(base);
+        assertEquals(StreamsProperties.GLOBAL_FETCH_MAX_WAIT_MS, props.get(global));
+        assertFalse(props.containsKey("fetch.max.wait.ms"), "the other consumers keep Kafka's default");
+        assertFalse(props.containsKey(StreamsConfig.restoreConsumerPrefix("fetch.max.wait.ms")));
+        final Properties clientWide = MetricsPipeline.streamsProperties(
+                base.withKafka(KafkaClientSettings.of("b:9092", Map.of("fetch.max.wait.ms", "300"))));
+        assertEquals("300", clientWide.get("fetch.max.wait.ms"));
+        assertFalse(clientWide.containsKey(global), "a prefixed default would win over the operator's setting");
+        final Properties prefixed = MetricsPipeline.streamsProperties(base.withStreamsOverrides(
+                StreamsOverrides.of(Map.of(global, "200"))));
+        assertEquals("200", prefixed.get(global));
+    }
+
+    @Test
     void theProducerCompressesUnlessEitherFileChoosesACompression() {
         final String producerCompression = StreamsConfig.producerPrefix("compression.type");
         assertEquals(StreamsProperties.COMPRESSION, MetricsPipeline.streamsProperties(base).get(producerCompression));
