@@ -65,6 +65,17 @@ public final class StreamsProperties {
     }
 
     /**
+     * Sets dora's default of one client's {@code setting} (its {@code prefixed} key) unless either file set it for
+     * that client or for every client: a prefixed default would win over the operator's client-wide value.
+     */
+    private static void putClientDefault(final Properties props, final String setting, final String prefixed,
+                                         final Object value) {
+        if (!props.containsKey(setting) && !props.containsKey(prefixed)) {
+            props.put(prefixed, value);
+        }
+    }
+
+    /**
      * The properties Kafka Streams runs with.
      *
      * @throws IllegalArgumentException when either file changes a protected setting, naming it and why
@@ -97,15 +108,10 @@ public final class StreamsProperties {
         props.put(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_BYTES_CONFIG), INTERNAL_SEGMENT_BYTES);
         props.putAll(config.kafka().properties());
         props.putAll(config.streamsOverrides().properties());
-        // a prefixed default would win over a compression.type the operator set for every client
-        if (!props.containsKey(ProducerConfig.COMPRESSION_TYPE_CONFIG)
-                && !props.containsKey(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG))) {
-            props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), COMPRESSION);
-        }
-        final String globalWait = StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
-        if (!props.containsKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG) && !props.containsKey(globalWait)) {
-            props.put(globalWait, GLOBAL_FETCH_MAX_WAIT_MS);
-        }
+        putClientDefault(props, ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), COMPRESSION);
+        putClientDefault(props, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_FETCH_MAX_WAIT_MS);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.streamsApplicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         // the client-level ones (acks, isolation.level, ...) Kafka Streams sets itself under exactly-once

@@ -87,10 +87,6 @@ final class DeliveredSet {
         return shas[i];
     }
 
-    long committedAt(final int i) {
-        return committedAt[i];
-    }
-
     /** The value to store: null (no entity) when the deployment delivers nothing. */
     DeliveredChanges toRecord() {
         if (size == 0) {
