@@ -1,6 +1,5 @@
 package dev.dora.streams;
 
-import dev.dora.reports.WeeklyReport;
 import dev.dora.schema.AvroCodec;
 import dev.dora.schema.Topic;
 import dev.dora.schema.TopicAdmin;
@@ -161,7 +160,7 @@ public final class MetricsPipeline implements AutoCloseable {
     /** The latest revision of every published weekly report (a global store: every instance holds them all). */
     public ReportsQuery weeklyReports() {
         return new ReportsQuery(streams.store(StoreQueryParameters.fromNameAndType(StoreNames.WEEKLY_REPORTS,
-                QueryableStoreTypes.<String, WeeklyReport>keyValueStore())));
+                QueryableStoreTypes.<String, byte[]>keyValueStore())));
     }
 
     /** The service a deployment currently belongs to, if the pipeline knows the deployment. */

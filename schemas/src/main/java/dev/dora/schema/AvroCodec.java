@@ -68,6 +68,7 @@ public final class AvroCodec {
 
     private final Map<Class<?>, BinaryMessageEncoder<SpecificRecord>> encoders = new HashMap<>();
     private final Map<Long, BinaryMessageDecoder<SpecificRecord>> decodersByFingerprint = new HashMap<>();
+    private final Map<Long, Class<? extends SpecificRecord>> typesByFingerprint = new HashMap<>();
 
     static {
         trustGeneratedClasses();
@@ -86,6 +87,7 @@ public final class AvroCodec {
             versions.add(current);
             for (final Schema version : versions) {
                 decodersByFingerprint.put(SchemaNormalization.parsingFingerprint64(version), decoder);
+                typesByFingerprint.put(SchemaNormalization.parsingFingerprint64(version), type);
             }
         }
     }
@@ -150,11 +152,19 @@ public final class AvroCodec {
         }
     }
 
+    /**
+     * Whether {@code bytes} carry this codec's marker and the fingerprint of a schema of {@code type}, the current one
+     * or one before it: judged from the 10-byte header alone, for a reader that keeps the bytes without decoding them.
+     */
+    public boolean isEncodingOf(final byte[] bytes, final Class<? extends SpecificRecord> type) {
+        return hasMarker(bytes) && type.equals(typesByFingerprint.get(fingerprint(bytes)));
+    }
+
     public SpecificRecord decode(final byte[] bytes) {
-        if (bytes.length < 10 || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+        if (!hasMarker(bytes)) {
             throw new IllegalArgumentException("not Avro single-object encoding (no C3 01 marker)");
         }
-        final long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        final long fingerprint = fingerprint(bytes);
         final BinaryMessageDecoder<SpecificRecord> decoder = decodersByFingerprint.get(fingerprint);
         if (decoder == null) {
             throw new IllegalArgumentException(
@@ -166,6 +176,14 @@ public final class AvroCodec {
         } catch (final IOException e) {
             throw new IllegalArgumentException("cannot decode record: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean hasMarker(final byte[] bytes) {
+        return bytes.length >= 10 && bytes[0] == (byte) 0xC3 && bytes[1] == (byte) 0x01;
+    }
+
+    private static long fingerprint(final byte[] bytes) {
+        return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /** Superseded schema versions, by full name. */

@@ -2,6 +2,7 @@ package dev.dora.schema;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,16 @@ class AvroCodecTest {
                 () -> AvroSerdes.of(IncidentEvent.class).deserializer().deserialize("dora.events.incidents", bytes));
         assertTrue(e.getMessage().contains("DeploymentEvent"), e.getMessage());
         assertTrue(e.getMessage().contains("dora.events.incidents"), e.getMessage());
+    }
+
+    @Test
+    void tellsAnEncodingsTypeFromItsHeaderAlone() {
+        final byte[] bytes = AvroCodec.get().encode(deployment());
+        assertTrue(AvroCodec.get().isEncodingOf(bytes, DeploymentEvent.class));
+        assertFalse(AvroCodec.get().isEncodingOf(bytes, IncidentEvent.class), "another type's fingerprint");
+        assertFalse(AvroCodec.get().isEncodingOf("not avro at all".getBytes(StandardCharsets.UTF_8),
+                DeploymentEvent.class), "no marker");
+        assertFalse(AvroCodec.get().isEncodingOf(new byte[] {(byte) 0xC3, 1, 0}, DeploymentEvent.class), "too short");
     }
 
     @Test

@@ -39,6 +39,7 @@ class WeeklyReportSchemaTest {
         final byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
 
+        assertTrue(AvroCodec.get().isEncodingOf(bytes, WeeklyReport.class), "the reports' store keeps it");
         final WeeklyReport report = (WeeklyReport) AvroCodec.get().decode(bytes);
         assertEquals("2026-W44", report.getWeek());
         assertEquals(7L, report.getDeploymentFrequency().getDeployments());

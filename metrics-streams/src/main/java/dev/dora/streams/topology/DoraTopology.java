@@ -73,10 +73,12 @@ public final class DoraTopology {
         addLedgerStore(builder, StoreNames.SERVICES, AvroSerdes.of(ServiceInfo.class));
         addLedgerStore(builder, StoreNames.BUILD_BUCKETS, AvroSerdes.of(BuildBucket.class));
 
-        // every instance holds every published weekly report, so any of them answers GET /api/v1/reports/weekly
+        // every instance holds every published weekly report, so any of them answers GET /api/v1/reports/weekly; the
+        // values stay encoded as on the topic (LatestReport says why). The global store stays in this topology: taking
+        // it out renumbers the subtopologies, and with them the task directories of every installation's state
         builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WEEKLY_REPORTS),
-                        Serdes.String(), Topics.WEEKLY_REPORTS.valueSerde()).withLoggingDisabled(),
-                Topics.WEEKLY_REPORTS.name(), Consumed.with(Serdes.String(), Topics.WEEKLY_REPORTS.valueSerde())
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                Topics.WEEKLY_REPORTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
                         .withName("weekly-reports"),
                 LatestReport::new);
 

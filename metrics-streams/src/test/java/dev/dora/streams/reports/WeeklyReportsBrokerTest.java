@@ -12,7 +12,6 @@ import dev.dora.streams.config.MetricsConfig;
 import dev.dora.streams.integration.MetricsPipelineBrokerTest;
 import dev.dora.streams.query.ReportsQuery;
 import dev.dora.streams.topology.ConvergenceTest;
-import dev.dora.streams.topology.PipelineDriver;
 import dev.dora.testkit.TestKafkaCluster;
 import dev.dora.testkit.TopicRecords;
 import java.nio.file.Files;
@@ -124,14 +123,7 @@ class WeeklyReportsBrokerTest {
 
     /** The reports as the topology computes them from these events, by topic key. */
     private static Map<String, WeeklyReport> computed(final List<SpecificRecord> events) {
-        final Map<String, WeeklyReport> byKey = new TreeMap<>();
-        try (PipelineDriver driver = new PipelineDriver().pipe(events)) {
-            for (final WeeklyReport report : new ReportPass(driver.query(), driver.ledger(), SETTINGS, NOW).reports()) {
-                byKey.put(WeeklyReports.key(report.getScope().getKind(), report.getScope().getName(),
-                        report.getWeek()), report);
-            }
-        }
-        return byKey;
+        return ComputedReports.of(events, SETTINGS, NOW);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> records() {

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dora.streams.config.MetricsConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Tag;
@@ -47,6 +49,24 @@ class TopologyNamesTest {
                 "dora.events.builds", "dora.facts.deployments", "dora.facts.incidents", app + "-cause-claims", app + "-attributions",
                 "ledger-entities-repartition", "dora.dead-letter"), topics, "dora.dead-letter: held deployments the "
                 + "ledger cannot apply");
+    }
+
+    @Test
+    void theSubtopologiesKeepTheirNumbers() {
+        // a task's directory is named after its subtopology's number: renumbering (adding or removing a node group
+        // before them, the global store's included) would have each task open another subtopology's stores
+        final Map<Integer, Set<String>> storesBySubtopology = new TreeMap<>();
+        for (final TopologyDescription.Subtopology sub : DoraTopology.build(CONFIG).describe().subtopologies()) {
+            for (final TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    storesBySubtopology.computeIfAbsent(sub.id(), id -> new TreeSet<>()).addAll(processor.stores());
+                }
+            }
+        }
+        assertEquals(Map.of(
+                1, Set.of("build-entities", "deployment-cause-claims", "deployment-entities", "incident-entities"),
+                2, Set.of("ledger-entities", "ledger-indexes", "metrics-build-buckets", "metrics-day-buckets",
+                        "metrics-services")), storesBySubtopology);
     }
 
     @Test
