@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * report (written by someone else), is skipped: the store only ever holds reports.
  *
  * <p>The reports are kept as the topic holds them, encoded: a global store is restored through its processor, and
- * decoding each revision and encoding it again was two thirds of the time it took to read the topic
- * ({@code ReportsQuery} decodes the few a request reads).
+ * decoding each revision and encoding it again took 84 % of the global thread's samples while it read the topic
+ * (docs/BENCHMARKS.md, "The weekly reports' global store kept encoded"); {@code ReportsQuery} decodes the few reports
+ * a request reads.
  */
 final class LatestReport implements Processor<String, byte[], Void, Void> {
 
