@@ -3,13 +3,15 @@
 # with the process's CPU and the global store's restore read from dora.log (docs/BENCHMARKS.md, "The weekly reports'
 # global store kept encoded"). Run it alternately with two builds on the same directory to compare them.
 # Usage: restart-ab.sh JAR DATA_DIR clean|restore [JAVA_OPTIONS]   (restore deletes DATA_DIR/streams first)
+#        SERVE_ARGS="--streams-config f.properties" restart-ab.sh ...   adds arguments to dora serve
 set -euo pipefail
 jar=$1 data=$2 mode=$3 opts=${4:--Xmx1g}
 port=${PORT:-35111} kafka_port=${KAFKA_PORT:-46805}
 [ "$mode" = restore ] && rm -rf "$data/streams"
 start=$(date +%s%N)
 # shellcheck disable=SC2086
-java $opts -jar "$jar" serve --data-dir "$data" --port "$port" --kafka-port "$kafka_port" > "$data/restart-ab.out" 2>&1 &
+java $opts -jar "$jar" serve --data-dir "$data" --port "$port" --kafka-port "$kafka_port" ${SERVE_ARGS:-} \
+  > "$data/restart-ab.out" 2>&1 &
 pid=$!
 until curl -sf -o /dev/null "localhost:$port/api/v1/health"; do
   kill -0 $pid 2>/dev/null || { echo "dora serve exited; see $data/restart-ab.out" >&2; exit 1; }
