@@ -55,7 +55,8 @@ public final class CommonOptions {
     @Option(names = "--query-cache-entries", defaultValue = "1000", paramLabel = "N",
             description = "The most answers of GET /api/v1/metrics, /metrics/series, /deployments and /services kept "
                     + "to be given again while the state they were computed from has not changed (exact: any "
-                    + "processed event moves it); at most 64 MiB of them. 0 disables the cache "
+                    + "processed event moves it); at most 64 MiB of them. The periods of a series are kept the "
+                    + "same way, so a window moved by a day computes only its new periods. 0 disables both "
                     + "(default: ${DEFAULT-VALUE}).")
     int queryCacheEntries;
 

@@ -6,6 +6,7 @@ import dev.dora.schema.TopicAdmin;
 import dev.dora.schema.Topics;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.query.KeptPeriods;
 import dev.dora.streams.query.LedgerReader;
 import dev.dora.streams.query.LocalStores;
 import dev.dora.streams.query.MetricsQuery;
@@ -51,6 +52,8 @@ public final class MetricsPipeline implements AutoCloseable {
     private final StateVersions versions;
     /** The last listing of the services ({@link #query()}), kept while the services store has not moved. */
     private volatile Listing listing;
+    /** The periods' metrics the series computed, kept at the metrics' version ({@link #metricsVersion()}). */
+    private volatile KeptPeriods periods = new KeptPeriods(KeptPeriods.DEFAULT_ENTRIES, this::metricsVersion);
     private volatile StoreReader readThrough;
     private volatile Function<StateVersions.Reads, Optional<?>> readVersions = reads -> Optional.empty();
 
@@ -127,7 +130,17 @@ public final class MetricsPipeline implements AutoCloseable {
      */
     public MetricsQuery query() {
         final StoreReader reader = reader();
-        return new MetricsQuery(reader, () -> services(reader));
+        return new MetricsQuery(reader, () -> services(reader), periods);
+    }
+
+    /** The periods' metrics kept for the series, and what they saved. */
+    public KeptPeriods keptPeriods() {
+        return periods;
+    }
+
+    /** Keeps at most {@code maxEntries} periods' metrics for the series from now on ({@link KeptPeriods}; 0: none). */
+    public void keepPeriods(final int maxEntries) {
+        periods = new KeptPeriods(maxEntries, this::metricsVersion);
     }
 
     /**

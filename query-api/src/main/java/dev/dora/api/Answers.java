@@ -44,10 +44,17 @@ final class Answers {
     }
 
     /**
-     * {@code GET /api/v1/health}: the Kafka Streams state, the records not yet processed, and what the answer cache
-     * did ({@link AnswerCache.Stats}).
+     * {@code GET /api/v1/health}: the Kafka Streams state, the records not yet processed, what the answer cache
+     * did ({@link AnswerCache.Stats}) and what the series' kept periods did.
      */
     record Health(String status, Long pendingRecords, @JsonInclude(JsonInclude.Include.NON_NULL) String error,
-                  AnswerCache.Stats queryCache) {
+                  AnswerCache.Stats queryCache, SeriesPeriods seriesPeriods) {
+    }
+
+    /**
+     * The periods of series given again from {@code KeptPeriods} (computed at the same version of the state before)
+     * and those computed, since the start.
+     */
+    record SeriesPeriods(long given, long computed) {
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dora.api.cluster.CallerToken;
 import dev.dora.api.cluster.InternalRoutes;
 import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.query.KeptPeriods;
 import dev.dora.streams.query.StateUnavailableException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -48,6 +49,8 @@ public final class QueryRoutes {
         config.jsonMapper(new JavalinJackson(new ObjectMapper(), false));
         final PipelineAccess access = new PipelineAccess(pipeline);
         final CachedRoutes cached = new CachedRoutes(new AnswerCache(cacheSettings), access, clock);
+        // the periods of a series are kept like the answers, and not at all when answers are not
+        pipeline.keepPeriods(cached.cache().enabled() ? KeptPeriods.DEFAULT_ENTRIES : 0);
         final MetricsRoutes metrics = new MetricsRoutes(access, clock);
         final DeploymentRoutes deployments = new DeploymentRoutes(access, clock);
         final IncidentRoutes incidents = new IncidentRoutes(access, clock);

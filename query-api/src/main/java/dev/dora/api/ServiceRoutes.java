@@ -35,6 +35,7 @@ final class ServiceRoutes {
             pending = null;
         }
         ctx.status(streams.isRunning() ? 200 : 503).json(new Answers.Health(streams.state().name(), pending, error,
-                cache.stats()));
+                cache.stats(), new Answers.SeriesPeriods(streams.keptPeriods().given(),
+                streams.keptPeriods().computed())));
     }
 }

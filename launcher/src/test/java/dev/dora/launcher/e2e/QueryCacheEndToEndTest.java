@@ -95,6 +95,47 @@ class QueryCacheEndToEndTest {
     }
 
     /**
+     * A weekly series whose window moved by a day is a new request, yet its whole weeks are the ones asked before:
+     * they are taken again, the same numbers, and once a deployment lands in one of them none of them is given again.
+     */
+    @Test
+    void aMovedSeriesTakesItsKeptWeeksUntilTheStateMoves() throws Exception {
+        final String deploy = """
+                {"type":"deployment","id":"%s","service":"ledger","team":"payments","occurredAt":"%3$s","environment":"production","status":"success","finishedAt":"%3$s","sha":"%2$s"}
+                """;
+        assertEquals(202, stack.post(deploy.formatted("l0", SHA, "2026-10-07T03:00:00Z")).statusCode());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> stack.get("/api/v1/deployments/l0").statusCode() == 200);
+        stack.awaitCaughtUp();
+        final String series = "/api/v1/metrics/series?team=payments&granularity=week&from=%s&to=%s";
+        final JsonNode first = buckets(body(series.formatted("2026-09-30", "2026-11-01")));
+        final long given = periods().get("given").asLong();
+        final JsonNode moved = buckets(body(series.formatted("2026-10-01", "2026-11-01")));
+        assertTrue(periods().get("given").asLong() >= given + first.size() - 2,
+                "the whole weeks were computed again: " + periods());
+        for (int i = 1; i < first.size(); i++) {
+            assertEquals(first.get(i), moved.get(i), "the week of " + first.get(i).get("start"));
+        }
+        assertEquals(1, first.get(1).path("deploymentFrequency").path("deployments").asInt(), first.toString());
+
+        assertEquals(202, stack.post(deploy.formatted("l1", SHA, "2026-10-08T03:00:00Z")).statusCode());
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> stack.get("/api/v1/deployments/l1").statusCode() == 200);
+        // at once, and asked over a window not asked before: the week of 10-05 has both deployments
+        final JsonNode after = buckets(body(series.formatted("2026-10-02", "2026-11-01")));
+        assertEquals("2026-10-05", after.get(1).get("start").asText());
+        assertEquals(2, after.get(1).path("deploymentFrequency").path("deployments").asInt(), after.toString());
+    }
+
+    private static JsonNode buckets(final String answer) throws Exception {
+        return JSON.readTree(answer).get("buckets");
+    }
+
+    private JsonNode periods() throws Exception {
+        return stack.getJson("/api/v1/health").get("seriesPeriods");
+    }
+
+    /**
      * A deployment older than one already in place is held and applied by the ledger's punctuation, whose writes have
      * no input record and so move no store's position: the answers cached before must not outlive them either.
      */

@@ -33,15 +33,20 @@ public final class MetricsQuery {
 
     private final StoreReader reader;
     private final Supplier<List<ServiceInfo>> services;
+    private final KeptPeriods kept;
 
     public MetricsQuery(final StoreReader reader) {
-        this(reader, () -> byName(reader.services()));
+        this(reader, () -> byName(reader.services()), KeptPeriods.none());
     }
 
-    /** @param services every known service, by name, as {@link #byName} lists them (a kept listing, say) */
-    public MetricsQuery(final StoreReader reader, final Supplier<List<ServiceInfo>> services) {
+    /**
+     * @param services every known service, by name, as {@link #byName} lists them (a kept listing, say)
+     * @param kept     the periods' metrics already computed at the state's version, which a series takes again
+     */
+    public MetricsQuery(final StoreReader reader, final Supplier<List<ServiceInfo>> services, final KeptPeriods kept) {
         this.reader = reader;
         this.services = services;
+        this.kept = kept;
     }
 
     /** Every known service, by name; not to be changed. */
@@ -94,15 +99,44 @@ public final class MetricsQuery {
     /**
      * The metrics of each of {@code periods} (consecutive, in order), from one range read of the scope's rows from
      * the first period's start. The incidents open at each period's end come from the scope's lifetime counts minus
-     * what opened and resolved from then on, so no query reads the days before its window.
+     * what opened and resolved from then on, so no query reads the days before its window. A period computed before
+     * at the state's current version ({@link KeptPeriods}) is taken again, and its rows are not read.
      */
     public List<WindowMetrics> series(final Scope scope, final String group, final List<Granularity.Period> periods) {
+        final KeptPeriods.At at = kept.now();
         final long[] starts = starts(periods);
-        final BucketTotals[] totals = new BucketTotals[periods.size()];
-        for (int i = 0; i < totals.length; i++) {
-            totals[i] = new BucketTotals();
+        final int n = periods.size();
+        final WindowMetrics[] out = new WindowMetrics[n];
+        final long[] netIn = new long[n];
+        final boolean[] needed = new boolean[n];
+        final BucketTotals[] totals = new BucketTotals[n];
+        int first = -1;
+        for (int i = 0; i < n; i++) {
+            final KeptPeriods.Kept period = at.get(new KeptPeriods.Key(scope, group, starts[i], starts[i + 1]));
+            if (period != null) {
+                out[i] = period.metrics();
+                netIn[i] = period.netIncidents();
+            } else {
+                needed[i] = true;
+                totals[i] = new BucketTotals();
+                first = first < 0 ? i : first;
+            }
         }
-        return metrics(scope, group, starts, totals);
+        if (first < 0) {
+            return List.of(out);
+        }
+        final long[] openAtEnd = read(scope, group, starts, totals, needed, netIn);
+        final boolean production = MetricsConfig.PRODUCTION.equals(group);
+        final BuildWindows builds = builds(scope, firstBuildDay(starts, needed));
+        for (int i = first; i < n; i++) {
+            if (needed[i]) {
+                out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production,
+                        builds.window(starts[i], starts[i + 1]));
+                at.keep(new KeptPeriods.Key(scope, group, starts[i], starts[i + 1]),
+                        new KeptPeriods.Kept(out[i], netIn[i]));
+            }
+        }
+        return List.of(out);
     }
 
     /**
@@ -126,9 +160,11 @@ public final class MetricsQuery {
     private List<WindowMetrics> metrics(final Scope scope, final String group, final long[] starts,
                                         final BucketTotals[] totals) {
         final int n = totals.length;
-        final long[] openAtEnd = read(scope, group, starts, totals);
+        final boolean[] every = new boolean[n];
+        Arrays.fill(every, true);
+        final long[] openAtEnd = read(scope, group, starts, totals, every, new long[n]);
         final boolean production = MetricsConfig.PRODUCTION.equals(group);
-        final BuildWindows builds = builds(scope, BuildWindows.firstDayNeeded(starts[0], starts[1]));
+        final BuildWindows builds = builds(scope, firstBuildDay(starts, every));
         final WindowMetrics[] out = new WindowMetrics[n];
         for (int i = 0; i < n; i++) {
             out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production,
@@ -145,23 +181,39 @@ public final class MetricsQuery {
         return new BuildWindows(reader.buildBuckets(scope, fromDay, BucketKey.LIFETIME));
     }
 
+    /**
+     * The first day of build rows that the periods {@code needed} says need: each period's health compares its coverage
+     * with the window of the same length before it, so a series whose first period is clipped to a day still needs a
+     * whole week before its second.
+     */
+    private static long firstBuildDay(final long[] starts, final boolean[] needed) {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < needed.length; i++) {
+            if (needed[i]) {
+                first = Math.min(first, BuildWindows.firstDayNeeded(starts[i], starts[i + 1]));
+            }
+        }
+        return first;
+    }
+
     /** Whether the scope has month rows: a team and the organisation do, a service does not. */
     private static boolean hasRollUps(final Scope scope) {
         return scope.kind() != Scope.Kind.SERVICE;
     }
 
     /**
-     * Reads the scope's rows from the first period's start, each day once ({@link RowCover}: whole months of a team or
-     * the organisation from their month rows): adds each row to its period's totals and answers the incidents open
-     * at each period's end (the lifetime counts minus what opened and resolved from then on).
+     * Reads the scope's rows of the periods {@code needed} says, each day once ({@link RowCover}: whole months of a
+     * team or the organisation from their month rows), and every day after the last period: adds each row to its
+     * period's totals and its incidents opened minus resolved to {@code netIn}, which holds the other periods' already,
+     * and answers the incidents open at each period's end (the lifetime counts minus what opened and resolved from then
+     * on).
      */
-    private long[] read(final Scope scope, final String group, final long[] starts, final BucketTotals[] totals) {
+    private long[] read(final Scope scope, final String group, final long[] starts, final BucketTotals[] totals,
+                        final boolean[] needed, final long[] netIn) {
         final int n = totals.length;
-        // per period, incidents opened minus resolved in it; then those from the last period's end on
-        final long[] netIn = new long[n];
         long netAfter = 0;
         long lifetimeNet = 0;
-        for (final RowCover.Read read : RowCover.window(starts, hasRollUps(scope))) {
+        for (final RowCover.Read read : RowCover.window(starts, hasRollUps(scope), needed)) {
             for (final BucketRow row : reader.buckets(scope, read.span(), group, read.from(), read.last())) {
                 final long day = row.day();
                 final long net = row.bucket().getIncidentsOpened() - row.bucket().getIncidentsResolved();
@@ -204,7 +256,9 @@ public final class MetricsQuery {
         for (int i = 0; i < totals.length; i++) {
             totals[i] = new BucketTotals();
         }
-        final long[] openAtEnd = read(scope, group, starts, totals);
+        final boolean[] every = new boolean[periods.size()];
+        Arrays.fill(every, true);
+        final long[] openAtEnd = read(scope, group, starts, totals, every, new long[periods.size()]);
         final boolean production = MetricsConfig.PRODUCTION.equals(group);
         final BuildWindows builds = builds(scope, BuildWindows.firstDayNeeded(starts[0], starts[trailing]));
         final List<WeekMetrics> out = new ArrayList<>(weeks.size());

@@ -4,6 +4,7 @@ import dev.dora.streams.store.BucketKey;
 import dev.dora.streams.store.Span;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,14 +32,33 @@ final class RowCover {
      * day after them, and the lifetime row: what a window's totals and its incidents open at each period's end need.
      */
     static List<Read> window(final long[] starts, final boolean rollUps) {
+        final boolean[] every = new boolean[starts.length - 1];
+        Arrays.fill(every, true);
+        return window(starts, rollUps, every);
+    }
+
+    /**
+     * {@link #window(long[], boolean)} for only the periods {@code needed} says (each period i: {@code needed[i]}),
+     * with every day after the last period and the lifetime row, whether the last period is needed or not: the rows of
+     * the other periods are not read.
+     */
+    static List<Read> window(final long[] starts, final boolean rollUps, final boolean[] needed) {
         final long end = starts[starts.length - 1];
         final RowCover cover = new RowCover();
-        if (!rollUps || !calendar(starts[0]) || !calendar(end)) {
-            cover.reads.add(new Read(Span.DAY, starts[0], BucketKey.LIFETIME));
-            return cover.reads;
-        }
+        final boolean months = rollUps && calendar(starts[0]) && calendar(end);
         for (int i = 0; i + 1 < starts.length; i++) {
-            cover.period(starts[i], starts[i + 1]);
+            if (!needed[i]) {
+                continue;
+            }
+            if (months) {
+                cover.period(starts[i], starts[i + 1]);
+            } else {
+                cover.add(Span.DAY, starts[i], starts[i + 1]);
+            }
+        }
+        if (!months) {
+            cover.add(Span.DAY, end, BucketKey.LIFETIME);
+            return cover.reads;
         }
         // after the last period: the days to the next month, then every month and the lifetime row
         final long nextMonth = Span.MONTH.startOnOrAfter(end);

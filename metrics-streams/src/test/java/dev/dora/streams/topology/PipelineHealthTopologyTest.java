@@ -270,17 +270,45 @@ class PipelineHealthTopologyTest {
             final LocalDate from = LocalDate.of(2026, 9, 30);
             final List<Granularity.Period> days = Granularity.DAY
                     .periods(from, from.plusDays(5));
-            final List<WindowMetrics> series = driver.query().series(Scope.service("shop"),
-                    MetricsConfig.PRODUCTION, days);
-            for (int i = 0; i < days.size(); i++) {
-                final Instant start = days.get(i).start().atStartOfDay(ZoneOffset.UTC).toInstant();
-                final Instant end = days.get(i).end().atStartOfDay(ZoneOffset.UTC).toInstant();
-                assertEquals(driver.metrics("shop", null, start, end).pipelineHealth(),
-                        series.get(i).pipelineHealth(), "day " + days.get(i).start());
-            }
+            final List<WindowMetrics> series = shopSeriesAsItsPeriods(driver, days);
             assertEquals(0.9 - 0.82, series.get(2).pipelineHealth().coverage().change(), 1e-9, "10-02 against 10-01");
             assertEquals(1, series.get(3).pipelineHealth().brokenDefaultBranch().openNow());
         }
+    }
+
+    /**
+     * A weekly series whose first week is clipped to one day: its second week still compares its coverage with the
+     * whole week before it, as the same week asked alone does.
+     */
+    @Test
+    void aSeriesAfterAClippedFirstPeriodComparesWholeWindows() {
+        try (PipelineDriver driver = new PipelineDriver()) {
+            driver.pipe(history());
+            driver.pipe(buildBuilder("x", "shop", "main", BuildStatus.success, h(30), 100).setCoverage(0.9).build(),
+                    buildBuilder("z", "shop", "main", BuildStatus.success, h(5 * 24 + 1), 100).setCoverage(0.95)
+                            .build());
+            // Sunday 2026-10-04: the first ISO week of the series is that one day
+            final List<Granularity.Period> weeks = Granularity.WEEK.periods(LocalDate.of(2026, 10, 4),
+                    LocalDate.of(2026, 10, 19));
+            assertEquals(1, weeks.get(0).end().toEpochDay() - weeks.get(0).start().toEpochDay(), "clipped");
+            final List<WindowMetrics> series = shopSeriesAsItsPeriods(driver, weeks);
+            assertEquals(0.95 - 0.9, series.get(1).pipelineHealth().coverage().change(), 1e-9,
+                    "the week of 10-05 against the week before");
+        }
+    }
+
+    /** shop's series over {@code periods}, each bucket's pipeline health checked against its period asked alone. */
+    private static List<WindowMetrics> shopSeriesAsItsPeriods(final PipelineDriver driver,
+                                                              final List<Granularity.Period> periods) {
+        final List<WindowMetrics> series = driver.query().series(Scope.service("shop"), MetricsConfig.PRODUCTION,
+                periods);
+        for (int i = 0; i < periods.size(); i++) {
+            final Instant start = periods.get(i).start().atStartOfDay(ZoneOffset.UTC).toInstant();
+            final Instant end = periods.get(i).end().atStartOfDay(ZoneOffset.UTC).toInstant();
+            assertEquals(driver.metrics("shop", null, start, end).pipelineHealth(), series.get(i).pipelineHealth(),
+                    "the period from " + periods.get(i).start());
+        }
+        return series;
     }
 
     @Test
