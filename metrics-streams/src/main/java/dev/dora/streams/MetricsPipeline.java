@@ -225,7 +225,11 @@ public final class MetricsPipeline implements AutoCloseable {
         return readThrough != null ? readVersions.apply(reads) : versions.current(reads);
     }
 
-    /** Every partition this instance holds, read as one store per kind (a single instance holds them all). */
+    /**
+     * Every partition this instance holds, read as one store per kind (a single instance holds them all), each finding
+     * its partitions' stores at its first read and keeping them ({@link StoresResolvedOnce}): ask again for each
+     * request.
+     */
     public StoreReader localStores() {
         return new LocalStores(new LocalStores.Views(store(StoreNames.DAY_BUCKETS), store(StoreNames.SERVICES),
                 store(StoreNames.LEDGER_ENTITIES), store(StoreNames.LEDGER_INDEXES),
@@ -239,7 +243,7 @@ public final class MetricsPipeline implements AutoCloseable {
     }
 
     private <K, V> ReadOnlyKeyValueStore<K, V> store(final String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        return streams.store(StoreQueryParameters.fromNameAndType(name, new StoresResolvedOnce<K, V>()));
     }
 
     /**

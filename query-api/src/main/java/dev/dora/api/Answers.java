@@ -44,17 +44,17 @@ final class Answers {
     }
 
     /**
-     * {@code GET /api/v1/health}: the Kafka Streams state, the records not yet processed, what the answer cache
-     * did ({@link AnswerCache.Stats}) and what the series' kept periods did.
+     * {@code GET /api/v1/health}: the Kafka Streams state, the records not yet processed, and what the answer cache
+     * and the series' kept periods did.
      */
     record Health(String status, Long pendingRecords, @JsonInclude(JsonInclude.Include.NON_NULL) String error,
-                  AnswerCache.Stats queryCache, SeriesPeriods seriesPeriods) {
+                  QueryCache queryCache) {
     }
 
     /**
-     * The periods of series given again from {@code KeptPeriods} (computed at the same version of the state before)
-     * and those computed, since the start.
+     * What the answer cache did ({@link AnswerCache.Stats}), and the periods of series given again from those kept at
+     * the same version of the state ({@code KeptPeriods}) and those computed, since the start.
      */
-    record SeriesPeriods(long given, long computed) {
+    record QueryCache(@JsonUnwrapped AnswerCache.Stats answers, long seriesPeriodsGiven, long seriesPeriodsComputed) {
     }
 }

@@ -35,7 +35,6 @@ final class ServiceRoutes {
             pending = null;
         }
         ctx.status(streams.isRunning() ? 200 : 503).json(new Answers.Health(streams.state().name(), pending, error,
-                cache.stats(), new Answers.SeriesPeriods(streams.keptPeriods().given(),
-                streams.keptPeriods().computed())));
+                new Answers.QueryCache(cache.stats(), streams.keptPeriods().given(), streams.keptPeriods().computed())));
     }
 }

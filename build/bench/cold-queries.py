@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Cold weekly series of the organisation against a running dora serve, as `dora bench` asks them
-(docs/BENCHMARKS.md, "A series' periods kept"): request i covers the history but for i % 40 days at its start and
-i // 40 at its end, so no request is asked twice. Prints the latency's p50 and p99 and dora's CPU per request.
+"""Cold questions against a running dora serve, none asked twice (docs/BENCHMARKS.md, "A series' periods kept").
+Prints the latency's p50 and p99 and dora's CPU per request.
 
-Usage: cold-series.py PORT PID FIRST_DAY LAST_DAY [REQUESTS=600] [CLIENTS=16] [SKIP=0]
+  weekly:      the organisation's weekly series as `dora bench` asks them cold: request i covers the history but for
+               i % 40 days at its start and i // 40 at its end
+  deployments: a service's deployment list (limit 100) of the bench's services svc-0001 ... svc-1000 in turn, over
+               the history less a day more at its start each round over the services
+
+Usage: cold-queries.py weekly|deployments PORT PID FIRST_DAY LAST_DAY [REQUESTS=600] [CLIENTS=16] [SKIP=0]
   FIRST_DAY, LAST_DAY: the history's first day and the day after its last (ISO dates), as the bench's start and end
-  SKIP: requests to leave out at the start (another round on the same server asks new windows)
+  SKIP: requests to leave out at the start (another round on the same server asks new questions)
 """
 import datetime
 import http.client
@@ -21,14 +25,21 @@ def cpu_seconds(pid):
 
 
 def main():
-    port, pid = int(sys.argv[1]), int(sys.argv[2])
-    first = datetime.date.fromisoformat(sys.argv[3])
-    end = datetime.date.fromisoformat(sys.argv[4])
-    requests = int(sys.argv[5]) if len(sys.argv) > 5 else 600
-    clients = int(sys.argv[6]) if len(sys.argv) > 6 else 16
-    skip = int(sys.argv[7]) if len(sys.argv) > 7 else 0
-    urls = [f"/api/v1/metrics/series?granularity=week&from={first + datetime.timedelta(days=i % 40)}"
-            f"&to={end - datetime.timedelta(days=i // 40)}" for i in range(skip, skip + requests)]
+    kind, port, pid = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    first = datetime.date.fromisoformat(sys.argv[4])
+    end = datetime.date.fromisoformat(sys.argv[5])
+    requests = int(sys.argv[6]) if len(sys.argv) > 6 else 600
+    clients = int(sys.argv[7]) if len(sys.argv) > 7 else 16
+    skip = int(sys.argv[8]) if len(sys.argv) > 8 else 0
+    day = datetime.timedelta(days=1)
+    if kind == "weekly":
+        urls = [f"/api/v1/metrics/series?granularity=week&from={first + i % 40 * day}&to={end - i // 40 * day}"
+                for i in range(skip, skip + requests)]
+    elif kind == "deployments":
+        urls = [f"/api/v1/deployments?service=svc-{i % 1000 + 1:04d}&from={first + i // 1000 * day}&to={end}"
+                "&limit=100" for i in range(skip, skip + requests)]
+    else:
+        raise SystemExit(f"not a kind: {kind} (weekly or deployments)")
     latencies, lock, queue = [], threading.Lock(), list(reversed(urls))
 
     def client():
