@@ -86,8 +86,9 @@ public final class AvroCodec {
                     new BinaryMessageDecoder<>(SpecificData.get(), current, store);
             versions.add(current);
             for (final Schema version : versions) {
-                decodersByFingerprint.put(SchemaNormalization.parsingFingerprint64(version), decoder);
-                typesByFingerprint.put(SchemaNormalization.parsingFingerprint64(version), type);
+                final long fingerprint = SchemaNormalization.parsingFingerprint64(version);
+                decodersByFingerprint.put(fingerprint, decoder);
+                typesByFingerprint.put(fingerprint, type);
             }
         }
     }

@@ -125,13 +125,9 @@ public final class MetricsQuery {
         if (first < 0) {
             return List.of(out);
         }
-        final long[] openAtEnd = read(scope, group, starts, totals, needed, netIn);
-        final boolean production = MetricsConfig.PRODUCTION.equals(group);
-        final BuildWindows builds = builds(scope, firstBuildDay(starts, needed));
+        compute(scope, group, starts, totals, needed, netIn, out);
         for (int i = first; i < n; i++) {
             if (needed[i]) {
-                out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production,
-                        builds.window(starts[i], starts[i + 1]));
                 at.keep(new KeptPeriods.Key(scope, group, starts[i], starts[i + 1]),
                         new KeptPeriods.Kept(out[i], netIn[i]));
             }
@@ -148,29 +144,30 @@ public final class MetricsQuery {
         final long[] starts = starts(List.of(new Granularity.Period(LocalDate.ofEpochDay(fromDay),
                 LocalDate.ofEpochDay(toDay))));
         final BucketTotals[] totals = {new BucketTotals()};
-        final WindowMetrics metrics = metrics(scope, group, starts, totals).get(0);
-        return new TieredWindow(metrics, weeklyMedian(totals[0].deployDaySet(), fromDay, toDay));
+        final WindowMetrics[] metrics = new WindowMetrics[1];
+        compute(scope, group, starts, totals, RowCover.every(1), new long[1], metrics);
+        return new TieredWindow(metrics[0], weeklyMedian(totals[0].deployDaySet(), fromDay, toDay));
     }
 
     /** A window's metrics and the median over its weeks of the days on which its scope deployed. */
     public record TieredWindow(WindowMetrics metrics, double deployDaysPerWeekMedian) {
     }
 
-    /** Reads the rows of the periods that start at {@code starts} into {@code totals}, then makes their metrics. */
-    private List<WindowMetrics> metrics(final Scope scope, final String group, final long[] starts,
-                                        final BucketTotals[] totals) {
-        final int n = totals.length;
-        final boolean[] every = new boolean[n];
-        Arrays.fill(every, true);
-        final long[] openAtEnd = read(scope, group, starts, totals, every, new long[n]);
+    /**
+     * Reads the rows of the periods {@code needed} says into {@code totals} and their incidents into {@code netIn}
+     * ({@link #read}), then makes those periods' metrics into {@code out}.
+     */
+    private void compute(final Scope scope, final String group, final long[] starts, final BucketTotals[] totals,
+                         final boolean[] needed, final long[] netIn, final WindowMetrics[] out) {
+        final long[] openAtEnd = read(scope, group, starts, totals, needed, netIn);
         final boolean production = MetricsConfig.PRODUCTION.equals(group);
-        final BuildWindows builds = builds(scope, firstBuildDay(starts, every));
-        final WindowMetrics[] out = new WindowMetrics[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production,
-                    builds.window(starts[i], starts[i + 1]));
+        final BuildWindows builds = builds(scope, firstBuildDay(starts, needed));
+        for (int i = 0; i < out.length; i++) {
+            if (needed[i]) {
+                out[i] = totals[i].metrics(starts[i + 1] - starts[i], openAtEnd[i], production,
+                        builds.window(starts[i], starts[i + 1]));
+            }
         }
-        return List.of(out);
     }
 
     /**
@@ -256,9 +253,8 @@ public final class MetricsQuery {
         for (int i = 0; i < totals.length; i++) {
             totals[i] = new BucketTotals();
         }
-        final boolean[] every = new boolean[periods.size()];
-        Arrays.fill(every, true);
-        final long[] openAtEnd = read(scope, group, starts, totals, every, new long[periods.size()]);
+        final long[] openAtEnd = read(scope, group, starts, totals, RowCover.every(periods.size()),
+                new long[periods.size()]);
         final boolean production = MetricsConfig.PRODUCTION.equals(group);
         final BuildWindows builds = builds(scope, BuildWindows.firstDayNeeded(starts[0], starts[trailing]));
         final List<WeekMetrics> out = new ArrayList<>(weeks.size());

@@ -32,9 +32,14 @@ final class RowCover {
      * day after them, and the lifetime row: what a window's totals and its incidents open at each period's end need.
      */
     static List<Read> window(final long[] starts, final boolean rollUps) {
-        final boolean[] every = new boolean[starts.length - 1];
+        return window(starts, rollUps, every(starts.length - 1));
+    }
+
+    /** {@code n} periods, every one needed. */
+    static boolean[] every(final int n) {
+        final boolean[] every = new boolean[n];
         Arrays.fill(every, true);
-        return window(starts, rollUps, every);
+        return every;
     }
 
     /**
