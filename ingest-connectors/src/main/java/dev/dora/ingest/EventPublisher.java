@@ -127,6 +127,22 @@ public final class EventPublisher implements AutoCloseable {
      * @throws PublishException when Kafka cannot take them in time; nothing is retried after the first failure
      */
     public void publish(final List<SpecificRecord> accepted, final List<Rejection> rejected, final String origin) {
+        publish(accepted, rejected, origin, false);
+    }
+
+    /**
+     * As {@link #publish(List, List, String)}, for history sent in bulk: each event carries {@link Topics#BULK_HEADER},
+     * so the pipeline commits it with the records around it instead of at once.
+     *
+     * @throws PublishException when Kafka cannot take them in time; nothing is retried after the first failure
+     */
+    public void publishHistory(final List<SpecificRecord> accepted, final List<Rejection> rejected,
+                               final String origin) {
+        publish(accepted, rejected, origin, true);
+    }
+
+    private void publish(final List<SpecificRecord> accepted, final List<Rejection> rejected, final String origin,
+                         final boolean bulk) {
         if (accepted.isEmpty() && rejected.isEmpty()) {
             return;
         }
@@ -134,7 +150,7 @@ public final class EventPublisher implements AutoCloseable {
         final List<Future<RecordMetadata>> pending = new ArrayList<>(accepted.size() + rejected.size());
         try {
             for (final SpecificRecord event : accepted) {
-                pending.add(send(toRecord(event)));
+                pending.add(send(toRecord(event, bulk)));
             }
             if (!rejected.isEmpty()) {
                 final String receivedAt = Instant.now().toString();
@@ -177,6 +193,14 @@ public final class EventPublisher implements AutoCloseable {
         final String message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
         LOG.warn("Kafka did not acknowledge published records: {}", message);
         return new PublishException(message, cause);
+    }
+
+    static ProducerRecord<byte[], byte[]> toRecord(final SpecificRecord event, final boolean bulk) {
+        final ProducerRecord<byte[], byte[]> record = toRecord(event);
+        if (bulk) {
+            Topics.markBulk(record.headers());
+        }
+        return record;
     }
 
     static ProducerRecord<byte[], byte[]> toRecord(final SpecificRecord event) {

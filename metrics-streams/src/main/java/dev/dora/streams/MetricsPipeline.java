@@ -14,6 +14,8 @@ import dev.dora.streams.query.ReportsQuery;
 import dev.dora.streams.query.StoreReader;
 import dev.dora.streams.store.StoreNames;
 import dev.dora.streams.topology.DoraTopology;
+import dev.dora.streams.topology.ProcessedOffsets;
+import dev.dora.streams.topology.PromptCommits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,6 +34,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -50,6 +53,8 @@ public final class MetricsPipeline implements AutoCloseable {
     private final KafkaStreams streams;
     private final Admin admin;
     private final StateVersions versions;
+    /** Publishes how far the tasks have processed, when history is committed rarely; null otherwise. */
+    private final ProcessedOffsetsReport processed;
     /** The last listing of the services ({@link #query()}), kept while the services store has not moved. */
     private volatile Listing listing;
     /** The periods' metrics the series computed, kept at the metrics' version ({@link #metricsVersion()}). */
@@ -58,11 +63,12 @@ public final class MetricsPipeline implements AutoCloseable {
     private volatile Function<StateVersions.Reads, Optional<?>> readVersions = reads -> Optional.empty();
 
     private MetricsPipeline(final MetricsConfig config, final KafkaStreams streams, final Admin admin,
-                            final StateVersions versions) {
+                            final StateVersions versions, final ProcessedOffsetsReport processed) {
         this.config = config;
         this.streams = streams;
         this.admin = admin;
         this.versions = versions;
+        this.processed = processed;
     }
 
     public static MetricsPipeline start(final MetricsConfig config) throws InterruptedException {
@@ -92,14 +98,22 @@ public final class MetricsPipeline implements AutoCloseable {
         topicsReady.run();
         // kept apart from streamsProperties, which stays free of side effects: this one keeps a file in the state dir
         StaticMembership.properties(config.stateDir()).forEach(properties::putIfAbsent);
-        final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config), properties);
+        // history committed rarely: the importer paces itself by what is processed, which is then well ahead
+        final ProcessedOffsets offsets = PromptCommits.rarely(properties.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+                ? new ProcessedOffsets() : null;
+        final KafkaStreams streams = new KafkaStreams(DoraTopology.build(config, offsets), properties);
         streams.setUncaughtExceptionHandler(new ThreadFailures(Clock.systemUTC()));
         final StateVersions versions = new StateVersions(streams);
         // state that arrives from a changelog need not move a store's position: these move the versions' epoch
         streams.setGlobalStateRestoreListener(versions.restoreListener());
         streams.setStandbyUpdateListener(versions.standbyListener());
         streams.start();
-        return new MetricsPipeline(config, streams, admin, versions);
+        final ProcessedOffsetsReport processed = offsets == null ? null : new ProcessedOffsetsReport(offsets, admin,
+                config.streamsApplicationId(), System::currentTimeMillis);
+        if (processed != null) {
+            processed.start();
+        }
+        return new MetricsPipeline(config, streams, admin, versions, processed);
     }
 
     /**
@@ -316,6 +330,9 @@ public final class MetricsPipeline implements AutoCloseable {
         // leave the group so that a restart gets its partitions back at once, not after the session timeout
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        if (processed != null) {
+            processed.close();
+        }
         admin.close();
     }
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -28,6 +30,12 @@ import org.apache.kafka.common.TopicPartition;
 public final class PipelineProgress {
 
     private static final long TIMEOUT_SECONDS = 10;
+    private static final String PROCESSED_SUFFIX = "-processed";
+    /**
+     * How recent a published processed offset must be to count: older ones are from an instance that stopped or a
+     * pipeline since reset. The importer's and the pipeline's clocks are taken to agree within it.
+     */
+    static final long PROCESSED_FRESH_MS = 30_000;
 
     private PipelineProgress() {
     }
@@ -47,6 +55,14 @@ public final class PipelineProgress {
     }
 
     /**
+     * The consumer group, without members, whose committed offsets are how far the pipeline's tasks have processed
+     * their partitions, ahead of what they committed ({@code ProcessedOffsetsReport}).
+     */
+    public static String processedGroup(final String streamsApplicationId) {
+        return streamsApplicationId + PROCESSED_SUFFIX;
+    }
+
+    /**
      * Reads the pipeline's progress. Committed offsets are read before end offsets so that work moving between
      * stages is never missed.
      *
@@ -54,13 +70,35 @@ public final class PipelineProgress {
      */
     public static MetricsPipeline.Progress read(final Admin admin, final String streamsApplicationId)
             throws InterruptedException {
+        return read(admin, streamsApplicationId, false);
+    }
+
+    /**
+     * As {@link #read}, counting as done what the pipeline's tasks have processed but not committed yet, as their
+     * instances published it in the last {@link #PROCESSED_FRESH_MS}, and as not yet given what a stage wrote for the
+     * next one in a transaction still open (the end offsets are the last stable ones): what an import paces itself
+     * by, since history is committed only once per commit interval, and the records an open transaction holds cannot
+     * be processed before it commits whatever the import does. Not what a reader of the state waits for: processed is
+     * not yet seen.
+     *
+     * @throws IllegalStateException when Kafka does not answer within ten seconds per request
+     */
+    public static MetricsPipeline.Progress readProcessed(final Admin admin, final String streamsApplicationId)
+            throws InterruptedException {
+        return read(admin, streamsApplicationId, true);
+    }
+
+    private static MetricsPipeline.Progress read(final Admin admin, final String streamsApplicationId,
+                                                 final boolean uncommitted) throws InterruptedException {
         try {
-            final Map<TopicPartition, OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(streamsApplicationId).partitionsToOffsetAndMetadata()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            final Map<TopicPartition, OffsetAndMetadata> committed = uncommitted
+                    ? furthest(admin, streamsApplicationId)
+                    : admin.listConsumerGroupOffsets(streamsApplicationId).partitionsToOffsetAndMetadata()
+                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             final Set<TopicPartition> partitions = partitions(admin, topics(streamsApplicationId));
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-                    offsets(admin, partitions, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+            // processed: what the next stage can read, not what an open transaction of the one before still holds
+            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = offsets(admin, partitions,
+                    OffsetSpec.latest(), uncommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
             final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
                     offsets(admin, partitions, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
             long pending = 0;
@@ -74,6 +112,34 @@ public final class PipelineProgress {
             return new MetricsPipeline.Progress(pending, processed);
         } catch (final ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot read the pipeline's progress from Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    /** Per partition, the committed offset or the processed one published recently, whichever is further. */
+    private static Map<TopicPartition, OffsetAndMetadata> furthest(final Admin admin, final String streamsApplicationId)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final String processedGroup = processedGroup(streamsApplicationId);
+        final ListConsumerGroupOffsetsResult result = admin.listConsumerGroupOffsets(Map.of(
+                streamsApplicationId, new ListConsumerGroupOffsetsSpec(),
+                processedGroup, new ListConsumerGroupOffsetsSpec()));
+        final Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>(result
+                .partitionsToOffsetAndMetadata(streamsApplicationId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        final long now = System.currentTimeMillis();
+        result.partitionsToOffsetAndMetadata(processedGroup).get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .forEach((partition, position) -> {
+                    if (position != null && published(position) >= now - PROCESSED_FRESH_MS) {
+                        out.merge(partition, position, (a, b) -> a.offset() >= b.offset() ? a : b);
+                    }
+                });
+        return out;
+    }
+
+    /** When a processed offset was published, from its metadata; 0 when it says nothing readable. */
+    private static long published(final OffsetAndMetadata position) {
+        try {
+            return Long.parseLong(position.metadata());
+        } catch (final NumberFormatException e) {
+            return 0;
         }
     }
 

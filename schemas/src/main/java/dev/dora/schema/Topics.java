@@ -10,6 +10,7 @@ import dev.dora.reports.WeeklyReport;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -106,6 +107,24 @@ public final class Topics {
     public static final String DLQ_ORIGIN_HEADER = "dora.error.origin";
     public static final String DLQ_INDEX_HEADER = "dora.error.index";
     public static final String DLQ_RECEIVED_AT_HEADER = "dora.received-at";
+    /**
+     * Marks an event as history sent in bulk ({@code dora import}), on the event topics and on what the pipeline
+     * derives from it. A pipeline whose {@code commit.interval.ms} is longer than its default commits such records at
+     * that interval only, and any other record (a webhook, a {@code POST}) at once, so that live events are still seen
+     * within milliseconds while a backfill pays for a commit only every few thousand records. Its value is not read;
+     * an event without it is live.
+     */
+    public static final String BULK_HEADER = "dora.bulk";
+
+    /** Marks {@code headers} as those of history sent in bulk ({@link #BULK_HEADER}). */
+    public static Headers markBulk(final Headers headers) {
+        return headers.add(BULK_HEADER, new byte[] {1});
+    }
+
+    /** Whether {@code headers} are those of history sent in bulk ({@link #BULK_HEADER}). */
+    public static boolean isBulk(final Headers headers) {
+        return headers.lastHeader(BULK_HEADER) != null;
+    }
 
     private Topics() {
     }

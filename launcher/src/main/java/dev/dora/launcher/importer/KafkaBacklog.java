@@ -49,7 +49,8 @@ final class KafkaBacklog implements PipelineBacklog {
             }
             long largest = -1;
             for (final String applicationId : running) {
-                largest = Math.max(largest, PipelineProgress.read(admin, applicationId).pending());
+                // processed, not committed: the pipeline commits history only once per commit interval
+                largest = Math.max(largest, PipelineProgress.readProcessed(admin, applicationId).pending());
             }
             return largest < 0 ? OptionalLong.empty() : OptionalLong.of(largest);
         } catch (final ExecutionException | TimeoutException | KafkaException | IllegalStateException e) {

@@ -140,7 +140,7 @@ final class KafkaEventSink implements EventSink {
                 ? DefaultBranches.stamp(accepted, catalogForBuilds()) : accepted;
         for (int attempt = 1; ; attempt++) {
             try {
-                publisher.publish(events, rejected, "import");
+                publisher.publishHistory(events, rejected, "import");
                 sent += batch.size();
                 return refused;
             } catch (final PublishException e) {

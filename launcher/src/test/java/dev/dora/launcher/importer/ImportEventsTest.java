@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
@@ -77,7 +79,11 @@ class ImportEventsTest {
             stack.awaitCaughtUp(Duration.ofMinutes(2));
             assertEquals(first, stack.getJson("/api/v1/metrics?service=shop&from=2026-10-01&to=2026-10-02"),
                     "importing the same file again changes nothing");
-
+            // sent straight to Kafka, the events are marked as history, which the pipeline commits once a second
+            final Map<Boolean, Long> marked = TopicRecords.read(stack.bootstrapServers(), Topics.DEPLOYMENTS.name(),
+                    r -> true).stream().collect(Collectors.partitioningBy(
+                            r -> Topics.isBulk(r.headers()), Collectors.counting()));
+            assertEquals(Map.of(true, 2L, false, 2L), marked, "d1 and d2 over HTTP, then straight to Kafka");
 
             final List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetters(stack.bootstrapServers());
             final List<String> reasons = new ArrayList<>();

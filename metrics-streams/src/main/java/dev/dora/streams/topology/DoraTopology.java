@@ -56,6 +56,14 @@ public final class DoraTopology {
     }
 
     public static Topology build(final MetricsConfig config) {
+        return build(config, null);
+    }
+
+    /**
+     * The topology, whose tasks keep how far they processed their partitions in {@code offsets} (null for nowhere),
+     * which the pipeline publishes for imports to pace themselves by.
+     */
+    public static Topology build(final MetricsConfig config, final ProcessedOffsets offsets) {
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<SpecificRecord> anyRecord = AvroSerdes.any();
 
@@ -87,15 +95,15 @@ public final class DoraTopology {
                 .stream(List.of(Topics.DEPLOYMENTS.name(), claimsTopic),
                         Consumed.with(Serdes.String(), anyRecord).withName("deployment-events-and-claims"))
                 .process(() -> new EntityResolver(StoreNames.DEPLOYMENT_ENTITIES, StoreNames.DEPLOYMENT_CLAIMS,
-                                EntityType.deployment),
+                                EntityType.deployment, offsets),
                         Named.as("resolve-deployments"), StoreNames.DEPLOYMENT_ENTITIES, StoreNames.DEPLOYMENT_CLAIMS);
         final KStream<String, SpecificRecord> incidents = builder
                 .stream(Topics.INCIDENTS.name(), Consumed.with(Serdes.String(), anyRecord).withName("incident-events"))
-                .process(() -> new EntityResolver(StoreNames.INCIDENT_ENTITIES, null, EntityType.incident),
+                .process(() -> new EntityResolver(StoreNames.INCIDENT_ENTITIES, null, EntityType.incident, offsets),
                         Named.as("resolve-incidents"), StoreNames.INCIDENT_ENTITIES);
         final KStream<String, SpecificRecord> builds = builder
                 .stream(Topics.BUILDS.name(), Consumed.with(Serdes.String(), anyRecord).withName("build-events"))
-                .process(() -> new EntityResolver(StoreNames.BUILD_ENTITIES, null, EntityType.build),
+                .process(() -> new EntityResolver(StoreNames.BUILD_ENTITIES, null, EntityType.build, offsets),
                         Named.as("resolve-builds"), StoreNames.BUILD_ENTITIES);
         final KStream<String, SpecificRecord> entitiesByService = deployments
                 .merge(incidents, Named.as("resolved-entities"))
@@ -111,7 +119,7 @@ public final class DoraTopology {
 
         final KStream<String, SpecificRecord> facts = changes
                 .merge(entitiesByService, Named.as("ledger-input"))
-                .process(() -> new LedgerProcessor(config), Named.as("ledger"),
+                .process(() -> new LedgerProcessor(config, offsets), Named.as("ledger"),
                         StoreNames.LEDGER_ENTITIES, StoreNames.LEDGER_INDEXES, StoreNames.DAY_BUCKETS,
                         StoreNames.SERVICES, StoreNames.BUILD_BUCKETS);
 

@@ -31,20 +31,28 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
     private final String storeName;
     private final String claimsStoreName;
     private final EntityType type;
+    private final ProcessedOffsets offsets;
     private KeyValueStore<String, SpecificRecord> winners;
     private KeyValueStore<Bytes, SpecificRecord> claims;
     private ProcessorContext<String, SpecificRecord> context;
+    private PromptCommits commits;
 
-    /** @param claimsStoreName the store of cause claims, for deployments; null for incidents */
-    public EntityResolver(final String storeName, final String claimsStoreName, final EntityType type) {
+    /**
+     * @param claimsStoreName the store of cause claims, for deployments; null for incidents
+     * @param offsets         where the task's positions are kept; null for none
+     */
+    public EntityResolver(final String storeName, final String claimsStoreName, final EntityType type,
+                          final ProcessedOffsets offsets) {
         this.storeName = storeName;
         this.claimsStoreName = claimsStoreName;
         this.type = type;
+        this.offsets = offsets;
     }
 
     @Override
     public void init(final ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
+        this.commits = new PromptCommits(context, offsets);
         this.winners = context.getStateStore(storeName);
         if (claimsStoreName != null) {
             this.claims = context.getStateStore(claimsStoreName);
@@ -54,15 +62,18 @@ public final class EntityResolver implements Processor<String, SpecificRecord, S
 
     @Override
     public void close() {
+        commits.close();
         StateWrites.moved();
     }
 
+    /** What it forwards keeps the record's headers, so history stays marked as such ({@link PromptCommits}). */
     @Override
     public void process(final Record<String, SpecificRecord> record) {
         try {
             resolve(record);
         } finally {
             StateWrites.moved();
+            commits.processed(record.headers());
         }
     }
 

@@ -51,11 +51,17 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
     public static final String DEAD_LETTER_ORIGIN = "ledger";
 
     private final MetricsConfig config;
+    private final ProcessedOffsets offsets;
     private ServiceLedger ledger;
     private ServiceLedger.FactSink sink;
+    private PromptCommits commits;
+    /** Whether the record being processed is history sent in bulk; what it produces is marked so too. */
+    private boolean bulkInput;
 
-    public LedgerProcessor(final MetricsConfig config) {
+    /** @param offsets where the task's positions are kept; null for none */
+    public LedgerProcessor(final MetricsConfig config, final ProcessedOffsets offsets) {
         this.config = config;
+        this.offsets = offsets;
     }
 
     @Override
@@ -69,25 +75,25 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
         sink = new ServiceLedger.FactSink() {
             @Override
             public void deployment(final String deploymentId, final DeploymentFact fact) {
-                context.forward(new Record<>(deploymentId, fact != null ? fact
-                        : new EntityRemoval(EntityType.deployment, deploymentId), context.currentSystemTimeMs()));
+                context.forward(marked(new Record<>(deploymentId, fact != null ? fact
+                        : new EntityRemoval(EntityType.deployment, deploymentId), context.currentSystemTimeMs())));
             }
 
             @Override
             public void claim(final CauseClaim claim) {
-                context.forward(new Record<>(claim.getDeploymentId(), claim, context.currentSystemTimeMs()));
+                context.forward(marked(new Record<>(claim.getDeploymentId(), claim, context.currentSystemTimeMs())));
             }
 
             @Override
             public void attribution(final Attribution attribution) {
-                context.forward(new Record<>(attribution.getIncidentService(), attribution,
-                        context.currentSystemTimeMs()));
+                context.forward(marked(new Record<>(attribution.getIncidentService(), attribution,
+                        context.currentSystemTimeMs())));
             }
 
             @Override
             public void incident(final String incidentId, final IncidentFact fact) {
-                context.forward(new Record<>(incidentId, fact != null ? fact
-                        : new EntityRemoval(EntityType.incident, incidentId), context.currentSystemTimeMs()));
+                context.forward(marked(new Record<>(incidentId, fact != null ? fact
+                        : new EntityRemoval(EntityType.incident, incidentId), context.currentSystemTimeMs())));
             }
 
             /** The deployment event itself, to the dead-letter topic, as Kafka Streams' handler keeps a record. */
@@ -112,11 +118,13 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
                 StateWrites.moved();
             }
         });
+        commits = new PromptCommits(context, offsets);
         StateWrites.moved();
     }
 
     @Override
     public void close() {
+        commits.close();
         StateWrites.moved();
     }
 
@@ -127,11 +135,26 @@ public final class LedgerProcessor implements Processor<String, SpecificRecord, 
      */
     @Override
     public void process(final Record<String, SpecificRecord> record) {
+        bulkInput = Topics.isBulk(record.headers());
         try {
             apply(record);
         } finally {
+            bulkInput = false;
             StateWrites.moved();
+            commits.processed(record.headers());
         }
+    }
+
+    /**
+     * Marks what a record of history produces as history too, so that the stages it feeds (the facts' readers, the
+     * claims' and attributions' loops) commit it at their interval; what a punctuation or a live record produces is
+     * live.
+     */
+    private Record<String, SpecificRecord> marked(final Record<String, SpecificRecord> out) {
+        if (bulkInput) {
+            Topics.markBulk(out.headers());
+        }
+        return out;
     }
 
     private void apply(final Record<String, SpecificRecord> record) {

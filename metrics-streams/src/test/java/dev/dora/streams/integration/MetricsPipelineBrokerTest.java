@@ -16,7 +16,9 @@ import dev.dora.schema.AvroSerdes;
 import dev.dora.schema.Topics;
 import dev.dora.state.ServiceInfo;
 import dev.dora.streams.MetricsPipeline;
+import dev.dora.streams.PipelineProgress;
 import dev.dora.streams.config.MetricsConfig;
+import dev.dora.streams.config.StreamsOverrides;
 import dev.dora.streams.metrics.DayBuckets;
 import dev.dora.streams.query.MetricsQuery;
 import dev.dora.streams.query.WindowMetrics;
@@ -32,11 +34,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -197,6 +202,60 @@ public class MetricsPipelineBrokerTest {
             }
             assertTrue(applied > 0, "in five attempts, a held deployment was applied after its own commit");
         }
+    }
+
+    /**
+     * History sent in bulk is committed at the commit interval (ten minutes here), so nothing of it is seen before,
+     * though its processed offsets are published at once; a live event asks for a commit once processed, at each of
+     * its two stages, and is seen at once, with the history its stream thread processed before it.
+     */
+    @Test
+    void historyWaitsForTheCommitIntervalAndALiveEventIsCommittedAtOnce() throws Exception {
+        final Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dora-prompt");
+        final MetricsConfig config = MetricsConfig.defaults(kafka.bootstrapServers(), state)
+                .withReplicationFactor((short) 1).withApplicationId("prompt-test").withStreamThreads(1)
+                .withStreamsOverrides(StreamsOverrides.of(Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "600000",
+                        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "600000")));
+        final long day = DayBuckets.epochDay(T0);
+        try (MetricsPipeline pipeline = MetricsPipeline.start(config);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            produce(kafka.bootstrapServers(), List.of(deploy("prompt-warm-up", "prompt-live", null, T0)));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> deploymentsOf(pipeline, "prompt-live", day) == 1);
+            // the other tests' events, live, are all processed and committed too
+            awaitIdle(pipeline);
+
+            // a change goes to the ledger directly: processed, as published for imports to pace themselves by, but
+            // not committed, so not seen
+            produceHistory(commit("prompt-history", "h1", T0.plusSeconds(60)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> PipelineProgress.readProcessed(admin,
+                    config.streamsApplicationId()).pending() == 0);
+            assertTrue(pipeline.pendingRecords() > 0, "the history's offsets are not committed");
+            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                    .until(() -> pipeline.query().service("prompt-history").isEmpty());
+
+            produce(kafka.bootstrapServers(), List.of(deploy("prompt-l1", "prompt-live", null, T0.plusSeconds(120))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> deploymentsOf(pipeline, "prompt-live", day) == 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> pipeline.query().service("prompt-history").isPresent());
+            awaitIdle(pipeline);
+        }
+    }
+
+    /** Sends a change as an import does: marked as history. */
+    private static void produceHistory(final ChangeEvent change) throws Exception {
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), AvroSerdes.any().serializer())) {
+            final ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(Topics.CHANGES.name(),
+                    change.getService(), change);
+            Topics.markBulk(record.headers());
+            producer.send(record).get();
+        }
+    }
+
+    private static long deploymentsOf(final MetricsPipeline pipeline, final String service, final long day) {
+        return pipeline.query().metrics(Scope.service(service), MetricsConfig.PRODUCTION, day, day + 1)
+                .deploymentFrequency().deployments();
     }
 
     private static long deployments(final MetricsPipeline pipeline, final long day) {

@@ -60,7 +60,7 @@ class LedgerProcessorTest {
         store(context, StoreNames.SERVICES, AvroSerdes.of(ServiceInfo.class), null);
         store(context, StoreNames.BUILD_BUCKETS, AvroSerdes.of(BuildBucket.class), null);
         final LedgerProcessor processor = new LedgerProcessor(
-                MetricsConfig.defaults("unused:9092", Path.of("unused")));
+                MetricsConfig.defaults("unused:9092", Path.of("unused")), null);
         processor.init(context);
         for (final SpecificRecord event : List.of(commit("shop", "a", h(0)), commit("shop", "b", h(2), "a"),
                 commit("shop", "c", h(3), "b"), deploy("d3", "shop", "c", h(6)), deploy("d2", "shop", "b", h(4)),
@@ -70,7 +70,9 @@ class LedgerProcessorTest {
         assertEquals(Map.of("d3", 3), published(context), "only d3, the newest, applied before the punctuation");
         context.resetForwards();
 
-        assertEquals(1, context.scheduledPunctuators().size());
+        // the late deployments' punctuation, then that of the commits asked for: the mock context has Kafka Streams'
+        // default commit interval, longer than dora's, so the ledger asks for commits itself (PromptCommits)
+        assertEquals(2, context.scheduledPunctuators().size());
         assertEquals(LedgerProcessor.LATE_DEPLOYMENTS_EVERY, context.scheduledPunctuators().get(0).getInterval());
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(1_000L);
 

@@ -1,0 +1,108 @@
+package dev.dora.streams;
+
+import dev.dora.streams.topology.ProcessedOffsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes how far this instance's tasks have processed their partitions ({@link ProcessedOffsets}) as the committed
+ * offsets of a consumer group that has no members, {@link PipelineProgress#processedGroup}, each with the time it was
+ * published as its metadata. An import on another machine reads them with an admin client, as it reads the pipeline's
+ * own committed offsets, and paces itself by the records not yet processed rather than not yet committed
+ * ({@link PipelineProgress#readProcessed}). Each instance publishes only the partitions its tasks read.
+ *
+ * <p>Publishing is best effort: a cluster whose ACLs refuse the group makes imports pace by the committed offsets
+ * alone, which is slower, and is said once in the log.
+ */
+final class ProcessedOffsetsReport implements AutoCloseable {
+
+    static final long EVERY_MS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessedOffsetsReport.class);
+
+    private final ProcessedOffsets offsets;
+    private final Admin admin;
+    private final String group;
+    private final LongSupplier clock;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        final Thread thread = new Thread(runnable, "dora-processed-offsets");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private Map<TopicPartition, Long> published = Map.of();
+    private Future<Void> sending;
+    private boolean failureSaid;
+
+    ProcessedOffsetsReport(final ProcessedOffsets offsets, final Admin admin, final String streamsApplicationId,
+                           final LongSupplier clock) {
+        this.offsets = offsets;
+        this.admin = admin;
+        this.group = PipelineProgress.processedGroup(streamsApplicationId);
+        this.clock = clock;
+    }
+
+    void start() {
+        executor.scheduleWithFixedDelay(() -> {
+            // an exception escaping would end the schedule for good
+            try {
+                publish();
+            } catch (final RuntimeException e) {
+                said(e);
+            }
+        }, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends the positions that moved since the last time, unless the last request is still under way. */
+    void publish() {
+        try {
+            if (sending != null && !sending.isDone()) {
+                return;
+            }
+            if (sending != null) {
+                sending.get();
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (final ExecutionException e) {
+            said(e.getCause());
+        }
+        final Map<TopicPartition, Long> now = offsets.snapshot();
+        if (now.equals(published)) {
+            return;
+        }
+        final String at = Long.toString(clock.getAsLong());
+        final Map<TopicPartition, OffsetAndMetadata> request = new HashMap<>();
+        now.forEach((partition, next) -> request.put(partition, new OffsetAndMetadata(next, at)));
+        try {
+            sending = admin.alterConsumerGroupOffsets(group, request).all();
+            published = now;
+        } catch (final RuntimeException e) {
+            said(e);
+        }
+    }
+
+    private void said(final Throwable failure) {
+        if (!failureSaid) {
+            failureSaid = true;
+            LOG.warn("cannot publish the processed offsets as consumer group '{}' ({}): imports straight to Kafka pace "
+                    + "themselves by the committed offsets alone", group, String.valueOf(failure));
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
