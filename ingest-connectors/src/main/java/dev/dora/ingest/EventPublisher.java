@@ -132,7 +132,8 @@ public final class EventPublisher implements AutoCloseable {
 
     /**
      * As {@link #publish(List, List, String)}, for history sent in bulk: each event carries {@link Topics#BULK_HEADER},
-     * so the pipeline commits it with the records around it instead of at once.
+     * so that a pipeline that commits history rarely (a {@code commit.interval.ms} above its default) commits it with
+     * the records around it instead of at once.
      *
      * @throws PublishException when Kafka cannot take them in time; nothing is retried after the first failure
      */
