@@ -70,7 +70,14 @@ public final class PipelineProgress {
      */
     public static MetricsPipeline.Progress read(final Admin admin, final String streamsApplicationId)
             throws InterruptedException {
-        return read(admin, streamsApplicationId, false);
+        try {
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(streamsApplicationId).partitionsToOffsetAndMetadata()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return pending(admin, streamsApplicationId, committed, IsolationLevel.READ_UNCOMMITTED);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw progressUnread(e);
+        }
     }
 
     /**
@@ -85,34 +92,37 @@ public final class PipelineProgress {
      */
     public static MetricsPipeline.Progress readProcessed(final Admin admin, final String streamsApplicationId)
             throws InterruptedException {
-        return read(admin, streamsApplicationId, true);
+        try {
+            // what the next stage can read, not what an open transaction of the one before still holds
+            return pending(admin, streamsApplicationId, furthest(admin, streamsApplicationId),
+                    IsolationLevel.READ_COMMITTED);
+        } catch (final ExecutionException | TimeoutException e) {
+            throw progressUnread(e);
+        }
     }
 
-    private static MetricsPipeline.Progress read(final Admin admin, final String streamsApplicationId,
-                                                 final boolean uncommitted) throws InterruptedException {
-        try {
-            final Map<TopicPartition, OffsetAndMetadata> committed = uncommitted
-                    ? furthest(admin, streamsApplicationId)
-                    : admin.listConsumerGroupOffsets(streamsApplicationId).partitionsToOffsetAndMetadata()
-                            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            final Set<TopicPartition> partitions = partitions(admin, topics(streamsApplicationId));
-            // processed: what the next stage can read, not what an open transaction of the one before still holds
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = offsets(admin, partitions,
-                    OffsetSpec.latest(), uncommitted ? IsolationLevel.READ_COMMITTED : IsolationLevel.READ_UNCOMMITTED);
-            final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
-                    offsets(admin, partitions, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
-            long pending = 0;
-            long processed = 0;
-            for (final var entry : ends.entrySet()) {
-                final OffsetAndMetadata done = committed.get(entry.getKey());
-                final long from = done != null ? done.offset() : starts.get(entry.getKey()).offset();
-                pending += Math.max(0, entry.getValue().offset() - from);
-                processed += done != null ? done.offset() : 0;
-            }
-            return new MetricsPipeline.Progress(pending, processed);
-        } catch (final ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the pipeline's progress from Kafka: " + e.getMessage(), e);
+    /** The records between {@code done} and the end offsets read at {@code ends}, over the pipeline's topics. */
+    private static MetricsPipeline.Progress pending(final Admin admin, final String streamsApplicationId,
+            final Map<TopicPartition, OffsetAndMetadata> done, final IsolationLevel ends)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final Set<TopicPartition> partitions = partitions(admin, topics(streamsApplicationId));
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> endOffsets =
+                offsets(admin, partitions, OffsetSpec.latest(), ends);
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+                offsets(admin, partitions, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
+        long pending = 0;
+        long processed = 0;
+        for (final var entry : endOffsets.entrySet()) {
+            final OffsetAndMetadata position = done.get(entry.getKey());
+            final long from = position != null ? position.offset() : starts.get(entry.getKey()).offset();
+            pending += Math.max(0, entry.getValue().offset() - from);
+            processed += position != null ? position.offset() : 0;
         }
+        return new MetricsPipeline.Progress(pending, processed);
+    }
+
+    private static IllegalStateException progressUnread(final Exception e) {
+        return new IllegalStateException("cannot read the pipeline's progress from Kafka: " + e.getMessage(), e);
     }
 
     /** Per partition, the committed offset or the processed one published recently, whichever is further. */

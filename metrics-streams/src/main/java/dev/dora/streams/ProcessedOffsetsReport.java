@@ -41,6 +41,7 @@ final class ProcessedOffsetsReport implements AutoCloseable {
         return thread;
     });
     private Map<TopicPartition, Long> published = Map.of();
+    private Map<TopicPartition, Long> inFlight = Map.of();
     private Future<Void> sending;
     private boolean failureSaid;
 
@@ -63,7 +64,11 @@ final class ProcessedOffsetsReport implements AutoCloseable {
         }, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Sends the positions that moved since the last time, unless the last request is still under way. */
+    /**
+     * Sends the positions that moved since the last ones Kafka acknowledged, unless the last request is still under
+     * way: a request that failed is sent again at the next turn even if nothing moved, as an importer at rest would
+     * otherwise fall back to the committed offsets until a position moved.
+     */
     void publish() {
         try {
             if (sending != null && !sending.isDone()) {
@@ -71,6 +76,7 @@ final class ProcessedOffsetsReport implements AutoCloseable {
             }
             if (sending != null) {
                 sending.get();
+                published = inFlight;
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -78,6 +84,7 @@ final class ProcessedOffsetsReport implements AutoCloseable {
         } catch (final ExecutionException e) {
             said(e.getCause());
         }
+        sending = null;
         final Map<TopicPartition, Long> now = offsets.snapshot();
         if (now.equals(published)) {
             return;
@@ -87,7 +94,7 @@ final class ProcessedOffsetsReport implements AutoCloseable {
         now.forEach((partition, next) -> request.put(partition, new OffsetAndMetadata(next, at)));
         try {
             sending = admin.alterConsumerGroupOffsets(group, request).all();
-            published = now;
+            inFlight = now;
         } catch (final RuntimeException e) {
             said(e);
         }
