@@ -88,11 +88,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Concurrent query clients (default: ${DEFAULT-VALUE}).")
     int clients;
 
-    @Option(names = "--query-requests", defaultValue = "1000", paramLabel = "N",
+    @Option(names = "--query-warm-up", defaultValue = "3000", paramLabel = "N",
+            description = "Requests of each query kind before any is measured, and again before its own measured "
+                    + "ones, each time within ten seconds: the JIT compiles the kinds' code, and a repeated kind's "
+                    + "scopes are each asked before when there are no more of them (default: ${DEFAULT-VALUE}).")
+    int queryWarmUp;
+
+    @Option(names = "--query-requests", defaultValue = "20000", paramLabel = "N",
             description = "Measured requests per query kind, after a warm-up (default: ${DEFAULT-VALUE}) ...")
     int queryRequests;
 
-    @Option(names = "--query-seconds", defaultValue = "20", paramLabel = "S",
+    @Option(names = "--query-seconds", defaultValue = "10", paramLabel = "S",
             description = "... or this many seconds per query kind, whichever ends first (default: ${DEFAULT-VALUE}).")
     int querySeconds;
 
@@ -175,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
                 new BenchSettings.History(events, services, days, seed, endDay()),
                 phases,
                 new BenchSettings.Importing(overHttp, batchSize, maxLag),
-                new BenchSettings.Querying(clients, queryRequests, querySeconds),
+                new BenchSettings.Querying(clients, queryWarmUp, queryRequests, querySeconds),
                 new BenchSettings.Live(freshnessRate, freshnessSeconds, Math.min(concurrentEvents, events)),
                 new BenchSettings.UnderTest(words(javaOptions), words(serveArguments), port, kafkaPort),
                 new BenchSettings.Profiling(profile, Math.max(0, profileDelay), profileSeconds),
@@ -205,6 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
         positive("--days", days);
         positive("--batch-size", batchSize);
         positive("--clients", clients);
+        positive("--query-warm-up", queryWarmUp);
         positive("--query-requests", queryRequests);
         positive("--query-seconds", querySeconds);
         positive("--freshness-rate", freshnessRate);

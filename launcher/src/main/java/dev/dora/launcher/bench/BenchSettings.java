@@ -64,10 +64,11 @@ public record BenchSettings(History history, Set<Phase> phases, Importing import
      * The query load.
      *
      * @param clients   concurrent query clients
+     * @param warmUp    requests per query type before the measured ones (at most ten seconds' worth)
      * @param requests  measured requests per query type (at most)
      * @param seconds   measuring time per query type (at most)
      */
-    public record Querying(int clients, int requests, int seconds) {
+    public record Querying(int clients, int warmUp, int requests, int seconds) {
     }
 
     /**

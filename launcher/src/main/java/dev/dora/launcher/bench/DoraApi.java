@@ -3,6 +3,9 @@ package dev.dora.launcher.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +19,8 @@ final class DoraApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final String MAX_CONNECTIONS = "http.maxConnections";
 
     /** What {@code GET /api/v1/health} said: its status code (-1 when unreachable) and the pending records. */
     record Health(int status, long pendingRecords) {
@@ -30,7 +35,7 @@ final class DoraApi {
     DoraApi(final String baseUrl, final Executor executor) {
         this.baseUrl = baseUrl;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).executor(executor).build();
+                .connectTimeout(CONNECT_TIMEOUT).executor(executor).build();
     }
 
     String baseUrl() {
@@ -39,6 +44,38 @@ final class DoraApi {
 
     HttpResponse<String> get(final String pathAndQuery) throws IOException, InterruptedException {
         return client.send(request(pathAndQuery).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A GET whose answer is read and dropped, for the query load: the JDK's blocking {@link HttpURLConnection}, one
+     * kept-alive connection per calling thread while the keep-alive cache holds as many as there are callers
+     * ({@link #keepAlive}). Returns the status code.
+     */
+    int fetch(final String pathAndQuery) throws IOException {
+        final HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl + pathAndQuery).toURL()
+                .openConnection();
+        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+        connection.setReadTimeout((int) REQUEST_TIMEOUT.toMillis());
+        final int status = connection.getResponseCode();
+        // read to the end, also an error's body, or the connection is closed instead of kept
+        try (InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            if (body != null) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+        return status;
+    }
+
+    /**
+     * Lets the JDK keep alive at least {@code connections} idle connections per server (5 by default), so that
+     * {@link #fetch} from that many threads reuses its connections; must run before the first {@code fetch}, as the
+     * JDK reads the setting once.
+     */
+    static void keepAlive(final int connections) {
+        final String current = System.getProperty(MAX_CONNECTIONS);
+        if (current == null || Integer.parseInt(current) < connections) {
+            System.setProperty(MAX_CONNECTIONS, Integer.toString(connections));
+        }
     }
 
     CompletableFuture<HttpResponse<String>> getAsync(final String pathAndQuery) {

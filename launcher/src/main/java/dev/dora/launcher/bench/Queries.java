@@ -85,13 +85,13 @@ final class Queries {
 
     /**
      * The requests of one kind, in the order the clients take them: a cold kind's are all different, as many as a
-     * run takes (its measured requests and the warm-up's).
+     * run takes (its measured requests and its two warm-ups').
      */
     static List<String> of(final Kind kind, final List<String> services, final List<String> teams,
                            final BenchSettings settings) {
         if (kind.warm != null) {
             final List<String> urls = cold(kind.warm, services, teams, settings,
-                    settings.querying().requests() + 2 * settings.querying().clients());
+                    settings.querying().requests() + 2 * settings.querying().warmUp());
             Collections.shuffle(urls, new Random(settings.history().seed()));
             return urls;
         }

@@ -77,6 +77,7 @@ class BenchCommandTest {
         assertUsageError("--only: unknown phase 'backfil'", "--only", "backfil");
         assertUsageError("--only/--skip leave no phase", "--only", "queries", "--skip", "queries");
         assertUsageError("--events must be positive", "--events", "0");
+        assertUsageError("--query-warm-up must be positive", "--query-warm-up", "0");
         assertUsageError("--import must be kafka or http", "--import", "ftp");
         assertUsageError("--end must be a date", "--end", "yesterday");
         assertUsageError("--batch-size must be at most 10000", "--batch-size", "20000");

@@ -74,7 +74,8 @@ class BenchSmokeTest {
         final PrintWriter out = new PrintWriter(output, true);
         final int code = DoraCommand.newCommandLine().setOut(out).setErr(out).execute("bench",
                 "--events", "3000", "--services", "6", "--days", "45", "--seed", "3", "--end", END.toString(),
-                "--query-requests", "40", "--query-seconds", "5", "--freshness-rate", "50", "--freshness-seconds", "3",
+                "--query-warm-up", "20", "--query-requests", "40", "--query-seconds", "5",
+                "--freshness-rate", "50", "--freshness-seconds", "3",
                 "--concurrent-events", "1000", "--profile", "--profile-delay", "0", "--profile-seconds", "60",
                 // the production logging configuration, as ./dora runs it, instead of the tests' console one
                 "--java-opts", "-Xmx512m -Dlog4j2.configurationFile=log4j2.xml",
@@ -97,6 +98,7 @@ class BenchSmokeTest {
         assertTrue(json.at("/verification/checked").asLong() >= 6 * 5 + 2 * 4 + 2 * 4,
                 "every service (four counts and the team), the team and the organisation (four counts, two windows)");
         assertTrue(json.at("/history/events").asLong() > 2_000);
+        assertEquals(20, json.at("/settings/queryWarmUp").asInt(), "the warm-up is part of the report's settings");
         assertTrue(json.at("/profile/samples").asLong() > 0, "the JFR profile was read");
         assertTrue(output.toString().contains("FIGURE"), "one table printed");
 
