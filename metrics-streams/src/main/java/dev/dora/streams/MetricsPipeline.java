@@ -108,7 +108,7 @@ public final class MetricsPipeline implements AutoCloseable {
         streams.setGlobalStateRestoreListener(versions.restoreListener());
         streams.setStandbyUpdateListener(versions.standbyListener());
         streams.start();
-        final ProcessedOffsetsReport processed = offsets == null ? null : new ProcessedOffsetsReport(offsets, admin,
+        final ProcessedOffsetsReport processed = offsets == null ? null : new ProcessedOffsetsReport(offsets::snapshot, admin,
                 config.streamsApplicationId(), System::currentTimeMillis);
         if (processed != null) {
             processed.start();

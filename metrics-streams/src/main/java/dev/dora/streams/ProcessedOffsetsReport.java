@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -31,7 +32,7 @@ final class ProcessedOffsetsReport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessedOffsetsReport.class);
 
-    private final ProcessedOffsets offsets;
+    private final Supplier<Map<TopicPartition, Long>> positions;
     private final Admin admin;
     private final String group;
     private final LongSupplier clock;
@@ -43,11 +44,13 @@ final class ProcessedOffsetsReport implements AutoCloseable {
     private Map<TopicPartition, Long> published = Map.of();
     private Map<TopicPartition, Long> inFlight = Map.of();
     private Future<Void> sending;
+    private volatile Throwable failure;
     private boolean failureSaid;
 
-    ProcessedOffsetsReport(final ProcessedOffsets offsets, final Admin admin, final String streamsApplicationId,
-                           final LongSupplier clock) {
-        this.offsets = offsets;
+    /** Publishes the positions {@code positions} gives (a {@link ProcessedOffsets#snapshot}) for the application. */
+    ProcessedOffsetsReport(final Supplier<Map<TopicPartition, Long>> positions, final Admin admin,
+                           final String streamsApplicationId, final LongSupplier clock) {
+        this.positions = positions;
         this.admin = admin;
         this.group = PipelineProgress.processedGroup(streamsApplicationId);
         this.clock = clock;
@@ -77,15 +80,17 @@ final class ProcessedOffsetsReport implements AutoCloseable {
             if (sending != null) {
                 sending.get();
                 published = inFlight;
+                failure = null;
             }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (final ExecutionException e) {
+            failure = e.getCause();
             said(e.getCause());
         }
         sending = null;
-        final Map<TopicPartition, Long> now = offsets.snapshot();
+        final Map<TopicPartition, Long> now = positions.get();
         if (now.equals(published)) {
             return;
         }
@@ -98,6 +103,11 @@ final class ProcessedOffsetsReport implements AutoCloseable {
         } catch (final RuntimeException e) {
             said(e);
         }
+    }
+
+    /** Why Kafka refused the last request answered, null once one is acknowledged. */
+    Throwable failure() {
+        return failure;
     }
 
     private void said(final Throwable failure) {
