@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class ProcessedOffsetsReport implements AutoCloseable {
 
     static final long EVERY_MS = 100;
+    /** How long after a refused request the next one waits. */
+    static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessedOffsetsReport.class);
 
@@ -45,6 +47,7 @@ final class ProcessedOffsetsReport implements AutoCloseable {
     private Map<TopicPartition, Long> inFlight = Map.of();
     private Future<Void> sending;
     private volatile Throwable failure;
+    private long retryAfterNanos;
     private boolean failureSaid;
 
     /** Publishes the positions {@code positions} gives (a {@link ProcessedOffsets#snapshot}) for the application. */
@@ -69,8 +72,8 @@ final class ProcessedOffsetsReport implements AutoCloseable {
 
     /**
      * Sends the positions that moved since the last ones Kafka acknowledged, unless the last request is still under
-     * way: a request that failed is sent again at the next turn even if nothing moved, as an importer at rest would
-     * otherwise fall back to the committed offsets until a position moved.
+     * way: a request that failed is sent again {@link #RETRY_NANOS} later even if nothing moved, as an importer at rest
+     * would otherwise fall back to the committed offsets until a position moved.
      */
     void publish() {
         try {
@@ -88,8 +91,13 @@ final class ProcessedOffsetsReport implements AutoCloseable {
         } catch (final ExecutionException e) {
             failure = e.getCause();
             said(e.getCause());
+            // a refusal that lasts (an ACL) would otherwise be asked again ten times a second, each logged by Kafka
+            retryAfterNanos = System.nanoTime() + RETRY_NANOS;
         }
         sending = null;
+        if (failure != null && System.nanoTime() - retryAfterNanos < 0) {
+            return;
+        }
         final Map<TopicPartition, Long> now = positions.get();
         if (now.equals(published)) {
             return;
