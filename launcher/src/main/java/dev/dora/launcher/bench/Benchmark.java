@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -297,15 +296,8 @@ final class Benchmark {
     private void queries(final DoraApi api, final BenchHistory history) throws InterruptedException {
         final List<String> services = history.services().stream().map(s -> s.name()).toList();
         final List<String> teams = history.services().stream().map(s -> s.team()).distinct().toList();
-        final Map<Queries.Kind, List<String>> questions = new EnumMap<>(Queries.Kind.class);
-        for (final Queries.Kind kind : Queries.Kind.values()) {
-            questions.put(kind, Queries.of(kind, services, teams, settings));
-        }
-        // a dashboard's server has run its questions many times before: every kind once before any is measured, so
-        // that the JIT's compiling of the later kinds does not count in the earlier ones
-        for (final Queries.Kind kind : Queries.Kind.values()) {
-            QueryLoad.prime(api, questions.get(kind), settings.querying());
-        }
+        final Map<Queries.Kind, List<String>> questions = Queries.all(services, teams, settings);
+        QueryLoad.primeAll(api, questions, settings.querying());
         say("  every kind asked %,d times to warm up", settings.querying().warmUp());
         final Map<String, QueryLoad.Result> results = new LinkedHashMap<>();
         for (final Queries.Kind kind : Queries.Kind.values()) {

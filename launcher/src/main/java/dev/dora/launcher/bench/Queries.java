@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -81,6 +83,16 @@ final class Queries {
             query.append("&team=").append(encode(team));
         }
         return query.toString();
+    }
+
+    /** Every kind's requests ({@link #of}), in the kinds' order. */
+    static Map<Kind, List<String>> all(final List<String> services, final List<String> teams,
+                                       final BenchSettings settings) {
+        final Map<Kind, List<String>> questions = new EnumMap<>(Kind.class);
+        for (final Kind kind : Kind.values()) {
+            questions.put(kind, of(kind, services, teams, settings));
+        }
+        return questions;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +66,17 @@ final class QueryLoad {
     }
 
     private QueryLoad() {
+    }
+
+    /**
+     * Primes every kind in turn ({@link #prime}) before any is measured: a dashboard's server has answered its
+     * questions many times before, and the JIT's compiling of the later kinds must not count in the earlier ones.
+     */
+    static void primeAll(final DoraApi api, final Map<Queries.Kind, List<String>> questions,
+                         final BenchSettings.Querying querying) throws InterruptedException {
+        for (final List<String> urls : questions.values()) {
+            prime(api, urls, querying);
+        }
     }
 
     /**
