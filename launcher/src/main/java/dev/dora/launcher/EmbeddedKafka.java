@@ -42,6 +42,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The log cleaner's offset map, a heap buffer held from the broker's start and zeroed before every cleaning. Kafka's
+     * default of 128 MiB is sized for a broker of many large partitions; here it was an eighth of a 1 GiB heap, and
+     * zeroing it two fifths of what the cleaner did while it compacted the changelogs' 16 MiB segments in a backfill.
+     * 16 MiB maps about 630,000 keys per pass, several segments of any changelog; a log with more dirty keys than that
+     * is cleaned in more passes, as Kafka does with any size (docs/BENCHMARKS.md, "Where a backfill's CPU goes").
+     */
+    static final long CLEANER_DEDUPE_BUFFER_BYTES = 16L * 1024 * 1024;
 
     private final KafkaRaftServer server;
     private final int port;
@@ -149,7 +157,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
                 // topics are created explicitly with their retention (TopicAdmin); a typo must not create one
                 Map.entry("auto.create.topics.enable", "false"),
-                Map.entry("num.partitions", "3")));
+                Map.entry("num.partitions", "3"),
+                Map.entry("log.cleaner.dedupe.buffer.size", Long.toString(CLEANER_DEDUPE_BUFFER_BYTES))));
         return props;
     }
 

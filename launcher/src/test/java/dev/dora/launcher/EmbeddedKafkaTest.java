@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,10 @@ class EmbeddedKafkaTest {
             assertTrue(Files.exists(dataDir.resolve("kafka").resolve("meta.properties")), "storage was formatted");
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+                // the running broker's own value, not Kafka's 128 MiB default
+                final ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+                assertEquals(Long.toString(EmbeddedKafka.CLEANER_DEDUPE_BUFFER_BYTES), admin.describeConfigs(
+                        List.of(broker)).all().get().get(broker).get("log.cleaner.dedupe.buffer.size").value());
             }
             try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
