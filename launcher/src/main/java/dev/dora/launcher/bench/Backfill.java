@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,9 +29,11 @@ final class Backfill {
      * @param harnessCpuSeconds CPU this JVM used meanwhile (the importer)
      * @param maxSampledRss    the most resident memory sampled each second
      * @param profile          the JFR file, or null
+     * @param cpuByThreads     the dora process's CPU seconds meanwhile by kind of thread ({@link ThreadCpu}); empty
+     *                         without {@code jcmd}
      */
     record Result(long events, double importSeconds, double seconds, double cpuSeconds, double harnessCpuSeconds,
-                  long maxSampledRss, Path profile) {
+                  long maxSampledRss, Path profile, Map<String, Double> cpuByThreads) {
         double eventsPerSecond() {
             return events / seconds;
         }
@@ -40,6 +45,12 @@ final class Backfill {
         double cpuSecondsPerThousandEvents() {
             return cpuSeconds / events * 1000;
         }
+
+        /** The CPU per 1,000 events of each kind of thread, one figure each. */
+        List<Figure> threadFigures() {
+            return ThreadCpu.figures(cpuByThreads, events,
+                    Double.isNaN(cpuSeconds) ? OptionalDouble.empty() : OptionalDouble.of(cpuSeconds));
+        }
     }
 
     private Backfill() {
@@ -48,6 +59,8 @@ final class Backfill {
     static Result run(final ServeProcess dora, final DoraApi api, final BenchHistory history,
                       final BenchSettings settings, final Path workDir, final PrintWriter out)
             throws IOException, InterruptedException {
+        // first: attaching to take the dump costs the process CPU that is not the backfill's
+        final Map<ThreadCpu.Kind, Double> threadsBefore = ThreadCpu.sample(dora.pid());
         final double cpuBefore = dora.cpuSeconds().orElse(Double.NaN);
         final double ownBefore = ProcStats.ownCpuSeconds();
         final AtomicLong maxRss = new AtomicLong();
@@ -85,6 +98,7 @@ final class Backfill {
             final double seconds = (finalAt - started) / 1e9;
             final double cpu = dora.cpuSeconds().orElse(Double.NaN) - cpuBefore;
             final double own = ProcStats.ownCpuSeconds() - ownBefore;
+            final Map<String, Double> byThreads = ThreadCpu.between(threadsBefore, ThreadCpu.sample(dora.pid()), cpu);
             Path profile = null;
             if (profiling != null) {
                 profiling.cancel(false);
@@ -92,7 +106,7 @@ final class Backfill {
                     profile = recording.get().finish(Duration.ofMinutes(2));
                 }
             }
-            return new Result(history.events(), importSeconds, seconds, cpu, own, maxRss.get(), profile);
+            return new Result(history.events(), importSeconds, seconds, cpu, own, maxRss.get(), profile, byThreads);
         } finally {
             sampler.shutdownNow();
         }

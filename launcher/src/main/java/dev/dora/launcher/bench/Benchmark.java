@@ -258,6 +258,7 @@ final class Benchmark {
         figures.add(Figure.info("backfill.cpuSecondsPerThousandEvents", "CPU per 1,000 events (dora process)",
                 result.cpuSecondsPerThousandEvents(), "CPU-s", String.format(
                         "%.0f CPU-s in all; the importer used %.0f", result.cpuSeconds(), result.harnessCpuSeconds())));
+        figures.addAll(result.threadFigures());
 
         verification = Verification.check(api, history, settings);
         say(verification.correct() ? "  answers checked: all %,d numbers right"

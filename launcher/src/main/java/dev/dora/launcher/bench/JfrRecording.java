@@ -67,7 +67,7 @@ final class JfrRecording {
         return Files.isExecutable(jcmdPath());
     }
 
-    private static Path jcmdPath() {
+    static Path jcmdPath() {
         return Path.of(System.getProperty("java.home"), "bin", "jcmd");
     }
 

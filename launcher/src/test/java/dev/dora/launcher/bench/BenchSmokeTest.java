@@ -41,7 +41,11 @@ class BenchSmokeTest {
     private static final Set<String> FIGURES = Set.of(
             "startup.seconds", "memory.emptyResidentBytes", "passthrough.recordsPerSecond",
             "backfill.importEventsPerSecond", "backfill.eventsPerSecond", "backfill.percentOfPassThrough",
-            "backfill.tenMillionSeconds", "backfill.cpuSecondsPerThousandEvents", "memory.peakResidentBytes",
+            "backfill.tenMillionSeconds", "backfill.cpuSecondsPerThousandEvents",
+            "backfill.cpuByThreads.streamThreads", "backfill.cpuByThreads.streamsOther",
+            "backfill.cpuByThreads.clientNetwork", "backfill.cpuByThreads.logCleaner", "backfill.cpuByThreads.broker",
+            "backfill.cpuByThreads.jit", "backfill.cpuByThreads.gc", "backfill.cpuByThreads.doraTasks",
+            "backfill.cpuByThreads.other", "backfill.cpuByThreads.nativeAndEnded", "memory.peakResidentBytes",
             "memory.steadyResidentBytes", "memory.residentBytesPerMillionEvents", "disk.kafkaBytes", "disk.stateBytes",
             "disk.bytesPerEvent",
             "queries.service90Days.p50", "queries.service90Days.p99", "queries.team90Days.p50",
