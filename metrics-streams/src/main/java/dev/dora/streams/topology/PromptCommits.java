@@ -24,9 +24,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * <p>Requests are spaced by at least {@link #GAP} per stream thread: live events at a hundred a second would
  * otherwise commit a hundred times a second, which an exactly-once commit's round trips cannot sustain. A live record
  * that arrives within the gap is committed by the next request, made at the next record the task processes or at
- * its next punctuation, every {@link #GAP}. Each punctuation costs the thread's loop a look at its commits
- * ({@code maybePunctuate() || maybeCommit()}), which is why the freshness at rest has a longer tail than with the
- * default (docs/BENCHMARKS.md, stop 31).
+ * its next punctuation, every {@link #GAP}: Kafka Streams' loop punctuates and then makes the commits asked for in
+ * every iteration. The freshness at rest measured a longer tail with this policy than with the default, for a reason
+ * not established (docs/BENCHMARKS.md, stop 31, as corrected in stop 33).
  */
 public final class PromptCommits {
 
