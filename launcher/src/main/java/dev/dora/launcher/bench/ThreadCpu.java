@@ -2,6 +2,8 @@ package dev.dora.launcher.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,19 +78,35 @@ final class ThreadCpu {
         if (!JfrRecording.available()) {
             return byKind;
         }
+        Path out = null;
         try {
+            // into a file, so that a jcmd that never ends cannot hold the harness: its wait has a limit
+            out = Files.createTempFile("dora-bench-threads-", ".txt");
             final Process jcmd = new ProcessBuilder(JfrRecording.jcmdPath().toString(), Long.toString(pid),
-                    "Thread.print").redirectErrorStream(true).start();
-            final String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!jcmd.waitFor(DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+                    "Thread.print").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!jcmd.waitFor(DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
                 return byKind;
             }
-            return parse(dump);
+            return jcmd.exitValue() == 0 ? parse(Files.readString(out, StandardCharsets.UTF_8)) : byKind;
         } catch (final IOException e) {
             return byKind;
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             return byKind;
+        } finally {
+            deleteQuietly(out);
+        }
+    }
+
+    private static void deleteQuietly(final Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (final IOException e) {
+            // a temporary file left behind costs nothing
         }
     }
 
