@@ -72,18 +72,39 @@ final class JfrRecording {
     }
 
     private static void jcmd(final long pid, final String... arguments) throws IOException {
+        final String out = run(pid, Duration.ofMinutes(1), arguments);
+        if (out.contains("Could not") || out.contains("No available recording")) {
+            throw new IOException("jcmd " + String.join(" ", arguments) + " failed: " + DoraApi.abbreviate(out));
+        }
+    }
+
+    /**
+     * What {@code jcmd <pid> arguments} printed. Its output goes to a file rather than a pipe, so that a jcmd that
+     * never ends cannot hold the harness: it is killed once {@code limit} has passed.
+     *
+     * @throws IOException when it cannot start, fails, or outlives {@code limit}
+     */
+    static String run(final long pid, final Duration limit, final String... arguments) throws IOException {
         final List<String> command = new ArrayList<>(List.of(jcmdPath().toString(), Long.toString(pid)));
         command.addAll(List.of(arguments));
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        final Path out = Files.createTempFile("dora-bench-jcmd-", ".txt");
         try {
-            if (!process.waitFor(1, TimeUnit.MINUTES) || process.exitValue() != 0
-                    || out.contains("Could not") || out.contains("No available recording")) {
-                throw new IOException(String.join(" ", command) + " failed: " + DoraApi.abbreviate(out));
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " still running after " + limit);
             }
+            final String printed = Files.readString(out, StandardCharsets.UTF_8);
+            if (process.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed: " + DoraApi.abbreviate(printed));
+            }
+            return printed;
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running jcmd", e);
+        } finally {
+            Files.deleteIfExists(out);
         }
     }
 }

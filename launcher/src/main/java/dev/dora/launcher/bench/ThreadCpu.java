@@ -1,15 +1,12 @@
 package dev.dora.launcher.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +22,7 @@ final class ThreadCpu {
 
     /** A thread's name and CPU in a dump line: {@code "name" #12 daemon prio=5 os_prio=0 cpu=123.45ms ...}. */
     private static final Pattern THREAD = Pattern.compile("^\"(.*)\" .*?\\bcpu=([0-9.]+)ms");
-    private static final long DUMP_TIMEOUT_SECONDS = 30;
+    private static final Duration DUMP_TIMEOUT = Duration.ofSeconds(30);
 
     /** The kinds, in the order a thread's name is tried against them: the first that matches takes it. */
     enum Kind {
@@ -78,35 +75,10 @@ final class ThreadCpu {
         if (!JfrRecording.available()) {
             return byKind;
         }
-        Path out = null;
         try {
-            // into a file, so that a jcmd that never ends cannot hold the harness: its wait has a limit
-            out = Files.createTempFile("dora-bench-threads-", ".txt");
-            final Process jcmd = new ProcessBuilder(JfrRecording.jcmdPath().toString(), Long.toString(pid),
-                    "Thread.print").redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!jcmd.waitFor(DUMP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                jcmd.destroyForcibly();
-                return byKind;
-            }
-            return jcmd.exitValue() == 0 ? parse(Files.readString(out, StandardCharsets.UTF_8)) : byKind;
+            return parse(JfrRecording.run(pid, DUMP_TIMEOUT, "Thread.print"));
         } catch (final IOException e) {
             return byKind;
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return byKind;
-        } finally {
-            deleteQuietly(out);
-        }
-    }
-
-    private static void deleteQuietly(final Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (final IOException e) {
-            // a temporary file left behind costs nothing
         }
     }
 
